@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * synack: the one binary.
+ *
+ *   synack -c FILE.ini [--set section.key=value ...] [--json FILE] [-- EAL args]
+ *
+ * Order of work, so that nothing bad reaches a port: parse the command line,
+ * load and validate the config (exit 2 on any error), derive the EAL
+ * arguments when none were given, init EAL, check lcores, create pools,
+ * bring up every port (one line each), place workers on (port, queue)
+ * pairs, attach the load model, launch, report once per interval, stop on
+ * duration / bounded work done / SIGINT / SIGTERM, print the summary.
+ *
+ * Exit codes: 0 done, 1 the run failed, 2 usage / config / environment.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_version.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "drivers/port.h"
+#include "lib/config/config.h"
+#include "lib/gen/gen.h"
+#include "lib/net/net.h"
+#include "lib/stack/stack.h"
+#include "lib/stats/stats.h"
+
+#define EXIT_DONE   0
+#define EXIT_FAILED 1
+#define EXIT_USAGE  2
+
+#define MAX_SETS 128
+
+static volatile sig_atomic_t got_signal;
+static volatile bool stop_workers;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void
+usage(FILE *o, const char *prog)
+{
+	fprintf(o,
+		"usage: %s -c FILE.ini [options] [-- EAL args]\n"
+		"\n"
+		"  -c, --config FILE        configuration (INI); see --help-config\n"
+		"  -s, --set SEC.KEY=VALUE  override one key (repeatable)\n"
+		"  -j, --json FILE          JSON lines: one object per interval, one summary\n"
+		"  -q, --quiet              no per-interval lines, only the summary\n"
+		"      --help-config        every key with its default and help\n"
+		"      --markdown           with --help-config: write docs/config.md format\n"
+		"  -V, --version            print the version\n"
+		"  -h, --help               this text\n"
+		"\n"
+		"Without EAL args synack derives them from the config (vdevs, lcores,\n"
+		"--no-huge when no hugepages are reserved).\n"
+		"Exit codes: 0 done, 1 run failed, 2 usage/config/environment error.\n",
+		prog);
+}
+
+/* One worker's place: which (port, queue) pairs it owns. */
+struct placement {
+	unsigned int nb_workers;
+	uint16_t nb_queues[CFG_MAX_PORTS];	/* queues per port */
+	/* owner[p][q] = worker index */
+	uint16_t owner[CFG_MAX_PORTS][PORT_MAX_QUEUES];
+	uint8_t role[CFG_MAX_PORTS];
+};
+
+/*
+ * server/client: every worker owns queue i of every port.
+ * both: port0 is the client side, port1 the server side; one worker polls
+ * both, or the workers split in halves.
+ */
+static int
+place_workers(const struct cfg *cfg, struct placement *pl, char *err, size_t errlen)
+{
+	unsigned int n = cfg->run.lcores;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->nb_workers = n;
+	if (cfg->run.mode == CFG_MODE_BOTH) {
+		pl->role[0] = WORKER_ROLE_CLIENT;
+		pl->role[1] = WORKER_ROLE_SERVER;
+		for (unsigned int p = 2; p < cfg->nb_ports; p++)
+			pl->role[p] = WORKER_ROLE_SERVER;
+		if (n == 1) {
+			for (unsigned int p = 0; p < cfg->nb_ports; p++) {
+				pl->nb_queues[p] = 1;
+				pl->owner[p][0] = 0;
+			}
+			return 0;
+		}
+		if (n % 2 != 0 || cfg->nb_ports != 2) {
+			snprintf(err, errlen,
+				 "%s:run:lcores: mode both splits workers between port0 and port1: "
+				 "use 1 or an even number, and exactly two ports",
+				 cfg->file);
+			return -1;
+		}
+		for (unsigned int p = 0; p < 2; p++) {
+			pl->nb_queues[p] = n / 2;
+			for (unsigned int q = 0; q < n / 2; q++)
+				pl->owner[p][q] = p * (n / 2) + q;
+		}
+		return 0;
+	}
+	for (unsigned int p = 0; p < cfg->nb_ports; p++) {
+		uint16_t want = cfg->port[p].queues ? cfg->port[p].queues : n;
+
+		if (want != n) {
+			snprintf(err, errlen,
+				 "%s:port%u:queues: %u queues for %u workers: each worker owns one "
+				 "queue of every port (leave queues = 0)",
+				 cfg->file, p, want, n);
+			return -1;
+		}
+		pl->nb_queues[p] = want;
+		pl->role[p] =
+			cfg->run.mode == CFG_MODE_CLIENT ? WORKER_ROLE_CLIENT : WORKER_ROLE_SERVER;
+		for (unsigned int q = 0; q < want; q++)
+			pl->owner[p][q] = q;
+	}
+	return 0;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned int
+mbuf_buf_size(const struct cfg *cfg)
+{
+	unsigned int need = RTE_MBUF_DEFAULT_BUF_SIZE;
+
+	for (unsigned int p = 0; p < cfg->nb_ports; p++) {
+		unsigned int b = cfg->port[p].mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN +
+				 RTE_PKTMBUF_HEADROOM;
+		if (b > need)
+			need = b;
+	}
+	return need;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"set", required_argument, NULL, 's'},
+		{"json", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help-config", no_argument, NULL, 'H'},
+		{"markdown", no_argument, NULL, 'M'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static struct cfg cfg;
+	const char *cfg_file = NULL, *json = NULL;
+	const char *sets[MAX_SETS];
+	unsigned int nb_sets = 0;
+	bool help_config = false, markdown = false, quiet = false;
+	char err[CFG_ERR_LEN];
+	int opt, eal_argc = 0, rc = EXIT_DONE;
+	char **eal_argv = NULL;
+	bool derived = false;
+
+	/* Options end at "--": what follows is for EAL. */
+	int app_argc = argc;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			app_argc = i;
+			break;
+		}
+	}
+	while ((opt = getopt_long(app_argc, argv, "c:s:j:qVh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			cfg_file = optarg;
+			break;
+		case 's':
+			if (nb_sets == MAX_SETS) {
+				fprintf(stderr, "synack: too many --set (at most %d)\n", MAX_SETS);
+				return EXIT_USAGE;
+			}
+			sets[nb_sets++] = optarg;
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'H':
+			help_config = true;
+			break;
+		case 'M':
+			markdown = true;
+			break;
+		case 'V':
+			printf("synack 0.1.0 (DPDK %s)\n", rte_version());
+			return EXIT_DONE;
+		case 'h':
+			usage(stdout, argv[0]);
+			return EXIT_DONE;
+		default:
+			usage(stderr, argv[0]);
+			return EXIT_USAGE;
+		}
+	}
+	if (help_config) {
+		cfg_print_help(stdout, markdown);
+		return EXIT_DONE;
+	}
+	if (optind < app_argc) {
+		fprintf(stderr, "synack: unexpected argument \"%s\" (EAL args go after --)\n",
+			argv[optind]);
+		usage(stderr, argv[0]);
+		return EXIT_USAGE;
+	}
+	if (cfg_file == NULL) {
+		fprintf(stderr, "synack: -c FILE.ini is required (try config/demo.ini)\n");
+		usage(stderr, argv[0]);
+		return EXIT_USAGE;
+	}
+
+	/* ---- config: every error stops here, before EAL ---- */
+	if (cfg_load(&cfg, cfg_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	for (unsigned int i = 0; i < nb_sets; i++) {
+		if (cfg_set_novalidate(&cfg, sets[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s\n", err);
+			return EXIT_USAGE;
+		}
+	}
+	if (nb_sets > 0 && cfg_validate(&cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	if (json != NULL)
+		snprintf(cfg.run.json, sizeof(cfg.run.json), "%s", json);
+	if (quiet)
+		cfg.run.quiet = true;
+
+	struct placement pl;
+	if (place_workers(&cfg, &pl, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+
+	/* ---- EAL ---- */
+	if (app_argc < argc) {
+		eal_argc = argc - app_argc;
+		eal_argv = calloc(eal_argc + 1, sizeof(char *));
+		if (eal_argv == NULL)
+			return EXIT_USAGE;
+		eal_argv[0] = argv[0];
+		for (int i = app_argc + 1; i < argc; i++)
+			eal_argv[i - app_argc] = argv[i];
+	} else {
+		const char *devs[CFG_MAX_PORTS];
+		char note[256] = "";
+		uint64_t pool_bytes = (uint64_t)cfg.run.lcores * cfg.pool.mbufs *
+				      (mbuf_buf_size(&cfg) + sizeof(struct rte_mbuf) + 64);
+		struct port_eal_req req = {
+			.devs = devs,
+			.nb_devs = cfg.nb_ports,
+			.nb_workers = cfg.run.lcores,
+			.mem_mb = (unsigned int)(pool_bytes >> 20) + 256,
+			.prog = argv[0],
+		};
+
+		for (unsigned int p = 0; p < cfg.nb_ports; p++)
+			devs[p] = cfg.port[p].dev;
+		eal_argc = port_eal_args(&req, &eal_argv, note, sizeof(note), err, sizeof(err));
+		if (eal_argc < 0) {
+			fprintf(stderr, "synack: %s\n", err);
+			return EXIT_USAGE;
+		}
+		derived = true;
+		if (note[0] != '\0')
+			printf("synack: %s\n", note);
+		printf("synack: EAL args:");
+		for (int i = 1; i < eal_argc; i++)
+			printf(" %s", eal_argv[i]);
+		printf("\n");
+	}
+	/* rte_eal_init may permute argv: give it a copy. */
+	char **eal_copy = calloc(eal_argc + 1, sizeof(char *));
+	if (eal_copy == NULL)
+		return EXIT_USAGE;
+	memcpy(eal_copy, eal_argv, sizeof(char *) * eal_argc);
+	if (rte_eal_init(eal_argc, eal_copy) < 0) {
+		fprintf(stderr,
+			"synack: EAL init failed: %s (check the EAL arguments; with no hugepages "
+			"EAL needs --no-huge)\n",
+			rte_strerror(rte_errno));
+		return EXIT_USAGE;
+	}
+	if (derived)
+		port_eal_args_free(eal_argc, eal_argv);
+	else
+		free(eal_argv);
+	free(eal_copy);
+
+	unsigned int nb_workers = pl.nb_workers;
+	unsigned int lcore_of[CFG_MAX_LCORES];
+	unsigned int k = 0, lc;
+	RTE_LCORE_FOREACH_WORKER(lc) {
+		if (k < nb_workers)
+			lcore_of[k++] = lc;
+	}
+	if (k < nb_workers) {
+		fprintf(stderr,
+			"synack: %u worker lcores needed, EAL gave %u: pass more with -l/--lcores "
+			"(main lcore + workers) or lower run.lcores\n",
+			nb_workers, k);
+		rte_eal_cleanup();
+		return EXIT_USAGE;
+	}
+
+	/* ---- pools, ports ---- */
+	static struct worker *workers[CFG_MAX_LCORES];
+	struct rte_mempool *pools[CFG_MAX_LCORES];
+	static struct port ports[CFG_MAX_PORTS];
+	unsigned int nb_up = 0;
+	int port_ids[CFG_MAX_PORTS];
+
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		char name[RTE_MEMPOOL_NAMESIZE];
+
+		snprintf(name, sizeof(name), "mb_w%u", w);
+		pools[w] = rte_pktmbuf_pool_create(name, cfg.pool.mbufs, cfg.pool.mbuf_cache, 0,
+						   mbuf_buf_size(&cfg),
+						   (int)rte_lcore_to_socket_id(lcore_of[w]));
+		if (pools[w] == NULL) {
+			fprintf(stderr,
+				"synack: %s:pool:mbufs: cannot allocate %u mbufs for worker %u (%s): "
+				"reserve hugepages or lower pool.mbufs\n",
+				cfg.file, cfg.pool.mbufs, w, rte_strerror(rte_errno));
+			rc = EXIT_USAGE;
+			goto out_eal;
+		}
+		workers[w] = rte_zmalloc_socket("worker", sizeof(struct worker),
+						RTE_CACHE_LINE_SIZE,
+						(int)rte_lcore_to_socket_id(lcore_of[w]));
+		if (workers[w] == NULL) {
+			fprintf(stderr, "synack: out of memory for worker %u\n", w);
+			rc = EXIT_USAGE;
+			goto out_eal;
+		}
+		worker_init(workers[w], w, pools[w], &stop_workers, cfg.pool.arp_retries,
+			    cfg.pool.arp_timeout_ms);
+	}
+	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
+		port_ids[p] = port_resolve_q(cfg.port[p].dev, pl.nb_queues[p], err, sizeof(err));
+		if (port_ids[p] < 0) {
+			fprintf(stderr, "synack: %s:port%u:dev: %s\n", cfg.file, p, err);
+			rc = EXIT_USAGE;
+			goto out_eal;
+		}
+	}
+	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
+		struct rte_mempool *qpools[PORT_MAX_QUEUES];
+		struct port_conf pc = {
+			.dev = cfg.port[p].dev,
+			.nb_queues = pl.nb_queues[p],
+			.mtu = cfg.port[p].mtu,
+			.nb_rxd = cfg.port[p].rxd,
+			.nb_txd = cfg.port[p].txd,
+		};
+
+		for (unsigned int q = 0; q < pl.nb_queues[p]; q++)
+			qpools[q] = pools[pl.owner[p][q]];
+		if (port_setup((uint16_t)port_ids[p], &pc, qpools, &ports[p], err, sizeof(err)) !=
+		    0) {
+			fprintf(stderr, "synack: %s:port%u: %s\n", cfg.file, p, err);
+			rc = EXIT_USAGE;
+			goto out_ports;
+		}
+		nb_up++;
+		printf("port%u ", p);
+		port_print(stdout, &ports[p]);
+	}
+
+	/* ---- workers on (port, queue) ---- */
+	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
+		for (unsigned int q = 0; q < pl.nb_queues[p]; q++) {
+			struct worker *w = workers[pl.owner[p][q]];
+			struct worker_port *wp = worker_add_port(
+				w, (uint16_t)port_ids[p], (uint16_t)q, (uint8_t)p, pl.role[p],
+				&ports[p].mac, cfg.port[p].ip, cfg.port[p].prefix,
+				cfg.port[p].gateway, ports[p].mtu, ports[p].offloads,
+				cfg.pool.neigh_max);
+			if (wp == NULL) {
+				fprintf(stderr, "synack: worker %u: cannot add port%u: %s\n", w->id,
+					p, strerror(errno));
+				rc = EXIT_USAGE;
+				goto out_workers;
+			}
+			wp->garp = q == 0 && cfg.port[p].ip != 0;
+		}
+	}
+
+	/* ---- load model on client ports ---- */
+	static struct gen_ping *pings[CFG_MAX_LCORES];
+	unsigned int nb_clients = 0;
+	for (unsigned int w = 0; w < nb_workers; w++)
+		for (unsigned int i = 0; i < workers[w]->nb_ports; i++)
+			if (workers[w]->port[i].role & WORKER_ROLE_CLIENT)
+				nb_clients++;
+	if (nb_clients > 0 && cfg.client.model != CFG_MODEL_PING) {
+		fprintf(stderr,
+			"synack: %s:client:model: \"%s\" is not available yet in this build "
+			"(ping is)\n",
+			cfg.file, cfg_model_name(cfg.client.model));
+		rc = EXIT_USAGE;
+		goto out_workers;
+	}
+	unsigned int c = 0;
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		for (unsigned int i = 0; i < workers[w]->nb_ports; i++) {
+			struct worker_port *wp = &workers[w]->port[i];
+			if (!(wp->role & WORKER_ROLE_CLIENT))
+				continue;
+			uint64_t count = cfg.client.count / nb_clients +
+					 (c < cfg.client.count % nb_clients ? 1 : 0);
+			struct gen_ping_conf gc = {
+				.target = cfg.client.target[c % cfg.client.nb_target].ip,
+				.payload = cfg.client.payload,
+				.window = cfg.client.concurrency,
+				.rate = cfg.client.rate / nb_clients,
+				.burst = cfg.client.burst,
+				.count = cfg.client.count ? (count ? count : 1) : 0,
+			};
+			if (cfg.client.rate != 0 && gc.rate == 0)
+				gc.rate = 1;
+			pings[w] = gen_ping_create(workers[w], wp, &gc);
+			if (pings[w] == NULL) {
+				fprintf(stderr,
+					"synack: %s:client:payload: %u bytes do not fit port%u "
+					"(MTU %u): %s\n",
+					cfg.file, cfg.client.payload, wp->index, wp->mtu,
+					strerror(errno));
+				rc = EXIT_USAGE;
+				goto out_workers;
+			}
+			c++;
+			break; /* one generator per worker */
+		}
+	}
+
+	/* ---- report ---- */
+	struct stats_worker *blocks[CFG_MAX_LCORES];
+	for (unsigned int w = 0; w < nb_workers; w++)
+		blocks[w] = &workers[w]->stats;
+	struct stats_report *rep = stats_report_create(
+		blocks, nb_workers, cfg.run.quiet ? NULL : stdout, cfg.run.json);
+	if (rep == NULL) {
+		fprintf(stderr, "synack: %s:run:json: cannot open \"%s\": %s\n", cfg.file,
+			cfg.run.json, strerror(errno));
+		rc = EXIT_USAGE;
+		goto out_workers;
+	}
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		char label[64];
+		int off = snprintf(label, sizeof(label), "w%u", w);
+		for (unsigned int i = 0; i < workers[w]->nb_ports && off < (int)sizeof(label); i++)
+			off += snprintf(label + off, sizeof(label) - off, " %s%u/%u",
+					workers[w]->port[i].role & WORKER_ROLE_CLIENT ? "c" : "s",
+					workers[w]->port[i].index, workers[w]->port[i].queue);
+		stats_report_set_label(rep, w, label);
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	printf("synack: mode %s, %u worker%s, duration %s, model %s\n",
+	       cfg_mode_name(cfg.run.mode), nb_workers, nb_workers > 1 ? "s" : "",
+	       cfg.run.duration_ms ? "bounded" : "until SIGINT",
+	       nb_clients ? cfg_model_name(cfg.client.model) : "none (server)");
+	fflush(stdout);
+
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		int r = rte_eal_remote_launch(worker_main, workers[w], lcore_of[w]);
+		if (r != 0) {
+			fprintf(stderr, "synack: cannot launch worker %u on lcore %u: %s\n", w,
+				lcore_of[w], rte_strerror(-r));
+			stop_workers = true;
+			rte_eal_mp_wait_lcore();
+			rc = EXIT_USAGE;
+			goto out_report;
+		}
+	}
+
+	uint64_t t0 = now_ms(), t = 0, next_report = cfg.run.report_ms;
+	const char *status = "done";
+	for (;;) {
+		usleep(1000);
+		t = now_ms() - t0;
+		if (got_signal) {
+			status = "interrupted";
+			break;
+		}
+		if (t >= next_report) {
+			stats_report_interval(rep, t);
+			next_report += cfg.run.report_ms;
+		}
+		if (cfg.run.duration_ms != 0 && t >= cfg.run.duration_ms)
+			break;
+		if (nb_clients > 0) {
+			bool all = true;
+			for (unsigned int w = 0; w < nb_workers; w++)
+				if (pings[w] != NULL && !workers[w]->done)
+					all = false;
+			if (all)
+				break;
+		}
+	}
+	stop_workers = true;
+	rte_eal_mp_wait_lcore();
+	t = now_ms() - t0;
+
+	/* ---- verdict ---- */
+	char why[160] = "";
+	uint64_t tot[STAT_MAX];
+	stats_report_total(rep, tot);
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		if (pings[w] != NULL && gen_ping_failed(pings[w])) {
+			char ip[16];
+			snprintf(why, sizeof(why), "failed: target %s did not answer ARP",
+				 net_ip_str(cfg.client.target[0].ip, ip));
+		}
+	}
+	if (why[0] == '\0' && nb_clients > 0 && tot[STAT_icmp_echo_tx] > 0 &&
+	    tot[STAT_icmp_reply_rx] == 0)
+		snprintf(why, sizeof(why), "failed: no echo replies");
+	if (why[0] != '\0') {
+		status = why;
+		rc = EXIT_FAILED;
+	}
+	stats_report_summary(rep, t, status);
+
+out_report:
+	stats_report_free(rep);
+out_workers:
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		if (pings[w] != NULL)
+			gen_ping_free(pings[w]);
+		if (workers[w] != NULL)
+			worker_free(workers[w]);
+	}
+out_ports:
+	for (unsigned int p = 0; p < nb_up; p++)
+		port_close(&ports[p]);
+out_eal:
+	rte_eal_cleanup();
+	return rc;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * synack configuration: an INI file (parsed with rte_cfgfile) turned into a
+ * validated struct cfg before anything touches a port.
+ *
+ * One key table {section, key, parser, default, help} (config.c) drives the
+ * parser, `synack --help-config` and docs/config.md. Every error names the
+ * place: "FILE:SECTION:KEY: what is wrong".
+ */
+#ifndef SYNACK_CONFIG_H
+#define SYNACK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CFG_MAX_PORTS	 8	/**< [port0] .. [port7] */
+#define CFG_MAX_LISTEN	 16	/**< [server] listen list */
+#define CFG_MAX_TARGETS	 16	/**< [client] target list */
+#define CFG_MAX_LCORES	 64	/**< workers per process */
+#define CFG_DEV_LEN	 256	/**< dev string, as EAL takes it */
+#define CFG_PATH_LEN	 256
+#define CFG_ERR_LEN	 512	/**< room for "FILE:SECTION:KEY: message" */
+
+enum cfg_mode {
+	CFG_MODE_SERVER = 0,	/**< answer: ARP, ICMP, (later) TCP/UDP servers */
+	CFG_MODE_CLIENT,	/**< generate load towards [client] target */
+	CFG_MODE_BOTH,		/**< client on port0, server on port1, one process */
+};
+
+enum cfg_model {
+	CFG_MODEL_PING = 0,	/**< ICMP echo at full rate (the foundation model) */
+	CFG_MODEL_CPS,
+	CFG_MODEL_CC,
+	CFG_MODEL_RPS,
+	CFG_MODEL_THROUGHPUT,
+	CFG_MODEL_UDP,
+};
+
+/** An IPv4 endpoint; addresses and ports in host byte order. */
+struct cfg_target {
+	uint32_t ip;
+	uint16_t port;
+};
+
+struct cfg_port {
+	bool present;			/**< section [portN] exists */
+	char dev[CFG_DEV_LEN];		/**< PCI address, vdev string or net_ring:LINK */
+	uint32_t ip;			/**< host order; 0 = none */
+	uint8_t prefix;			/**< 0..32 */
+	uint32_t gateway;		/**< host order; 0 = none */
+	uint16_t queues;		/**< 0 = one per worker */
+	uint16_t mtu;			/**< L3 MTU; 0 = driver default (1500) */
+	uint16_t rxd, txd;		/**< descriptor ring sizes */
+};
+
+struct cfg_run {
+	enum cfg_mode mode;
+	uint64_t duration_ms;		/**< 0 = until SIGINT */
+	uint16_t lcores;		/**< worker lcores */
+	char json[CFG_PATH_LEN];	/**< JSON lines output; "" = none */
+	uint32_t report_ms;		/**< per-second report interval */
+	bool quiet;			/**< no per-interval lines, summary only */
+};
+
+struct cfg_pool {
+	uint32_t mbufs;			/**< mbufs per worker pool */
+	uint32_t mbuf_cache;		/**< per-lcore mempool cache */
+	uint32_t neigh_max;		/**< neighbour (ARP) entries per worker */
+	uint32_t arp_retries;		/**< ARP requests before giving up on a neighbour */
+	uint32_t arp_timeout_ms;	/**< wait between ARP retries */
+};
+
+struct cfg_server {
+	uint16_t listen[CFG_MAX_LISTEN];
+	uint16_t nb_listen;
+	uint32_t body_size;
+	bool gzip;
+};
+
+struct cfg_client {
+	enum cfg_model model;
+	struct cfg_target target[CFG_MAX_TARGETS];
+	uint16_t nb_target;
+	uint64_t rate;			/**< per second, 0 = as fast as it goes */
+	uint32_t concurrency;
+	uint16_t payload;		/**< ICMP echo payload bytes (ping model) */
+	uint32_t burst;			/**< packets launched per loop at most */
+	uint64_t count;			/**< stop after this many requests; 0 = no limit */
+};
+
+struct cfg {
+	char file[CFG_PATH_LEN];	/**< where it came from ("" = built-in) */
+	struct cfg_run run;
+	struct cfg_port port[CFG_MAX_PORTS];
+	uint16_t nb_ports;		/**< highest present portN + 1; no gaps allowed */
+	struct cfg_pool pool;
+	struct cfg_server server;
+	struct cfg_client client;
+	/**
+	 * Bookkeeping for error messages, so that a cross-key error names "--set"
+	 * when the key came from the command line: bit k of cli_set[0] is key k of
+	 * the key table (global sections), cli_set[1 + N] the same for [portN];
+	 * bit 63 of cli_set[1 + N]: section [portN] was created by --set.
+	 */
+	uint64_t cli_set[1 + CFG_MAX_PORTS];
+};
+
+/** Fill every key with its default from the key table. */
+void cfg_defaults(struct cfg *cfg);
+
+/**
+ * Load FILE over the defaults and validate the whole.
+ * @return 0, or -1 with "FILE:SECTION:KEY: what is wrong" in err.
+ */
+int cfg_load(struct cfg *cfg, const char *file, char *err, size_t errlen);
+
+/**
+ * Apply one "section.key=value" override (from --set) and re-validate.
+ * @return 0, or -1 with "--set:SECTION:KEY: what is wrong" in err.
+ */
+int cfg_set(struct cfg *cfg, const char *assignment, char *err, size_t errlen);
+
+/**
+ * Like cfg_set, without the final cfg_validate: for applying several --set
+ * overrides in a row (mode=both before port1.dev=...), then cfg_validate once.
+ * @return 0, or -1 with "--set:SECTION:KEY: what is wrong" in err.
+ */
+int cfg_set_novalidate(struct cfg *cfg, const char *assignment, char *err, size_t errlen);
+
+/**
+ * Cross-key checks (port sections without gaps, mode both needs two ports,
+ * ...). cfg_load and cfg_set call it; exported for callers that edit cfg.
+ */
+int cfg_validate(const struct cfg *cfg, char *err, size_t errlen);
+
+/** Print every key: section, key, default, help. markdown=true writes docs/config.md. */
+void cfg_print_help(FILE *out, bool markdown);
+
+/** Name of a mode / model, as written in the file. */
+const char *cfg_mode_name(enum cfg_mode m);
+const char *cfg_model_name(enum cfg_model m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNACK_CONFIG_H */

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Wire formats: Ethernet, ARP, IPv4, ICMP -- validation, builders and
+ * checksum helpers. The header structs are DPDK's (rte_ether.h, rte_arp.h,
+ * rte_ip.h, rte_icmp.h): packed, big-endian fields.
+ *
+ * Validators work on plain byte buffers (no mbuf, no EAL), so unit tests and
+ * fuzzers call them directly. Each returns 0 when the packet is good or the
+ * stats id (enum stats_id, STAT_drop_*) of the reason it must be dropped:
+ * the caller counts that id and frees the packet.
+ */
+#ifndef SYNACK_NET_H
+#define SYNACK_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
+#include "lib/stats/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NET_ETH_HLEN	 14u
+#define NET_ARP_LEN	 28u	/**< ARP for Ethernet/IPv4 */
+#define NET_IPV4_HLEN	 20u	/**< IPv4 header without options */
+#define NET_ICMP_HLEN	 8u	/**< type, code, cksum, id, seq */
+#define NET_ETH_MIN_FRAME 60u	/**< minimum frame without FCS: pad to this */
+
+/* ---------------- checksums (RFC 1071, RFC 1624) ---------------- */
+
+/** Internet checksum (one's complement of the one's complement sum) of buf. */
+uint16_t net_cksum(const void *buf, uint32_t len);
+
+/** IPv4 header checksum over ihl*4 bytes as it would be written (cksum field taken as 0). */
+uint16_t net_ipv4_hdr_cksum(const struct rte_ipv4_hdr *ip);
+
+/**
+ * Incremental update (RFC 1624 eqn. 3): the checksum field value after a
+ * 16-bit word of the covered data changed from old to new. All values in
+ * network byte order as they sit in the packet.
+ */
+uint16_t net_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word);
+
+/** Same, for a 32-bit field (an address). */
+uint16_t net_cksum_update32(uint16_t cksum, uint32_t old_word, uint32_t new_word);
+
+/* ---------------- validation (input path) ---------------- */
+
+/** What the input path learned about a frame. */
+struct net_info {
+	uint16_t ethertype;	/**< host order: RTE_ETHER_TYPE_IPV4 / _ARP */
+	uint16_t l3_off;	/**< offset of the L3 header in the frame */
+	uint16_t l3_hlen;	/**< IPv4 header length (IHL*4) */
+	uint16_t l3_len;	/**< IPv4 total length / ARP length */
+	uint8_t proto;		/**< IPv4 protocol */
+};
+
+/**
+ * Ethernet: at least 14 bytes; destination is mac, broadcast or (when
+ * accept_mcast) multicast; ethertype IPv4 or ARP (no VLAN yet).
+ * Fills info->ethertype and info->l3_off.
+ * @return 0 or STAT_drop_eth_short / STAT_drop_eth_dst / STAT_drop_eth_type.
+ */
+int net_eth_check(const uint8_t *frame, uint32_t len, const struct rte_ether_addr *mac,
+		  struct net_info *info);
+
+/**
+ * ARP (l3 = the ARP header, len = bytes from it to the frame end): htype 1,
+ * ptype IPv4, hlen 6, plen 4, op request or reply; target protocol address
+ * must be our_ip (network order).
+ * @return 0 or STAT_drop_arp_short / STAT_drop_arp_bad / STAT_drop_arp_not_us.
+ */
+int net_arp_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip);
+
+/**
+ * IPv4 (l3 = the IP header, len = bytes from it to the frame end, padding
+ * included): version 4, 5 <= IHL and IHL*4 <= len, IHL*4 <= total length <=
+ * len, header checksum, TTL > 0, not a fragment (MF set or offset != 0),
+ * destination our_ip (network order), source not broadcast/multicast/0.
+ * Fills info->l3_hlen, l3_len, proto.
+ * @return 0 or one STAT_drop_ip_* reason.
+ */
+int net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, struct net_info *info);
+
+/**
+ * ICMP (l4 = the ICMP header, len = IPv4 payload length): at least 8 bytes,
+ * checksum over len bytes; type echo request or echo reply.
+ * @return 0 or STAT_drop_icmp_short / STAT_drop_icmp_csum / STAT_drop_icmp_type.
+ */
+int net_icmp_check(const uint8_t *l4, uint32_t len);
+
+/* ---------------- builders (output path) ---------------- */
+
+/**
+ * Write an Ethernet + ARP frame into buf (at least NET_ETH_MIN_FRAME bytes;
+ * zero padded to 60). op is RTE_ARP_OP_REQUEST or RTE_ARP_OP_REPLY.
+ * For a request, eth dst is broadcast and target hw 00:00:00:00:00:00 when
+ * tha is NULL. Addresses in network order.
+ * @return the frame length (60).
+ */
+uint32_t net_arp_build(uint8_t *buf, uint16_t op,
+		       const struct rte_ether_addr *sha, rte_be32_t sip,
+		       const struct rte_ether_addr *tha, rte_be32_t tip);
+
+/**
+ * Turn an ICMP echo request frame (validated) into its reply in place: swap
+ * MACs (src = our mac), swap IPs, TTL 64, type 0, checksums fixed
+ * incrementally. l3_off/l3_hlen from net_info.
+ */
+void net_icmp_echo_reply_inplace(uint8_t *frame, const struct net_info *info,
+				 const struct rte_ether_addr *our_mac);
+
+/**
+ * Write an Ethernet + IPv4 + ICMP echo request of payload_len bytes (payload
+ * filled with a pattern derived from seq so a reply can be checked) into buf.
+ * buf must hold 14 + 20 + 8 + payload_len bytes (at least 60).
+ * @return the frame length.
+ */
+uint32_t net_icmp_echo_build(uint8_t *buf, const struct rte_ether_addr *src_mac,
+			     const struct rte_ether_addr *dst_mac, rte_be32_t sip, rte_be32_t dip,
+			     uint16_t id, uint16_t seq, uint16_t ip_id, uint16_t payload_len);
+
+/** True when the echo payload (len bytes) is the pattern net_icmp_echo_build wrote for seq. */
+bool net_icmp_echo_payload_ok(const uint8_t *payload, uint32_t len, uint16_t seq);
+
+/** Dotted quad of a host-order address into buf (at least 16 bytes). */
+const char *net_ip_str(uint32_t ip_host, char *buf);
+
+/** Parse "a.b.c.d" into a host-order address. @return 0 or -1. */
+int net_ip_parse(const char *s, uint32_t *ip_host);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNACK_NET_H */

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-lcore engine: a worker owns one (port, queue) pair on each port it
+ * serves, its mbuf pool, a neighbour (ARP) table per port, a TX batch per
+ * port and its counters. Its loop is run to completion:
+ *
+ *   rx_burst -> validate (lib/net) -> ARP / ICMP / (TCP, UDP) input ->
+ *   application hooks -> TX batch -> timers -> app poll -> tx_burst
+ *
+ * Nothing here is shared between workers: no locks, no atomics, no syscalls
+ * and no malloc on the loop.
+ */
+#ifndef SYNACK_STACK_H
+#define SYNACK_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "lib/stats/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WORKER_MAX_PORTS 8
+#define WORKER_BURST	 32	/**< rx_burst size */
+#define WORKER_TX_BATCH	 64	/**< TX batch flushed when full and at the end of each loop */
+#define NEIGH_PENDING	 4	/**< frames kept per unresolved neighbour (as Linux's arp_queue) */
+
+enum worker_role {
+	WORKER_ROLE_SERVER = 1 << 0,	/**< answers: ICMP echo, (later) listeners */
+	WORKER_ROLE_CLIENT = 1 << 1,	/**< generator traffic leaves from this port */
+};
+
+struct neigh_table;
+struct worker;
+struct worker_port;
+
+/** One port as seen by one worker: the queue it owns and the addresses. */
+struct worker_port {
+	uint16_t port_id;		/**< ethdev port */
+	uint16_t queue;			/**< the RX and TX queue this worker owns */
+	uint8_t index;			/**< [portN] index */
+	uint8_t role;			/**< WORKER_ROLE_* bits */
+	uint16_t mtu;			/**< L3 MTU */
+	uint32_t offloads;		/**< PORT_OFF_* enabled on the port */
+	struct rte_ether_addr mac;
+	rte_be32_t ip;			/**< our address, network order */
+	rte_be32_t netmask;		/**< network order */
+	rte_be32_t gateway;		/**< network order, 0 = none */
+	bool garp;			/**< send a gratuitous ARP at start (queue 0 owner) */
+	struct neigh_table *neigh;
+	uint16_t tx_n;
+	struct rte_mbuf *tx[WORKER_TX_BATCH];
+};
+
+/** Application hooks; all optional. Called on the worker's lcore. */
+struct worker_app {
+	/** Each loop, after RX: launch new work (generators). */
+	void (*poll)(struct worker *w, void *arg);
+	/** ICMP echo reply for us (validated), frame still owned by the stack. */
+	void (*icmp_reply)(struct worker *w, struct worker_port *wp, const uint8_t *icmp,
+			   uint32_t len, void *arg);
+	/** A neighbour changed state (resolved or failed). */
+	void (*neigh_event)(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved,
+			    void *arg);
+	void *arg;
+};
+
+struct worker {
+	unsigned int id;		/**< 0..nb_workers-1 */
+	unsigned int lcore_id;
+	uint16_t nb_ports;
+	struct rte_mempool *pool;	/**< this worker's mbufs */
+	uint64_t hz;			/**< TSC ticks per second */
+	uint64_t now;			/**< TSC at the top of this loop */
+	uint64_t next_timer;		/**< TSC of the next 1 ms timer pass */
+	volatile bool *stop;		/**< set by the main lcore */
+	bool done;			/**< app finished its bounded work (main lcore reads) */
+	struct worker_app app;
+	uint32_t arp_retries;		/**< requests before giving up */
+	uint64_t arp_timeout;		/**< TSC between requests */
+	struct stats_worker stats;
+	struct worker_port port[WORKER_MAX_PORTS];
+} __rte_cache_aligned;
+
+/**
+ * Initialise w (zeroed by the caller except what this sets): id, pool,
+ * clock. Ports are added with worker_add_port.
+ */
+void worker_init(struct worker *w, unsigned int id, struct rte_mempool *pool,
+		 volatile bool *stop, uint32_t arp_retries, uint32_t arp_timeout_ms);
+
+/**
+ * Add (port, queue) with its addresses (host order, prefix 0..32) to w.
+ * Creates its neighbour table with neigh_max entries.
+ * @return the worker_port, or NULL (errno) when full or out of memory.
+ */
+struct worker_port *worker_add_port(struct worker *w, uint16_t port_id, uint16_t queue,
+				    uint8_t index, uint8_t role, const struct rte_ether_addr *mac,
+				    uint32_t ip, uint8_t prefix, uint32_t gateway, uint16_t mtu,
+				    uint32_t offloads, uint32_t neigh_max);
+
+/** Free what worker_add_port created. */
+void worker_free(struct worker *w);
+
+/** The lcore entry point (rte_eal_remote_launch): loops until *stop. */
+int worker_main(void *arg);
+
+/** One iteration of the loop (tests drive it step by step). */
+void worker_poll_once(struct worker *w);
+
+/** Process one received frame (takes ownership of m). */
+void worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m);
+
+/** Queue m for TX on wp (takes ownership); flushes when the batch is full. */
+void worker_tx(struct worker *w, struct worker_port *wp, struct rte_mbuf *m);
+
+/** Send the TX batch of wp; frames the port does not take are freed and counted. */
+void worker_flush(struct worker *w, struct worker_port *wp);
+
+/**
+ * Send an IPv4 frame (Ethernet header present, source MAC set) to dst
+ * (network order): picks the next hop (on-link or gateway), fills the
+ * destination MAC from the neighbour table, or queues the frame while ARP
+ * resolves. Takes ownership of m in every case.
+ */
+void worker_send_ip(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst);
+
+/* ---- neighbours (neigh.c) ---- */
+
+enum neigh_state {
+	NEIGH_NONE = 0,
+	NEIGH_INCOMPLETE,	/**< ARP request out, waiting */
+	NEIGH_REACHABLE,
+	NEIGH_FAILED,		/**< retries exhausted; a new send restarts resolution */
+};
+
+/** Create a table of at most max entries (rte_hash keyed by IPv4). NULL + errno on failure. */
+struct neigh_table *neigh_create(const char *name, uint32_t max, int socket);
+void neigh_free(struct neigh_table *t);
+
+/** Number of entries in use. */
+uint32_t neigh_count(const struct neigh_table *t);
+
+/**
+ * State of ip (network order); when REACHABLE and mac != NULL, *mac is filled.
+ */
+enum neigh_state neigh_get(const struct neigh_table *t, rte_be32_t ip, struct rte_ether_addr *mac);
+
+/**
+ * Next-hop MAC for ip on wp: REACHABLE fills mac and returns 0. Otherwise
+ * starts (or continues) resolution -- an ARP request goes out now when none
+ * is outstanding -- and returns -EAGAIN; -ENOSPC when the table is full.
+ */
+int neigh_resolve(struct worker *w, struct worker_port *wp, rte_be32_t ip,
+		  struct rte_ether_addr *mac);
+
+/**
+ * Keep m until ip resolves (at most NEIGH_PENDING per neighbour), then send
+ * it. Takes ownership; counts drop_no_neigh when it cannot keep it.
+ */
+void neigh_queue(struct worker *w, struct worker_port *wp, rte_be32_t ip, struct rte_mbuf *m);
+
+/**
+ * Learn ip -> mac (from an ARP request for us or a reply). create: add an
+ * entry when there is none (RFC 826: only when we are the target).
+ * Sends frames waiting for it.
+ */
+void neigh_learn(struct worker *w, struct worker_port *wp, rte_be32_t ip,
+		 const struct rte_ether_addr *mac, bool create);
+
+/** Retry or fail outstanding resolutions; called every ms. Visits every incomplete entry. */
+void neigh_timer(struct worker *w, struct worker_port *wp);
+
+/** Send one ARP request for ip from wp (gratuitous when ip == wp->ip). */
+void neigh_send_request(struct worker *w, struct worker_port *wp, rte_be32_t ip);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNACK_STACK_H */

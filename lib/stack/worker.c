@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop and the L2/L3 input path: Ethernet -> ARP | IPv4 -> ICMP.
+ * Every frame is either handed on, turned into a reply in place, or counted
+ * under exactly one named reason and freed. TX goes through a per-port batch
+ * flushed when full and once at the end of every loop iteration.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_hash.h>
+#include <rte_prefetch.h>
+
+#include "lib/net/net.h"
+#include "stack.h"
+
+#define PREFETCH_AHEAD 3
+
+void
+worker_init(struct worker *w, unsigned int id, struct rte_mempool *pool, volatile bool *stop,
+	    uint32_t arp_retries, uint32_t arp_timeout_ms)
+{
+	w->id = id;
+	w->pool = pool;
+	w->stop = stop;
+	w->hz = rte_get_tsc_hz();
+	w->now = rte_rdtsc();
+	w->next_timer = w->now;
+	w->arp_retries = arp_retries ? arp_retries : 1;
+	w->arp_timeout = w->hz / 1000 * (arp_timeout_ms ? arp_timeout_ms : 1);
+}
+
+struct worker_port *
+worker_add_port(struct worker *w, uint16_t port_id, uint16_t queue, uint8_t index, uint8_t role,
+		const struct rte_ether_addr *mac, uint32_t ip, uint8_t prefix, uint32_t gateway,
+		uint16_t mtu, uint32_t offloads, uint32_t neigh_max)
+{
+	char name[RTE_HASH_NAMESIZE];
+
+	if (w->nb_ports >= WORKER_MAX_PORTS) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	struct worker_port *wp = &w->port[w->nb_ports];
+	memset(wp, 0, sizeof(*wp));
+	wp->port_id = port_id;
+	wp->queue = queue;
+	wp->index = index;
+	wp->role = role;
+	wp->mac = *mac;
+	wp->ip = rte_cpu_to_be_32(ip);
+	wp->netmask = rte_cpu_to_be_32(prefix == 0 ? 0 : (uint32_t)(~0ULL << (32 - prefix)));
+	wp->gateway = rte_cpu_to_be_32(gateway);
+	wp->mtu = mtu ? mtu : RTE_ETHER_MTU;
+	wp->offloads = offloads;
+	snprintf(name, sizeof(name), "nb_w%u_p%u", w->id, w->nb_ports);
+	wp->neigh = neigh_create(name, neigh_max, (int)rte_socket_id());
+	if (wp->neigh == NULL)
+		return NULL;
+	w->nb_ports++;
+	return wp;
+}
+
+void
+worker_free(struct worker *w)
+{
+	for (unsigned int i = 0; i < w->nb_ports; i++) {
+		struct worker_port *wp = &w->port[i];
+		rte_pktmbuf_free_bulk(wp->tx, wp->tx_n);
+		wp->tx_n = 0;
+		neigh_free(wp->neigh);
+		wp->neigh = NULL;
+	}
+	w->nb_ports = 0;
+}
+
+void
+worker_flush(struct worker *w, struct worker_port *wp)
+{
+	uint16_t n = wp->tx_n;
+	uint16_t sent = rte_eth_tx_burst(wp->port_id, wp->queue, wp->tx, n);
+	uint64_t bytes = 0;
+
+	for (uint16_t i = 0; i < sent; i++)
+		bytes += wp->tx[i]->pkt_len;
+	stats_add(&w->stats, STAT_tx_pkts, sent);
+	stats_add(&w->stats, STAT_tx_bytes, bytes);
+	if (unlikely(sent < n)) {
+		stats_add(&w->stats, STAT_drop_tx_full, n - sent);
+		rte_pktmbuf_free_bulk(&wp->tx[sent], n - sent);
+	}
+	wp->tx_n = 0;
+}
+
+void
+worker_tx(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
+{
+	wp->tx[wp->tx_n++] = m;
+	if (unlikely(wp->tx_n == WORKER_TX_BATCH))
+		worker_flush(w, wp);
+}
+
+void
+worker_send_ip(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_be32_t nh = ((dst ^ wp->ip) & wp->netmask) == 0 ? dst : wp->gateway;
+	int r;
+
+	if (unlikely(nh == 0)) {
+		stats_inc(&w->stats, STAT_drop_no_route);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	eh->src_addr = wp->mac;
+	r = neigh_resolve(w, wp, nh, &eh->dst_addr);
+	if (likely(r == 0))
+		worker_tx(w, wp, m);
+	else if (r == -EAGAIN)
+		neigh_queue(w, wp, nh, m);
+	else
+		rte_pktmbuf_free(m); /* table full: counted by the table */
+}
+
+static inline void
+drop(struct worker *w, struct rte_mbuf *m, int reason)
+{
+	stats_inc(&w->stats, (enum stats_id)reason);
+	rte_pktmbuf_free(m);
+}
+
+/* RFC 826 "Packet Reception", with the usual modern reading: learn the sender
+ * when we are the target (or refresh an entry we already have), answer
+ * requests for our address in place. */
+static void
+arp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t *d, uint32_t len)
+{
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(d + NET_ETH_HLEN);
+	int r;
+
+	stats_inc(&w->stats, STAT_arp_rx);
+	r = net_arp_check(d + NET_ETH_HLEN, len - NET_ETH_HLEN, wp->ip);
+	if (r != 0) {
+		if (r == STAT_drop_arp_not_us && arp->arp_data.arp_sip != 0 &&
+		    arp->arp_data.arp_sip != wp->ip)
+			neigh_learn(w, wp, arp->arp_data.arp_sip, &arp->arp_data.arp_sha, false);
+		drop(w, m, r);
+		return;
+	}
+	rte_be32_t sip = arp->arp_data.arp_sip;
+	if (sip != 0 && sip != wp->ip)
+		neigh_learn(w, wp, sip, &arp->arp_data.arp_sha, true);
+	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST)) {
+		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
+
+		arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+		arp->arp_data.arp_tha = arp->arp_data.arp_sha;
+		arp->arp_data.arp_tip = sip;
+		arp->arp_data.arp_sha = wp->mac;
+		arp->arp_data.arp_sip = wp->ip;
+		eh->dst_addr = arp->arp_data.arp_tha;
+		eh->src_addr = wp->mac;
+		stats_inc(&w->stats, STAT_arp_reply_tx);
+		worker_tx(w, wp, m);
+		return;
+	}
+	stats_inc(&w->stats, STAT_arp_reply_rx);
+	rte_pktmbuf_free(m);
+}
+
+static void
+icmp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t *d,
+	   const struct net_info *ni)
+{
+	uint8_t *icmp = d + ni->l3_off + ni->l3_hlen;
+	uint32_t ilen = ni->l3_len - ni->l3_hlen;
+	int r = net_icmp_check(icmp, ilen);
+
+	if (r != 0) {
+		drop(w, m, r);
+		return;
+	}
+	if (icmp[0] == RTE_IP_ICMP_ECHO_REQUEST) {
+		stats_inc(&w->stats, STAT_icmp_echo_rx);
+		if (unlikely(ni->l3_len > wp->mtu)) {
+			drop(w, m, STAT_drop_too_big);
+			return;
+		}
+		/* Trim Ethernet padding: the reply is as long as the request. */
+		uint32_t flen = RTE_MAX((uint32_t)(ni->l3_off + ni->l3_len), NET_ETH_MIN_FRAME);
+		if (flen < m->pkt_len)
+			rte_pktmbuf_trim(m, m->pkt_len - flen);
+		net_icmp_echo_reply_inplace(d, ni, &wp->mac);
+		stats_inc(&w->stats, STAT_icmp_echo_reply_tx);
+		worker_tx(w, wp, m);
+		return;
+	}
+	/* echo reply */
+	if (w->app.icmp_reply == NULL) {
+		drop(w, m, STAT_drop_icmp_type);
+		return;
+	}
+	w->app.icmp_reply(w, wp, icmp, ilen, w->app.arg);
+	rte_pktmbuf_free(m);
+}
+
+void
+worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
+{
+	struct net_info ni;
+	uint8_t *d;
+	uint32_t len;
+	int r;
+
+	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0) {
+		drop(w, m, STAT_drop_multiseg);
+		return;
+	}
+	d = rte_pktmbuf_mtod(m, uint8_t *);
+	len = rte_pktmbuf_data_len(m);
+	r = net_eth_check(d, len, &wp->mac, &ni);
+	if (unlikely(r != 0)) {
+		drop(w, m, r);
+		return;
+	}
+	if (ni.ethertype == RTE_ETHER_TYPE_ARP) {
+		arp_input(w, wp, m, d, len);
+		return;
+	}
+	r = net_ipv4_check(d + ni.l3_off, len - ni.l3_off, wp->ip, &ni);
+	if (unlikely(r != 0)) {
+		drop(w, m, r);
+		return;
+	}
+	switch (ni.proto) {
+	case IPPROTO_ICMP:
+		icmp_input(w, wp, m, d, &ni);
+		break;
+	default:
+		drop(w, m, STAT_drop_ip_proto);
+		break;
+	}
+}
+
+void
+worker_poll_once(struct worker *w)
+{
+	struct rte_mbuf *pkts[WORKER_BURST];
+
+	w->now = rte_rdtsc();
+	for (unsigned int p = 0; p < w->nb_ports; p++) {
+		struct worker_port *wp = &w->port[p];
+		uint16_t n = rte_eth_rx_burst(wp->port_id, wp->queue, pkts, WORKER_BURST);
+		uint64_t bytes = 0;
+
+		if (n == 0)
+			continue;
+		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		for (uint16_t i = 0; i < n; i++) {
+			if (i + PREFETCH_AHEAD < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+			bytes += pkts[i]->pkt_len;
+			worker_input(w, wp, pkts[i]);
+		}
+		stats_add(&w->stats, STAT_rx_pkts, n);
+		stats_add(&w->stats, STAT_rx_bytes, bytes);
+	}
+	if (w->app.poll != NULL)
+		w->app.poll(w, w->app.arg);
+	if (unlikely(w->now >= w->next_timer)) {
+		for (unsigned int p = 0; p < w->nb_ports; p++)
+			neigh_timer(w, &w->port[p]);
+		w->next_timer = w->now + w->hz / 1000;
+	}
+	for (unsigned int p = 0; p < w->nb_ports; p++)
+		if (w->port[p].tx_n != 0)
+			worker_flush(w, &w->port[p]);
+}
+
+int
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	w->lcore_id = rte_lcore_id();
+	w->now = rte_rdtsc();
+	for (unsigned int p = 0; p < w->nb_ports; p++)
+		if (w->port[p].garp)
+			neigh_send_request(w, &w->port[p], w->port[p].ip);
+	while (!*w->stop)
+		worker_poll_once(w);
+	for (unsigned int p = 0; p < w->nb_ports; p++)
+		if (w->port[p].tx_n != 0)
+			worker_flush(w, &w->port[p]);
+	return 0;
+}

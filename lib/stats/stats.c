@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counter names and the report: once per interval the main lcore sums the
+ * workers' counter blocks (plain loads of values only their owner writes; a
+ * torn read is impossible for aligned 64-bit words on x86-64 and at worst one
+ * interval late elsewhere), prints one line and writes one JSON object; at
+ * the end it prints the summary with every non-zero counter per worker.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+static const char *const stat_names[STAT_MAX] = {
+#define STATS_X_NAME(name, help) #name,
+	STATS_COUNTERS(STATS_X_NAME)
+#undef STATS_X_NAME
+};
+
+static const char *const stat_helps[STAT_MAX] = {
+#define STATS_X_HELP(name, help) help,
+	STATS_COUNTERS(STATS_X_HELP)
+#undef STATS_X_HELP
+};
+
+const char *
+stats_name(enum stats_id id)
+{
+	if ((unsigned int)id >= STAT_MAX)
+		return NULL;
+	return stat_names[id];
+}
+
+const char *
+stats_help(enum stats_id id)
+{
+	if ((unsigned int)id >= STAT_MAX)
+		return NULL;
+	return stat_helps[id];
+}
+
+int
+stats_lookup(const char *name)
+{
+	for (int i = 0; i < STAT_MAX; i++)
+		if (strcmp(stat_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+#define LABEL_LEN 64
+
+struct stats_report {
+	struct stats_worker *const *workers;
+	unsigned int nb_workers;
+	FILE *out;
+	FILE *json;
+	uint64_t prev[STAT_MAX];
+	uint64_t prev_ms;
+	char (*label)[LABEL_LEN];
+};
+
+struct stats_report *
+stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers, FILE *out,
+		    const char *json_path)
+{
+	struct stats_report *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->label = calloc(nb_workers ? nb_workers : 1, LABEL_LEN);
+	if (r->label == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->workers = workers;
+	r->nb_workers = nb_workers;
+	r->out = out;
+	for (unsigned int i = 0; i < nb_workers; i++)
+		snprintf(r->label[i], LABEL_LEN, "w%u", i);
+	if (json_path != NULL && json_path[0] != '\0') {
+		r->json = fopen(json_path, "w");
+		if (r->json == NULL) {
+			int e = errno;
+			free(r->label);
+			free(r);
+			errno = e;
+			return NULL;
+		}
+	}
+	return r;
+}
+
+void
+stats_report_set_label(struct stats_report *r, unsigned int i, const char *label)
+{
+	if (i < r->nb_workers)
+		snprintf(r->label[i], LABEL_LEN, "%s", label);
+}
+
+void
+stats_report_total(const struct stats_report *r, uint64_t total[STAT_MAX])
+{
+	memset(total, 0, sizeof(uint64_t) * STAT_MAX);
+	for (unsigned int w = 0; w < r->nb_workers; w++) {
+		const volatile uint64_t *c = r->workers[w]->c;
+		for (int i = 0; i < STAT_MAX; i++)
+			total[i] += c[i];
+	}
+}
+
+static uint64_t
+drops_of(const uint64_t *c)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < STAT_MAX; i++)
+		if (strncmp(stat_names[i], "drop_", 5) == 0)
+			n += c[i];
+	return n;
+}
+
+/* Human rate: 1234567 -> "1.23M". */
+static const char *
+rate_str(double v, char *buf, size_t len)
+{
+	if (v >= 1e9)
+		snprintf(buf, len, "%.2fG", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, len, "%.2fM", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, len, "%.1fk", v / 1e3);
+	else
+		snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
+static void
+json_counters(FILE *f, const uint64_t *c)
+{
+	fputc('{', f);
+	for (int i = 0; i < STAT_MAX; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", stat_names[i], c[i]);
+	fputc('}', f);
+}
+
+void
+stats_report_interval(struct stats_report *r, uint64_t t_ms)
+{
+	uint64_t cur[STAT_MAX], d[STAT_MAX];
+	double secs = (double)(t_ms - r->prev_ms) / 1000.0;
+	char b1[16], b2[16], b3[16], b4[16];
+
+	stats_report_total(r, cur);
+	for (int i = 0; i < STAT_MAX; i++)
+		d[i] = cur[i] - r->prev[i];
+	if (secs <= 0)
+		secs = 1e-3;
+
+	double rx_pps = d[STAT_rx_pkts] / secs, tx_pps = d[STAT_tx_pkts] / secs;
+	double rx_gbps = d[STAT_rx_bytes] * 8 / secs / 1e9;
+	double tx_gbps = d[STAT_tx_bytes] * 8 / secs / 1e9;
+	double echo = (d[STAT_icmp_echo_rx]) / secs;
+	double reply = (d[STAT_icmp_reply_rx]) / secs;
+
+	if (r->out != NULL) {
+		fprintf(r->out,
+			"[%7.1fs] rx %spps %.2fGbps  tx %spps %.2fGbps  icmp echo %s/s reply %s/s"
+			"  arp %" PRIu64 "  drops %" PRIu64 "\n",
+			t_ms / 1000.0, rate_str(rx_pps, b1, sizeof(b1)), rx_gbps,
+			rate_str(tx_pps, b2, sizeof(b2)), tx_gbps, rate_str(echo, b3, sizeof(b3)),
+			rate_str(reply, b4, sizeof(b4)), d[STAT_arp_rx], drops_of(d));
+		fflush(r->out);
+	}
+	if (r->json != NULL) {
+		fprintf(r->json,
+			"{\"type\":\"interval\",\"t\":%.3f,\"rx_pps\":%.0f,\"tx_pps\":%.0f,"
+			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"drops\":%" PRIu64 ",\"counters\":",
+			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, drops_of(d));
+		json_counters(r->json, cur);
+		fputs("}\n", r->json);
+		fflush(r->json);
+	}
+	memcpy(r->prev, cur, sizeof(cur));
+	r->prev_ms = t_ms;
+}
+
+void
+stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
+{
+	uint64_t tot[STAT_MAX];
+	double secs = t_ms / 1000.0;
+	FILE *o = r->out != NULL ? r->out : stdout;
+
+	stats_report_total(r, tot);
+	if (secs <= 0)
+		secs = 1e-3;
+	fprintf(o, "\n--- summary: %.1fs, %s ---\n", secs, status);
+	fprintf(o, "rx %" PRIu64 " frames (%.0f/s)  tx %" PRIu64 " frames (%.0f/s)  drops %" PRIu64
+		   "\n",
+		tot[STAT_rx_pkts], tot[STAT_rx_pkts] / secs, tot[STAT_tx_pkts],
+		tot[STAT_tx_pkts] / secs, drops_of(tot));
+	fprintf(o, "%-22s %14s", "counter", "total");
+	for (unsigned int w = 0; w < r->nb_workers; w++)
+		fprintf(o, " %14.14s", r->label[w]);
+	fputc('\n', o);
+	for (int i = 0; i < STAT_MAX; i++) {
+		if (tot[i] == 0)
+			continue;
+		fprintf(o, "%-22s %14" PRIu64, stat_names[i], tot[i]);
+		for (unsigned int w = 0; w < r->nb_workers; w++)
+			fprintf(o, " %14" PRIu64, r->workers[w]->c[i]);
+		fputc('\n', o);
+	}
+	fflush(o);
+	if (r->json != NULL) {
+		fprintf(r->json, "{\"type\":\"summary\",\"t\":%.3f,\"status\":\"", secs);
+		for (const char *p = status; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				fputc('\\', r->json);
+			if ((unsigned char)*p >= 0x20)
+				fputc(*p, r->json);
+		}
+		fprintf(r->json, "\",\"drops\":%" PRIu64 ",\"counters\":", drops_of(tot));
+		json_counters(r->json, tot);
+		fputs(",\"workers\":[", r->json);
+		for (unsigned int w = 0; w < r->nb_workers; w++) {
+			fprintf(r->json, "%s{\"id\":%u,\"label\":\"%s\",\"counters\":", w ? "," : "",
+				w, r->label[w]);
+			json_counters(r->json, r->workers[w]->c);
+			fputc('}', r->json);
+		}
+		fputs("]}\n", r->json);
+		fflush(r->json);
+	}
+}
+
+void
+stats_report_free(struct stats_report *r)
+{
+	if (r == NULL)
+		return;
+	if (r->json != NULL)
+		fclose(r->json);
+	free(r->label);
+	free(r);
+}

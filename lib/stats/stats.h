@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-worker counters and the report built from them.
+ *
+ * Every counter has a name in STATS_COUNTERS; the name is what the per-second
+ * JSON, the summary and the tests use. Counters are plain uint64_t written by
+ * one worker only and read (summed) by the main lcore once per interval: no
+ * atomics on the data path. Every dropped packet is counted under exactly one
+ * drop_* name.
+ */
+#ifndef SYNACK_STATS_H
+#define SYNACK_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* X(name, help) -- add new counters at the end of a group, freely. */
+#define STATS_COUNTERS(X) \
+	X(rx_pkts,		"frames received") \
+	X(rx_bytes,		"bytes received (L2)") \
+	X(tx_pkts,		"frames sent") \
+	X(tx_bytes,		"bytes sent (L2)") \
+	X(arp_rx,		"ARP frames received") \
+	X(arp_req_tx,		"ARP requests sent (resolve and gratuitous)") \
+	X(arp_reply_tx,		"ARP replies sent") \
+	X(arp_reply_rx,		"ARP replies received") \
+	X(arp_garp_tx,		"gratuitous ARPs sent") \
+	X(arp_resolved,		"neighbours resolved") \
+	X(arp_resolve_fail,	"neighbours given up after all retries") \
+	X(icmp_echo_rx,		"ICMP echo requests received") \
+	X(icmp_echo_reply_tx,	"ICMP echo replies sent") \
+	X(icmp_echo_tx,		"ICMP echo requests sent (ping model)") \
+	X(icmp_reply_rx,	"ICMP echo replies received (ping model)") \
+	X(icmp_reply_bad,	"ICMP echo replies whose payload did not match") \
+	X(icmp_lost,		"ICMP echo requests without a reply in time (ping model)") \
+	X(drop_eth_short,	"frame shorter than an Ethernet header") \
+	X(drop_eth_type,	"ethertype not IPv4/ARP") \
+	X(drop_eth_dst,		"destination MAC not ours, not broadcast") \
+	X(drop_arp_short,	"ARP frame truncated") \
+	X(drop_arp_bad,		"ARP not Ethernet/IPv4 or bad opcode") \
+	X(drop_arp_not_us,	"ARP for another address") \
+	X(drop_ip_short,	"IPv4 packet shorter than its header") \
+	X(drop_ip_version,	"IP version not 4") \
+	X(drop_ip_ihl,		"IPv4 IHL < 5 or beyond the frame") \
+	X(drop_ip_len_big,	"IPv4 total length larger than the frame") \
+	X(drop_ip_len_small,	"IPv4 total length smaller than the header") \
+	X(drop_ip_csum,		"IPv4 header checksum wrong") \
+	X(drop_ip_ttl,		"IPv4 TTL 0") \
+	X(drop_ip_frag,		"IPv4 fragment (not reassembled)") \
+	X(drop_ip_not_us,	"IPv4 destination not ours") \
+	X(drop_ip_src,		"IPv4 source broadcast/multicast/ours") \
+	X(drop_ip_proto,	"IP protocol not handled") \
+	X(drop_icmp_short,	"ICMP message truncated") \
+	X(drop_icmp_csum,	"ICMP checksum wrong") \
+	X(drop_icmp_type,	"ICMP type not handled") \
+	X(drop_no_route,	"destination off-link and no gateway configured") \
+	X(drop_no_neigh,	"next hop unresolved (ARP failed or its wait queue full)") \
+	X(drop_neigh_full,	"neighbour table full") \
+	X(drop_pool_empty,	"mbuf pool empty when building a packet") \
+	X(drop_multiseg,	"multi-segment frame that could not be linearised") \
+	X(drop_tx_full,		"TX queue full: frames not taken by the port") \
+	X(drop_too_big,		"reply would exceed the port MTU")
+
+enum stats_id {
+#define STATS_X_ENUM(name, help) STAT_##name,
+	STATS_COUNTERS(STATS_X_ENUM)
+#undef STATS_X_ENUM
+	STAT_MAX
+};
+
+/** One worker's counters: written by that worker only. */
+struct stats_worker {
+	uint64_t c[STAT_MAX];
+} __attribute__((aligned(64)));
+
+/** Name of counter id ("drop_ip_csum"); NULL when out of range. */
+const char *stats_name(enum stats_id id);
+/** One-line help of counter id. */
+const char *stats_help(enum stats_id id);
+/** Counter id by name; -1 when unknown. */
+int stats_lookup(const char *name);
+
+static inline void
+stats_inc(struct stats_worker *s, enum stats_id id)
+{
+	s->c[id]++;
+}
+
+static inline void
+stats_add(struct stats_worker *s, enum stats_id id, uint64_t n)
+{
+	s->c[id] += n;
+}
+
+/* ---- the report (main lcore only) ---- */
+
+struct stats_report;
+
+/**
+ * Create a report over nb_workers counter blocks.
+ * json_path may be NULL; text goes to out (NULL = no per-interval text).
+ * label[i] names worker i in the summary ("w0 port0/q0").
+ * @return NULL with errno set on failure (JSON file cannot be opened).
+ */
+struct stats_report *stats_report_create(struct stats_worker *const *workers,
+					 unsigned int nb_workers,
+					 FILE *out, const char *json_path);
+
+/** Name worker i in the summary and JSON (e.g. "w0 client port0/q0"); copied. */
+void stats_report_set_label(struct stats_report *r, unsigned int i, const char *label);
+
+/** Take a snapshot now and print / write one interval (t_ms since start). */
+void stats_report_interval(struct stats_report *r, uint64_t t_ms);
+
+/** Sum over workers, as of now. */
+void stats_report_total(const struct stats_report *r, uint64_t total[STAT_MAX]);
+
+/**
+ * Print the final summary (text to out, one "summary" JSON object) and
+ * flush. status is "done", "interrupted" or "failed: reason".
+ */
+void stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status);
+
+void stats_report_free(struct stats_report *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNACK_STATS_H */

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The worker engine over a real net_ring pair: ARP resolution, ICMP echo
+// exchange with exact counter agreement, malformed input counted and freed,
+// ARP give-up, a full neighbour table. EAL runs with --no-huge.
+#include <gtest/gtest.h>
+
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "drivers/port.h"
+#include "lib/gen/gen.h"
+#include "lib/net/net.h"
+#include "lib/stack/stack.h"
+#include "lib/stats/stats.h"
+
+namespace {
+
+class EalEnv : public ::testing::Environment {
+      public:
+	void SetUp() override
+	{
+		const char *args[] = {"test_stack", "--no-huge", "-m", "512", "--no-pci",
+				      "--in-memory", "-l", "0", "--log-level=*:error"};
+		int n = sizeof(args) / sizeof(args[0]);
+		ASSERT_GE(rte_eal_init(n, const_cast<char **>(args)), 0);
+	}
+};
+
+const ::testing::Environment *const eal_env = ::testing::AddGlobalTestEnvironment(new EalEnv);
+
+volatile bool never_stop = false;
+
+const uint32_t IP_A = 0xc6120001; // 198.18.0.1
+const uint32_t IP_B = 0xc6120002; // 198.18.0.2
+
+struct Link {
+	struct rte_mempool *pool = nullptr;
+	struct port pa = {}, pb = {};
+	struct worker *wa = nullptr, *wb = nullptr;
+};
+
+struct rte_mempool *
+make_pool(const char *name)
+{
+	struct rte_mempool *mp =
+		rte_pktmbuf_pool_create(name, 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	EXPECT_NE(mp, nullptr) << rte_strerror(rte_errno);
+	return mp;
+}
+
+struct worker *
+make_worker(unsigned int id, struct rte_mempool *mp, uint32_t retries, uint32_t timeout_ms)
+{
+	struct worker *w = static_cast<struct worker *>(
+		rte_zmalloc("w", sizeof(struct worker), RTE_CACHE_LINE_SIZE));
+	EXPECT_NE(w, nullptr);
+	worker_init(w, id, mp, &never_stop, retries, timeout_ms);
+	return w;
+}
+
+// Two ports on one ring link; worker A (client role) on one end, B (server) on the other.
+void
+make_link(Link &l, const char *link, const char *pool, unsigned int id_base, uint32_t neigh_max)
+{
+	char dev[64], err[PORT_ERR_LEN];
+	snprintf(dev, sizeof(dev), "net_ring:%s", link);
+	l.pool = make_pool(pool);
+	ASSERT_NE(l.pool, nullptr);
+	int a = port_resolve_q(dev, 1, err, sizeof(err));
+	ASSERT_GE(a, 0) << err;
+	int b = port_resolve_q(dev, 1, err, sizeof(err));
+	ASSERT_GE(b, 0) << err;
+	struct port_conf pc = {};
+	pc.dev = dev;
+	pc.nb_queues = 1;
+	struct rte_mempool *pools[1] = {l.pool};
+	ASSERT_EQ(port_setup(a, &pc, pools, &l.pa, err, sizeof(err)), 0) << err;
+	ASSERT_EQ(port_setup(b, &pc, pools, &l.pb, err, sizeof(err)), 0) << err;
+	l.wa = make_worker(id_base, l.pool, 3, 20);
+	l.wb = make_worker(id_base + 1, l.pool, 3, 20);
+	ASSERT_NE(worker_add_port(l.wa, a, 0, 0, WORKER_ROLE_CLIENT, &l.pa.mac, IP_A, 24, 0, 1500,
+				  0, neigh_max),
+		  nullptr);
+	ASSERT_NE(worker_add_port(l.wb, b, 0, 1, WORKER_ROLE_SERVER, &l.pb.mac, IP_B, 24, 0, 1500,
+				  0, neigh_max),
+		  nullptr);
+}
+
+uint64_t
+c(const struct worker *w, enum stats_id id)
+{
+	return w->stats.c[id];
+}
+
+TEST(Stack, ArpThenEchoOverRingPairCountersAgreeExactly)
+{
+	Link l;
+	make_link(l, "ut_echo", "mp_echo", 0, 64);
+	struct gen_ping_conf gc = {};
+	gc.target = IP_B;
+	gc.payload = 56;
+	gc.window = 64;
+	gc.burst = 32;
+	gc.count = 5000;
+	struct gen_ping *g = gen_ping_create(l.wa, &l.wa->port[0], &gc);
+	ASSERT_NE(g, nullptr);
+	for (int i = 0; i < 2000000 && !l.wa->done; i++) {
+		worker_poll_once(l.wa);
+		worker_poll_once(l.wb);
+	}
+	ASSERT_TRUE(l.wa->done);
+	EXPECT_FALSE(gen_ping_failed(g));
+	EXPECT_EQ(c(l.wa, STAT_arp_req_tx), 1u);
+	EXPECT_EQ(c(l.wb, STAT_arp_reply_tx), 1u);
+	EXPECT_EQ(c(l.wa, STAT_arp_reply_rx), 1u);
+	EXPECT_EQ(c(l.wa, STAT_arp_resolved), 1u);
+	EXPECT_EQ(c(l.wa, STAT_icmp_echo_tx), 5000u);
+	EXPECT_EQ(c(l.wb, STAT_icmp_echo_rx), 5000u);
+	EXPECT_EQ(c(l.wb, STAT_icmp_echo_reply_tx), 5000u);
+	EXPECT_EQ(c(l.wa, STAT_icmp_reply_rx), 5000u);
+	EXPECT_EQ(c(l.wa, STAT_icmp_reply_bad), 0u);
+	EXPECT_EQ(c(l.wa, STAT_icmp_lost), 0u);
+	// frames: what one side sent, the other received
+	EXPECT_EQ(c(l.wa, STAT_tx_pkts), c(l.wb, STAT_rx_pkts));
+	EXPECT_EQ(c(l.wb, STAT_tx_pkts), c(l.wa, STAT_rx_pkts));
+	// B learned A from A's request (RFC 826: we are the target)
+	struct rte_ether_addr mac;
+	EXPECT_EQ(neigh_get(l.wb->port[0].neigh, rte_cpu_to_be_32(IP_A), &mac), NEIGH_REACHABLE);
+	EXPECT_TRUE(rte_is_same_ether_addr(&mac, &l.pa.mac));
+	gen_ping_free(g);
+	l.wa->app = {};
+	// every mbuf back in the pool
+	worker_free(l.wa);
+	worker_free(l.wb);
+	EXPECT_EQ(rte_mempool_avail_count(l.pool), 4096u);
+}
+
+// Feed one frame into B's input path and return the counter it landed on.
+struct rte_mbuf *
+frame(struct rte_mempool *mp, const uint8_t *bytes, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	EXPECT_NE(m, nullptr);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), bytes, len);
+	m->data_len = m->pkt_len = len;
+	return m;
+}
+
+TEST(Stack, MalformedFramesAreCountedAndFreed)
+{
+	Link l;
+	make_link(l, "ut_bad", "mp_bad", 2, 64);
+	struct worker *w = l.wb;
+	struct worker_port *wp = &w->port[0];
+	uint8_t good[128];
+	struct rte_ether_addr peer = {{0x02, 0, 0, 0, 0, 0x42}};
+	uint32_t len = net_icmp_echo_build(good, &peer, &wp->mac, rte_cpu_to_be_32(IP_A),
+					   rte_cpu_to_be_32(IP_B), 7, 1, 1, 32);
+	unsigned int before = rte_mempool_avail_count(l.pool);
+
+	struct Case {
+		const char *name;
+		void (*mutate)(uint8_t *f, uint32_t *len);
+		enum stats_id want;
+	} cases[] = {
+		{"truncated", [](uint8_t *, uint32_t *n) { *n = 10; }, STAT_drop_eth_short},
+		{"ethertype", [](uint8_t *f, uint32_t *) { f[12] = 0x86; f[13] = 0xdd; },
+		 STAT_drop_eth_type},
+		{"dst mac", [](uint8_t *f, uint32_t *) { f[5] ^= 0x55; }, STAT_drop_eth_dst},
+		{"version", [](uint8_t *f, uint32_t *) { f[14] = 0x65; }, STAT_drop_ip_version},
+		{"ihl", [](uint8_t *f, uint32_t *) { f[14] = 0x44; }, STAT_drop_ip_ihl},
+		{"len big", [](uint8_t *f, uint32_t *) { f[16] = 0x05; }, STAT_drop_ip_len_big},
+		{"csum", [](uint8_t *f, uint32_t *) { f[24] ^= 0xff; }, STAT_drop_ip_csum},
+		{"proto", [](uint8_t *f, uint32_t *) {
+			 f[23] = 253;
+			 struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+			 ip->hdr_checksum = 0;
+			 ip->hdr_checksum = net_ipv4_hdr_cksum(ip);
+		 },
+		 STAT_drop_ip_proto},
+		{"icmp csum", [](uint8_t *f, uint32_t *) { f[14 + 20 + 2] ^= 0x01; },
+		 STAT_drop_icmp_csum},
+	};
+	for (const Case &k : cases) {
+		uint8_t f[128];
+		uint32_t n = len;
+		memcpy(f, good, len);
+		k.mutate(f, &n);
+		uint64_t was = c(w, k.want);
+		worker_input(w, wp, frame(l.pool, f, n));
+		EXPECT_EQ(c(w, k.want), was + 1) << k.name << ": expected " << stats_name(k.want);
+	}
+	EXPECT_EQ(c(w, STAT_icmp_echo_rx), 0u);
+	EXPECT_EQ(rte_mempool_avail_count(l.pool), before);
+	// the good one is answered
+	worker_input(w, wp, frame(l.pool, good, len));
+	EXPECT_EQ(c(w, STAT_icmp_echo_reply_tx), 1u);
+	worker_free(l.wa);
+	worker_free(l.wb);
+	EXPECT_EQ(rte_mempool_avail_count(l.pool), 4096u);
+}
+
+TEST(Stack, ArpGivesUpAfterRetriesAndDropsWaitingFrames)
+{
+	Link l;
+	make_link(l, "ut_gone", "mp_gone", 4, 64);
+	struct worker *w = l.wa;
+	struct worker_port *wp = &w->port[0];
+	rte_be32_t nobody = rte_cpu_to_be_32(0xc6120009);
+
+	for (int i = 0; i < 3; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(l.pool);
+		ASSERT_NE(m, nullptr);
+		m->data_len = m->pkt_len = net_icmp_echo_build(
+			rte_pktmbuf_mtod(m, uint8_t *), &wp->mac, &wp->mac, wp->ip, nobody, 1, i, i, 8);
+		worker_send_ip(w, wp, m, nobody);
+	}
+	EXPECT_EQ(neigh_get(wp->neigh, nobody, nullptr), NEIGH_INCOMPLETE);
+	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz(); // 3 x 20 ms, bounded at 1 s
+	while (c(w, STAT_arp_resolve_fail) == 0 && rte_rdtsc() < deadline)
+		worker_poll_once(w); // B never polls: nobody answers
+	EXPECT_EQ(c(w, STAT_arp_resolve_fail), 1u);
+	EXPECT_EQ(c(w, STAT_arp_req_tx), 3u);
+	EXPECT_EQ(c(w, STAT_drop_no_neigh), 3u); // all 3 kept while waiting, then dropped
+	EXPECT_EQ(neigh_get(wp->neigh, nobody, nullptr), NEIGH_NONE);
+	EXPECT_EQ(neigh_count(wp->neigh), 0u);
+	// off-link without a gateway: no route
+	struct rte_mbuf *m = rte_pktmbuf_alloc(l.pool);
+	ASSERT_NE(m, nullptr);
+	m->data_len = m->pkt_len = 60;
+	worker_send_ip(w, wp, m, rte_cpu_to_be_32(0xc6130001));
+	EXPECT_EQ(c(w, STAT_drop_no_route), 1u);
+	// drain what B's queue holds, then all mbufs are back
+	for (int i = 0; i < 100; i++)
+		worker_poll_once(l.wb);
+	worker_free(l.wa);
+	worker_free(l.wb);
+	EXPECT_EQ(rte_mempool_avail_count(l.pool), 4096u);
+}
+
+TEST(Stack, FullNeighbourTableIsCountedNotFatal)
+{
+	Link l;
+	make_link(l, "ut_full", "mp_full", 6, 16);
+	struct worker *w = l.wa;
+	struct worker_port *wp = &w->port[0];
+	struct rte_ether_addr mac;
+	int full = 0;
+
+	for (uint32_t i = 10; i < 110; i++)
+		if (neigh_resolve(w, wp, rte_cpu_to_be_32(0xc6120000 + i), &mac) == -ENOSPC)
+			full++;
+	EXPECT_GT(full, 0);
+	EXPECT_EQ(c(w, STAT_drop_neigh_full), (uint64_t)full);
+	EXPECT_LE(neigh_count(wp->neigh), 100u - full);
+	worker_flush(w, wp);
+	for (int i = 0; i < 100; i++)
+		worker_poll_once(l.wb);
+	worker_free(l.wa);
+	worker_free(l.wb);
+	EXPECT_EQ(rte_mempool_avail_count(l.pool), 4096u);
+}
+
+TEST(Stack, GratuitousArpIsARequestForOurOwnAddress)
+{
+	Link l;
+	make_link(l, "ut_garp", "mp_garp", 8, 64);
+	neigh_send_request(l.wa, &l.wa->port[0], l.wa->port[0].ip);
+	worker_flush(l.wa, &l.wa->port[0]);
+	EXPECT_EQ(c(l.wa, STAT_arp_garp_tx), 1u);
+	struct rte_mbuf *m[4];
+	uint16_t n = rte_eth_rx_burst(l.pb.port_id, 0, m, 4);
+	ASSERT_EQ(n, 1);
+	const struct rte_arp_hdr *arp =
+		rte_pktmbuf_mtod_offset(m[0], const struct rte_arp_hdr *, 14);
+	EXPECT_EQ(arp->arp_opcode, rte_cpu_to_be_16(RTE_ARP_OP_REQUEST));
+	EXPECT_EQ(arp->arp_data.arp_sip, arp->arp_data.arp_tip);
+	EXPECT_EQ(arp->arp_data.arp_sip, rte_cpu_to_be_32(IP_A));
+	// B is not the target: not learned, counted as not for us
+	worker_input(l.wb, &l.wb->port[0], m[0]);
+	EXPECT_EQ(c(l.wb, STAT_drop_arp_not_us), 1u);
+	EXPECT_EQ(neigh_count(l.wb->port[0].neigh), 0u);
+	worker_free(l.wa);
+	worker_free(l.wb);
+}
+
+} // namespace

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Counter names, lookup, and the report's JSON lines (interval + summary).
+#include <gtest/gtest.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "lib/stats/stats.h"
+
+namespace {
+
+TEST(Stats, NamesAreUniqueAndLookupRoundTrips)
+{
+	for (int i = 0; i < STAT_MAX; i++) {
+		const char *n = stats_name((enum stats_id)i);
+		ASSERT_NE(n, nullptr);
+		EXPECT_EQ(stats_lookup(n), i) << n;
+		EXPECT_NE(stats_help((enum stats_id)i), nullptr);
+		EXPECT_GT(strlen(stats_help((enum stats_id)i)), 5u) << n;
+	}
+	EXPECT_EQ(stats_lookup("no_such_counter"), -1);
+	EXPECT_EQ(stats_name(STAT_MAX), nullptr);
+	EXPECT_STREQ(stats_name(STAT_drop_ip_csum), "drop_ip_csum");
+}
+
+std::string
+slurp(const char *path)
+{
+	std::string s;
+	FILE *f = fopen(path, "r");
+	if (f == nullptr)
+		return s;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		s.append(buf, n);
+	fclose(f);
+	return s;
+}
+
+TEST(Stats, JsonHasOneIntervalLinePerCallAndASummaryWithWorkers)
+{
+	char path[] = "/tmp/synack_stats_XXXXXX";
+	int fd = mkstemp(path);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	static struct stats_worker a, b;
+	struct stats_worker *ws[2] = {&a, &b};
+	struct stats_report *r = stats_report_create(ws, 2, nullptr, path);
+	ASSERT_NE(r, nullptr);
+	stats_report_set_label(r, 0, "w0 c0/0");
+	stats_report_set_label(r, 1, "w1 s1/0");
+	stats_add(&a, STAT_rx_pkts, 1000);
+	stats_add(&b, STAT_rx_pkts, 500);
+	stats_inc(&b, STAT_drop_ip_csum);
+	stats_report_interval(r, 1000);
+	stats_add(&a, STAT_rx_pkts, 1000);
+	stats_report_interval(r, 2000);
+	uint64_t tot[STAT_MAX];
+	stats_report_total(r, tot);
+	EXPECT_EQ(tot[STAT_rx_pkts], 2500u);
+	EXPECT_EQ(tot[STAT_drop_ip_csum], 1u);
+	stats_report_summary(r, 2000, "done");
+	stats_report_free(r);
+
+	std::string s = slurp(path);
+	unlink(path);
+	size_t lines = 0;
+	for (char ch : s)
+		lines += ch == '\n';
+	EXPECT_EQ(lines, 3u);
+	size_t first = s.find('\n');
+	std::string l1 = s.substr(0, first);
+	EXPECT_NE(l1.find("\"type\":\"interval\""), std::string::npos);
+	EXPECT_NE(l1.find("\"rx_pps\":1500"), std::string::npos) << l1;
+	EXPECT_NE(l1.find("\"drops\":1"), std::string::npos) << l1;
+	std::string l2 = s.substr(first + 1, s.find('\n', first + 1) - first - 1);
+	EXPECT_NE(l2.find("\"rx_pps\":1000"), std::string::npos) << l2;
+	EXPECT_NE(l2.find("\"rx_pkts\":2500"), std::string::npos) << l2;
+	EXPECT_NE(s.find("\"type\":\"summary\""), std::string::npos);
+	EXPECT_NE(s.find("\"status\":\"done\""), std::string::npos);
+	EXPECT_NE(s.find("\"label\":\"w1 s1/0\""), std::string::npos);
+	EXPECT_NE(s.find("{\"id\":0,\"label\":\"w0 c0/0\",\"counters\":{\"rx_pkts\":2000"),
+		  std::string::npos)
+		<< s;
+}
+
+TEST(Stats, UnwritableJsonPathFailsWithErrno)
+{
+	static struct stats_worker a;
+	struct stats_worker *ws[1] = {&a};
+	errno = 0;
+	EXPECT_EQ(stats_report_create(ws, 1, nullptr, "/nonexistent/dir/x.jsonl"), nullptr);
+	EXPECT_EQ(errno, ENOENT);
+}
+
+} // namespace
