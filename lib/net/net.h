@@ -63,8 +63,8 @@ struct net_info {
 };
 
 /**
- * Ethernet: at least 14 bytes; destination is mac, broadcast or (when
- * accept_mcast) multicast; ethertype IPv4 or ARP (no VLAN yet).
+ * Ethernet: at least 14 bytes; destination is mac or broadcast (multicast
+ * is dropped as drop_eth_dst); ethertype IPv4 or ARP (no VLAN yet).
  * Fills info->ethertype and info->l3_off.
  * @return 0 or STAT_drop_eth_short / STAT_drop_eth_dst / STAT_drop_eth_type.
  */
