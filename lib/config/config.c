@@ -1,0 +1,1324 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The configuration: INI file (rte_cfgfile) and --set overrides -> struct cfg.
+ *
+ * Everything a user can set is one row of cfg_keys[] below: section, key, the
+ * parser, the default as text, the help line and where the value lands. The
+ * same rows fill the defaults (each default string goes through its parser),
+ * parse the file and the overrides, and print `--help-config` (plain text and
+ * the markdown of docs/config.md), so the manual cannot drift from the parser.
+ *
+ * Rows of section "portN" apply to every [port0]..[portN] section present.
+ * Parsers check one value; cfg_validate() checks keys against each other.
+ * Every error reads "ORIGIN:SECTION:KEY: message", ORIGIN being the file name
+ * or "--set", and the texts are stable: tests and scripts compare them.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+
+#include "config.h"
+
+#define CFG_F_SI   (1u << 0) /* integer takes k, m suffixes (x1000) */
+#define CFG_F_BIN  (1u << 1) /* integer takes k, m, g suffixes (x1024) */
+#define CFG_F_POW2 (1u << 2) /* integer must be a power of two */
+
+#define CFG_MSG_LEN   320  /* one parser message, without the "ORIGIN:SEC:KEY: " prefix */
+#define CFG_LIST_LEN  1024 /* longest list value (listen, target) */
+#define CFG_BIT_SECT  63   /* cli_set[1 + N]: [portN] created by --set */
+#define CFG_DEFAULTS  "(defaults)"
+
+struct cfg_key;
+
+/* Parse val into the field(s) of k inside base; on error fill msg and return -1. */
+typedef int (*cfg_parse_fn)(const struct cfg_key *k, void *base, const char *val, char *msg,
+			    size_t msglen);
+
+struct cfg_key {
+	const char *section;	  /* "portN": any [port0]..[port7] */
+	const char *key;
+	cfg_parse_fn parse;
+	const char *dflt;	  /* run through parse by cfg_defaults(); NULL = none */
+	const char *help;
+	size_t off, size;	  /* the field, in struct cfg or (portN) struct cfg_port */
+	size_t off2;		  /* second field: prefix, nb_listen, nb_target */
+	uint64_t min, max;	  /* integers: inclusive range; durations: in ms */
+	unsigned int flags;	  /* CFG_F_* */
+	const char *const *names; /* enums: value names, NULL-terminated */
+};
+
+struct cfg_section {
+	const char *name;
+	const char *help;
+};
+
+static const char *const mode_names[] = {"server", "client", "both", NULL};
+static const char *const model_names[] = {"ping", "cps", "cc", "rps", "throughput", "udp", NULL};
+
+static int parse_uint(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_duration(const struct cfg_key *k, void *base, const char *val, char *msg,
+			  size_t len);
+static int parse_bool(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_enum(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_str(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_dev(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_ip_prefix(const struct cfg_key *k, void *base, const char *val, char *msg,
+			   size_t len);
+static int parse_ipv4(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_listen(const struct cfg_key *k, void *base, const char *val, char *msg,
+			size_t len);
+static int parse_targets(const struct cfg_key *k, void *base, const char *val, char *msg,
+			 size_t len);
+
+#define FLD(m)	.off = offsetof(struct cfg, m), .size = sizeof(((struct cfg *)NULL)->m)
+#define PFLD(m) .off = offsetof(struct cfg_port, m), .size = sizeof(((struct cfg_port *)NULL)->m)
+
+static const struct cfg_section cfg_sections[] = {
+	{"run", "What to run, for how long, and where the results go."},
+	{"portN", "One DPDK port per section, [port0] .. [port7], numbered without gaps. "
+		  "In mode both the client side uses port0 and the server side port1."},
+	{"pool", "Memory and neighbour table sizes, per worker."},
+	{"server", "The server side: what it listens on and what it answers."},
+	{"client", "The client side: the load model and its limits."},
+};
+
+static const struct cfg_key cfg_keys[] = {
+	/* [run] */
+	{.section = "run", .key = "mode", .parse = parse_enum, .dflt = "server",
+	 .help = "server | client | both (both: client and server workers in one process)",
+	 FLD(run.mode), .names = mode_names},
+	{.section = "run", .key = "duration", .parse = parse_duration, .dflt = "10s",
+	 .help = "how long to run: 10s, 500ms, 2m, 1h, a plain number is seconds; 0 = until SIGINT",
+	 FLD(run.duration_ms), .min = 0, .max = UINT64_MAX},
+	{.section = "run", .key = "lcores", .parse = parse_uint, .dflt = "1",
+	 .help = "worker lcores, 1..64; in mode both an even number splits into client and server",
+	 FLD(run.lcores), .min = 1, .max = CFG_MAX_LCORES},
+	{.section = "run", .key = "json", .parse = parse_str, .dflt = "",
+	 .help = "file for JSON lines output (also --json FILE); empty = none", FLD(run.json)},
+	{.section = "run", .key = "report_interval", .parse = parse_duration, .dflt = "1s",
+	 .help = "interval of the periodic report lines, 100ms..1h", FLD(run.report_ms),
+	 .min = 100, .max = 3600 * 1000},
+	{.section = "run", .key = "quiet", .parse = parse_bool, .dflt = "off",
+	 .help = "on: no periodic lines, the final summary only", FLD(run.quiet)},
+
+	/* [port0] .. [port7] */
+	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
+	 .help = "required: PCI address (0000:3b:00.0 or 3b:00.0), a vdev string "
+		 "(net_af_xdp0,iface=veth0) or net_ring:LINK (in-process link named LINK)",
+	 PFLD(dev)},
+	{.section = "portN", .key = "ip", .parse = parse_ip_prefix, .dflt = NULL,
+	 .help = "the port's IPv4 address with prefix length, a.b.c.d/N (N 1..32)", PFLD(ip),
+	 .off2 = offsetof(struct cfg_port, prefix)},
+	{.section = "portN", .key = "gateway", .parse = parse_ipv4, .dflt = NULL,
+	 .help = "next hop for targets outside the subnet, a.b.c.d inside ip/N", PFLD(gateway)},
+	{.section = "portN", .key = "queues", .parse = parse_uint, .dflt = "0",
+	 .help = "RX/TX queue pairs, 0..64; 0 = one per worker", PFLD(queues), .min = 0, .max = 64},
+	{.section = "portN", .key = "mtu", .parse = parse_uint, .dflt = "1500",
+	 .help = "L3 MTU, 68..9000", PFLD(mtu), .min = 68, .max = 9000},
+	{.section = "portN", .key = "rxd", .parse = parse_uint, .dflt = "1024",
+	 .help = "RX descriptors per queue, a power of two 64..16384", PFLD(rxd), .min = 64,
+	 .max = 16384, .flags = CFG_F_POW2},
+	{.section = "portN", .key = "txd", .parse = parse_uint, .dflt = "1024",
+	 .help = "TX descriptors per queue, a power of two 64..16384", PFLD(txd), .min = 64,
+	 .max = 16384, .flags = CFG_F_POW2},
+
+	/* [pool] */
+	{.section = "pool", .key = "mbufs", .parse = parse_uint, .dflt = "16384",
+	 .help = "mbufs in each worker's pool, 1024..16777216", FLD(pool.mbufs), .min = 1024,
+	 .max = 16777216},
+	{.section = "pool", .key = "mbuf_cache", .parse = parse_uint, .dflt = "256",
+	 .help = "per-lcore mempool cache, 0..512", FLD(pool.mbuf_cache), .min = 0, .max = 512},
+	{.section = "pool", .key = "neigh_max", .parse = parse_uint, .dflt = "1024",
+	 .help = "neighbour (ARP) table entries per worker, 16..1048576", FLD(pool.neigh_max),
+	 .min = 16, .max = 1048576},
+	{.section = "pool", .key = "arp_retries", .parse = parse_uint, .dflt = "5",
+	 .help = "ARP requests sent before a neighbour counts as unreachable, 1..100",
+	 FLD(pool.arp_retries), .min = 1, .max = 100},
+	{.section = "pool", .key = "arp_timeout", .parse = parse_duration, .dflt = "200ms",
+	 .help = "wait between ARP retries, 10ms..60s", FLD(pool.arp_timeout_ms), .min = 10,
+	 .max = 60 * 1000},
+
+	/* [server] */
+	{.section = "server", .key = "listen", .parse = parse_listen, .dflt = "80",
+	 .help = "TCP ports to accept connections on, a list (80, 8080), at most 16; "
+		 "empty = none",
+	 FLD(server.listen), .off2 = offsetof(struct cfg, server.nb_listen), .min = 1,
+	 .max = 65535},
+	{.section = "server", .key = "body_size", .parse = parse_uint, .dflt = "64",
+	 .help = "HTTP response body bytes, suffixes k, m, g (x1024) allowed, up to 1g",
+	 FLD(server.body_size), .min = 0, .max = 1u << 30, .flags = CFG_F_BIN},
+	{.section = "server", .key = "gzip", .parse = parse_bool, .dflt = "off",
+	 .help = "answer with Content-Encoding: gzip", FLD(server.gzip)},
+
+	/* [client] */
+	{.section = "client", .key = "model", .parse = parse_enum, .dflt = "ping",
+	 .help = "ping | cps | cc | rps | throughput | udp", FLD(client.model),
+	 .names = model_names},
+	{.section = "client", .key = "target", .parse = parse_targets, .dflt = NULL,
+	 .help = "where the load goes: a list of a.b.c.d or a.b.c.d:port (port 80 if omitted), "
+		 "at most 16; needed in modes client and both",
+	 FLD(client.target), .off2 = offsetof(struct cfg, client.nb_target), .min = 1,
+	 .max = 65535},
+	{.section = "client", .key = "rate", .parse = parse_uint, .dflt = "0",
+	 .help = "new connections, requests or packets per second, suffixes k, m (x1000) "
+		 "allowed; 0 = as fast as it goes",
+	 FLD(client.rate), .min = 0, .max = UINT64_MAX, .flags = CFG_F_SI},
+	{.section = "client", .key = "concurrency", .parse = parse_uint, .dflt = "100",
+	 .help = "connections (or pings) in flight at most, 1..100000000",
+	 FLD(client.concurrency), .min = 1, .max = 100000000},
+	{.section = "client", .key = "payload", .parse = parse_uint, .dflt = "56",
+	 .help = "ICMP echo payload bytes (model ping), 0..9000", FLD(client.payload), .min = 0,
+	 .max = 9000},
+	{.section = "client", .key = "burst", .parse = parse_uint, .dflt = "32",
+	 .help = "packets or connections launched per loop at most, 1..512", FLD(client.burst),
+	 .min = 1, .max = 512},
+	{.section = "client", .key = "count", .parse = parse_uint, .dflt = "0",
+	 .help = "stop after this many requests, suffixes k, m (x1000) allowed; 0 = no limit",
+	 FLD(client.count), .min = 0, .max = UINT64_MAX, .flags = CFG_F_SI},
+};
+
+#define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
+#define CFG_NB_SECTIONS (sizeof(cfg_sections) / sizeof(cfg_sections[0]))
+
+_Static_assert(CFG_NB_KEYS < CFG_BIT_SECT, "cli_set bit masks are too small for the key table");
+
+/* ---- small helpers ---- */
+
+static bool
+key_is_port(const struct cfg_key *k)
+{
+	return strcmp(k->section, "portN") == 0;
+}
+
+static void
+store_uint(void *p, size_t size, uint64_t v)
+{
+	switch (size) {
+	case 1: {
+		uint8_t x = (uint8_t)v;
+		memcpy(p, &x, 1);
+		break;
+	}
+	case 2: {
+		uint16_t x = (uint16_t)v;
+		memcpy(p, &x, 2);
+		break;
+	}
+	case 4: {
+		uint32_t x = (uint32_t)v;
+		memcpy(p, &x, 4);
+		break;
+	}
+	default:
+		memcpy(p, &v, sizeof(v));
+		break;
+	}
+}
+
+/*
+ * Strict unsigned decimal: digits, then an optional suffix allowed by flags,
+ * nothing else. Returns 0, -EINVAL (not a number) or -ERANGE (overflow).
+ */
+static int
+parse_number(const char *s, unsigned int flags, uint64_t *out)
+{
+	uint64_t v, mult = 1;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end != '\0') {
+		char c = (char)tolower((unsigned char)*end);
+
+		if ((flags & CFG_F_SI) != 0 && c == 'k')
+			mult = 1000;
+		else if ((flags & CFG_F_SI) != 0 && c == 'm')
+			mult = 1000 * 1000;
+		else if ((flags & CFG_F_BIN) != 0 && c == 'k')
+			mult = 1u << 10;
+		else if ((flags & CFG_F_BIN) != 0 && c == 'm')
+			mult = 1u << 20;
+		else if ((flags & CFG_F_BIN) != 0 && c == 'g')
+			mult = 1u << 30;
+		else
+			return -EINVAL;
+		if (end[1] != '\0')
+			return -EINVAL;
+	}
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	*out = v * mult;
+	return 0;
+}
+
+/* A bound written the way the key takes it: 1g, 100k, 16384. */
+static const char *
+fmt_number(char *buf, size_t len, uint64_t v, unsigned int flags)
+{
+	static const char sfx[] = "kmg";
+	uint64_t unit = (flags & CFG_F_BIN) != 0 ? 1024 : 1000;
+	uint64_t div = 1;
+	int i, best = -1;
+
+	if ((flags & (CFG_F_SI | CFG_F_BIN)) != 0 && v != 0) {
+		for (i = 0; i < ((flags & CFG_F_BIN) != 0 ? 3 : 2); i++) {
+			div *= unit;
+			if (v % div == 0)
+				best = i;
+		}
+	}
+	if (best < 0) {
+		snprintf(buf, len, "%" PRIu64, v);
+	} else {
+		for (div = 1, i = 0; i <= best; i++)
+			div *= unit;
+		snprintf(buf, len, "%" PRIu64 "%c", v / div, sfx[best]);
+	}
+	return buf;
+}
+
+/* A duration in the largest unit that divides it: 1h, 2m, 10s, 200ms. */
+static const char *
+fmt_duration(char *buf, size_t len, uint64_t ms)
+{
+	if (ms == 0)
+		snprintf(buf, len, "0");
+	else if (ms % 3600000 == 0)
+		snprintf(buf, len, "%" PRIu64 "h", ms / 3600000);
+	else if (ms % 60000 == 0)
+		snprintf(buf, len, "%" PRIu64 "m", ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%" PRIu64 "s", ms / 1000);
+	else
+		snprintf(buf, len, "%" PRIu64 "ms", ms);
+	return buf;
+}
+
+/* Host-order IPv4 from dotted quad; false if s is not exactly a.b.c.d. */
+static bool
+parse_ip(const char *s, uint32_t *ip)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return false;
+	*ip = ntohl(a.s_addr);
+	return true;
+}
+
+/* Not 0/8, 127/8, multicast, reserved or broadcast. */
+static bool
+ip_is_host(uint32_t ip)
+{
+	uint32_t first = ip >> 24;
+
+	return first != 0 && first != 127 && first < 224;
+}
+
+static const char *
+fmt_ip(char *buf, size_t len, uint32_t ip)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
+		 ip & 0xff);
+	return buf;
+}
+
+static uint32_t
+prefix_mask(unsigned int prefix)
+{
+	return prefix == 0 ? 0 : UINT32_MAX << (32 - prefix);
+}
+
+/* ---- parsers: one value each ---- */
+
+static int
+parse_uint(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	char lo[32], hi[32];
+	uint64_t v;
+	int rc;
+
+	rc = parse_number(val, k->flags, &v);
+	if (rc == -EINVAL) {
+		if ((k->flags & CFG_F_BIN) != 0)
+			snprintf(msg, len, "\"%s\" is not a size (bytes, or with suffix k, m, g)",
+				 val);
+		else if ((k->flags & CFG_F_SI) != 0)
+			snprintf(msg, len, "\"%s\" is not a number (suffixes k, m allowed)", val);
+		else
+			snprintf(msg, len, "\"%s\" is not a number", val);
+		return -1;
+	}
+	if (rc == -ERANGE && k->max == UINT64_MAX) {
+		snprintf(msg, len, "%s is too large", val);
+		return -1;
+	}
+	if (rc == -ERANGE || v < k->min || v > k->max) {
+		snprintf(msg, len, "%s is out of range %s..%s", val,
+			 fmt_number(lo, sizeof(lo), k->min, k->flags),
+			 fmt_number(hi, sizeof(hi), k->max, k->flags));
+		return -1;
+	}
+	if ((k->flags & CFG_F_POW2) != 0 && (v & (v - 1)) != 0) {
+		snprintf(msg, len, "%s is not a power of two (%" PRIu64 "..%" PRIu64 ")", val,
+			 k->min, k->max);
+		return -1;
+	}
+	store_uint((char *)base + k->off, k->size, v);
+	return 0;
+}
+
+static int
+parse_duration(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	uint64_t v, mult;
+	char lo[32], hi[32];
+	char *end;
+
+	if (!isdigit((unsigned char)val[0]))
+		goto bad;
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (errno == ERANGE)
+		goto too_large;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		mult = 1000;
+	else if (strcmp(end, "ms") == 0)
+		mult = 1;
+	else if (strcmp(end, "m") == 0)
+		mult = 60 * 1000;
+	else if (strcmp(end, "h") == 0)
+		mult = 3600 * 1000;
+	else
+		goto bad;
+	if (v > UINT64_MAX / mult)
+		goto too_large;
+	v *= mult;
+	if (v < k->min || v > k->max) {
+		snprintf(msg, len, "%s is out of range %s..%s", val,
+			 fmt_duration(lo, sizeof(lo), k->min),
+			 fmt_duration(hi, sizeof(hi), k->max));
+		return -1;
+	}
+	store_uint((char *)base + k->off, k->size, v);
+	return 0;
+bad:
+	snprintf(msg, len, "\"%s\" is not a duration (10s, 500ms, 2m, 1h)", val);
+	return -1;
+too_large:
+	if (k->max == UINT64_MAX)
+		snprintf(msg, len, "%s is too large", val);
+	else
+		snprintf(msg, len, "%s is out of range %s..%s", val,
+			 fmt_duration(lo, sizeof(lo), k->min),
+			 fmt_duration(hi, sizeof(hi), k->max));
+	return -1;
+}
+
+static int
+parse_bool(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	static const char *const yes[] = {"on", "yes", "true", "1"};
+	static const char *const no[] = {"off", "no", "false", "0"};
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(val, yes[i]) == 0) {
+			*(bool *)((char *)base + k->off) = true;
+			return 0;
+		}
+		if (strcasecmp(val, no[i]) == 0) {
+			*(bool *)((char *)base + k->off) = false;
+			return 0;
+		}
+	}
+	snprintf(msg, len, "\"%s\" is not a boolean (on/off, yes/no, true/false, 1/0)", val);
+	return -1;
+}
+
+static int
+parse_enum(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	size_t i, used;
+
+	for (i = 0; k->names[i] != NULL; i++) {
+		if (strcmp(val, k->names[i]) == 0) {
+			store_uint((char *)base + k->off, k->size, i);
+			return 0;
+		}
+	}
+	used = (size_t)snprintf(msg, len, "\"%s\" is not one of ", val);
+	for (i = 0; k->names[i] != NULL && used < len; i++)
+		used += (size_t)snprintf(msg + used, len - used, "%s%s", i == 0 ? "" : ", ",
+					 k->names[i]);
+	return -1;
+}
+
+static int
+parse_str(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	size_t n = strlen(val);
+
+	if (n >= k->size) {
+		snprintf(msg, len, "value is %zu characters long, at most %zu", n, k->size - 1);
+		return -1;
+	}
+	memcpy((char *)base + k->off, val, n + 1);
+	return 0;
+}
+
+/* Exactly n hex digits at *p; their value, or -1. */
+static int
+hex_run(const char **p, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		char c = (*p)[i];
+
+		if (!isxdigit((unsigned char)c))
+			return -1;
+		if (isdigit((unsigned char)c))
+			v = v * 16 + (c - '0');
+		else
+			v = v * 16 + (tolower((unsigned char)c) - 'a' + 10);
+	}
+	*p += n;
+	return v;
+}
+
+/* Device arguments after the comma: printable, no blanks. */
+static bool
+dev_args_ok(const char *p)
+{
+	if (*p == '\0')
+		return true;
+	if (*p != ',')
+		return false;
+	for (p++; *p != '\0'; p++)
+		if (!isgraph((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* DDDD:BB:DD.F or BB:DD.F, then optional ",args". */
+static bool
+dev_is_pci(const char *s)
+{
+	const char *p = s;
+	int dev, fn;
+
+	if (strlen(s) >= 5 && s[4] == ':' && hex_run(&p, 4) >= 0)
+		p++;
+	if (hex_run(&p, 2) < 0 || *p++ != ':')
+		return false;
+	dev = hex_run(&p, 2);
+	if (dev < 0 || dev > 0x1f || *p++ != '.')
+		return false;
+	fn = *p - '0';
+	if (fn < 0 || fn > 7)
+		return false;
+	return dev_args_ok(p + 1);
+}
+
+/* net_xxx or eth_xxx (letters, digits, _), then optional ",args". */
+static bool
+dev_is_vdev(const char *s)
+{
+	const char *p = s + 4;
+
+	if (strncmp(s, "net_", 4) != 0 && strncmp(s, "eth_", 4) != 0)
+		return false;
+	if (!isalnum((unsigned char)*p))
+		return false;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	return dev_args_ok(p);
+}
+
+static int
+parse_dev(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	const char *p;
+
+	if (strncmp(val, "net_ring:", 9) == 0) {
+		for (p = val + 9; *p != '\0'; p++)
+			if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+				break;
+		if (p == val + 9 || *p != '\0') {
+			snprintf(msg, len,
+				 "\"%s\" needs a link name of letters, digits, _ and - "
+				 "(net_ring:LINK)",
+				 val);
+			return -1;
+		}
+	} else if (!dev_is_pci(val) && !dev_is_vdev(val)) {
+		snprintf(msg, len,
+			 "\"%s\" is not a PCI address (0000:3b:00.0), a vdev (net_xxx,args) "
+			 "or net_ring:LINK",
+			 val);
+		return -1;
+	}
+	return parse_str(k, base, val, msg, len);
+}
+
+static int
+parse_ip_prefix(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	const char *slash = strchr(val, '/');
+	char addr[INET_ADDRSTRLEN];
+	uint64_t prefix;
+	uint32_t ip;
+
+	if (val[0] == '\0') {
+		store_uint((char *)base + k->off, k->size, 0);
+		*((uint8_t *)base + k->off2) = 0;
+		return 0;
+	}
+	if (slash == NULL) {
+		if (parse_ip(val, &ip))
+			snprintf(msg, len, "\"%s\" needs a prefix length (a.b.c.d/N)", val);
+		else
+			snprintf(msg, len, "\"%s\" is not an IPv4 address with prefix (a.b.c.d/N)",
+				 val);
+		return -1;
+	}
+	if ((size_t)(slash - val) >= sizeof(addr)) {
+		snprintf(msg, len, "\"%s\" is not an IPv4 address with prefix (a.b.c.d/N)", val);
+		return -1;
+	}
+	memcpy(addr, val, (size_t)(slash - val));
+	addr[slash - val] = '\0';
+	if (!parse_ip(addr, &ip)) {
+		snprintf(msg, len, "\"%s\" is not an IPv4 address with prefix (a.b.c.d/N)", val);
+		return -1;
+	}
+	if (parse_number(slash + 1, 0, &prefix) == -EINVAL) {
+		snprintf(msg, len, "\"%s\" has a prefix length that is not a number", val);
+		return -1;
+	}
+	if (prefix < 1 || prefix > 32) {
+		snprintf(msg, len, "\"%s\" has prefix length %s, out of range 1..32", val,
+			 slash + 1);
+		return -1;
+	}
+	if (!ip_is_host(ip)) {
+		snprintf(msg, len, "\"%s\" is not a usable host address", val);
+		return -1;
+	}
+	store_uint((char *)base + k->off, k->size, ip);
+	*((uint8_t *)base + k->off2) = (uint8_t)prefix;
+	return 0;
+}
+
+static int
+parse_ipv4(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	uint32_t ip = 0;
+
+	if (val[0] != '\0' && !parse_ip(val, &ip)) {
+		snprintf(msg, len, "\"%s\" is not an IPv4 address (a.b.c.d)", val);
+		return -1;
+	}
+	if (val[0] != '\0' && !ip_is_host(ip)) {
+		snprintf(msg, len, "\"%s\" is not a usable host address", val);
+		return -1;
+	}
+	store_uint((char *)base + k->off, k->size, ip);
+	return 0;
+}
+
+/*
+ * Split a list on commas and blanks into buf (modified in place); the items
+ * go to item[], at most max. Returns the count, or -1 if val is too long.
+ */
+static int
+split_list(const char *val, char *buf, size_t buflen, char **item, int max)
+{
+	char *save = NULL, *tok;
+	int n = 0;
+
+	if (strlen(val) >= buflen)
+		return -1;
+	strcpy(buf, val);
+	for (tok = strtok_r(buf, ", \t", &save); tok != NULL; tok = strtok_r(NULL, ", \t", &save)) {
+		if (n < max)
+			item[n] = tok;
+		n++;
+	}
+	return n;
+}
+
+static int
+parse_listen(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	char buf[CFG_LIST_LEN], *item[CFG_MAX_LISTEN];
+	uint16_t port[CFG_MAX_LISTEN];
+	uint64_t v;
+	int n, i, j;
+
+	n = split_list(val, buf, sizeof(buf), item, CFG_MAX_LISTEN);
+	if (n < 0) {
+		snprintf(msg, len, "list is longer than %d characters", CFG_LIST_LEN - 1);
+		return -1;
+	}
+	if (n > CFG_MAX_LISTEN) {
+		snprintf(msg, len, "%d ports given, at most %d", n, CFG_MAX_LISTEN);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		int rc = parse_number(item[i], 0, &v);
+
+		if (rc == -EINVAL) {
+			snprintf(msg, len, "\"%s\" is not a number", item[i]);
+			return -1;
+		}
+		if (rc == -ERANGE || v < k->min || v > k->max) {
+			snprintf(msg, len, "%s is out of range %" PRIu64 "..%" PRIu64, item[i],
+				 k->min, k->max);
+			return -1;
+		}
+		port[i] = (uint16_t)v;
+		for (j = 0; j < i; j++) {
+			if (port[j] == port[i]) {
+				snprintf(msg, len, "%s is listed twice", item[i]);
+				return -1;
+			}
+		}
+	}
+	memcpy((char *)base + k->off, port, (size_t)n * sizeof(port[0]));
+	store_uint((char *)base + k->off2, sizeof(uint16_t), (uint64_t)n);
+	return 0;
+}
+
+static int
+parse_targets(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	char buf[CFG_LIST_LEN], *item[CFG_MAX_TARGETS];
+	struct cfg_target t[CFG_MAX_TARGETS];
+	int n, i;
+
+	n = split_list(val, buf, sizeof(buf), item, CFG_MAX_TARGETS);
+	if (n < 0) {
+		snprintf(msg, len, "list is longer than %d characters", CFG_LIST_LEN - 1);
+		return -1;
+	}
+	if (n > CFG_MAX_TARGETS) {
+		snprintf(msg, len, "%d targets given, at most %d", n, CFG_MAX_TARGETS);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		char *colon = strchr(item[i], ':');
+		char shown[CFG_LIST_LEN];
+		uint64_t port = 80;
+		int rc;
+
+		snprintf(shown, sizeof(shown), "%s", item[i]);
+		if (colon != NULL) {
+			*colon = '\0';
+			rc = parse_number(colon + 1, 0, &port);
+			if (rc == -EINVAL) {
+				snprintf(msg, len, "\"%s\" has a port that is not a number", shown);
+				return -1;
+			}
+			if (rc == -ERANGE || port < k->min || port > k->max) {
+				snprintf(msg, len, "\"%s\" has port %s, out of range %" PRIu64
+					 "..%" PRIu64, shown, colon + 1, k->min, k->max);
+				return -1;
+			}
+		}
+		if (!parse_ip(item[i], &t[i].ip)) {
+			snprintf(msg, len,
+				 "\"%s\" is not an IPv4 address (a.b.c.d or a.b.c.d:port)", shown);
+			return -1;
+		}
+		if (!ip_is_host(t[i].ip)) {
+			snprintf(msg, len, "\"%s\" is not a usable host address", shown);
+			return -1;
+		}
+		t[i].port = (uint16_t)port;
+	}
+	memcpy((char *)base + k->off, t, (size_t)n * sizeof(t[0]));
+	store_uint((char *)base + k->off2, sizeof(uint16_t), (uint64_t)n);
+	return 0;
+}
+
+/* ---- applying keys ---- */
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * "port3" -> 3; -1 if not of the form portN with N a plain decimal number;
+ * CFG_MAX_PORTS if N is too large.
+ */
+static int
+port_index(const char *section)
+{
+	const char *p = section + 4;
+	long n = 0;
+
+	if (strncmp(section, "port", 4) != 0 || *p == '\0' || (p[0] == '0' && p[1] != '\0'))
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		if (n < CFG_MAX_PORTS)
+			n = n * 10 + (*p - '0');
+	}
+	return n < CFG_MAX_PORTS ? (int)n : CFG_MAX_PORTS;
+}
+
+static bool
+section_known(const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < CFG_NB_SECTIONS; i++)
+		if (strcmp(cfg_sections[i].name, section) == 0 &&
+		    strcmp(section, "portN") != 0)
+			return true;
+	return false;
+}
+
+/*
+ * Resolve a section name: *port = -1 for global sections, 0..7 for [portN].
+ * On error fills err (prefixed with origin) and returns -1.
+ */
+static int
+resolve_section(const char *origin, const char *section, int *port, char *err, size_t errlen)
+{
+	int n = port_index(section);
+
+	if (n == CFG_MAX_PORTS) {
+		set_err(err, errlen, "%s:%s: unknown section (ports are [port0]..[port%d])", origin,
+			section, CFG_MAX_PORTS - 1);
+		return -1;
+	}
+	if (n < 0 && !section_known(section)) {
+		set_err(err, errlen, "%s:%s: unknown section", origin, section);
+		return -1;
+	}
+	*port = n;
+	return 0;
+}
+
+static void
+mark_port(struct cfg *cfg, int port)
+{
+	cfg->port[port].present = true;
+	if (cfg->nb_ports < port + 1)
+		cfg->nb_ports = (uint16_t)(port + 1);
+}
+
+/* Parse one section.key = val; the key index in *idx. */
+static int
+apply_key(struct cfg *cfg, const char *origin, const char *section, int port, const char *key,
+	  const char *val, size_t *idx, char *err, size_t errlen)
+{
+	char msg[CFG_MSG_LEN];
+	size_t i;
+
+	for (i = 0; i < CFG_NB_KEYS; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		void *base;
+
+		if (strcmp(k->key, key) != 0)
+			continue;
+		if (port >= 0 ? !key_is_port(k) : strcmp(k->section, section) != 0)
+			continue;
+		base = port >= 0 ? (void *)&cfg->port[port] : (void *)cfg;
+		if (k->parse(k, base, val, msg, sizeof(msg)) != 0) {
+			set_err(err, errlen, "%s:%s:%s: %s", origin, section, key, msg);
+			return -1;
+		}
+		*idx = i;
+		return 0;
+	}
+	set_err(err, errlen, "%s:%s:%s: unknown key (see synack --help-config)", origin, section,
+		key);
+	return -1;
+}
+
+void
+cfg_defaults(struct cfg *cfg)
+{
+	char msg[CFG_MSG_LEN];
+	size_t i;
+	int p;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < CFG_NB_KEYS; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+
+		if (k->dflt == NULL)
+			continue;
+		if (!key_is_port(k)) {
+			k->parse(k, cfg, k->dflt, msg, sizeof(msg));
+			continue;
+		}
+		for (p = 0; p < CFG_MAX_PORTS; p++)
+			k->parse(k, &cfg->port[p], k->dflt, msg, sizeof(msg));
+	}
+}
+
+/* ---- validation ---- */
+
+static const char *
+file_origin(const struct cfg *cfg)
+{
+	return cfg->file[0] != '\0' ? cfg->file : CFG_DEFAULTS;
+}
+
+/* Where key (section, key) of port (-1 = global) last came from. */
+static const char *
+key_origin(const struct cfg *cfg, int port, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < CFG_NB_KEYS; i++) {
+		if (strcmp(cfg_keys[i].key, key) != 0 || key_is_port(&cfg_keys[i]) != (port >= 0))
+			continue;
+		if ((cfg->cli_set[port + 1] & (UINT64_C(1) << i)) != 0)
+			return "--set";
+		break;
+	}
+	return file_origin(cfg);
+}
+
+static const char *
+section_origin(const struct cfg *cfg, int port)
+{
+	if ((cfg->cli_set[port + 1] & (UINT64_C(1) << CFG_BIT_SECT)) != 0)
+		return "--set";
+	return file_origin(cfg);
+}
+
+int
+cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
+{
+	const char *mode = cfg_mode_name(cfg->run.mode);
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int i;
+
+	for (i = 1; i < CFG_MAX_PORTS; i++) {
+		if (cfg->port[i].present && !cfg->port[i - 1].present) {
+			set_err(err, errlen,
+				"%s:port%d: section without [port%d] (ports must be numbered "
+				"without gaps)",
+				section_origin(cfg, i), i, i - 1);
+			return -1;
+		}
+	}
+	for (i = 0; i < cfg->nb_ports; i++) {
+		const struct cfg_port *p = &cfg->port[i];
+
+		if (p->dev[0] == '\0') {
+			set_err(err, errlen, "%s:port%d:dev: missing (every [portN] needs dev)",
+				section_origin(cfg, i), i);
+			return -1;
+		}
+		if (p->gateway == 0)
+			continue;
+		if (p->ip == 0) {
+			set_err(err, errlen,
+				"%s:port%d:gateway: %s given without ip (the gateway must lie "
+				"inside ip/N)",
+				key_origin(cfg, i, "gateway"), i, fmt_ip(a, sizeof(a), p->gateway));
+			return -1;
+		}
+		if (((p->gateway ^ p->ip) & prefix_mask(p->prefix)) != 0) {
+			set_err(err, errlen, "%s:port%d:gateway: %s is outside %s/%u (port%d.ip)",
+				key_origin(cfg, i, "gateway"), i, fmt_ip(a, sizeof(a), p->gateway),
+				fmt_ip(b, sizeof(b), p->ip & prefix_mask(p->prefix)), p->prefix, i);
+			return -1;
+		}
+		if (p->gateway == p->ip) {
+			set_err(err, errlen, "%s:port%d:gateway: %s is the port's own address",
+				key_origin(cfg, i, "gateway"), i, fmt_ip(a, sizeof(a), p->gateway));
+			return -1;
+		}
+	}
+
+	switch (cfg->run.mode) {
+	case CFG_MODE_SERVER:
+	case CFG_MODE_CLIENT:
+		if (cfg->nb_ports == 0) {
+			set_err(err, errlen, "%s:port0: missing (mode %s needs at least one port)",
+				key_origin(cfg, -1, "mode"), mode);
+			return -1;
+		}
+		break;
+	case CFG_MODE_BOTH:
+		if (cfg->nb_ports < 2) {
+			set_err(err, errlen,
+				"%s:port%d: missing (mode both needs [port0] for the client and "
+				"[port1] for the server)",
+				key_origin(cfg, -1, "mode"), cfg->nb_ports);
+			return -1;
+		}
+		break;
+	default:
+		set_err(err, errlen, "%s:run:mode: %d is not a mode", file_origin(cfg),
+			(int)cfg->run.mode);
+		return -1;
+	}
+	if (cfg->run.mode == CFG_MODE_SERVER)
+		return 0;
+
+	if (cfg->port[0].ip == 0) {
+		set_err(err, errlen,
+			"%s:port0:ip: missing (mode %s needs an address on the client port)",
+			key_origin(cfg, 0, "ip"), mode);
+		return -1;
+	}
+	if (cfg->run.mode == CFG_MODE_BOTH && cfg->port[1].ip == 0) {
+		set_err(err, errlen,
+			"%s:port1:ip: missing (mode both needs an address on the server port)",
+			key_origin(cfg, 1, "ip"));
+		return -1;
+	}
+	if (cfg->client.nb_target == 0) {
+		set_err(err, errlen,
+			"%s:client:target: missing (mode %s, model %s needs at least one target)",
+			key_origin(cfg, -1, "target"), mode, cfg_model_name(cfg->client.model));
+		return -1;
+	}
+	if (cfg->run.mode == CFG_MODE_BOTH && cfg->run.lcores > 1 && cfg->run.lcores % 2 != 0) {
+		set_err(err, errlen,
+			"%s:run:lcores: %u must be even in mode both (half client, half server "
+			"workers)",
+			key_origin(cfg, -1, "lcores"), cfg->run.lcores);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the file ---- */
+
+/*
+ * Check the file's lines before rte_cfgfile sees them: it refuses some broken
+ * lines without saying which, and silently drops a line without '='. Returns
+ * true, with the reason in msg, at the first line that is not blank, a
+ * comment, a [section] or a key = value inside a section.
+ */
+static bool
+scan_lines(FILE *f, char *msg, size_t len)
+{
+	char line[CFG_NAME_LEN + CFG_VALUE_LEN + 4];
+	bool in_section = false;
+	unsigned int lineno = 0;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line, *end, *semi;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(msg, len, "line %u is too long", lineno);
+			return true;
+		}
+		semi = strchr(p, ';');
+		if (semi != NULL)
+			*semi = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		end = p + strlen(p);
+		while (end > p && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (*p == '\0')
+			continue;
+		if (*p == '[') {
+			if (end[-1] != ']') {
+				snprintf(msg, len, "line %u: section header without ']'", lineno);
+				return true;
+			}
+			in_section = true;
+			continue;
+		}
+		if (strchr(p, '=') == NULL) {
+			snprintf(msg, len, "line %u: expected key = value", lineno);
+			return true;
+		}
+		if (*p == '=') {
+			snprintf(msg, len, "line %u: value without a key", lineno);
+			return true;
+		}
+		if (!in_section) {
+			snprintf(msg, len, "line %u: key before any [section]", lineno);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Apply every section of a loaded file; keys given twice are an error. */
+static int
+apply_file(struct cfg *cfg, struct rte_cfgfile *cf, const char *file, char *err, size_t errlen)
+{
+	uint64_t seen[1 + CFG_MAX_PORTS] = {0};
+	struct rte_cfgfile_entry *e = NULL;
+	char section[CFG_NAME_LEN];
+	int nsec, s, n, j, port;
+	int rc = -1;
+
+	nsec = rte_cfgfile_num_sections(cf, "", 0);
+	for (s = 0; s < nsec; s++) {
+		n = rte_cfgfile_section_num_entries_by_index(cf, section, s);
+		if (n < 0) {
+			set_err(err, errlen, "%s: cannot read (section %d)", file, s);
+			goto out;
+		}
+		if (resolve_section(file, section, &port, err, errlen) != 0)
+			goto out;
+		if (port >= 0)
+			mark_port(cfg, port);
+		free(e);
+		e = calloc((size_t)n + 1, sizeof(*e));
+		if (e == NULL) {
+			set_err(err, errlen, "%s: cannot read (%s)", file, strerror(ENOMEM));
+			goto out;
+		}
+		n = rte_cfgfile_section_entries_by_index(cf, s, section, e, n);
+		for (j = 0; j < n; j++) {
+			size_t idx;
+
+			if (apply_key(cfg, file, section, port, e[j].name, e[j].value, &idx, err,
+				      errlen) != 0)
+				goto out;
+			if ((seen[port + 1] & (UINT64_C(1) << idx)) != 0) {
+				set_err(err, errlen, "%s:%s:%s: given twice", file, section,
+					e[j].name);
+				goto out;
+			}
+			seen[port + 1] |= UINT64_C(1) << idx;
+		}
+	}
+	rc = 0;
+out:
+	free(e);
+	return rc;
+}
+
+int
+cfg_load(struct cfg *cfg, const char *file, char *err, size_t errlen)
+{
+	struct rte_cfgfile *cf;
+	char msg[CFG_MSG_LEN];
+	bool bad;
+	FILE *f;
+	int rc;
+
+	cfg_defaults(cfg);
+	snprintf(cfg->file, sizeof(cfg->file), "%s", file);
+	f = fopen(file, "r");
+	if (f == NULL) {
+		set_err(err, errlen, "%s: cannot read (%s)", file, strerror(errno));
+		return -1;
+	}
+	bad = scan_lines(f, msg, sizeof(msg));
+	fclose(f);
+	if (bad) {
+		set_err(err, errlen, "%s: cannot parse (%s)", file, msg);
+		return -1;
+	}
+	/* Empty values allowed: "json =" clears a key, like --set run.json= does. */
+	cf = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
+	if (cf == NULL) {
+		set_err(err, errlen, "%s: cannot parse (not an INI file)", file);
+		return -1;
+	}
+	rc = apply_file(cfg, cf, file, err, errlen);
+	rte_cfgfile_close(cf);
+	if (rc != 0)
+		return -1;
+	return cfg_validate(cfg, err, errlen);
+}
+
+/* Copy [b, e) into dst with surrounding blanks removed; false if it does not fit. */
+static bool
+copy_trimmed(char *dst, size_t len, const char *b, const char *e)
+{
+	while (b < e && isspace((unsigned char)*b))
+		b++;
+	while (e > b && isspace((unsigned char)e[-1]))
+		e--;
+	if ((size_t)(e - b) >= len)
+		return false;
+	memcpy(dst, b, (size_t)(e - b));
+	dst[e - b] = '\0';
+	return true;
+}
+
+int
+cfg_set_novalidate(struct cfg *cfg, const char *assignment, char *err, size_t errlen)
+{
+	const char *eq = strchr(assignment, '=');
+	const char *dot = strchr(assignment, '.');
+	char section[CFG_NAME_LEN], key[CFG_NAME_LEN], val[CFG_LIST_LEN];
+	size_t idx;
+	int port;
+
+	if (eq == NULL || dot == NULL || dot > eq ||
+	    !copy_trimmed(section, sizeof(section), assignment, dot) ||
+	    !copy_trimmed(key, sizeof(key), dot + 1, eq) ||
+	    !copy_trimmed(val, sizeof(val), eq + 1, eq + strlen(eq)) || section[0] == '\0' ||
+	    key[0] == '\0') {
+		set_err(err, errlen, "--set: \"%s\" is not section.key=value", assignment);
+		return -1;
+	}
+	if (resolve_section("--set", section, &port, err, errlen) != 0)
+		return -1;
+	if (apply_key(cfg, "--set", section, port, key, val, &idx, err, errlen) != 0)
+		return -1;
+	if (port >= 0 && !cfg->port[port].present) {
+		mark_port(cfg, port);
+		cfg->cli_set[port + 1] |= UINT64_C(1) << CFG_BIT_SECT;
+	}
+	cfg->cli_set[port + 1] |= UINT64_C(1) << idx;
+	return 0;
+}
+
+int
+cfg_set(struct cfg *cfg, const char *assignment, char *err, size_t errlen)
+{
+	if (cfg_set_novalidate(cfg, assignment, err, errlen) != 0)
+		return -1;
+	return cfg_validate(cfg, err, errlen);
+}
+
+/* ---- help ---- */
+
+static const char *
+default_text(const struct cfg_key *k)
+{
+	if (k->dflt == NULL)
+		return "(none)";
+	if (k->dflt[0] == '\0')
+		return "\"\"";
+	return k->dflt;
+}
+
+/* Markdown table cell: escape the column separator. */
+static void
+md_cell(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+static void
+print_markdown(FILE *out)
+{
+	size_t s, i;
+
+	fputs("# synack configuration reference\n"
+	      "\n"
+	      "<!-- Generated by `synack --help-config --markdown`; do not edit by hand. -->\n"
+	      "\n"
+	      "synack reads an INI file: `synack -c FILE.ini`. Comments start with `;` anywhere "
+	      "on a line.\n"
+	      "Every key is optional except `dev` in each `[portN]` section; a key left out "
+	      "takes its default.\n"
+	      "Any key can be overridden from the command line with `--set section.key=value` "
+	      "(repeatable),\n"
+	      "for example `--set run.lcores=2 --set port0.ip=198.18.0.1/24`.\n"
+	      "\n"
+	      "Values: durations take `ms`, `s`, `m`, `h` (a plain number is seconds); booleans "
+	      "are `on`/`off`,\n"
+	      "`yes`/`no`, `true`/`false` or `1`/`0`; lists are separated by commas or blanks.\n"
+	      "An error names its place: `FILE:SECTION:KEY: what is wrong` (FILE is `--set` for "
+	      "overrides).\n"
+	      "`synack --help-config` prints the same keys as plain text.\n",
+	      out);
+	for (s = 0; s < CFG_NB_SECTIONS; s++) {
+		const struct cfg_section *sec = &cfg_sections[s];
+
+		if (strcmp(sec->name, "portN") == 0)
+			fprintf(out, "\n## [port0] .. [port%d]\n\n", CFG_MAX_PORTS - 1);
+		else
+			fprintf(out, "\n## [%s]\n\n", sec->name);
+		fprintf(out, "%s\n\n| key | default | help |\n|-----|---------|------|\n",
+			sec->help);
+		for (i = 0; i < CFG_NB_KEYS; i++) {
+			const struct cfg_key *k = &cfg_keys[i];
+
+			if (strcmp(k->section, sec->name) != 0)
+				continue;
+			fprintf(out, "| `%s` | ", k->key);
+			if (k->dflt == NULL) {
+				fputs("(none)", out);
+			} else {
+				fputc('`', out);
+				md_cell(out, default_text(k));
+				fputc('`', out);
+			}
+			fputs(" | ", out);
+			md_cell(out, k->help);
+			fputs(" |\n", out);
+		}
+	}
+}
+
+void
+cfg_print_help(FILE *out, bool markdown)
+{
+	int wname = 0, wdflt = 0, n;
+	char name[2 * CFG_NAME_LEN];
+	size_t i;
+
+	if (markdown) {
+		print_markdown(out);
+		return;
+	}
+	for (i = 0; i < CFG_NB_KEYS; i++) {
+		n = snprintf(name, sizeof(name), "%s.%s", cfg_keys[i].section, cfg_keys[i].key);
+		if (n > wname)
+			wname = n;
+		n = (int)strlen(default_text(&cfg_keys[i]));
+		if (n > wdflt)
+			wdflt = n;
+	}
+	for (i = 0; i < CFG_NB_KEYS; i++) {
+		snprintf(name, sizeof(name), "%s.%s", cfg_keys[i].section, cfg_keys[i].key);
+		fprintf(out, "%-*s = %-*s  ; %s\n", wname, name, wdflt, default_text(&cfg_keys[i]),
+			cfg_keys[i].help);
+	}
+}
+
+const char *
+cfg_mode_name(enum cfg_mode m)
+{
+	if ((unsigned int)m >= sizeof(mode_names) / sizeof(mode_names[0]) - 1)
+		return "?";
+	return mode_names[m];
+}
+
+const char *
+cfg_model_name(enum cfg_model m)
+{
+	if ((unsigned int)m >= sizeof(model_names) / sizeof(model_names[0]) - 1)
+		return "?";
+	return model_names[m];
+}
