@@ -42,7 +42,7 @@ struct port_caps {
 	const char *kind;		/**< "pci", "virtio", "vdev" */
 	uint16_t max_queues;		/**< queue pairs synack may use (0 = ask the port) */
 	bool rss;			/**< hardware RSS usable for flow affinity */
-	bool rss_probe;			/**< RSS only when the port reports hash types (virtio mq) */
+	bool rss_probe;			/**< RSS if the port reports hash types (virtio) */
 	bool rss_symmetric_key;		/**< takes a programmed (symmetric) Toeplitz key */
 	uint16_t reta_size;		/**< RSS redirection table entries (0 = none/ask) */
 	uint64_t rss_hf;		/**< RTE_ETH_RSS_* synack asks for */
@@ -74,7 +74,8 @@ struct port {
 	char name[64];			/**< ethdev name */
 	char driver[64];		/**< ethdev driver name */
 	const struct port_caps *caps;
-	struct rte_ether_addr mac;
+	struct rte_ether_addr mac;	/**< net_ring: 02:00:00:00:LL:SS (link, side); the
+					 *   ethdev has none, nothing filters on it */
 	uint16_t nb_queues;		/**< queue pairs configured */
 	uint16_t mtu;
 	bool rss;			/**< RSS enabled on this port */
