@@ -21,6 +21,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "lib/net/net.h"
 #include "lib/stats/stats.h"
 
 #ifdef __cplusplus
@@ -72,6 +73,17 @@ struct worker_app {
 	void *arg;
 };
 
+/**
+ * A transport on the worker (TCP, UDP): input gets every valid IPv4 packet of
+ * its protocol addressed to us (ownership of m passes), timer runs every ms.
+ */
+struct worker_l4 {
+	void (*input)(struct worker *w, struct worker_port *wp, struct rte_mbuf *m,
+		      const struct net_info *ni, void *ctx);
+	void (*timer)(struct worker *w, void *ctx);
+	void *ctx;
+};
+
 struct worker {
 	unsigned int id;		/**< 0..nb_workers-1 */
 	unsigned int lcore_id;
@@ -83,6 +95,8 @@ struct worker {
 	volatile bool *stop;		/**< set by the main lcore */
 	bool done;			/**< app finished its bounded work (main lcore reads) */
 	struct worker_app app;
+	struct worker_l4 tcp;		/**< set by lib/tcp when attached */
+	struct worker_l4 udp;		/**< set by lib/udp when attached */
 	uint32_t arp_retries;		/**< requests before giving up */
 	uint64_t arp_timeout;		/**< TSC between requests */
 	struct stats_worker stats;

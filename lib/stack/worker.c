@@ -240,6 +240,17 @@ worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
 	case IPPROTO_ICMP:
 		icmp_input(w, wp, m, d, &ni);
 		break;
+	case IPPROTO_TCP:
+		if (w->tcp.input == NULL)
+			goto no_proto;
+		w->tcp.input(w, wp, m, &ni, w->tcp.ctx);
+		break;
+	case IPPROTO_UDP:
+		if (w->udp.input == NULL)
+			goto no_proto;
+		w->udp.input(w, wp, m, &ni, w->udp.ctx);
+		break;
+	no_proto:
 	default:
 		drop(w, m, STAT_drop_ip_proto);
 		break;
@@ -275,6 +286,10 @@ worker_poll_once(struct worker *w)
 	if (unlikely(w->now >= w->next_timer)) {
 		for (unsigned int p = 0; p < w->nb_ports; p++)
 			neigh_timer(w, &w->port[p]);
+		if (w->tcp.timer != NULL)
+			w->tcp.timer(w, w->tcp.ctx);
+		if (w->udp.timer != NULL)
+			w->udp.timer(w, w->udp.ctx);
 		w->next_timer = w->now + w->hz / 1000;
 	}
 	for (unsigned int p = 0; p < w->nb_ports; p++)

@@ -38,6 +38,31 @@ extern "C" {
 	X(icmp_reply_rx,	"ICMP echo replies received (ping model)") \
 	X(icmp_reply_bad,	"ICMP echo replies whose payload did not match") \
 	X(icmp_lost,		"ICMP echo requests without a reply in time (ping model)") \
+	X(tcp_rx,		"TCP segments received (valid, for us)") \
+	X(tcp_tx,		"TCP segments sent") \
+	X(tcp_syn_rx,		"SYNs received") \
+	X(tcp_synack_tx,	"SYN-ACKs sent (first transmissions)") \
+	X(tcp_syn_tx,		"SYNs sent (active opens, first transmissions)") \
+	X(tcp_accepted,		"connections established by passive open") \
+	X(tcp_connected,	"connections established by active open") \
+	X(tcp_closed,		"connections closed (any way)") \
+	X(tcp_closed_reset,	"connections ended by a RST from the peer") \
+	X(tcp_closed_timeout,	"connections aborted after retries ran out") \
+	X(tcp_closed_abort,	"connections aborted by the application (RST sent)") \
+	X(tcp_rst_rx,		"RSTs received that were acted on") \
+	X(tcp_rst_tx,		"RSTs sent") \
+	X(tcp_data_rx,		"payload bytes delivered in order to applications") \
+	X(tcp_data_tx,		"payload bytes sent (first transmissions)") \
+	X(tcp_retrans,		"segments retransmitted") \
+	X(tcp_rto,		"retransmission timeouts") \
+	X(tcp_fast_retrans,	"fast retransmits (three duplicate ACKs)") \
+	X(tcp_dupack_rx,	"duplicate ACKs received") \
+	X(tcp_ooo_rx,		"out-of-order segments kept") \
+	X(tcp_challenge_ack,	"challenge ACKs sent (RFC 5961)") \
+	X(tcp_delack,		"ACKs sent by the delayed-ACK timer") \
+	X(tcp_time_wait,	"connections that went through TIME-WAIT") \
+	X(tcp_syncookie_tx,	"SYN cookies sent (table full or backlog full)") \
+	X(tcp_syncookie_ok,	"connections opened from a valid SYN cookie") \
 	X(drop_eth_short,	"frame shorter than an Ethernet header") \
 	X(drop_eth_type,	"ethertype not IPv4/ARP") \
 	X(drop_eth_dst,		"destination MAC not ours, not broadcast") \
@@ -62,6 +87,20 @@ extern "C" {
 	X(drop_no_neigh,	"next hop unresolved (ARP failed or its wait queue full)") \
 	X(drop_neigh_full,	"neighbour table full") \
 	X(drop_pool_empty,	"mbuf pool empty when building a packet") \
+	X(drop_tcp_short,	"TCP header truncated or data offset bad") \
+	X(drop_tcp_csum,	"TCP checksum wrong") \
+	X(drop_tcp_opt,		"TCP option length malformed") \
+	X(drop_tcp_flags,	"TCP flag combination invalid (SYN+FIN, SYN+RST, none)") \
+	X(drop_tcp_no_conn,	"segment for no connection (answered with RST when due)") \
+	X(drop_tcp_window,	"segment outside the receive window (ACKed)") \
+	X(drop_tcp_paws,	"segment failed PAWS (old timestamp)") \
+	X(drop_tcp_bad_ack,	"ACK for data never sent or too old (RFC 5961)") \
+	X(drop_tcp_rst_invalid,	"RST not exactly at RCV.NXT (challenge ACKed or ignored)") \
+	X(drop_tcp_syn_invalid,	"SYN in a synchronized state (challenge ACKed)") \
+	X(drop_tcp_table_full,	"SYN dropped: flow table full and SYN cookies off") \
+	X(drop_tcp_cookie_bad,	"ACK with an invalid SYN cookie") \
+	X(drop_tcp_ooo_full,	"out-of-order segment dropped: queue full") \
+	X(drop_tcp_sndq_full,	"application send refused: send queue full") \
 	X(drop_multiseg,	"multi-segment frame that could not be linearised") \
 	X(drop_tx_full,		"TX queue full: frames not taken by the port") \
 	X(drop_too_big,		"reply would exceed the port MTU")

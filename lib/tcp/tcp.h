@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP (RFC 9293) on a worker: flow table, TCBs, state machine, timers.
+ *
+ * One struct tcp_ctx per worker, attached to it with tcp_attach(). The
+ * application sits on a callback API (struct tcp_app), like lwIP's raw API:
+ * the stack knows nothing of HTTP. Data given to tcp_send() is referenced,
+ * not copied: it must stay valid until the app's sent() callback reports it
+ * acknowledged (prebuilt templates live for the whole run).
+ */
+#ifndef SYNACK_TCP_H
+#define SYNACK_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/stack/stack.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Runtime knobs ([tcp] section); tcp_conf_defaults() fills them. */
+struct tcp_conf {
+	uint32_t max_conns;		/**< flow table / TCB pool size per worker */
+	uint16_t mss;			/**< our MSS; 0 = from the port MTU */
+	uint32_t rcv_wnd;		/**< receive window we advertise, bytes */
+	bool wscale;			/**< offer window scaling (RFC 7323) */
+	bool sack;			/**< offer SACK-permitted (RFC 2018) */
+	bool timestamps;		/**< offer timestamps (RFC 7323) */
+	bool syncookies;		/**< answer SYNs with cookies when full (RFC 4987) */
+	uint32_t syn_backlog;		/**< SYN-RECEIVED connections at most */
+	uint32_t time_wait_ms;		/**< TIME-WAIT length (short default for benchmarks) */
+	uint32_t delack_ms;		/**< delayed ACK timeout */
+	uint32_t rto_init_ms;		/**< initial RTO (RFC 6298: 1 s) */
+	uint32_t rto_min_ms;
+	uint32_t rto_max_ms;
+	uint32_t syn_retries;		/**< SYN / SYN-ACK retransmissions before giving up */
+	uint32_t max_retries;		/**< data retransmissions before abort with RST */
+	uint32_t sndq_segs;		/**< send-queue entries per worker (shared pool) */
+	uint32_t ooo_max;		/**< out-of-order segments kept per connection */
+	uint32_t init_cwnd;		/**< initial window in segments (RFC 6928: 10) */
+};
+
+void tcp_conf_defaults(struct tcp_conf *c);
+
+struct tcp_ctx;
+struct tcb;
+
+enum tcp_state {
+	TCP_CLOSED = 0,
+	TCP_LISTEN,
+	TCP_SYN_SENT,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSE_WAIT,
+	TCP_CLOSING,
+	TCP_LAST_ACK,
+	TCP_TIME_WAIT,
+};
+
+/** Why a connection went away (closed() callback). */
+enum tcp_close_reason {
+	TCP_CLOSE_NORMAL = 0,	/**< FIN exchange completed */
+	TCP_CLOSE_RESET,	/**< the peer sent RST */
+	TCP_CLOSE_TIMEOUT,	/**< retransmissions ran out */
+	TCP_CLOSE_ABORT,	/**< the application aborted (RST sent) */
+	TCP_CLOSE_REFUSED,	/**< active open answered with RST */
+};
+
+/** Application callbacks; run on the worker, inside tcp input or timers. */
+struct tcp_app {
+	/** Passive open completed (ESTABLISHED). */
+	void (*accepted)(struct tcp_ctx *c, struct tcb *t, void *arg);
+	/** Active open completed (ESTABLISHED). */
+	void (*connected)(struct tcp_ctx *c, struct tcb *t, void *arg);
+	/** In-order bytes; valid only during the call. */
+	void (*recv)(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len,
+		     void *arg);
+	/** acked bytes of queued data were acknowledged (their memory may be reused). */
+	void (*sent)(struct tcp_ctx *c, struct tcb *t, uint32_t acked, void *arg);
+	/** The peer sent FIN: no more data will come. */
+	void (*peer_closed)(struct tcp_ctx *c, struct tcb *t, void *arg);
+	/** The connection is gone; t is invalid after the call. */
+	void (*closed)(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg);
+	void *arg;
+};
+
+/**
+ * Create the TCP context of worker w and attach it (w->tcp). Allocates the
+ * flow table and every TCB up front. NULL + errno on failure.
+ */
+struct tcp_ctx *tcp_attach(struct worker *w, const struct tcp_conf *conf,
+			   const struct tcp_app *app);
+void tcp_detach(struct tcp_ctx *c);
+
+/** Accept connections to port (host order) on every port of the worker. */
+void tcp_listen(struct tcp_ctx *c, uint16_t port);
+
+/**
+ * Active open from wp to rip:rport (network order) using lport (network
+ * order; the caller owns port allocation). *out gets the TCB.
+ * @return 0, -EEXIST (tuple in use), -ENOSPC (table full).
+ */
+int tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be16_t lport, rte_be32_t rip,
+		rte_be16_t rport, struct tcb **out);
+
+/**
+ * Queue len bytes at data for sending (referenced until sent() acks them).
+ * @return 0, or -ENOBUFS (send queue pool empty), -ENOTCONN (not open for sending).
+ */
+int tcp_send(struct tcp_ctx *c, struct tcb *t, const void *data, uint32_t len);
+
+/** Send FIN after the queued data (RFC 9293 CLOSE). */
+void tcp_close(struct tcp_ctx *c, struct tcb *t);
+
+/** Send RST and drop the connection now (RFC 9293 ABORT); closed() is called. */
+void tcp_abort(struct tcp_ctx *c, struct tcb *t);
+
+/** 32 bytes for the application, zeroed at open. */
+void *tcp_app_data(struct tcb *t);
+
+enum tcp_state tcp_get_state(const struct tcb *t);
+const char *tcp_state_name(enum tcp_state s);
+
+/** Connections currently in the table (any state but CLOSED). */
+uint32_t tcp_nb_conns(const struct tcp_ctx *c);
+
+/** Bytes per connection: TCB + flow-table share (printed at start). */
+size_t tcp_bytes_per_conn(const struct tcp_ctx *c);
+
+/** Address of t (network order) for logs. */
+void tcp_get_tuple(const struct tcb *t, rte_be32_t *lip, rte_be16_t *lport, rte_be32_t *rip,
+		   rte_be16_t *rport);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNACK_TCP_H */

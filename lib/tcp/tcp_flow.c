@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-worker TCP context: flow table (rte_hash keyed by the 4-tuple; the
+ * key's position is the TCB's index, so the TCB array needs no free list of
+ * its own), send-queue and out-of-order pools, the timing wheel, ISNs
+ * (RFC 6528) and SYN cookies (RFC 4987).
+ *
+ * Timing wheel: one level, 4096 slots of 1 ms. Each TCB sits in at most one
+ * slot, at the earliest of its deadlines; arm and cancel are O(1) list
+ * operations. A deadline beyond the wheel's span stays in its slot and is
+ * skipped until its round comes (checked on each pass of that slot).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_hash_crc.h>
+#include <rte_jhash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "tcp_priv.h"
+
+void
+tcp_conf_defaults(struct tcp_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_conns = 131072;
+	c->mss = 0;
+	c->rcv_wnd = 262144;
+	c->wscale = true;
+	c->sack = true;
+	c->timestamps = true;
+	c->syncookies = true;
+	c->syn_backlog = 65536;
+	c->time_wait_ms = 1000;
+	c->delack_ms = 40;
+	c->rto_init_ms = 1000;
+	c->rto_min_ms = 200;
+	c->rto_max_ms = 60000;
+	c->syn_retries = 5;
+	c->max_retries = 12;
+	c->sndq_segs = 0; /* 0 = 4 per connection */
+	c->ooo_max = 16;
+	c->init_cwnd = 10;
+}
+
+uint32_t
+tcp_now(const struct tcp_ctx *c)
+{
+	return c->tick;
+}
+
+struct tcp_ctx *
+tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *app)
+{
+	char name[RTE_HASH_NAMESIZE];
+	int socket = (int)rte_socket_id();
+	struct tcp_ctx *c = rte_zmalloc_socket("tcp_ctx", sizeof(*c), RTE_CACHE_LINE_SIZE, socket);
+
+	if (c == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->w = w;
+	c->conf = *conf;
+	c->app = *app;
+	if (c->conf.max_conns < 8)
+		c->conf.max_conns = 8;
+	snprintf(name, sizeof(name), "tcp_w%u_%p", w->id, (void *)c);
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = c->conf.max_conns,
+		.key_len = sizeof(struct tcp_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = socket,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	c->h = rte_hash_create(&hp);
+	if (c->h == NULL)
+		goto fail;
+	c->nb_slots = (uint32_t)rte_hash_max_key_id(c->h) + 1;
+	c->tcbs = rte_zmalloc_socket("tcbs", sizeof(struct tcb) * (size_t)c->nb_slots,
+				     RTE_CACHE_LINE_SIZE, socket);
+	uint32_t nsq = c->conf.sndq_segs ? c->conf.sndq_segs : c->conf.max_conns * 4;
+	c->sndq = rte_malloc_socket("sndq", sizeof(struct tcp_sndseg) * (size_t)nsq, 0, socket);
+	uint32_t nooo = c->conf.max_conns < 65536 ? c->conf.max_conns : 65536;
+	nooo = nooo < 1024 ? 1024 : nooo;
+	c->ooo = rte_malloc_socket("ooo", sizeof(struct tcp_ooo) * (size_t)nooo, 0, socket);
+	if (c->tcbs == NULL || c->sndq == NULL || c->ooo == NULL)
+		goto fail;
+	for (uint32_t i = 0; i < nsq; i++)
+		c->sndq[i].next = i + 1 < nsq ? i + 1 : TCP_NONE;
+	c->sndq_free = 0;
+	for (uint32_t i = 0; i < nooo; i++)
+		c->ooo[i].next = i + 1 < nooo ? i + 1 : TCP_NONE;
+	c->ooo_free = 0;
+	for (uint32_t i = 0; i < TCP_WHEEL_SIZE; i++)
+		c->wheel[i] = TCP_NONE;
+	c->tick = 1;
+	c->tsc_base = rte_rdtsc();
+	c->tsc_per_ms = rte_get_tsc_hz() / 1000;
+	for (int i = 0; i < 4; i++)
+		c->isn_secret[i] = (uint32_t)rte_rand();
+	c->cookie_secret[0] = (uint32_t)rte_rand();
+	c->cookie_secret[1] = (uint32_t)rte_rand();
+	c->ts_offset = (uint32_t)rte_rand();
+	w->tcp.input = tcp_input;
+	w->tcp.timer = tcp_timer_advance;
+	w->tcp.ctx = c;
+	return c;
+fail:
+	tcp_detach(c);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+tcp_detach(struct tcp_ctx *c)
+{
+	if (c == NULL)
+		return;
+	if (c->tcbs != NULL) {
+		for (uint32_t i = 0; i < c->nb_slots; i++)
+			if (c->tcbs[i].state != TCP_CLOSED)
+				tcp_ooo_clear(c, &c->tcbs[i]);
+	}
+	if (c->w != NULL && c->w->tcp.ctx == c)
+		memset(&c->w->tcp, 0, sizeof(c->w->tcp));
+	rte_hash_free(c->h);
+	rte_free(c->tcbs);
+	rte_free(c->sndq);
+	rte_free(c->ooo);
+	rte_free(c);
+}
+
+void
+tcp_listen(struct tcp_ctx *c, uint16_t port)
+{
+	c->listen[port / 64] |= 1ULL << (port % 64);
+}
+
+uint32_t
+tcp_nb_conns(const struct tcp_ctx *c)
+{
+	return c->nb_conns;
+}
+
+size_t
+tcp_bytes_per_conn(const struct tcp_ctx *c)
+{
+	/* TCB + hash key slot (key + data pointer, 16-byte aligned) + bucket share
+	 * (8 entries of sig + index per bucket, ~1.25 buckets per entry with the
+	 * extendable table) + send-queue share (4 entries). */
+	size_t key_slot = RTE_ALIGN_CEIL(sizeof(struct tcp_key) + sizeof(void *), 16);
+	size_t bucket_share = 8;
+	return sizeof(struct tcb) + key_slot + bucket_share +
+	       (c->conf.sndq_segs ? 0 : 4 * sizeof(struct tcp_sndseg));
+}
+
+void *
+tcp_app_data(struct tcb *t)
+{
+	return t->app;
+}
+
+enum tcp_state
+tcp_get_state(const struct tcb *t)
+{
+	return (enum tcp_state)t->state;
+}
+
+const char *
+tcp_state_name(enum tcp_state s)
+{
+	static const char *const names[] = {
+		[TCP_CLOSED] = "CLOSED",	   [TCP_LISTEN] = "LISTEN",
+		[TCP_SYN_SENT] = "SYN-SENT",	   [TCP_SYN_RECEIVED] = "SYN-RECEIVED",
+		[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+		[TCP_FIN_WAIT_2] = "FIN-WAIT-2",   [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+		[TCP_CLOSING] = "CLOSING",	   [TCP_LAST_ACK] = "LAST-ACK",
+		[TCP_TIME_WAIT] = "TIME-WAIT",
+	};
+	return (unsigned int)s < RTE_DIM(names) ? names[s] : "?";
+}
+
+void
+tcp_get_tuple(const struct tcb *t, rte_be32_t *lip, rte_be16_t *lport, rte_be32_t *rip,
+	      rte_be16_t *rport)
+{
+	*lip = t->key.lip;
+	*lport = t->key.lport;
+	*rip = t->key.rip;
+	*rport = t->key.rport;
+}
+
+struct tcb *
+tcp_lookup(struct tcp_ctx *c, const struct tcp_key *k)
+{
+	int32_t pos = rte_hash_lookup(c->h, k);
+
+	return pos < 0 ? NULL : &c->tcbs[pos];
+}
+
+struct tcb *
+tcp_tcb_new(struct tcp_ctx *c, const struct tcp_key *k, uint8_t port)
+{
+	int32_t pos = rte_hash_add_key(c->h, k);
+
+	if (pos < 0)
+		return NULL;
+	struct tcb *t = &c->tcbs[pos];
+	memset(t, 0, sizeof(*t));
+	t->key = *k;
+	t->port = port;
+	t->sndq_head = t->sndq_tail = TCP_NONE;
+	t->ooo = TCP_NONE;
+	t->t_next = t->t_prev = TCP_NONE;
+	t->rto = c->conf.rto_init_ms;
+	t->cwnd = 0;
+	t->ssthresh = UINT32_MAX;
+	c->nb_conns++;
+	return t;
+}
+
+/* ---- timers ---- */
+
+static void
+wheel_unlink(struct tcp_ctx *c, struct tcb *t)
+{
+	if (t->t_at == 0)
+		return;
+	uint32_t idx = tcb_index(c, t);
+	if (t->t_prev != TCP_NONE)
+		c->tcbs[t->t_prev].t_next = t->t_next;
+	else
+		c->wheel[t->t_at & TCP_WHEEL_MASK] = t->t_next;
+	if (t->t_next != TCP_NONE)
+		c->tcbs[t->t_next].t_prev = t->t_prev;
+	t->t_next = t->t_prev = TCP_NONE;
+	t->t_at = 0;
+	(void)idx;
+}
+
+static void
+wheel_link(struct tcp_ctx *c, struct tcb *t, uint32_t at)
+{
+	uint32_t idx = tcb_index(c, t);
+	uint32_t slot = at & TCP_WHEEL_MASK;
+
+	t->t_at = at;
+	t->t_prev = TCP_NONE;
+	t->t_next = c->wheel[slot];
+	if (t->t_next != TCP_NONE)
+		c->tcbs[t->t_next].t_prev = idx;
+	c->wheel[slot] = idx;
+}
+
+/* Put t in the wheel at the earliest of its deadlines (or take it out). */
+void
+tcp_timer_update(struct tcp_ctx *c, struct tcb *t)
+{
+	uint32_t at = 0;
+
+	if (t->rto_at != 0)
+		at = t->rto_at;
+	if (t->delack_at != 0 && (at == 0 || SEQ_LT(t->delack_at, at)))
+		at = t->delack_at;
+	if (at == t->t_at)
+		return;
+	wheel_unlink(c, t);
+	if (at == 0)
+		return;
+	if (SEQ_LEQ(at, c->tick))
+		at = c->tick + 1; /* never in the slot being walked */
+	wheel_link(c, t, at);
+}
+
+static void
+timer_fire(struct tcp_ctx *c, struct tcb *t)
+{
+	uint32_t now = c->tick;
+
+	if (t->delack_at != 0 && SEQ_LEQ(t->delack_at, now)) {
+		t->delack_at = 0;
+		if (t->flags & TF_DELACK) {
+			stats_inc(&c->w->stats, STAT_tcp_delack);
+			tcp_send_ack(c, t);
+		}
+	}
+	if (t->rto_at != 0 && SEQ_LEQ(t->rto_at, now)) {
+		t->rto_at = 0;
+		if (t->state == TCP_TIME_WAIT) {
+			tcp_tcb_free(c, t, TCP_CLOSE_NORMAL, true);
+			return;
+		}
+		tcp_rto_fire(c, t);
+		if (t->state == TCP_CLOSED)
+			return;
+	}
+	tcp_timer_update(c, t);
+}
+
+void
+tcp_timer_advance(struct worker *w, void *ctx)
+{
+	struct tcp_ctx *c = ctx;
+	uint32_t target = (uint32_t)((w->now - c->tsc_base) / c->tsc_per_ms) + 1;
+
+	while (SEQ_LT(c->tick, target)) {
+		c->tick++;
+		uint32_t slot = c->tick & TCP_WHEEL_MASK;
+		uint32_t i = c->wheel[slot];
+		while (i != TCP_NONE) {
+			struct tcb *t = &c->tcbs[i];
+			uint32_t next = t->t_next;
+			if (SEQ_LEQ(t->t_at, c->tick)) {
+				wheel_unlink(c, t);
+				timer_fire(c, t);
+			}
+			i = next;
+		}
+	}
+	/* Output deferred by timers is flushed by the worker loop. */
+}
+
+/* ---- send queue ---- */
+
+void
+tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked)
+{
+	t->sndq_bytes -= acked;
+	while (acked > 0 && t->sndq_head != TCP_NONE) {
+		struct tcp_sndseg *s = &c->sndq[t->sndq_head];
+		uint32_t left = s->len - t->sndq_off;
+		if (acked < left) {
+			t->sndq_off += acked;
+			return;
+		}
+		acked -= left;
+		uint32_t next = s->next;
+		s->next = c->sndq_free;
+		c->sndq_free = t->sndq_head;
+		t->sndq_head = next;
+		t->sndq_off = 0;
+	}
+	if (t->sndq_head == TCP_NONE)
+		t->sndq_tail = TCP_NONE;
+}
+
+void
+tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t)
+{
+	while (t->sndq_head != TCP_NONE) {
+		uint32_t next = c->sndq[t->sndq_head].next;
+		c->sndq[t->sndq_head].next = c->sndq_free;
+		c->sndq_free = t->sndq_head;
+		t->sndq_head = next;
+	}
+	t->sndq_tail = TCP_NONE;
+	t->sndq_off = 0;
+	t->sndq_bytes = 0;
+}
+
+int
+tcp_send(struct tcp_ctx *c, struct tcb *t, const void *data, uint32_t len)
+{
+	if (t->state != TCP_ESTABLISHED && t->state != TCP_CLOSE_WAIT &&
+	    t->state != TCP_SYN_RECEIVED)
+		return -ENOTCONN;
+	if (t->flags & TF_FIN_QUEUED)
+		return -ENOTCONN;
+	if (len == 0)
+		return 0;
+	uint32_t i = c->sndq_free;
+	if (i == TCP_NONE) {
+		stats_inc(&c->w->stats, STAT_drop_tcp_sndq_full);
+		return -ENOBUFS;
+	}
+	c->sndq_free = c->sndq[i].next;
+	c->sndq[i].base = data;
+	c->sndq[i].len = len;
+	c->sndq[i].next = TCP_NONE;
+	if (t->sndq_tail == TCP_NONE)
+		t->sndq_head = i;
+	else
+		c->sndq[t->sndq_tail].next = i;
+	t->sndq_tail = i;
+	t->sndq_bytes += len;
+	if (t->flags & TF_IN_INPUT)
+		t->flags |= TF_OUTPUT;
+	else
+		tcp_output(c, t);
+	return 0;
+}
+
+void
+tcp_close(struct tcp_ctx *c, struct tcb *t)
+{
+	switch (t->state) {
+	case TCP_SYN_SENT:
+		tcp_tcb_free(c, t, TCP_CLOSE_NORMAL, true);
+		return;
+	case TCP_SYN_RECEIVED:
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+		if (t->flags & TF_FIN_QUEUED)
+			return;
+		t->flags |= TF_FIN_QUEUED;
+		if (t->flags & TF_IN_INPUT)
+			t->flags |= TF_OUTPUT;
+		else
+			tcp_output(c, t);
+		return;
+	default:
+		return;
+	}
+}
+
+void
+tcp_abort(struct tcp_ctx *c, struct tcb *t)
+{
+	if (t->state == TCP_CLOSED)
+		return;
+	if (t->state != TCP_SYN_SENT && t->state != TCP_TIME_WAIT)
+		tcp_send_rst(c, t);
+	stats_inc(&c->w->stats, STAT_tcp_closed_abort);
+	tcp_tcb_free(c, t, TCP_CLOSE_ABORT, true);
+}
+
+/* ---- out of order ---- */
+
+void
+tcp_ooo_clear(struct tcp_ctx *c, struct tcb *t)
+{
+	while (t->ooo != TCP_NONE) {
+		struct tcp_ooo *o = &c->ooo[t->ooo];
+		uint32_t next = o->next;
+		rte_pktmbuf_free(o->m);
+		o->m = NULL;
+		o->next = c->ooo_free;
+		c->ooo_free = t->ooo;
+		t->ooo = next;
+	}
+	t->ooo_n = 0;
+}
+
+/* ---- life and death ---- */
+
+void
+tcp_tcb_free(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, bool notify)
+{
+	if (t->state == TCP_CLOSED)
+		return;
+	if (t->state == TCP_SYN_RECEIVED && c->nb_synrcvd > 0)
+		c->nb_synrcvd--;
+	bool was_open = t->state != TCP_SYN_SENT && t->state != TCP_SYN_RECEIVED;
+	t->state = TCP_CLOSED;
+	t->flags |= TF_CLOSED;
+	t->rto_at = t->delack_at = 0;
+	wheel_unlink(c, t);
+	tcp_sndq_clear(c, t);
+	tcp_ooo_clear(c, t);
+	stats_inc(&c->w->stats, STAT_tcp_closed);
+	if (notify && c->app.closed != NULL && (was_open || (t->flags & TF_PASSIVE) == 0))
+		c->app.closed(c, t, why, c->app.arg);
+	rte_hash_del_key(c->h, &t->key);
+	c->nb_conns--;
+}
+
+void
+tcp_enter_time_wait(struct tcp_ctx *c, struct tcb *t)
+{
+	t->state = TCP_TIME_WAIT;
+	stats_inc(&c->w->stats, STAT_tcp_time_wait);
+	tcp_sndq_clear(c, t);
+	tcp_ooo_clear(c, t);
+	t->delack_at = 0;
+	t->rto_at = c->tick + (c->conf.time_wait_ms ? c->conf.time_wait_ms : 1);
+	tcp_timer_update(c, t);
+}
+
+/* ---- ISN (RFC 6528) and SYN cookies (RFC 4987) ---- */
+
+uint32_t
+tcp_isn(struct tcp_ctx *c, const struct tcp_key *k)
+{
+	/* ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a
+	 * 4 us clock (RFC 6528 section 3). */
+	uint64_t us4 = rte_rdtsc() / (rte_get_tsc_hz() / 250000 + 1);
+	uint32_t f = rte_jhash_3words(k->lip ^ c->isn_secret[0], k->rip ^ c->isn_secret[1],
+				      ((uint32_t)k->lport << 16 | k->rport) ^ c->isn_secret[2],
+				      c->isn_secret[3]);
+	return (uint32_t)us4 + f;
+}
+
+/* MSS values a cookie can carry (3 bits). */
+static const uint16_t cookie_mss[8] = {216, 536, 1200, 1360, 1400, 1440, 1460, 8960};
+
+static uint32_t
+cookie_hash(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq, uint32_t t64)
+{
+	return rte_jhash_3words(k->lip ^ k->rip, ((uint32_t)k->lport << 16 | k->rport) ^ peer_seq,
+				t64 ^ c->cookie_secret[0], c->cookie_secret[1]);
+}
+
+/*
+ * Cookie layout: 5 bits time (64 s units), 3 bits MSS index, 24 bits of a
+ * keyed hash over the tuple, the peer's ISN and the time (RFC 4987 3.6).
+ */
+uint32_t
+tcp_cookie_make(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq, uint16_t mss)
+{
+	uint32_t t64 = c->tick >> 16; /* ~65 s */
+	uint32_t mi = 0;
+
+	for (uint32_t i = 0; i < RTE_DIM(cookie_mss); i++)
+		if (cookie_mss[i] <= mss)
+			mi = i;
+	return (t64 & 31) << 27 | mi << 24 | (cookie_hash(c, k, peer_seq, t64) & 0xffffff);
+}
+
+int
+tcp_cookie_check(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq, uint32_t cookie,
+		 uint16_t *mss)
+{
+	uint32_t now64 = c->tick >> 16;
+
+	for (uint32_t age = 0; age < 2; age++) {
+		uint32_t t64 = now64 - age;
+		if (((cookie >> 27) & 31) != (t64 & 31))
+			continue;
+		if ((cookie & 0xffffff) != (cookie_hash(c, k, peer_seq, t64) & 0xffffff))
+			return -1;
+		*mss = cookie_mss[(cookie >> 24) & 7];
+		return 0;
+	}
+	return -1;
+}

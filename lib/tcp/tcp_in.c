@@ -1,0 +1,908 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP input: header and checksum validation, option parsing, flow lookup,
+ * and the RFC 9293 3.10.7 "SEGMENT ARRIVES" processing, in its order:
+ * sequence check (with PAWS, RFC 7323), RST and SYN (with RFC 5961's
+ * challenge ACKs), ACK (RFC 5961 5.2 validation, RTT per RFC 6298, NewReno
+ * per RFC 5681/6582), segment text (in order to the application, out of
+ * order kept, bounded), FIN. Segments for no connection get the RST RFC
+ * 9293 3.10.7.1 prescribes; SYNs to listening ports open connections, or
+ * get a SYN cookie (RFC 4987) when the table or the backlog is full.
+ */
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "drivers/port.h"
+#include "tcp_priv.h"
+
+#define OPT_EOL	   0
+#define OPT_NOP	   1
+#define OPT_MSS	   2
+#define OPT_WS	   3
+#define OPT_SACKOK 4
+#define OPT_SACK   5
+#define OPT_TS	   8
+
+int
+tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out)
+{
+	memset(out, 0, sizeof(*out));
+	while (len > 0) {
+		uint8_t kind = o[0];
+		if (kind == OPT_EOL)
+			break;
+		if (kind == OPT_NOP) {
+			o++;
+			len--;
+			continue;
+		}
+		if (len < 2)
+			return -1;
+		uint8_t l = o[1];
+		if (l < 2 || l > len)
+			return -1;
+		switch (kind) {
+		case OPT_MSS:
+			if (l != 4)
+				return -1;
+			out->has_mss = true;
+			out->mss = (uint16_t)(o[2] << 8 | o[3]);
+			break;
+		case OPT_WS:
+			if (l != 3)
+				return -1;
+			out->has_ws = true;
+			out->ws = o[2] > 14 ? 14 : o[2]; /* RFC 7323 2.3 */
+			break;
+		case OPT_SACKOK:
+			if (l != 2)
+				return -1;
+			out->sackok = true;
+			break;
+		case OPT_SACK:
+			if ((l - 2) % 8 != 0)
+				return -1;
+			break;
+		case OPT_TS:
+			if (l != 10)
+				return -1;
+			out->has_ts = true;
+			out->tsval = (uint32_t)o[2] << 24 | (uint32_t)o[3] << 16 |
+				     (uint32_t)o[4] << 8 | o[5];
+			out->tsecr = (uint32_t)o[6] << 24 | (uint32_t)o[7] << 16 |
+				     (uint32_t)o[8] << 8 | o[9];
+			break;
+		default:
+			break; /* unknown kinds are skipped by their length */
+		}
+		o += l;
+		len -= l;
+	}
+	return 0;
+}
+
+/** One arriving segment, parsed. */
+struct seg {
+	uint32_t seq, ack, wnd;
+	uint32_t plen;			/**< payload bytes */
+	uint32_t len;			/**< SEG.LEN: payload + SYN + FIN */
+	const uint8_t *data;
+	uint8_t flags;
+	struct tcp_opts o;
+	struct rte_mbuf *m;
+	bool kept;			/**< m now belongs to the out-of-order queue */
+};
+
+static uint8_t
+wscale_for(uint32_t wnd)
+{
+	uint8_t s = 0;
+
+	while (s < 14 && (wnd >> s) > 65535)
+		s++;
+	return s;
+}
+
+static uint32_t
+init_cwnd(const struct tcp_ctx *c, uint16_t mss)
+{
+	/* RFC 6928: min(IW*MSS, max(2*MSS, 14600)) for IW = 10; other IWs as set */
+	uint32_t iw = c->conf.init_cwnd * (uint32_t)mss;
+	if (c->conf.init_cwnd == 10) {
+		uint32_t cap = 2u * mss > 14600 ? 2u * mss : 14600;
+		iw = iw < cap ? iw : cap;
+	}
+	return iw;
+}
+
+/* Effective send MSS: the peer's, bounded by our MTU, less the TS option. */
+static uint16_t
+eff_mss(const struct tcp_ctx *c, const struct tcb *t, const struct tcp_opts *o, uint16_t peer)
+{
+	uint16_t ours = (uint16_t)(c->w->port[t->port].mtu - 40);
+	uint16_t m = peer < ours ? peer : ours;
+
+	(void)o;
+	if (t->flags & TF_TS)
+		m = (uint16_t)(m - 12);
+	return m < 64 ? 64 : m;
+}
+
+/* Options of the SYN we answer or that answers us (RFC 7323, RFC 2018). */
+static void
+negotiate(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
+{
+	if (c->conf.wscale && s->o.has_ws) {
+		t->flags |= TF_WS;
+		t->snd_ws = s->o.ws;
+		t->rcv_ws = wscale_for(c->conf.rcv_wnd);
+	} else {
+		t->flags &= ~TF_WS;
+		t->snd_ws = t->rcv_ws = 0;
+	}
+	if (c->conf.sack && s->o.sackok)
+		t->flags |= TF_SACK;
+	else
+		t->flags &= ~TF_SACK;
+	if (c->conf.timestamps && s->o.has_ts) {
+		t->flags |= TF_TS;
+		t->ts_recent = s->o.tsval;
+	} else {
+		t->flags &= ~TF_TS;
+	}
+	/* RFC 9293 3.7.1: without the option, assume 536 */
+	t->mss = eff_mss(c, t, &s->o, s->o.has_mss ? s->o.mss : 536);
+	t->cwnd = init_cwnd(c, t->mss);
+}
+
+static void
+passive_open(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
+{
+	t->state = TCP_SYN_RECEIVED;
+	t->flags |= TF_PASSIVE;
+	t->irs = s->seq;
+	t->rcv_nxt = s->seq + 1;
+	t->rcv_adv = t->rcv_nxt;
+	t->iss = tcp_isn(c, &t->key);
+	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
+	t->snd_wnd = s->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
+	t->max_snd_wnd = t->snd_wnd;
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = t->iss;
+	negotiate(c, t, s);
+	c->nb_synrcvd++;
+	tcp_send_syn(c, t);
+}
+
+static bool
+listening(const struct tcp_ctx *c, rte_be16_t port)
+{
+	uint16_t p = rte_be_to_cpu_16(port);
+
+	return (c->listen[p / 64] >> (p % 64)) & 1;
+}
+
+static void process(struct tcp_ctx *c, struct tcb *t, struct seg *s);
+
+static void
+established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k,
+			struct seg *s, uint16_t mss)
+{
+	struct tcb *t = tcp_tcb_new(c, k, (uint8_t)(wp - c->w->port));
+
+	if (t == NULL) {
+		stats_inc(&c->w->stats, STAT_drop_tcp_table_full);
+		return;
+	}
+	t->state = TCP_ESTABLISHED;
+	t->flags |= TF_PASSIVE;
+	t->irs = s->seq - 1;
+	t->rcv_nxt = s->seq;
+	t->rcv_adv = s->seq + (c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd);
+	t->iss = s->ack - 1;
+	t->snd_una = t->snd_nxt = t->snd_max = s->ack;
+	t->snd_wnd = s->wnd;
+	t->max_snd_wnd = s->wnd;
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = s->ack;
+	uint16_t ours = (uint16_t)(wp->mtu - 40);
+	t->mss = mss < ours ? mss : ours;
+	t->cwnd = init_cwnd(c, t->mss);
+	stats_inc(&c->w->stats, STAT_tcp_syncookie_ok);
+	stats_inc(&c->w->stats, STAT_tcp_accepted);
+	t->flags |= TF_IN_INPUT;
+	if (c->app.accepted != NULL)
+		c->app.accepted(c, t, c->app.arg);
+	if (t->state != TCP_CLOSED && (s->plen > 0 || (s->flags & TCP_FIN)))
+		process(c, t, s);
+	if (t->state != TCP_CLOSED) {
+		t->flags &= ~TF_IN_INPUT;
+		if (t->flags & (TF_OUTPUT | TF_ACKNOW))
+			tcp_output(c, t);
+	}
+}
+
+/* A segment that matches no connection. */
+static void
+no_conn(struct tcp_ctx *c, struct worker_port *wp, const struct net_info *ni,
+	const struct rte_tcp_hdr *th, const struct tcp_key *k, struct seg *s)
+{
+	struct worker *w = c->w;
+
+	if (s->flags & TCP_RST) {
+		stats_inc(&w->stats, STAT_drop_tcp_no_conn); /* never answer a RST */
+		return;
+	}
+	if ((s->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && listening(c, k->lport)) {
+		stats_inc(&w->stats, STAT_tcp_syn_rx);
+		struct tcb *t = NULL;
+		if (c->nb_synrcvd < c->conf.syn_backlog)
+			t = tcp_tcb_new(c, k, (uint8_t)(wp - w->port));
+		if (t == NULL) {
+			if (c->conf.syncookies) {
+				uint16_t mss = s->o.has_mss ? s->o.mss : 536;
+				uint32_t cookie = tcp_cookie_make(c, k, s->seq, mss);
+				tcp_send_cookie_synack(c, wp, k, cookie, s->seq + 1, mss);
+			} else {
+				stats_inc(&w->stats, STAT_drop_tcp_table_full);
+			}
+			return;
+		}
+		passive_open(c, t, s);
+		return;
+	}
+	if ((s->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_ACK && c->conf.syncookies &&
+	    listening(c, k->lport)) {
+		uint16_t mss;
+		if (tcp_cookie_check(c, k, s->seq - 1, s->ack - 1, &mss) == 0) {
+			established_from_cookie(c, wp, k, s, mss);
+			return;
+		}
+		stats_inc(&w->stats, STAT_drop_tcp_cookie_bad);
+		tcp_send_rst_reply(c, wp, s->m, ni, th, s->len);
+		return;
+	}
+	stats_inc(&w->stats, STAT_drop_tcp_no_conn);
+	tcp_send_rst_reply(c, wp, s->m, ni, th, s->len);
+}
+
+static void
+rtt_sample(struct tcp_ctx *c, struct tcb *t, uint32_t r)
+{
+	/* RFC 6298 2.2 / 2.3, in ms, with srtt x8 and rttvar x4 */
+	if (r == 0)
+		r = 1;
+	if (t->srtt8 == 0) {
+		t->srtt8 = r << 3;
+		t->rttvar4 = r << 1;
+	} else {
+		int32_t delta = (int32_t)r - (int32_t)(t->srtt8 >> 3);
+		if (delta < 0)
+			delta = -delta;
+		t->rttvar4 = t->rttvar4 - (t->rttvar4 >> 2) + (uint32_t)delta;
+		t->srtt8 = t->srtt8 - (t->srtt8 >> 3) + r;
+	}
+	uint32_t rto = (t->srtt8 >> 3) + (t->rttvar4 > 1 ? t->rttvar4 : 1);
+	if (rto < c->conf.rto_min_ms)
+		rto = c->conf.rto_min_ms;
+	if (rto > c->conf.rto_max_ms)
+		rto = c->conf.rto_max_ms;
+	t->rto = rto;
+}
+
+static void
+challenge_ack(struct tcp_ctx *c, struct tcb *t)
+{
+	stats_inc(&c->w->stats, STAT_tcp_challenge_ack);
+	t->flags |= TF_ACKNOW;
+}
+
+/* Put s's payload in t's out-of-order queue (sorted by seq). */
+static void
+ooo_insert(struct tcp_ctx *c, struct tcb *t, struct seg *s, bool fin)
+{
+	if (t->ooo_n >= c->conf.ooo_max || c->ooo_free == TCP_NONE) {
+		stats_inc(&c->w->stats, STAT_drop_tcp_ooo_full);
+		return;
+	}
+	uint32_t *pp = &t->ooo;
+	while (*pp != TCP_NONE && SEQ_LEQ(c->ooo[*pp].seq, s->seq)) {
+		struct tcp_ooo *q = &c->ooo[*pp];
+		/* wholly covered by what we hold: nothing new */
+		if (SEQ_LEQ(s->seq + s->plen, q->seq + q->len) && (!fin || q->fin))
+			return;
+		pp = &q->next;
+	}
+	uint32_t i = c->ooo_free;
+	struct tcp_ooo *o = &c->ooo[i];
+	c->ooo_free = o->next;
+	o->m = s->m;
+	o->data = s->data;
+	o->seq = s->seq;
+	o->len = s->plen;
+	o->fin = fin;
+	o->next = *pp;
+	*pp = i;
+	t->ooo_n++;
+	s->kept = true;
+	stats_inc(&c->w->stats, STAT_tcp_ooo_rx);
+}
+
+/* Deliver what the out-of-order queue holds at rcv_nxt; returns true on a FIN. */
+static bool
+ooo_drain(struct tcp_ctx *c, struct tcb *t)
+{
+	bool fin = false;
+
+	while (t->ooo != TCP_NONE && t->state != TCP_CLOSED) {
+		uint32_t i = t->ooo;
+		struct tcp_ooo *q = &c->ooo[i];
+		if (SEQ_GT(q->seq, t->rcv_nxt))
+			break;
+		uint32_t end = q->seq + q->len;
+		if (SEQ_GT(end, t->rcv_nxt)) {
+			uint32_t skip = t->rcv_nxt - q->seq;
+			uint32_t n = q->len - skip;
+			t->rcv_nxt += n;
+			stats_add(&c->w->stats, STAT_tcp_data_rx, n);
+			if (c->app.recv != NULL)
+				c->app.recv(c, t, q->data + skip, n, c->app.arg);
+		}
+		if (q->fin && SEQ_GEQ(t->rcv_nxt, end))
+			fin = true;
+		if (t->state == TCP_CLOSED)
+			return false; /* the app aborted; the queue went with the TCB */
+		t->ooo = q->next;
+		rte_pktmbuf_free(q->m);
+		q->m = NULL;
+		q->next = c->ooo_free;
+		c->ooo_free = i;
+		t->ooo_n--;
+		if (fin)
+			break;
+	}
+	return fin;
+}
+
+static void
+fast_retransmit(struct tcp_ctx *c, struct tcb *t)
+{
+	/* RFC 6582 3.2 step 2 (RFC 5681 3.2 steps 2-3) */
+	uint32_t flight = tcp_flight(t);
+	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+	t->recover = t->snd_max;
+	t->flags |= TF_RECOVERY;
+	stats_inc(&c->w->stats, STAT_tcp_fast_retrans);
+	tcp_retransmit_una(c, t);
+	t->cwnd = t->ssthresh + 3u * t->mss;
+}
+
+/* ACK processing for synchronized states (RFC 9293 3.10.7.4, fifth check).
+ * Returns false when the segment must not be processed further. */
+static bool
+ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
+{
+	struct worker *w = c->w;
+
+	/* RFC 5961 5.2: acceptable iff SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
+	if (SEQ_GT(s->ack, t->snd_max)) {
+		stats_inc(&w->stats, STAT_drop_tcp_bad_ack);
+		t->flags |= TF_ACKNOW;
+		return false;
+	}
+	if (SEQ_LT(s->ack, t->snd_una - t->max_snd_wnd)) {
+		stats_inc(&w->stats, STAT_drop_tcp_bad_ack);
+		challenge_ack(c, t);
+		return false;
+	}
+	if (t->state == TCP_SYN_RECEIVED) {
+		if (!SEQ_GT(s->ack, t->snd_una)) {
+			/* <SEQ=SEG.ACK><CTL=RST> is sent by the caller for a bad ACK;
+			 * an old duplicate ACK (== iss) is simply dropped */
+			stats_inc(&w->stats, STAT_drop_tcp_bad_ack);
+			return false;
+		}
+		t->state = TCP_ESTABLISHED;
+		if (c->nb_synrcvd > 0)
+			c->nb_synrcvd--;
+		t->snd_una = t->iss + 1; /* our SYN */
+		t->snd_wnd = s->wnd << t->snd_ws;
+		t->max_snd_wnd = t->snd_wnd;
+		t->snd_wl1 = s->seq;
+		t->snd_wl2 = s->ack;
+		t->retries = 0;
+		t->rto_at = 0;
+		if (t->rto > c->conf.rto_init_ms)
+			t->rto = c->conf.rto_init_ms;
+		if ((t->flags & TF_TS) && s->o.has_ts && s->o.tsecr != 0)
+			rtt_sample(c, t, c->tick + c->ts_offset - s->o.tsecr);
+		stats_inc(&w->stats, STAT_tcp_accepted);
+		if (c->app.accepted != NULL)
+			c->app.accepted(c, t, c->app.arg);
+		if (t->state == TCP_CLOSED)
+			return false;
+	}
+
+	uint32_t wnd = s->wnd << t->snd_ws;
+	if (SEQ_GT(s->ack, t->snd_una)) {
+		uint32_t acked = s->ack - t->snd_una;
+		bool fin_acked = (t->flags & TF_FIN_SENT) && s->ack == t->snd_max;
+		uint32_t data = acked - (fin_acked ? 1 : 0);
+		if (data > t->sndq_bytes)
+			data = t->sndq_bytes;
+
+		/* RTT: from the echoed timestamp (RFC 7323 4.1), else the timed
+		 * segment (RFC 6298 3, Karn: never a retransmitted one) */
+		if ((t->flags & TF_TS) && s->o.has_ts && s->o.tsecr != 0)
+			rtt_sample(c, t, c->tick + c->ts_offset - s->o.tsecr);
+		else if ((t->flags & TF_RTT) && SEQ_GT(s->ack, t->rtt_seq)) {
+			t->flags &= ~TF_RTT;
+			rtt_sample(c, t, c->tick - t->rtt_start);
+		}
+		t->retries = 0;
+
+		if (t->flags & TF_RECOVERY) {
+			if (SEQ_GEQ(s->ack, t->recover)) {
+				/* full ACK: RFC 6582 3.2 step 3, option (1) */
+				uint32_t flight = t->snd_max - s->ack;
+				uint32_t f = (flight > t->mss ? flight : t->mss) + t->mss;
+				t->cwnd = t->ssthresh < f ? t->ssthresh : f;
+				t->flags &= ~TF_RECOVERY;
+				t->dupacks = 0;
+			} else {
+				/* partial ACK: step 4 -- resend the next hole, deflate */
+				t->snd_una = s->ack;
+				tcp_sndq_drop(c, t, data);
+				data = 0;
+				if (SEQ_LT(t->snd_nxt, t->snd_una))
+					t->snd_nxt = t->snd_una;
+				tcp_retransmit_una(c, t);
+				t->cwnd = t->cwnd > acked ? t->cwnd - acked : 0;
+				t->cwnd += t->mss;
+				if (t->cwnd < t->mss)
+					t->cwnd = t->mss;
+			}
+		} else {
+			t->dupacks = 0;
+			if (t->cwnd < t->ssthresh) /* slow start, RFC 5681 eqn 2 */
+				t->cwnd += acked < t->mss ? acked : t->mss;
+			else /* congestion avoidance, eqn 3 */
+				t->cwnd += (uint32_t)t->mss * t->mss / t->cwnd > 0
+						   ? (uint32_t)t->mss * t->mss / t->cwnd
+						   : 1;
+		}
+		t->snd_una = s->ack;
+		if (SEQ_LT(t->snd_nxt, t->snd_una))
+			t->snd_nxt = t->snd_una;
+		if (data > 0) {
+			tcp_sndq_drop(c, t, data);
+			if (c->app.sent != NULL)
+				c->app.sent(c, t, data, c->app.arg);
+			if (t->state == TCP_CLOSED)
+				return false;
+		}
+		/* RFC 6298 5.2 / 5.3 */
+		if (t->snd_una == t->snd_max)
+			t->rto_at = 0;
+		else
+			t->rto_at = c->tick + t->rto;
+		if (fin_acked) {
+			switch (t->state) {
+			case TCP_FIN_WAIT_1:
+				t->state = TCP_FIN_WAIT_2;
+				break;
+			case TCP_CLOSING:
+				tcp_enter_time_wait(c, t);
+				break;
+			case TCP_LAST_ACK:
+				tcp_tcb_free(c, t, TCP_CLOSE_NORMAL, true);
+				return false;
+			default:
+				break;
+			}
+		}
+		t->flags |= TF_OUTPUT;
+	} else if (s->ack == t->snd_una && s->plen == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
+		   wnd == t->snd_wnd && t->snd_max != t->snd_una) {
+		/* duplicate ACK (RFC 5681 section 2) */
+		stats_inc(&w->stats, STAT_tcp_dupack_rx);
+		t->dupacks++;
+		if (t->dupacks == 3 && !(t->flags & TF_RECOVERY) && SEQ_GT(s->ack, t->recover - 1)) {
+			fast_retransmit(c, t);
+		} else if (t->dupacks > 3 && (t->flags & TF_RECOVERY)) {
+			t->cwnd += t->mss; /* RFC 5681 3.2 step 4 */
+			t->flags |= TF_OUTPUT;
+		}
+	}
+	/* window update (RFC 9293 3.10.7.4) */
+	if (SEQ_LT(t->snd_wl1, s->seq) || (t->snd_wl1 == s->seq && SEQ_LEQ(t->snd_wl2, s->ack))) {
+		if (wnd > t->snd_wnd)
+			t->flags |= TF_OUTPUT;
+		t->snd_wnd = wnd;
+		t->snd_wl1 = s->seq;
+		t->snd_wl2 = s->ack;
+		if (wnd > t->max_snd_wnd)
+			t->max_snd_wnd = wnd;
+	}
+	return true;
+}
+
+static void
+fin_input(struct tcp_ctx *c, struct tcb *t)
+{
+	t->rcv_nxt++;
+	t->flags |= TF_ACKNOW;
+	switch (t->state) {
+	case TCP_SYN_RECEIVED:
+	case TCP_ESTABLISHED:
+		t->state = TCP_CLOSE_WAIT;
+		if (c->app.peer_closed != NULL)
+			c->app.peer_closed(c, t, c->app.arg);
+		break;
+	case TCP_FIN_WAIT_1:
+		if ((t->flags & TF_FIN_SENT) && t->snd_una == t->snd_max) {
+			tcp_send_ack(c, t);
+			tcp_enter_time_wait(c, t);
+		} else {
+			t->state = TCP_CLOSING;
+		}
+		break;
+	case TCP_FIN_WAIT_2:
+		tcp_send_ack(c, t);
+		tcp_enter_time_wait(c, t);
+		break;
+	default:
+		break;
+	}
+}
+
+/* RFC 9293 3.10.7.4: processing in the synchronized states. */
+static void
+process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
+{
+	struct worker *w = c->w;
+
+	/* PAWS (RFC 7323 5.3 R1) */
+	if ((t->flags & TF_TS) && s->o.has_ts && !(s->flags & TCP_RST) &&
+	    SEQ_LT(s->o.tsval, t->ts_recent)) {
+		stats_inc(&w->stats, STAT_drop_tcp_paws);
+		t->flags |= TF_ACKNOW;
+		return;
+	}
+
+	/* first: sequence number acceptable? */
+	uint32_t wnd = SEQ_GT(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+	bool ok;
+	if (s->len == 0)
+		ok = wnd == 0 ? s->seq == t->rcv_nxt
+			      : SEQ_GEQ(s->seq, t->rcv_nxt) && SEQ_LT(s->seq, t->rcv_nxt + wnd);
+	else
+		ok = wnd != 0 && ((SEQ_GEQ(s->seq, t->rcv_nxt) && SEQ_LT(s->seq, t->rcv_nxt + wnd)) ||
+				  (SEQ_GEQ(s->seq + s->len - 1, t->rcv_nxt) &&
+				   SEQ_LT(s->seq + s->len - 1, t->rcv_nxt + wnd)));
+	/* A zero-window probe or a segment straddling the left edge is still
+	 * useful for its ACK; RFC 9293 keeps processing the ACK of a pure ACK
+	 * at RCV.NXT with a zero window (covered above). */
+	if (!ok) {
+		if (!(s->flags & TCP_RST)) {
+			t->flags |= TF_ACKNOW;
+			/* still take the ACK of an old duplicate (keeps the
+			 * sender moving when our ACK was lost) */
+			if ((s->flags & TCP_ACK) && t->state != TCP_SYN_RECEIVED &&
+			    SEQ_LT(s->seq, t->rcv_nxt))
+				ack_input(c, t, s);
+		}
+		stats_inc(&w->stats, STAT_drop_tcp_window);
+		return;
+	}
+
+	/* second: RST (RFC 5961 3.2) */
+	if (s->flags & TCP_RST) {
+		if (s->seq != t->rcv_nxt) {
+			stats_inc(&w->stats, STAT_drop_tcp_rst_invalid);
+			challenge_ack(c, t);
+			return;
+		}
+		stats_inc(&w->stats, STAT_tcp_rst_rx);
+		if (t->state == TCP_SYN_RECEIVED && (t->flags & TF_PASSIVE)) {
+			tcp_tcb_free(c, t, TCP_CLOSE_RESET, false); /* back to LISTEN */
+			return;
+		}
+		if (t->state != TCP_TIME_WAIT && t->state != TCP_CLOSING &&
+		    t->state != TCP_LAST_ACK)
+			stats_inc(&w->stats, STAT_tcp_closed_reset);
+		tcp_tcb_free(c, t, TCP_CLOSE_RESET, true);
+		return;
+	}
+
+	/* fourth: SYN in a synchronized state (RFC 5961 4.2) */
+	if (s->flags & TCP_SYN) {
+		stats_inc(&w->stats, STAT_drop_tcp_syn_invalid);
+		challenge_ack(c, t);
+		return;
+	}
+
+	/* fifth: ACK */
+	if (!(s->flags & TCP_ACK)) {
+		stats_inc(&w->stats, STAT_drop_tcp_flags);
+		return;
+	}
+	if (t->state == TCP_SYN_RECEIVED &&
+	    (SEQ_LEQ(s->ack, t->snd_una) || SEQ_GT(s->ack, t->snd_max))) {
+		/* RFC 9293: <SEQ=SEG.ACK><CTL=RST> */
+		stats_inc(&w->stats, STAT_drop_tcp_bad_ack);
+		return; /* the RST is sent by tcp_input */
+	}
+	if (!ack_input(c, t, s))
+		return;
+	if (t->state == TCP_CLOSED)
+		return;
+
+	/* RFC 7323 4.3: remember the timestamp of the segment at the left edge */
+	if ((t->flags & TF_TS) && s->o.has_ts && SEQ_LEQ(s->seq, t->last_ack_sent) &&
+	    SEQ_GEQ(s->o.tsval, t->ts_recent))
+		t->ts_recent = s->o.tsval;
+
+	/* seventh: text */
+	bool fin = (s->flags & TCP_FIN) != 0;
+	if (t->state == TCP_ESTABLISHED || t->state == TCP_FIN_WAIT_1 ||
+	    t->state == TCP_FIN_WAIT_2) {
+		if (SEQ_LT(s->seq, t->rcv_nxt)) {
+			uint32_t skip = t->rcv_nxt - s->seq;
+			if (skip > s->plen)
+				skip = s->plen;
+			s->data += skip;
+			s->plen -= skip;
+			s->seq += skip;
+		}
+		uint32_t edge = t->rcv_nxt + wnd;
+		if (SEQ_GT(s->seq + s->plen, edge)) {
+			s->plen = edge - s->seq;
+			fin = false;
+		}
+		if (s->seq == t->rcv_nxt) {
+			bool had_ooo = t->ooo != TCP_NONE;
+			if (s->plen > 0) {
+				t->rcv_nxt += s->plen;
+				stats_add(&w->stats, STAT_tcp_data_rx, s->plen);
+				if (c->app.recv != NULL)
+					c->app.recv(c, t, s->data, s->plen, c->app.arg);
+				if (t->state == TCP_CLOSED)
+					return;
+			}
+			if (had_ooo) {
+				if (!fin)
+					fin = ooo_drain(c, t);
+				if (t->state == TCP_CLOSED)
+					return;
+				t->flags |= TF_ACKNOW; /* a hole filled: ACK now (RFC 5681 4.2) */
+			} else if (s->plen > 0) {
+				/* delayed ACK: at least every second full segment */
+				if (t->rcv_nxt - t->last_ack_sent >= 2u * t->mss)
+					t->flags |= TF_ACKNOW;
+				else
+					t->flags |= TF_DELACK;
+			}
+		} else if (s->plen > 0 || fin) {
+			ooo_insert(c, t, s, fin);
+			fin = false;
+			t->flags |= TF_ACKNOW; /* duplicate ACK at once (RFC 5681 4.2) */
+		}
+	} else if (s->plen > 0 && SEQ_GEQ(s->seq, t->rcv_nxt)) {
+		/* data after the peer's FIN: nothing to deliver it to */
+		t->flags |= TF_ACKNOW;
+		fin = false;
+	}
+
+	/* eighth: FIN */
+	if (fin && s->seq + s->plen == t->rcv_nxt) {
+		if (t->state == TCP_TIME_WAIT) {
+			/* retransmitted FIN: ACK and restart the 2MSL wait */
+			t->flags |= TF_ACKNOW;
+			t->rto_at = c->tick + c->conf.time_wait_ms;
+			return;
+		}
+		if (t->state == TCP_CLOSE_WAIT || t->state == TCP_CLOSING ||
+		    t->state == TCP_LAST_ACK) {
+			t->flags |= TF_ACKNOW;
+			return;
+		}
+		fin_input(c, t);
+	} else if (fin && t->state == TCP_TIME_WAIT) {
+		t->flags |= TF_ACKNOW;
+	}
+}
+
+static void
+syn_sent(struct tcp_ctx *c, struct tcb *t, struct seg *s, struct worker_port *wp,
+	 const struct net_info *ni, const struct rte_tcp_hdr *th)
+{
+	struct worker *w = c->w;
+	bool ack_ok = false;
+
+	if (s->flags & TCP_ACK) {
+		if (SEQ_LEQ(s->ack, t->iss) || SEQ_GT(s->ack, t->snd_max)) {
+			if (!(s->flags & TCP_RST)) {
+				stats_inc(&w->stats, STAT_drop_tcp_bad_ack);
+				tcp_send_rst_reply(c, wp, s->m, ni, th, s->len);
+			}
+			return;
+		}
+		ack_ok = true;
+	}
+	if (s->flags & TCP_RST) {
+		if (ack_ok) {
+			stats_inc(&w->stats, STAT_tcp_rst_rx);
+			tcp_tcb_free(c, t, TCP_CLOSE_REFUSED, true);
+		} else {
+			stats_inc(&w->stats, STAT_drop_tcp_rst_invalid);
+		}
+		return;
+	}
+	if (!(s->flags & TCP_SYN)) {
+		stats_inc(&w->stats, STAT_drop_tcp_flags);
+		return;
+	}
+	t->irs = s->seq;
+	t->rcv_nxt = s->seq + 1;
+	t->rcv_adv = t->rcv_nxt;
+	t->snd_wnd = s->wnd; /* unscaled in a SYN */
+	t->max_snd_wnd = t->snd_wnd;
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = s->ack;
+	/* we offered what the config allows; keep what the peer also offers */
+	negotiate(c, t, s);
+	if (!ack_ok) {
+		/* simultaneous open (RFC 9293 figure 8) */
+		t->state = TCP_SYN_RECEIVED;
+		t->retries = 0;
+		tcp_send_syn(c, t);
+		return;
+	}
+	t->snd_una = s->ack;
+	t->state = TCP_ESTABLISHED;
+	t->rto_at = 0;
+	if (t->retries == 0) {
+		if ((t->flags & TF_TS) && s->o.has_ts && s->o.tsecr != 0)
+			rtt_sample(c, t, c->tick + c->ts_offset - s->o.tsecr);
+		else
+			rtt_sample(c, t, c->tick - t->rtt_start);
+	}
+	t->retries = 0;
+	if (t->rto > c->conf.rto_init_ms)
+		t->rto = c->conf.rto_init_ms;
+	t->flags |= TF_ACKNOW;
+	stats_inc(&w->stats, STAT_tcp_connected);
+	if (c->app.connected != NULL)
+		c->app.connected(c, t, c->app.arg);
+}
+
+int
+tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be16_t lport, rte_be32_t rip,
+	    rte_be16_t rport, struct tcb **out)
+{
+	struct tcp_key k = {.rip = rip, .lip = wp->ip, .rport = rport, .lport = lport};
+
+	if (tcp_lookup(c, &k) != NULL)
+		return -EEXIST;
+	struct tcb *t = tcp_tcb_new(c, &k, (uint8_t)(wp - c->w->port));
+	if (t == NULL) {
+		stats_inc(&c->w->stats, STAT_drop_tcp_table_full);
+		return -ENOSPC;
+	}
+	t->state = TCP_SYN_SENT;
+	t->iss = tcp_isn(c, &k);
+	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
+	t->rcv_ws = c->conf.wscale ? wscale_for(c->conf.rcv_wnd) : 0;
+	t->flags |= (c->conf.wscale ? TF_WS : 0) | (c->conf.sack ? TF_SACK : 0) |
+		    (c->conf.timestamps ? TF_TS : 0);
+	t->mss = (uint16_t)(wp->mtu - 40);
+	t->rtt_start = c->tick;
+	tcp_send_syn(c, t);
+	*out = t;
+	return 0;
+}
+
+void
+tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const struct net_info *ni,
+	  void *ctx)
+{
+	struct tcp_ctx *c = ctx;
+	uint8_t *l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, ni->l3_off);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(l3 + ni->l3_hlen);
+	uint32_t tcp_len = (uint32_t)ni->l3_len - ni->l3_hlen;
+	struct seg s;
+
+	if (unlikely(tcp_len < sizeof(struct rte_tcp_hdr))) {
+		stats_inc(&w->stats, STAT_drop_tcp_short);
+		goto free;
+	}
+	uint32_t hlen = (uint32_t)(th->data_off >> 4) * 4;
+	if (unlikely(hlen < sizeof(struct rte_tcp_hdr) || hlen > tcp_len)) {
+		stats_inc(&w->stats, STAT_drop_tcp_short);
+		goto free;
+	}
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	if ((wp->offloads & PORT_OFF_RX_CKSUM) && l4 == RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
+		/* verified by the NIC */
+	} else if (((wp->offloads & PORT_OFF_RX_CKSUM) && l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD) ||
+		   rte_ipv4_udptcp_cksum_verify(ip, th) != 0) {
+		stats_inc(&w->stats, STAT_drop_tcp_csum);
+		goto free;
+	}
+	s.flags = th->tcp_flags & 0x3f;
+	if (unlikely((s.flags & TCP_SYN) && (s.flags & (TCP_FIN | TCP_RST))) ||
+	    unlikely((s.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == 0)) {
+		stats_inc(&w->stats, STAT_drop_tcp_flags);
+		goto free;
+	}
+	if (unlikely(tcp_parse_opts((const uint8_t *)(th + 1), hlen - sizeof(*th), &s.o) != 0)) {
+		stats_inc(&w->stats, STAT_drop_tcp_opt);
+		goto free;
+	}
+	stats_inc(&w->stats, STAT_tcp_rx);
+	s.seq = rte_be_to_cpu_32(th->sent_seq);
+	s.ack = rte_be_to_cpu_32(th->recv_ack);
+	s.wnd = rte_be_to_cpu_16(th->rx_win);
+	s.data = (const uint8_t *)th + hlen;
+	s.plen = tcp_len - hlen;
+	s.len = s.plen + ((s.flags & TCP_SYN) ? 1 : 0) + ((s.flags & TCP_FIN) ? 1 : 0);
+	s.m = m;
+	s.kept = false;
+
+	struct tcp_key k = {
+		.rip = ip->src_addr,
+		.lip = ip->dst_addr,
+		.rport = th->src_port,
+		.lport = th->dst_port,
+	};
+	struct tcb *t = tcp_lookup(c, &k);
+	if (t == NULL) {
+		no_conn(c, wp, ni, th, &k, &s);
+		goto free;
+	}
+	/* RFC 9293 3.10.7.4 / RFC 6191: a new SYN to a TIME-WAIT connection
+	 * with a higher sequence number reopens it (clients reuse ports). */
+	if (t->state == TCP_TIME_WAIT && (s.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+	    SEQ_GT(s.seq, t->rcv_nxt) && listening(c, k.lport)) {
+		tcp_tcb_free(c, t, TCP_CLOSE_NORMAL, true);
+		no_conn(c, wp, ni, th, &k, &s);
+		goto free;
+	}
+	/* A retransmitted SYN in SYN-RECEIVED: answer with the SYN-ACK again. */
+	if (t->state == TCP_SYN_RECEIVED && (s.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+	    s.seq == t->irs) {
+		stats_inc(&w->stats, STAT_tcp_syn_rx);
+		stats_inc(&w->stats, STAT_tcp_retrans);
+		tcp_send_syn(c, t);
+		goto free;
+	}
+	t->flags |= TF_IN_INPUT;
+	if (t->state == TCP_SYN_SENT) {
+		syn_sent(c, t, &s, wp, ni, th);
+	} else {
+		bool synrcvd_bad_ack = t->state == TCP_SYN_RECEIVED && (s.flags & TCP_ACK) &&
+				       !(s.flags & (TCP_RST | TCP_SYN)) &&
+				       (SEQ_LEQ(s.ack, t->snd_una) || SEQ_GT(s.ack, t->snd_max));
+		process(c, t, &s);
+		if (synrcvd_bad_ack && t->state == TCP_SYN_RECEIVED)
+			tcp_send_rst_reply(c, wp, m, ni, th, s.len);
+	}
+	if (t->state != TCP_CLOSED && t->key.lport == k.lport && t->key.rport == k.rport &&
+	    t->key.rip == k.rip) {
+		t->flags &= ~TF_IN_INPUT;
+		if (t->flags & (TF_OUTPUT | TF_ACKNOW)) {
+			tcp_output(c, t);
+		} else if ((t->flags & TF_DELACK) && t->delack_at == 0) {
+			t->delack_at = c->tick + (c->conf.delack_ms ? c->conf.delack_ms : 1);
+			tcp_timer_update(c, t);
+		}
+	}
+	if (s.kept)
+		return;
+free:
+	rte_pktmbuf_free(m);
+}

@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP output: data segments from the send queue under min(peer window,
+ * cwnd), control segments (SYN, SYN-ACK, ACK, RST, FIN), options, and
+ * checksums (offloaded when the port has them, software otherwise).
+ *
+ * Payload bytes are copied from the referenced application data into the
+ * segment; headers are written per segment.
+ */
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "drivers/port.h"
+#include "lib/net/net.h"
+#include "tcp_priv.h"
+
+#define HDRS_LEN (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr))
+
+/* option kinds */
+#define OPT_EOL	     0
+#define OPT_NOP	     1
+#define OPT_MSS	     2
+#define OPT_WS	     3
+#define OPT_SACKOK   4
+#define OPT_SACK     5
+#define OPT_TS	     8
+
+uint32_t
+tcp_rcv_window(const struct tcp_ctx *c, const struct tcb *t)
+{
+	/* In-order data is handed to the application at once, so the buffer
+	 * that can fill is the out-of-order queue: the window shrinks as it
+	 * holds segments. */
+	uint32_t held = (uint32_t)t->ooo_n * t->mss;
+	uint32_t w = c->conf.rcv_wnd > held ? c->conf.rcv_wnd - held : 0;
+	uint32_t max = 65535u << t->rcv_ws;
+
+	return w > max ? max : w;
+}
+
+static uint32_t
+put_ts(const struct tcp_ctx *c, const struct tcb *t, uint8_t *o)
+{
+	uint32_t tsval = rte_cpu_to_be_32(c->tick + c->ts_offset);
+	uint32_t tsecr = rte_cpu_to_be_32(t->ts_recent);
+
+	o[0] = OPT_NOP;
+	o[1] = OPT_NOP;
+	o[2] = OPT_TS;
+	o[3] = 10;
+	memcpy(o + 4, &tsval, 4);
+	memcpy(o + 8, &tsecr, 4);
+	return 12;
+}
+
+/* SACK blocks (RFC 2018) from the out-of-order queue, adjacent segments merged. */
+static uint32_t
+put_sack(const struct tcp_ctx *c, const struct tcb *t, uint8_t *o, uint32_t room)
+{
+	uint32_t nblk = 0, max = (room - 4) / 8;
+	uint32_t l = 0, r = 0;
+	uint8_t *b = o + 4;
+
+	if (max > 3)
+		max = 3;
+	for (uint32_t i = t->ooo; i != TCP_NONE; i = c->ooo[i].next) {
+		const struct tcp_ooo *q = &c->ooo[i];
+		if (nblk > 0 && SEQ_LEQ(q->seq, r)) {
+			r = SEQ_MAX(r, q->seq + q->len);
+			continue;
+		}
+		if (nblk > 0) {
+			uint32_t bl = rte_cpu_to_be_32(l), br = rte_cpu_to_be_32(r);
+			memcpy(b, &bl, 4);
+			memcpy(b + 4, &br, 4);
+			b += 8;
+			if (nblk == max)
+				break;
+		}
+		l = q->seq;
+		r = q->seq + q->len;
+		nblk++;
+	}
+	if (nblk == 0)
+		return 0;
+	if ((uint32_t)(b - (o + 4)) / 8 < nblk) {
+		uint32_t bl = rte_cpu_to_be_32(l), br = rte_cpu_to_be_32(r);
+		memcpy(b, &bl, 4);
+		memcpy(b + 4, &br, 4);
+		b += 8;
+	}
+	nblk = (uint32_t)(b - (o + 4)) / 8;
+	o[0] = OPT_NOP;
+	o[1] = OPT_NOP;
+	o[2] = OPT_SACK;
+	o[3] = (uint8_t)(2 + 8 * nblk);
+	return 4 + 8 * nblk;
+}
+
+/* Options for t's segment with flags; returns the length (multiple of 4, <= 40). */
+static uint32_t
+build_opts(const struct tcp_ctx *c, const struct tcb *t, uint8_t flags, uint8_t *o)
+{
+	uint32_t n = 0;
+
+	if (flags & TCP_SYN) {
+		uint16_t mss = rte_cpu_to_be_16(c->w->port[t->port].mtu - 40);
+		o[n++] = OPT_MSS;
+		o[n++] = 4;
+		memcpy(o + n, &mss, 2);
+		n += 2;
+		if (t->flags & TF_TS) {
+			n += put_ts(c, t, o + n);
+			if (t->flags & TF_SACK) {
+				/* SACK-permitted in the two NOPs before TS */
+				o[n - 12] = OPT_SACKOK;
+				o[n - 11] = 2;
+			}
+		} else if (t->flags & TF_SACK) {
+			o[n++] = OPT_NOP;
+			o[n++] = OPT_NOP;
+			o[n++] = OPT_SACKOK;
+			o[n++] = 2;
+		}
+		if (t->flags & TF_WS) {
+			o[n++] = OPT_NOP;
+			o[n++] = OPT_WS;
+			o[n++] = 3;
+			o[n++] = t->rcv_ws;
+		}
+		return n;
+	}
+	if (t->flags & TF_TS)
+		n += put_ts(c, t, o + n);
+	if ((t->flags & TF_SACK) && t->ooo != TCP_NONE && !(flags & TCP_RST))
+		n += put_sack(c, t, o + n, 40 - n);
+	return n;
+}
+
+/*
+ * Write Ethernet (source MAC only; worker_send_ip fills the destination),
+ * IPv4 and TCP headers for a segment of paylen bytes into a new mbuf.
+ * Returns the mbuf with *payload pointing at the payload area.
+ */
+static struct rte_mbuf *
+seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, uint8_t flags,
+	  uint32_t seq, uint32_t ack, uint16_t win, const uint8_t *opts, uint32_t optlen,
+	  uint32_t paylen, uint8_t **payload)
+{
+	struct worker *w = c->w;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+
+	if (unlikely(m == NULL)) {
+		stats_inc(&w->stats, STAT_drop_pool_empty);
+		return NULL;
+	}
+	uint32_t tcplen = sizeof(struct rte_tcp_hdr) + optlen;
+	uint32_t len = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tcplen + paylen;
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	eh->src_addr = wp->mac;
+	ip->version_ihl = 0x45;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - RTE_ETHER_HDR_LEN));
+	ip->packet_id = 0;
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = k->lip;
+	ip->dst_addr = k->rip;
+	th->src_port = k->lport;
+	th->dst_port = k->rport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32((flags & TCP_ACK) ? ack : 0);
+	th->data_off = (uint8_t)((tcplen / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(win);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	if (optlen)
+		memcpy(th + 1, opts, optlen);
+	m->data_len = m->pkt_len = len < NET_ETH_MIN_FRAME ? NET_ETH_MIN_FRAME : len;
+	if (len < NET_ETH_MIN_FRAME)
+		memset(d + len, 0, NET_ETH_MIN_FRAME - len);
+	*payload = (uint8_t *)(th + 1) + optlen;
+	return m;
+}
+
+/* Checksums (offloaded or in software), then out through the neighbour table. */
+static void
+seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							   RTE_ETHER_HDR_LEN);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+	if (wp->offloads & PORT_OFF_L4_CKSUM) {
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = sizeof(*ip);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+	if (wp->offloads & PORT_OFF_IPV4_CKSUM) {
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = sizeof(*ip);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	} else {
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	stats_inc(&c->w->stats, STAT_tcp_tx);
+	worker_send_ip(c->w, wp, m, dst);
+}
+
+static uint16_t
+adv_window(struct tcp_ctx *c, struct tcb *t, uint8_t flags)
+{
+	uint32_t win = tcp_rcv_window(c, t);
+
+	/* Never shrink the window we offered (RFC 9293 3.8.6.2.2). */
+	if (SEQ_LT(t->rcv_nxt + win, t->rcv_adv))
+		win = t->rcv_adv - t->rcv_nxt;
+	if (flags & TCP_SYN)
+		return (uint16_t)(win > 65535 ? 65535 : win);
+	win >>= t->rcv_ws;
+	return (uint16_t)(win > 65535 ? 65535 : win);
+}
+
+/* Copy len bytes of queued data starting at sequence seq into dst. */
+static void
+copy_sndq(struct tcp_ctx *c, const struct tcb *t, uint32_t seq, uint8_t *dst, uint32_t len)
+{
+	uint32_t off = seq - t->snd_una + t->sndq_off;
+	uint32_t i = t->sndq_head;
+
+	while (i != TCP_NONE && off >= c->sndq[i].len) {
+		off -= c->sndq[i].len;
+		i = c->sndq[i].next;
+	}
+	while (len > 0 && i != TCP_NONE) {
+		uint32_t n = c->sndq[i].len - off;
+		if (n > len)
+			n = len;
+		rte_memcpy(dst, c->sndq[i].base + off, n);
+		dst += n;
+		len -= n;
+		off = 0;
+		i = c->sndq[i].next;
+	}
+}
+
+/* Send one segment of t: flags, at seq, len payload bytes from the queue. */
+static int
+xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len)
+{
+	struct worker_port *wp = tcb_port(c, t);
+	uint8_t opts[40], *pay;
+	uint32_t optlen = build_opts(c, t, flags, opts);
+	uint16_t win = adv_window(c, t, flags);
+	struct rte_mbuf *m;
+
+	if (t->state != TCP_SYN_SENT)
+		flags |= TCP_ACK;
+	m = seg_alloc(c, wp, &t->key, flags, seq, t->rcv_nxt, win, opts, optlen, len, &pay);
+	if (m == NULL)
+		return -1;
+	if (len)
+		copy_sndq(c, t, seq, pay, len);
+	if (flags & TCP_ACK) {
+		t->last_ack_sent = t->rcv_nxt;
+		uint32_t edge = t->rcv_nxt + ((uint32_t)win << ((flags & TCP_SYN) ? 0 : t->rcv_ws));
+		if (SEQ_GT(edge, t->rcv_adv))
+			t->rcv_adv = edge;
+		t->flags &= ~(TF_ACKNOW | TF_DELACK);
+		t->delack_at = 0;
+	}
+	seg_send(c, wp, m, t->key.rip);
+	return 0;
+}
+
+static void
+arm_rto(struct tcp_ctx *c, struct tcb *t)
+{
+	t->rto_at = c->tick + t->rto;
+	tcp_timer_update(c, t);
+}
+
+void
+tcp_send_syn(struct tcp_ctx *c, struct tcb *t)
+{
+	uint8_t flags = t->state == TCP_SYN_SENT ? TCP_SYN : (TCP_SYN | TCP_ACK);
+
+	if (t->retries == 0)
+		stats_inc(&c->w->stats, t->state == TCP_SYN_SENT ? STAT_tcp_syn_tx : STAT_tcp_synack_tx);
+	else
+		stats_inc(&c->w->stats, STAT_tcp_retrans);
+	xmit(c, t, flags, t->iss, 0);
+	t->snd_nxt = t->iss + 1;
+	if (SEQ_GT(t->snd_nxt, t->snd_max))
+		t->snd_max = t->snd_nxt;
+	arm_rto(c, t);
+}
+
+void
+tcp_send_ack(struct tcp_ctx *c, struct tcb *t)
+{
+	xmit(c, t, TCP_ACK, t->snd_nxt, 0);
+	tcp_timer_update(c, t);
+}
+
+void
+tcp_send_rst(struct tcp_ctx *c, struct tcb *t)
+{
+	stats_inc(&c->w->stats, STAT_tcp_rst_tx);
+	xmit(c, t, TCP_RST | TCP_ACK, t->snd_nxt, 0);
+}
+
+/* Resend the first unacknowledged segment (fast retransmit, partial ACK). */
+void
+tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t)
+{
+	uint32_t data_end = t->snd_una + t->sndq_bytes;
+	uint32_t len = t->sndq_bytes < t->mss ? t->sndq_bytes : t->mss;
+	uint8_t flags = TCP_ACK;
+
+	if ((t->flags & TF_FIN_SENT) && t->snd_una + len == data_end)
+		flags |= TCP_FIN;
+	if (len == 0 && !(flags & TCP_FIN))
+		return;
+	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	if (len)
+		flags |= TCP_PSH;
+	xmit(c, t, flags, t->snd_una, len);
+	t->flags &= ~TF_RTT; /* Karn */
+	arm_rto(c, t);
+}
+
+void
+tcp_output(struct tcp_ctx *c, struct tcb *t)
+{
+	bool sent = false;
+
+	t->flags &= ~TF_OUTPUT;
+	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED || t->state == TCP_CLOSED ||
+	    t->state == TCP_TIME_WAIT) {
+		if ((t->flags & TF_ACKNOW) && t->state == TCP_TIME_WAIT)
+			tcp_send_ack(c, t);
+		return;
+	}
+	uint32_t data_end = t->snd_una + t->sndq_bytes;
+	uint32_t win = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
+
+	while (SEQ_LT(t->snd_nxt, data_end)) {
+		uint32_t off = t->snd_nxt - t->snd_una;
+		uint32_t avail = data_end - t->snd_nxt;
+		uint32_t usable = off < win ? win - off : 0;
+		uint32_t len = avail < t->mss ? avail : t->mss;
+
+		if (usable < len) {
+			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1): a partial
+			 * segment only when nothing is in flight. */
+			if (usable == 0 || off != 0)
+				break;
+			len = usable;
+		}
+		uint8_t flags = TCP_ACK;
+		bool fin = (t->flags & TF_FIN_QUEUED) && t->snd_nxt + len == data_end;
+		if (t->snd_nxt + len == data_end)
+			flags |= TCP_PSH;
+		if (fin)
+			flags |= TCP_FIN;
+		bool retrans = SEQ_LT(t->snd_nxt, t->snd_max);
+		if (xmit(c, t, flags, t->snd_nxt, len) != 0)
+			break;
+		if (retrans) {
+			stats_inc(&c->w->stats, STAT_tcp_retrans);
+		} else {
+			stats_add(&c->w->stats, STAT_tcp_data_tx, len);
+			if (!(t->flags & TF_RTT) && !(t->flags & TF_TS)) {
+				t->flags |= TF_RTT;
+				t->rtt_seq = t->snd_nxt;
+				t->rtt_start = c->tick;
+			}
+		}
+		t->snd_nxt += len;
+		if (fin) {
+			t->snd_nxt++;
+			if (!(t->flags & TF_FIN_SENT)) {
+				t->flags |= TF_FIN_SENT;
+				t->state = t->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT_1;
+			}
+		}
+		if (SEQ_GT(t->snd_nxt, t->snd_max))
+			t->snd_max = t->snd_nxt;
+		sent = true;
+	}
+	/* FIN alone: all data sent, FIN not yet out (or pulled back by an RTO). */
+	if ((t->flags & TF_FIN_QUEUED) && t->snd_nxt == data_end &&
+	    (!(t->flags & TF_FIN_SENT) || SEQ_LT(t->snd_nxt, t->snd_max))) {
+		if (xmit(c, t, TCP_FIN | TCP_ACK, data_end, 0) == 0) {
+			if (t->flags & TF_FIN_SENT)
+				stats_inc(&c->w->stats, STAT_tcp_retrans);
+			t->snd_nxt = data_end + 1;
+			if (!(t->flags & TF_FIN_SENT)) {
+				t->flags |= TF_FIN_SENT;
+				t->state = t->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT_1;
+			}
+			if (SEQ_GT(t->snd_nxt, t->snd_max))
+				t->snd_max = t->snd_nxt;
+			sent = true;
+		}
+	}
+	if (!sent && (t->flags & TF_ACKNOW))
+		xmit(c, t, TCP_ACK, t->snd_nxt, 0);
+	/* Retransmission timer runs while anything is outstanding (RFC 6298
+	 * 5.1); it doubles as the persist timer when the peer's window is 0. */
+	if (t->rto_at == 0 && (t->snd_max != t->snd_una || SEQ_LT(t->snd_nxt, data_end)))
+		t->rto_at = c->tick + t->rto;
+	tcp_timer_update(c, t);
+}
+
+/* Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1). */
+static void
+probe(struct tcp_ctx *c, struct tcb *t)
+{
+	uint32_t data_end = t->snd_una + t->sndq_bytes;
+
+	if (SEQ_LT(t->snd_nxt, data_end)) {
+		xmit(c, t, TCP_ACK, t->snd_nxt, 1);
+		t->snd_nxt++;
+		if (SEQ_GT(t->snd_nxt, t->snd_max))
+			t->snd_max = t->snd_nxt;
+	} else {
+		xmit(c, t, TCP_ACK, t->snd_una - 1, 0);
+	}
+}
+
+void
+tcp_rto_fire(struct tcp_ctx *c, struct tcb *t)
+{
+	struct worker *w = c->w;
+
+	t->rto = t->rto * 2 > c->conf.rto_max_ms ? c->conf.rto_max_ms : t->rto * 2;
+	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED) {
+		if (t->retries >= c->conf.syn_retries) {
+			stats_inc(&w->stats, STAT_tcp_closed_timeout);
+			tcp_tcb_free(c, t, TCP_CLOSE_TIMEOUT, true);
+			return;
+		}
+		t->retries++;
+		tcp_send_syn(c, t);
+		return;
+	}
+	if (t->snd_max == t->snd_una && t->snd_wnd == 0) {
+		/* persist: the peer's window is closed and nothing is in flight */
+		probe(c, t);
+		t->rto_at = c->tick + t->rto;
+		return;
+	}
+	if (t->snd_max == t->snd_una && !SEQ_LT(t->snd_nxt, t->snd_una + t->sndq_bytes))
+		return; /* nothing outstanding any more */
+	if (t->retries >= c->conf.max_retries) {
+		stats_inc(&w->stats, STAT_tcp_closed_timeout);
+		tcp_send_rst(c, t);
+		tcp_tcb_free(c, t, TCP_CLOSE_TIMEOUT, true);
+		return;
+	}
+	t->retries++;
+	stats_inc(&w->stats, STAT_tcp_rto);
+	/* RFC 5681 3.1 eqn 4 and RFC 6298 5.5-5.6: halve, restart from una */
+	uint32_t flight = tcp_flight(t);
+	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+	t->cwnd = t->mss;
+	t->snd_nxt = t->snd_una;
+	t->flags &= ~(TF_RECOVERY | TF_RTT);
+	t->dupacks = 0;
+	if (t->snd_wnd == 0)
+		t->snd_wnd = 1; /* let the retransmission out as a probe */
+	tcp_output(c, t);
+}
+
+void
+tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_mbuf *m,
+		   const struct net_info *ni, const struct rte_tcp_hdr *th, uint32_t seg_len)
+{
+	const struct rte_ether_hdr *ieh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *iip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, ni->l3_off);
+	struct tcp_key k = {
+		.rip = iip->src_addr,
+		.lip = iip->dst_addr,
+		.rport = th->src_port,
+		.lport = th->dst_port,
+	};
+	uint8_t flags, *pay;
+	uint32_t seq, ack;
+
+	/* RFC 9293 3.10.7.1: If the ACK bit is off, <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+	 * <CTL=RST,ACK>; if on, <SEQ=SEG.ACK><CTL=RST>. */
+	if (th->tcp_flags & TCP_ACK) {
+		flags = TCP_RST;
+		seq = rte_be_to_cpu_32(th->recv_ack);
+		ack = 0;
+	} else {
+		flags = TCP_RST | TCP_ACK;
+		seq = 0;
+		ack = rte_be_to_cpu_32(th->sent_seq) + seg_len;
+	}
+	struct rte_mbuf *r = seg_alloc(c, wp, &k, flags, seq, ack, 0, NULL, 0, 0, &pay);
+	if (r == NULL)
+		return;
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
+	eh->dst_addr = ieh->src_addr;
+	stats_inc(&c->w->stats, STAT_tcp_rst_tx);
+	/* Reply to the sender's MAC directly: no neighbour lookup for a RST. */
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(r, struct rte_ipv4_hdr *,
+							   RTE_ETHER_HDR_LEN);
+	struct rte_tcp_hdr *rth = (struct rte_tcp_hdr *)(ip + 1);
+	rth->cksum = rte_ipv4_udptcp_cksum(ip, rth);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	stats_inc(&c->w->stats, STAT_tcp_tx);
+	worker_tx(c->w, wp, r);
+}
+
+void
+tcp_send_cookie_synack(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k,
+		       uint32_t iss, uint32_t rcv_nxt, uint16_t mss)
+{
+	uint8_t opts[4], *pay;
+	uint16_t our = rte_cpu_to_be_16(wp->mtu - 40);
+
+	(void)mss;
+	opts[0] = OPT_MSS;
+	opts[1] = 4;
+	memcpy(opts + 2, &our, 2);
+	struct rte_mbuf *m = seg_alloc(c, wp, k, TCP_SYN | TCP_ACK, iss, rcv_nxt,
+				       (uint16_t)(c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd),
+				       opts, 4, 0, &pay);
+	if (m == NULL)
+		return;
+	stats_inc(&c->w->stats, STAT_tcp_syncookie_tx);
+	seg_send(c, wp, m, k->rip);
+}

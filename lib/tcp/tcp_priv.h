@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP internals shared by tcp_flow.c (table, pools, timers), tcp_in.c
+ * (input, state machine) and tcp_out.c (segments out).
+ */
+#ifndef SYNACK_TCP_PRIV_H
+#define SYNACK_TCP_PRIV_H
+
+#include <rte_hash.h>
+#include <rte_tcp.h>
+
+#include "tcp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Sequence space arithmetic (RFC 9293 3.4) on signed 32-bit differences. */
+#define SEQ_LT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
+#define SEQ_MAX(a, b) (SEQ_GT(a, b) ? (a) : (b))
+#define SEQ_MIN(a, b) (SEQ_LT(a, b) ? (a) : (b))
+
+#define TCP_NONE UINT32_MAX	/**< null index */
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_URG 0x20
+
+/* TCB flags */
+#define TF_ACKNOW    (1u << 0)	/**< send an ACK at the end of input */
+#define TF_DELACK    (1u << 1)	/**< an ACK is owed (delayed) */
+#define TF_SACK	     (1u << 2)	/**< SACK permitted both ways */
+#define TF_TS	     (1u << 3)	/**< timestamps on */
+#define TF_WS	     (1u << 4)	/**< window scaling on */
+#define TF_FIN_QUEUED (1u << 5)	/**< app closed: FIN after the queued data */
+#define TF_FIN_SENT  (1u << 6)	/**< our FIN has a sequence number (snd_max covers it) */
+#define TF_RECOVERY  (1u << 7)	/**< NewReno fast recovery */
+#define TF_PASSIVE   (1u << 8)	/**< opened by a SYN we received */
+#define TF_RTT	     (1u << 9)	/**< timing rtt_seq (Karn: not on retransmits) */
+#define TF_IN_INPUT  (1u << 10)	/**< inside input: output deferred to its end */
+#define TF_OUTPUT    (1u << 11)	/**< output wanted at the end of input */
+#define TF_CLOSED    (1u << 12)	/**< freed during input: do not touch */
+
+/** Flow key: the 4-tuple in network order. */
+struct tcp_key {
+	rte_be32_t rip;
+	rte_be32_t lip;
+	rte_be16_t rport;
+	rte_be16_t lport;
+} __rte_packed;
+
+/**
+ * The TCB. Its index in ctx->tcbs is its flow-table position. Kept small:
+ * sizeof(struct tcb) is printed at start and checked by a test.
+ */
+struct tcb {
+	struct tcp_key key;		/* 12 */
+	uint8_t state;
+	uint8_t port;			/**< index of the worker_port */
+	uint16_t flags;			/**< TF_* */
+
+	uint8_t snd_ws;			/**< peer's window shift */
+	uint8_t rcv_ws;			/**< our window shift */
+	uint8_t retries;		/**< consecutive RTOs */
+	uint8_t dupacks;
+	uint16_t mss;			/**< effective send MSS (payload per segment) */
+	uint16_t ooo_n;			/**< segments in the out-of-order queue */
+
+	/* send sequence space (RFC 9293 3.3.1) */
+	uint32_t iss;
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	uint32_t snd_max;		/**< highest sequence sent + 1 */
+	uint32_t snd_wnd;		/**< peer's window, bytes (scaled) */
+	uint32_t snd_wl1;
+	uint32_t snd_wl2;
+	uint32_t max_snd_wnd;		/**< largest window seen (RFC 5961 5.2) */
+	uint32_t cwnd;
+	uint32_t ssthresh;
+	uint32_t recover;		/**< NewReno (RFC 6582) */
+
+	/* receive sequence space */
+	uint32_t irs;
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;		/**< right edge last advertised */
+	uint32_t ts_recent;		/**< RFC 7323 */
+	uint32_t last_ack_sent;
+
+	/* RTT (RFC 6298), in ms ticks; srtt x8, rttvar x4 as in BSD */
+	uint32_t rtt_seq;
+	uint32_t rtt_start;
+	uint32_t srtt8;
+	uint32_t rttvar4;
+	uint32_t rto;			/**< ms */
+
+	/* timers: one wheel entry at min(rto_at, delack_at) */
+	uint32_t t_next, t_prev;	/**< wheel links (TCB indices) */
+	uint32_t t_at;			/**< tick of the wheel entry, 0 = not linked */
+	uint32_t rto_at;		/**< retransmit / SYN retry / TIME-WAIT end, 0 = off */
+	uint32_t delack_at;		/**< 0 = off */
+
+	/* send queue: data from snd_una on, referenced */
+	uint32_t sndq_head, sndq_tail;	/**< indices into ctx->sndq */
+	uint32_t sndq_off;		/**< bytes of the head entry already acked */
+	uint32_t sndq_bytes;		/**< bytes queued from snd_una */
+	uint32_t ooo;			/**< head of the out-of-order list (ctx->ooo index) */
+
+	uint64_t app[4];		/**< tcp_app_data() */
+};
+
+/** One referenced chunk of application data. */
+struct tcp_sndseg {
+	const uint8_t *base;
+	uint32_t len;
+	uint32_t next;
+};
+
+/** One out-of-order segment kept (its mbuf holds the bytes). */
+struct tcp_ooo {
+	struct rte_mbuf *m;
+	const uint8_t *data;
+	uint32_t seq;
+	uint32_t len;
+	uint32_t next;
+	uint8_t fin;
+};
+
+#define TCP_WHEEL_BITS 12
+#define TCP_WHEEL_SIZE (1u << TCP_WHEEL_BITS)
+#define TCP_WHEEL_MASK (TCP_WHEEL_SIZE - 1)
+
+struct tcp_ctx {
+	struct worker *w;
+	struct tcp_conf conf;
+	struct tcp_app app;
+	struct rte_hash *h;
+	struct tcb *tcbs;
+	uint32_t nb_slots;		/**< tcbs[] length */
+	uint32_t nb_conns;
+	uint32_t nb_synrcvd;
+	uint64_t listen[65536 / 64];	/**< bitmap of listening ports (host order) */
+
+	struct tcp_sndseg *sndq;
+	uint32_t sndq_free;
+
+	struct tcp_ooo *ooo;
+	uint32_t ooo_free;
+
+	/* timers */
+	uint32_t wheel[TCP_WHEEL_SIZE];
+	uint32_t tick;			/**< current ms tick (starts at 1) */
+	uint64_t tsc_base;
+	uint64_t tsc_per_ms;
+
+	uint32_t isn_secret[4];
+	uint32_t cookie_secret[2];
+	uint32_t ts_offset;
+};
+
+static inline struct tcb *
+tcb_of(struct tcp_ctx *c, uint32_t i)
+{
+	return &c->tcbs[i];
+}
+
+static inline uint32_t
+tcb_index(const struct tcp_ctx *c, const struct tcb *t)
+{
+	return (uint32_t)(t - c->tcbs);
+}
+
+static inline struct worker_port *
+tcb_port(struct tcp_ctx *c, const struct tcb *t)
+{
+	return &c->w->port[t->port];
+}
+
+static inline uint32_t
+tcp_flight(const struct tcb *t)
+{
+	return t->snd_max - t->snd_una;
+}
+
+/* tcp_flow.c */
+struct tcb *tcp_tcb_new(struct tcp_ctx *c, const struct tcp_key *k, uint8_t port);
+void tcp_tcb_free(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, bool notify);
+struct tcb *tcp_lookup(struct tcp_ctx *c, const struct tcp_key *k);
+void tcp_timer_update(struct tcp_ctx *c, struct tcb *t);
+void tcp_timer_advance(struct worker *w, void *ctx);
+uint32_t tcp_now(const struct tcp_ctx *c);
+uint32_t tcp_isn(struct tcp_ctx *c, const struct tcp_key *k);
+void tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked);
+void tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t);
+void tcp_ooo_clear(struct tcp_ctx *c, struct tcb *t);
+void tcp_enter_time_wait(struct tcp_ctx *c, struct tcb *t);
+uint32_t tcp_cookie_make(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq,
+			 uint16_t mss);
+int tcp_cookie_check(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq,
+		     uint32_t cookie, uint16_t *mss);
+
+/* tcp_out.c */
+void tcp_output(struct tcp_ctx *c, struct tcb *t);
+void tcp_send_ack(struct tcp_ctx *c, struct tcb *t);
+void tcp_send_syn(struct tcp_ctx *c, struct tcb *t);
+void tcp_send_rst(struct tcp_ctx *c, struct tcb *t);
+void tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t);
+/** RST for a segment with no connection (RFC 9293 3.10.7.1); th/len from the segment. */
+void tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_mbuf *m,
+			const struct net_info *ni, const struct rte_tcp_hdr *th, uint32_t seg_len);
+/** SYN-ACK carrying a cookie, no state kept. */
+void tcp_send_cookie_synack(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k,
+			    uint32_t iss, uint32_t rcv_nxt, uint16_t mss);
+uint32_t tcp_rcv_window(const struct tcp_ctx *c, const struct tcb *t);
+
+/** What the options of one segment said. */
+struct tcp_opts {
+	uint16_t mss;
+	uint8_t ws;
+	bool has_mss, has_ws, sackok, has_ts;
+	uint32_t tsval, tsecr;
+};
+
+/* tcp_in.c */
+/** Parse len bytes of options; -1 when an option length is malformed. */
+int tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out);
+void tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m,
+	       const struct net_info *ni, void *ctx);
+void tcp_rto_fire(struct tcp_ctx *c, struct tcb *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNACK_TCP_PRIV_H */
