@@ -86,6 +86,7 @@ static const struct cfg_section cfg_sections[] = {
 	{"pool", "Memory and neighbour table sizes, per worker."},
 	{"server", "The server side: what it listens on and what it answers."},
 	{"client", "The client side: the load model and its limits."},
+	{"tcp", "The TCP stack, per worker. Defaults suit benchmarks: TIME-WAIT is short."},
 };
 
 static const struct cfg_key cfg_keys[] = {
@@ -155,6 +156,19 @@ static const struct cfg_key cfg_keys[] = {
 	 FLD(server.body_size), .min = 0, .max = 1u << 30, .flags = CFG_F_BIN},
 	{.section = "server", .key = "gzip", .parse = parse_bool, .dflt = "off",
 	 .help = "answer with Content-Encoding: gzip", FLD(server.gzip)},
+	{.section = "server", .key = "body_file", .parse = parse_str, .dflt = "",
+	 .help = "send this file's contents as the body (read once at start) instead of "
+		 "body_size bytes; empty = off",
+	 FLD(server.body_file)},
+	{.section = "server", .key = "header", .parse = parse_str, .dflt = "",
+	 .help = "one extra response header, \"Name: value\"; empty = none", FLD(server.header)},
+	{.section = "server", .key = "access_log", .parse = parse_str, .dflt = "",
+	 .help = "access log file: time, client ip:port, method, path, status, bytes; "
+		 "empty = off",
+	 FLD(server.access_log)},
+	{.section = "server", .key = "access_log_sample", .parse = parse_uint, .dflt = "1",
+	 .help = "log one request in N, 1..1000000", FLD(server.access_log_sample), .min = 1,
+	 .max = 1000000},
 
 	/* [client] */
 	{.section = "client", .key = "model", .parse = parse_enum, .dflt = "ping",
@@ -181,6 +195,52 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "client", .key = "count", .parse = parse_uint, .dflt = "0",
 	 .help = "stop after this many requests, suffixes k, m (x1000) allowed; 0 = no limit",
 	 FLD(client.count), .min = 0, .max = UINT64_MAX, .flags = CFG_F_SI},
+
+	/* [tcp] */
+	{.section = "tcp", .key = "max_conns", .parse = parse_uint, .dflt = "128k",
+	 .help = "connections per worker (flow table and TCBs, allocated at start), "
+		 "suffixes k, m (x1024), 64..64m",
+	 FLD(tcp.max_conns), .min = 64, .max = 64u << 20, .flags = CFG_F_BIN},
+	{.section = "tcp", .key = "rcv_wnd", .parse = parse_uint, .dflt = "256k",
+	 .help = "receive window advertised, bytes, suffixes k, m (x1024), 1k..1g",
+	 FLD(tcp.rcv_wnd), .min = 1024, .max = 1u << 30, .flags = CFG_F_BIN},
+	{.section = "tcp", .key = "time_wait", .parse = parse_duration, .dflt = "1s",
+	 .help = "TIME-WAIT length; RFC 9293's 2MSL is 4m, short here so ports recycle in "
+		 "benchmarks, 0..4m",
+	 FLD(tcp.time_wait_ms), .min = 0, .max = 240 * 1000},
+	{.section = "tcp", .key = "delack", .parse = parse_duration, .dflt = "40ms",
+	 .help = "delayed ACK timeout (every second full segment is ACKed at once), 1ms..500ms",
+	 FLD(tcp.delack_ms), .min = 1, .max = 500},
+	{.section = "tcp", .key = "rto_min", .parse = parse_duration, .dflt = "200ms",
+	 .help = "lower bound of the retransmission timeout, 1ms..60s", FLD(tcp.rto_min_ms),
+	 .min = 1, .max = 60 * 1000},
+	{.section = "tcp", .key = "rto_max", .parse = parse_duration, .dflt = "60s",
+	 .help = "upper bound of the retransmission timeout (RFC 6298 2.5), 1s..10m",
+	 FLD(tcp.rto_max_ms), .min = 1000, .max = 600 * 1000},
+	{.section = "tcp", .key = "syn_retries", .parse = parse_uint, .dflt = "5",
+	 .help = "SYN and SYN-ACK retransmissions before giving up, 0..20",
+	 FLD(tcp.syn_retries), .min = 0, .max = 20},
+	{.section = "tcp", .key = "max_retries", .parse = parse_uint, .dflt = "12",
+	 .help = "data retransmissions before the connection is aborted with RST, 1..30",
+	 FLD(tcp.max_retries), .min = 1, .max = 30},
+	{.section = "tcp", .key = "syn_backlog", .parse = parse_uint, .dflt = "64k",
+	 .help = "connections in SYN-RECEIVED at most, suffixes k, m (x1024), 1..64m",
+	 FLD(tcp.syn_backlog), .min = 1, .max = 64u << 20, .flags = CFG_F_BIN},
+	{.section = "tcp", .key = "init_cwnd", .parse = parse_uint, .dflt = "10",
+	 .help = "initial congestion window in segments (RFC 6928), 1..100",
+	 FLD(tcp.init_cwnd), .min = 1, .max = 100},
+	{.section = "tcp", .key = "ooo_max", .parse = parse_uint, .dflt = "16",
+	 .help = "out-of-order segments kept per connection, 0..1024", FLD(tcp.ooo_max),
+	 .min = 0, .max = 1024},
+	{.section = "tcp", .key = "syncookies", .parse = parse_bool, .dflt = "on",
+	 .help = "answer SYNs with SYN cookies (RFC 4987) when the table or backlog is full",
+	 FLD(tcp.syncookies)},
+	{.section = "tcp", .key = "wscale", .parse = parse_bool, .dflt = "on",
+	 .help = "offer window scaling (RFC 7323)", FLD(tcp.wscale)},
+	{.section = "tcp", .key = "sack", .parse = parse_bool, .dflt = "on",
+	 .help = "offer SACK-permitted and send SACK blocks (RFC 2018)", FLD(tcp.sack)},
+	{.section = "tcp", .key = "timestamps", .parse = parse_bool, .dflt = "on",
+	 .help = "offer timestamps, with PAWS (RFC 7323)", FLD(tcp.timestamps)},
 };
 
 #define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))

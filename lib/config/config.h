@@ -81,6 +81,29 @@ struct cfg_server {
 	uint16_t nb_listen;
 	uint32_t body_size;
 	bool gzip;
+	char body_file[CFG_PATH_LEN];	/**< body = this file's contents ("" = body_size bytes) */
+	char header[CFG_PATH_LEN];	/**< one extra response header "Name: value" ("" = none) */
+	char access_log[CFG_PATH_LEN];	/**< access log file ("" = off) */
+	uint32_t access_log_sample;	/**< log one request in N */
+};
+
+/** [tcp]: the transport, per worker. */
+struct cfg_tcp {
+	uint32_t max_conns;		/**< connections per worker (flow table size) */
+	uint32_t rcv_wnd;		/**< receive window advertised, bytes */
+	uint32_t time_wait_ms;
+	uint32_t delack_ms;
+	uint32_t rto_min_ms;
+	uint32_t rto_max_ms;
+	uint32_t syn_retries;
+	uint32_t max_retries;
+	uint32_t syn_backlog;
+	uint32_t init_cwnd;		/**< segments */
+	uint32_t ooo_max;		/**< out-of-order segments kept per connection */
+	bool syncookies;
+	bool wscale;
+	bool sack;
+	bool timestamps;
 };
 
 struct cfg_client {
@@ -102,6 +125,7 @@ struct cfg {
 	struct cfg_pool pool;
 	struct cfg_server server;
 	struct cfg_client client;
+	struct cfg_tcp tcp;
 	/**
 	 * Bookkeeping for error messages, so that a cross-key error names "--set"
 	 * when the key came from the command line: bit k of cli_set[0] is key k of

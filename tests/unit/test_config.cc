@@ -1224,7 +1224,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 28u);
+	ASSERT_EQ(lines.size(), 47u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
@@ -1303,3 +1303,107 @@ TEST_F(Config, DemoIsTheDocumentedSelfTest)
 }
 
 } // namespace
+
+/* ---- [server] extras and [tcp]: one valid and one invalid value per key ---- */
+
+TEST_F(Config, ServerExtrasParse)
+{
+	ASSERT_EQ(Set("server.body_file=/tmp/body.html"), 0) << Err();
+	EXPECT_STREQ(c_.server.body_file, "/tmp/body.html");
+	ASSERT_EQ(Set("server.header=X-Test: 1"), 0) << Err();
+	EXPECT_STREQ(c_.server.header, "X-Test: 1");
+	ASSERT_EQ(Set("server.access_log=/tmp/access.log"), 0) << Err();
+	EXPECT_STREQ(c_.server.access_log, "/tmp/access.log");
+	ASSERT_EQ(Set("server.access_log_sample=100"), 0) << Err();
+	EXPECT_EQ(c_.server.access_log_sample, 100u);
+}
+
+TEST_F(Config, AccessLogSampleZeroIsOutOfRange)
+{
+	EXPECT_EQ(Set("server.access_log_sample=0"), -1);
+	EXPECT_EQ(Err(), "--set:server:access_log_sample: 0 is out of range 1..1000000");
+}
+
+TEST_F(Config, HeaderTooLongIsRefused)
+{
+	EXPECT_EQ(Set("server.header=" + std::string(300, 'a')), -1);
+	EXPECT_EQ(Err(), "--set:server:header: value is 300 characters long, at most 255");
+}
+
+TEST_F(Config, TcpDefaults)
+{
+	EXPECT_EQ(c_.tcp.max_conns, 128u * 1024);
+	EXPECT_EQ(c_.tcp.rcv_wnd, 256u * 1024);
+	EXPECT_EQ(c_.tcp.time_wait_ms, 1000u);
+	EXPECT_EQ(c_.tcp.delack_ms, 40u);
+	EXPECT_EQ(c_.tcp.rto_min_ms, 200u);
+	EXPECT_EQ(c_.tcp.rto_max_ms, 60000u);
+	EXPECT_EQ(c_.tcp.syn_retries, 5u);
+	EXPECT_EQ(c_.tcp.max_retries, 12u);
+	EXPECT_EQ(c_.tcp.syn_backlog, 64u * 1024);
+	EXPECT_EQ(c_.tcp.init_cwnd, 10u);
+	EXPECT_EQ(c_.tcp.ooo_max, 16u);
+	EXPECT_TRUE(c_.tcp.syncookies);
+	EXPECT_TRUE(c_.tcp.wscale);
+	EXPECT_TRUE(c_.tcp.sack);
+	EXPECT_TRUE(c_.tcp.timestamps);
+}
+
+TEST_F(Config, TcpKeysParse)
+{
+	ASSERT_EQ(Load(std::string(kServer) +
+		       "[tcp]\nmax_conns = 1m\nrcv_wnd = 64k\ntime_wait = 0\ndelack = 5ms\n"
+		       "rto_min = 10ms\nrto_max = 2s\nsyn_retries = 0\nmax_retries = 3\n"
+		       "syn_backlog = 16\ninit_cwnd = 4\nooo_max = 0\nsyncookies = off\n"
+		       "wscale = no\nsack = false\ntimestamps = 0\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.tcp.max_conns, 1u << 20);
+	EXPECT_EQ(c_.tcp.rcv_wnd, 65536u);
+	EXPECT_EQ(c_.tcp.time_wait_ms, 0u);
+	EXPECT_EQ(c_.tcp.delack_ms, 5u);
+	EXPECT_EQ(c_.tcp.rto_min_ms, 10u);
+	EXPECT_EQ(c_.tcp.rto_max_ms, 2000u);
+	EXPECT_EQ(c_.tcp.syn_retries, 0u);
+	EXPECT_EQ(c_.tcp.max_retries, 3u);
+	EXPECT_EQ(c_.tcp.syn_backlog, 16u);
+	EXPECT_EQ(c_.tcp.init_cwnd, 4u);
+	EXPECT_EQ(c_.tcp.ooo_max, 0u);
+	EXPECT_FALSE(c_.tcp.syncookies);
+	EXPECT_FALSE(c_.tcp.wscale);
+	EXPECT_FALSE(c_.tcp.sack);
+	EXPECT_FALSE(c_.tcp.timestamps);
+}
+
+TEST_F(Config, TcpBadValuesNameTheKey)
+{
+	const struct {
+		const char *set, *err;
+	} cases[] = {
+		{"tcp.max_conns=32", "--set:tcp:max_conns: 32 is out of range 64..64m"},
+		{"tcp.max_conns=abc",
+		 "--set:tcp:max_conns: \"abc\" is not a size (bytes, or with suffix k, m, g)"},
+		{"tcp.rcv_wnd=512", "--set:tcp:rcv_wnd: 512 is out of range 1k..1g"},
+		{"tcp.time_wait=5m", "--set:tcp:time_wait: 5m is out of range 0..4m"},
+		{"tcp.delack=0", "--set:tcp:delack: 0 is out of range 1ms..500ms"},
+		{"tcp.rto_min=0ms", "--set:tcp:rto_min: 0ms is out of range 1ms..1m"},
+		{"tcp.rto_max=500ms", "--set:tcp:rto_max: 500ms is out of range 1s..10m"},
+		{"tcp.syn_retries=21", "--set:tcp:syn_retries: 21 is out of range 0..20"},
+		{"tcp.max_retries=0", "--set:tcp:max_retries: 0 is out of range 1..30"},
+		{"tcp.syn_backlog=0", "--set:tcp:syn_backlog: 0 is out of range 1..64m"},
+		{"tcp.init_cwnd=101", "--set:tcp:init_cwnd: 101 is out of range 1..100"},
+		{"tcp.ooo_max=1025", "--set:tcp:ooo_max: 1025 is out of range 0..1024"},
+		{"tcp.syncookies=maybe", "--set:tcp:syncookies: \"maybe\" is not a boolean (on/off, "
+					 "yes/no, true/false, 1/0)"},
+		{"tcp.wscale=x",
+		 "--set:tcp:wscale: \"x\" is not a boolean (on/off, yes/no, true/false, 1/0)"},
+		{"tcp.sack=2",
+		 "--set:tcp:sack: \"2\" is not a boolean (on/off, yes/no, true/false, 1/0)"},
+		{"tcp.timestamps=nah", "--set:tcp:timestamps: \"nah\" is not a boolean (on/off, "
+				       "yes/no, true/false, 1/0)"},
+	};
+	for (const auto &k : cases) {
+		EXPECT_EQ(Set(k.set), -1) << k.set;
+		EXPECT_EQ(Err(), k.err);
+	}
+}
