@@ -35,9 +35,11 @@
 #include "drivers/port.h"
 #include "lib/config/config.h"
 #include "lib/gen/gen.h"
+#include "lib/http/http.h"
 #include "lib/net/net.h"
 #include "lib/stack/stack.h"
 #include "lib/stats/stats.h"
+#include "lib/tcp/tcp.h"
 
 #define EXIT_DONE   0
 #define EXIT_FAILED 1
@@ -187,6 +189,8 @@ main(int argc, char **argv)
 	int opt, eal_argc = 0, rc = EXIT_DONE;
 	char **eal_argv = NULL;
 	bool derived = false;
+	struct http_server *srv = NULL;	/* shared by the server workers */
+	FILE *access = NULL;		/* access log */
 
 	/* Options end at "--": what follows is for EAL. */
 	int app_argc = argc;
@@ -287,6 +291,8 @@ main(int argc, char **argv)
 		char note[256] = "";
 		uint64_t pool_bytes = (uint64_t)cfg.run.lcores * cfg.pool.mbufs *
 				      (mbuf_buf_size(&cfg) + sizeof(struct rte_mbuf) + 64);
+		/* TCB + flow table + send queue, with room for rte_hash's rounding */
+		pool_bytes += (uint64_t)cfg.run.lcores * cfg.tcp.max_conns * 2 * 320;
 		struct port_eal_req req = {
 			.devs = devs,
 			.nb_devs = cfg.nb_ports,
@@ -315,6 +321,7 @@ main(int argc, char **argv)
 	if (eal_copy == NULL)
 		return EXIT_USAGE;
 	memcpy(eal_copy, eal_argv, sizeof(char *) * eal_argc);
+	optind = 0; /* EAL parses with getopt too: start it afresh */
 	if (rte_eal_init(eal_argc, eal_copy) < 0) {
 		fprintf(stderr,
 			"synack: EAL init failed: %s (check the EAL arguments; with no hugepages "
@@ -404,7 +411,6 @@ main(int argc, char **argv)
 			goto out_ports;
 		}
 		nb_up++;
-		printf("port%u ", p);
 		port_print(stdout, &ports[p]);
 	}
 
@@ -424,6 +430,87 @@ main(int argc, char **argv)
 				goto out_workers;
 			}
 			wp->garp = q == 0 && cfg.port[p].ip != 0;
+		}
+	}
+
+	/* ---- the HTTP responder on server ports ---- */
+	static struct tcp_ctx *tcps[CFG_MAX_LCORES];
+	static struct http_app *apps[CFG_MAX_LCORES];
+	if (cfg.server.nb_listen > 0) {
+		for (unsigned int w = 0; w < nb_workers; w++) {
+			bool server = false;
+			for (unsigned int i = 0; i < workers[w]->nb_ports; i++)
+				if (workers[w]->port[i].role & WORKER_ROLE_SERVER)
+					server = true;
+			if (!server)
+				continue;
+			if (srv == NULL) {
+				char header[CFG_PATH_LEN + 2] = "";
+				if (cfg.server.header[0] != '\0')
+					snprintf(header, sizeof(header), "%s\r\n", cfg.server.header);
+				struct http_server_conf hc = {
+					.body_size = cfg.server.body_size,
+					.body_file = cfg.server.body_file[0] ? cfg.server.body_file
+									      : NULL,
+					.gzip = cfg.server.gzip,
+					.extra_headers = header[0] ? header : NULL,
+				};
+				srv = http_server_create(&hc, err, sizeof(err));
+				if (srv == NULL) {
+					fprintf(stderr, "synack: %s:server:%s: %s\n", cfg.file,
+						cfg.server.body_file[0] ? "body_file" : "body_size", err);
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
+				http_server_tick(srv, time(NULL));
+				if (cfg.server.access_log[0] != '\0') {
+					access = fopen(cfg.server.access_log, "a");
+					if (access == NULL) {
+						fprintf(stderr,
+							"synack: %s:server:access_log: cannot open "
+							"\"%s\": %s\n",
+							cfg.file, cfg.server.access_log, strerror(errno));
+						rc = EXIT_USAGE;
+						goto out_workers;
+					}
+				}
+			}
+			struct tcp_app ops;
+			apps[w] = http_app_create(workers[w], srv, access,
+						  cfg.server.access_log_sample, &ops);
+			struct tcp_conf tc;
+			tcp_conf_defaults(&tc);
+			tc.max_conns = cfg.tcp.max_conns;
+			tc.rcv_wnd = cfg.tcp.rcv_wnd;
+			tc.time_wait_ms = cfg.tcp.time_wait_ms;
+			tc.delack_ms = cfg.tcp.delack_ms;
+			tc.rto_min_ms = cfg.tcp.rto_min_ms;
+			tc.rto_max_ms = cfg.tcp.rto_max_ms;
+			tc.syn_retries = cfg.tcp.syn_retries;
+			tc.max_retries = cfg.tcp.max_retries;
+			tc.syn_backlog = cfg.tcp.syn_backlog;
+			tc.init_cwnd = cfg.tcp.init_cwnd;
+			tc.ooo_max = cfg.tcp.ooo_max;
+			tc.syncookies = cfg.tcp.syncookies;
+			tc.wscale = cfg.tcp.wscale;
+			tc.sack = cfg.tcp.sack;
+			tc.timestamps = cfg.tcp.timestamps;
+			tcps[w] = apps[w] == NULL ? NULL : tcp_attach(workers[w], &tc, &ops);
+			if (tcps[w] == NULL) {
+				fprintf(stderr,
+					"synack: %s:tcp:max_conns: cannot allocate %u connections for "
+					"worker %u: lower tcp.max_conns or reserve hugepages\n",
+					cfg.file, cfg.tcp.max_conns, w);
+				rc = EXIT_USAGE;
+				goto out_workers;
+			}
+			for (unsigned int l = 0; l < cfg.server.nb_listen; l++)
+				tcp_listen(tcps[w], cfg.server.listen[l]);
+			if (w == 0 || tcps[w - 1] == NULL)
+				printf("tcp: %u connections per worker, %zu bytes per connection "
+				       "(TCB %zu + flow table and send queue share)\n",
+				       cfg.tcp.max_conns, tcp_bytes_per_conn(tcps[w]),
+				       tcp_tcb_size());
 		}
 	}
 
@@ -526,6 +613,8 @@ main(int argc, char **argv)
 			status = "interrupted";
 			break;
 		}
+		if (srv != NULL)
+			http_server_tick(srv, time(NULL));
 		if (t >= next_report) {
 			stats_report_interval(rep, t);
 			next_report += cfg.run.report_ms;
@@ -569,11 +658,19 @@ out_report:
 	stats_report_free(rep);
 out_workers:
 	for (unsigned int w = 0; w < nb_workers; w++) {
+		if (tcps[w] != NULL)
+			tcp_detach(tcps[w]);
+		if (apps[w] != NULL)
+			http_app_free(apps[w]);
 		if (pings[w] != NULL)
 			gen_ping_free(pings[w]);
 		if (workers[w] != NULL)
 			worker_free(workers[w]);
 	}
+	if (srv != NULL)
+		http_server_free(srv);
+	if (access != NULL)
+		fclose(access);
 out_ports:
 	for (unsigned int p = 0; p < nb_up; p++)
 		port_close(&ports[p]);

@@ -137,12 +137,36 @@ rate_str(double v, char *buf, size_t len)
 	return buf;
 }
 
+static const char *const gauge_names[GAUGE_MAX] = {
+#define STATS_X_GNAME(name, help) #name,
+	STATS_GAUGES(STATS_X_GNAME)
+#undef STATS_X_GNAME
+};
+
 static void
 json_counters(FILE *f, const uint64_t *c)
 {
 	fputc('{', f);
 	for (int i = 0; i < STAT_MAX; i++)
 		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", stat_names[i], c[i]);
+	fputc('}', f);
+}
+
+static void
+gauges_total(const struct stats_report *r, uint64_t g[GAUGE_MAX])
+{
+	memset(g, 0, sizeof(uint64_t) * GAUGE_MAX);
+	for (unsigned int w = 0; w < r->nb_workers; w++)
+		for (int i = 0; i < GAUGE_MAX; i++)
+			g[i] += ((const volatile uint64_t *)r->workers[w]->g)[i];
+}
+
+static void
+json_gauges(FILE *f, const uint64_t *g)
+{
+	fputc('{', f);
+	for (int i = 0; i < GAUGE_MAX; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", gauge_names[i], g[i]);
 	fputc('}', f);
 }
 
@@ -162,23 +186,36 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 	double rx_pps = d[STAT_rx_pkts] / secs, tx_pps = d[STAT_tx_pkts] / secs;
 	double rx_gbps = d[STAT_rx_bytes] * 8 / secs / 1e9;
 	double tx_gbps = d[STAT_tx_bytes] * 8 / secs / 1e9;
+	uint64_t g[GAUGE_MAX];
+	gauges_total(r, g);
+	double cps = (d[STAT_tcp_accepted] + d[STAT_tcp_connected]) / secs;
+	double rps = d[STAT_http_req] / secs;
 	double echo = (d[STAT_icmp_echo_rx]) / secs;
 	double reply = (d[STAT_icmp_reply_rx]) / secs;
 
 	if (r->out != NULL) {
-		fprintf(r->out,
-			"[%7.1fs] rx %spps %.2fGbps  tx %spps %.2fGbps  icmp echo %s/s reply %s/s"
-			"  arp %" PRIu64 "  drops %" PRIu64 "\n",
-			t_ms / 1000.0, rate_str(rx_pps, b1, sizeof(b1)), rx_gbps,
-			rate_str(tx_pps, b2, sizeof(b2)), tx_gbps, rate_str(echo, b3, sizeof(b3)),
-			rate_str(reply, b4, sizeof(b4)), d[STAT_arp_rx], drops_of(d));
+		fprintf(r->out, "[%7.1fs] rx %spps %.2fGbps  tx %spps %.2fGbps", t_ms / 1000.0,
+			rate_str(rx_pps, b1, sizeof(b1)), rx_gbps, rate_str(tx_pps, b2, sizeof(b2)),
+			tx_gbps);
+		if (cur[STAT_tcp_rx] != 0 || g[GAUGE_tcp_open] != 0)
+			fprintf(r->out, "  cps %s rps %s open %" PRIu64 " retrans %" PRIu64,
+				rate_str(cps, b3, sizeof(b3)), rate_str(rps, b4, sizeof(b4)),
+				g[GAUGE_tcp_open], d[STAT_tcp_retrans]);
+		if (cur[STAT_icmp_echo_rx] != 0 || cur[STAT_icmp_reply_rx] != 0)
+			fprintf(r->out, "  icmp echo %s/s reply %s/s", rate_str(echo, b3, sizeof(b3)),
+				rate_str(reply, b4, sizeof(b4)));
+		fprintf(r->out, "  arp %" PRIu64 "  drops %" PRIu64 "\n", d[STAT_arp_rx],
+			drops_of(d));
 		fflush(r->out);
 	}
 	if (r->json != NULL) {
 		fprintf(r->json,
 			"{\"type\":\"interval\",\"t\":%.3f,\"rx_pps\":%.0f,\"tx_pps\":%.0f,"
-			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"drops\":%" PRIu64 ",\"counters\":",
-			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, drops_of(d));
+			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"cps\":%.0f,\"rps\":%.0f,"
+			"\"drops\":%" PRIu64 ",\"gauges\":",
+			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, drops_of(d));
+		json_gauges(r->json, g);
+		fputs(",\"counters\":", r->json);
 		json_counters(r->json, cur);
 		fputs("}\n", r->json);
 		fflush(r->json);

@@ -63,6 +63,14 @@ extern "C" {
 	X(tcp_time_wait,	"connections that went through TIME-WAIT") \
 	X(tcp_syncookie_tx,	"SYN cookies sent (table full or backlog full)") \
 	X(tcp_syncookie_ok,	"connections opened from a valid SYN cookie") \
+	X(http_req,		"HTTP requests parsed (server)") \
+	X(http_resp_200,	"HTTP 200 responses queued (server)") \
+	X(http_resp_gzip,	"HTTP 200 responses sent gzip-encoded") \
+	X(http_resp_bytes,	"HTTP response bytes queued (server)") \
+	X(http_err_400,		"malformed requests answered 400, then closed") \
+	X(http_err_405,		"unsupported methods answered 405") \
+	X(http_err_431,		"header blocks over the limit answered 431, then closed") \
+	X(http_err_505,		"unsupported HTTP versions answered 505, then closed") \
 	X(drop_eth_short,	"frame shorter than an Ethernet header") \
 	X(drop_eth_type,	"ethertype not IPv4/ARP") \
 	X(drop_eth_dst,		"destination MAC not ours, not broadcast") \
@@ -105,6 +113,17 @@ extern "C" {
 	X(drop_tx_full,		"TX queue full: frames not taken by the port") \
 	X(drop_too_big,		"reply would exceed the port MTU")
 
+/* Gauges: values now, set by the worker (not summed over time). */
+#define STATS_GAUGES(X) \
+	X(tcp_open,		"TCP connections in the table (any state)")
+
+enum stats_gauge {
+#define STATS_X_GENUM(name, help) GAUGE_##name,
+	STATS_GAUGES(STATS_X_GENUM)
+#undef STATS_X_GENUM
+	GAUGE_MAX
+};
+
 enum stats_id {
 #define STATS_X_ENUM(name, help) STAT_##name,
 	STATS_COUNTERS(STATS_X_ENUM)
@@ -115,6 +134,7 @@ enum stats_id {
 /** One worker's counters: written by that worker only. */
 struct stats_worker {
 	uint64_t c[STAT_MAX];
+	uint64_t g[GAUGE_MAX];
 } __attribute__((aligned(64)));
 
 /** Name of counter id ("drop_ip_csum"); NULL when out of range. */

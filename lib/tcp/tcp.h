@@ -128,6 +128,9 @@ const char *tcp_state_name(enum tcp_state s);
 /** Connections currently in the table (any state but CLOSED). */
 uint32_t tcp_nb_conns(const struct tcp_ctx *c);
 
+/** sizeof(struct tcb). */
+size_t tcp_tcb_size(void);
+
 /** Bytes per connection: TCB + flow-table share (printed at start). */
 size_t tcp_bytes_per_conn(const struct tcp_ctx *c);
 

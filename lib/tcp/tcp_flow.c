@@ -148,6 +148,12 @@ tcp_nb_conns(const struct tcp_ctx *c)
 }
 
 size_t
+tcp_tcb_size(void)
+{
+	return sizeof(struct tcb);
+}
+
+size_t
 tcp_bytes_per_conn(const struct tcp_ctx *c)
 {
 	/* TCB + hash key slot (key + data pointer, 16-byte aligned) + bucket share
@@ -322,6 +328,7 @@ tcp_timer_advance(struct worker *w, void *ctx)
 			i = next;
 		}
 	}
+	w->stats.g[GAUGE_tcp_open] = c->nb_conns;
 	/* Output deferred by timers is flushed by the worker loop. */
 }
 

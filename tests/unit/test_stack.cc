@@ -25,7 +25,7 @@ class EalEnv : public ::testing::Environment {
 	void SetUp() override
 	{
 		const char *args[] = {"test_stack", "--no-huge", "-m", "512", "--no-pci",
-				      "--in-memory", "-l", "0", "--log-level=*:error"};
+				      "--no-shconf", "-l", "0", "--log-level=*:error"};
 		int n = sizeof(args) / sizeof(args[0]);
 		ASSERT_GE(rte_eal_init(n, const_cast<char **>(args)), 0);
 	}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * HTTP/1.1 on byte buffers: the server's request parser and prebuilt
+ * responses, the client's response parser and request template.
+ *
+ * The module knows nothing of TCP. Both parsers are resumable state machines
+ * whose whole state is their struct (kept inside a connection): they walk each
+ * byte once, keep no pointer into earlier buffers, and return HTTP_AGAIN when
+ * the data runs out mid-message, so a message may arrive split at any byte.
+ * Nothing here allocates per request; http_server_create() allocates once.
+ */
+#ifndef SYNACK_HTTP_H
+#define SYNACK_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest request line + header block the server accepts (431 beyond). */
+#ifndef HTTP_MAX_HEADER_BYTES
+#define HTTP_MAX_HEADER_BYTES 8192
+#endif
+#if HTTP_MAX_HEADER_BYTES < 64 || HTTP_MAX_HEADER_BYTES > 65000
+#error "HTTP_MAX_HEADER_BYTES must be in [64, 65000] (struct http_req counts it in 16 bits)"
+#endif
+
+/** Largest status line + header block (or trailer block) the client accepts. */
+#ifndef HTTP_MAX_RESP_HEADER_BYTES
+#define HTTP_MAX_RESP_HEADER_BYTES 65536
+#endif
+
+/** Parser results. */
+enum http_rc {
+	HTTP_OK = 0,	/**< message complete, *used bytes consumed */
+	HTTP_AGAIN = 1,	/**< every byte consumed, more needed */
+	HTTP_ERROR = -1	/**< malformed; struct http_req.status says which error to send */
+};
+
+/** Request methods (struct http_req.method). */
+enum http_method {
+	HTTP_M_NONE = 0,	/**< not parsed yet */
+	HTTP_M_GET,		/**< GET */
+	HTTP_M_HEAD,		/**< HEAD */
+	HTTP_M_OTHER		/**< any other token: answered 405 */
+};
+
+/* Flags learned from the headers (struct http_req.flags, struct http_resp.flags). */
+#define HTTP_F_KEEPALIVE	0x01	/**< Connection: keep-alive */
+#define HTTP_F_CLOSE		0x02	/**< Connection: close */
+#define HTTP_F_GZIP		0x04	/**< request: Accept-Encoding allows gzip */
+#define HTTP_F_HAS_LENGTH	0x08	/**< Content-Length seen */
+#define HTTP_F_CHUNKED		0x10	/**< response: chunked is the final coding */
+#define HTTP_F_UNTIL_CLOSE	0x20	/**< response: body ends when the server closes */
+#define HTTP_F_HOST		0x40	/**< request: Host seen */
+#define HTTP_F_TE		0x80	/**< response: Transfer-Encoding seen */
+
+/**
+ * Request parser state and what it learned. 16 bytes, no pointers: it lives
+ * in the TCP connection. Initialise with http_req_init() before each request.
+ */
+struct http_req {
+	uint32_t body_left;	/**< Content-Length body bytes still to skip */
+	uint16_t status;	/**< after HTTP_ERROR: 400, 405, 431 or 505 */
+	uint16_t hdr_bytes;	/**< request line + header bytes so far */
+	uint16_t aux;		/**< parser: path length copied, or header value sub-state */
+	uint8_t state;		/**< parser: state */
+	uint8_t hdr;		/**< parser: header name candidates, then the header */
+	uint8_t pos;		/**< parser: position in the token being matched */
+	uint8_t method;		/**< enum http_method */
+	uint8_t minor;		/**< HTTP/1.minor (0 or 1) */
+	uint8_t flags;		/**< HTTP_F_* */
+};
+
+/** Reset r for a new request. */
+void http_req_init(struct http_req *r);
+
+/**
+ * Consume bytes of one request.
+ *
+ * Returns HTTP_OK when the request (headers and any Content-Length body,
+ * which is skipped) is complete, with *used the bytes consumed (the rest of
+ * buf belongs to the next pipelined request: call http_req_init() first);
+ * HTTP_AGAIN when all len bytes were used and more are needed; HTTP_ERROR
+ * with r->status set (*used is then the offset of the offending byte).
+ * If path is not NULL and path_len > 0, up to path_len - 1 bytes of the
+ * request target are copied there, always NUL-terminated; pass the same
+ * buffer on every call for one request. Work is O(len).
+ */
+int http_req_parse(struct http_req *r, const uint8_t *buf, uint32_t len, uint32_t *used,
+		   char *path, uint32_t path_len);
+
+/**
+ * Whether the connection stays open after the response: HTTP/1.1 unless
+ * Connection: close; HTTP/1.0 only with Connection: keep-alive.
+ */
+bool http_req_keepalive(const struct http_req *r);
+
+/** Response parser state and what it learned. Initialise with http_resp_init(). */
+struct http_resp {
+	uint64_t body_left;	/**< Content-Length or current chunk bytes still to come */
+	uint64_t body_bytes;	/**< body bytes received (chunk framing not counted) */
+	uint32_t hdr_bytes;	/**< parser: status line + header (or trailer) bytes */
+	uint16_t status;	/**< status code (of the final, non-1xx response) */
+	uint16_t aux;		/**< parser: header value sub-state */
+	uint8_t state;		/**< parser: state */
+	uint8_t hdr;		/**< parser: header name candidates, then the header */
+	uint8_t pos;		/**< parser: position in the token being matched */
+	uint8_t minor;		/**< HTTP/1.minor */
+	uint8_t flags;		/**< HTTP_F_* */
+	bool head;		/**< the request was HEAD: no body whatever the headers say */
+};
+
+/** Reset r for a new response; head_request: the request was HEAD. */
+void http_resp_init(struct http_resp *r, bool head_request);
+
+/**
+ * Consume bytes of one response: HTTP_OK when the whole response including
+ * its body is done (*used bytes consumed), HTTP_AGAIN when all len bytes were
+ * used, HTTP_ERROR when malformed. 1xx responses are skipped; 204, 304 and
+ * responses to HEAD have no body. A close-delimited body (HTTP_F_UNTIL_CLOSE)
+ * returns HTTP_AGAIN until the caller sees FIN and calls http_resp_eof().
+ * Body bytes are counted in body_bytes, never stored.
+ */
+int http_resp_parse(struct http_resp *r, const uint8_t *buf, uint32_t len, uint32_t *used);
+
+/**
+ * The server closed the connection: HTTP_OK if a close-delimited body was in
+ * progress (the response is now complete), HTTP_ERROR if the response was
+ * incomplete.
+ */
+int http_resp_eof(struct http_resp *r);
+
+/** Whether the client may send another request on this connection. */
+bool http_resp_keepalive(const struct http_resp *r);
+
+/** What the server answers; fixed at start. */
+struct http_server_conf {
+	uint32_t body_size;		/**< body bytes of a 200 (when body_file is NULL) */
+	const char *body_file;		/**< NULL, or a file whose contents are the body */
+	bool gzip;			/**< also build gzip bodies for Accept-Encoding: gzip */
+	const char *extra_headers;	/**< "Name: value\r\n..." or NULL */
+	const char *server_name;	/**< Server header; NULL = "synack", "" = none */
+	const char *content_type;	/**< Content-Type; NULL = "text/plain" */
+};
+
+struct http_server;
+
+/** One contiguous buffer to send. */
+struct http_iov {
+	const uint8_t *base;	/**< first byte */
+	uint32_t len;		/**< bytes */
+};
+
+/**
+ * Build every response once: 200 for HTTP/1.1 keep-alive, HTTP/1.0
+ * keep-alive and close, each identity and (with gzip) gzip, plus the errors
+ * 400, 405, 431 and 505. NULL with errno set and a message in err on failure.
+ */
+struct http_server *http_server_create(const struct http_server_conf *c, char *err,
+				       size_t errlen);
+
+void http_server_free(struct http_server *s);
+
+/** http_server_response() results. */
+enum http_server_rc {
+	HTTP_SERVER_KEEP = 0,	/**< keep the connection open after sending */
+	HTTP_SERVER_CLOSE = 1	/**< close the connection after sending */
+};
+
+/**
+ * The response to req (parsed, or failed with req->status set): headers and
+ * body for GET, headers only for HEAD, in one prebuilt buffer that stays
+ * valid until http_server_free(). Returns enum http_server_rc.
+ */
+int http_server_response(const struct http_server *s, const struct http_req *req,
+			 struct http_iov *out);
+
+/** Body of the 200 response (identity, or gzip); for tests and logs. */
+struct http_iov http_server_body(const struct http_server *s, bool gzip);
+
+/**
+ * Rewrite the Date header of every prebuilt response for now (UTC seconds);
+ * does the work at most once per distinct second. Call from the thread that
+ * sends the responses.
+ */
+void http_server_tick(struct http_server *s, time_t now);
+
+/** Format t as an IMF-fixdate (RFC 9110 5.6.7): exactly 29 bytes, no NUL. */
+void http_date_format(time_t t, char out[29]);
+
+/** What the client sends. */
+struct http_client_conf {
+	const char *method;		/**< NULL = "GET" */
+	const char *path;		/**< NULL = "/" */
+	const char *host;		/**< Host header value (required) */
+	const char *extra_headers;	/**< "Name: value\r\n..." or NULL */
+	const uint8_t *body;		/**< NULL or body bytes (sent with Content-Length) */
+	uint32_t body_len;		/**< body bytes */
+	bool keepalive;			/**< false: send Connection: close */
+};
+
+/**
+ * Write the request into buf: "METHOD PATH HTTP/1.1\r\nHost: HOST\r\n",
+ * "Connection: close\r\n" unless keepalive, "Content-Length: N\r\n" when a
+ * body is given, the extra headers, "\r\n", the body. Returns the length, or
+ * -1 if buflen is too small or a field is invalid.
+ */
+int http_client_request_build(const struct http_client_conf *c, uint8_t *buf, uint32_t buflen);
+
+/* ---- the responder as a TCP application (http_app.c) ---- */
+
+struct http_app;
+struct worker;
+struct tcp_app;
+
+/**
+ * The HTTP/1.1 responder for worker w, answering from srv (shared, read-only
+ * on the workers). Fills ops with the TCP callbacks to pass to tcp_attach().
+ * log: access log (NULL = off), one request in sample logged.
+ * NULL on allocation failure.
+ */
+struct http_app *http_app_create(struct worker *w, const struct http_server *srv, FILE *log,
+				 uint32_t sample, struct tcp_app *ops);
+void http_app_free(struct http_app *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNACK_HTTP_H */

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The HTTP/1.1 responder as a TCP application: each connection keeps its
+ * request parser (16 bytes) in the TCB's application area; every complete
+ * request is answered by queueing a prebuilt response (referenced, not
+ * copied: the templates live for the whole run), pipelined requests in
+ * order. Errors are answered (400/405/431/505) and, except 405, closed.
+ * HTTP/1.0 closes unless keep-alive was asked. The access log, when on,
+ * is sampled (one request in N) and written through stdio's buffer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "lib/tcp/tcp.h"
+#include "http.h"
+
+struct http_conn {
+	struct http_req req;
+	uint8_t closing;	/**< response with close queued: ignore further input */
+};
+
+_Static_assert(sizeof(struct http_conn) <= 32, "http_conn must fit the TCB's app area");
+
+struct http_app {
+	const struct http_server *srv;
+	struct worker *w;
+	FILE *log;
+	uint32_t sample;
+	uint32_t sample_left;
+	char path[128];		/**< path of the request being logged */
+};
+
+static void
+conn_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	struct http_conn *hc = tcp_app_data(t);
+
+	http_req_init(&hc->req);
+	hc->closing = 0;
+}
+
+static void
+access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16_t status,
+	   uint32_t bytes)
+{
+	rte_be32_t lip, rip;
+	rte_be16_t lport, rport;
+	struct timeval tv;
+	char ip[16];
+
+	tcp_get_tuple(t, &lip, &lport, &rip, &rport);
+	gettimeofday(&tv, NULL);
+	net_ip_str(rte_be_to_cpu_32(rip), ip);
+	fprintf(a->log, "%ld.%03ld %s:%u %s %s %u %u\n", (long)tv.tv_sec,
+		(long)(tv.tv_usec / 1000), ip, rte_be_to_cpu_16(rport),
+		req->method == HTTP_M_GET ? "GET" : req->method == HTTP_M_HEAD ? "HEAD" : "-",
+		a->path[0] ? a->path : "-", status, bytes);
+}
+
+static void
+conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, void *arg)
+{
+	struct http_app *a = arg;
+	struct http_conn *hc = tcp_app_data(t);
+	struct stats_worker *st = &a->w->stats;
+
+	while (len > 0 && !hc->closing) {
+		uint32_t used = 0;
+		bool fresh = hc->req.state == 0 && hc->req.hdr_bytes == 0;
+		char *path = NULL;
+
+		if (a->log != NULL && fresh) {
+			a->path[0] = '\0';
+			path = a->path;
+		}
+		int rc = http_req_parse(&hc->req, data, len, &used, path, sizeof(a->path));
+		if (rc == HTTP_AGAIN)
+			return;
+		struct http_iov iov;
+		int keep = http_server_response(a->srv, &hc->req, &iov);
+		uint16_t status = 200;
+		stats_inc(st, STAT_http_req);
+		if (rc == HTTP_ERROR) {
+			status = hc->req.status;
+			switch (status) {
+			case 405:
+				stats_inc(st, STAT_http_err_405);
+				break;
+			case 431:
+				stats_inc(st, STAT_http_err_431);
+				break;
+			case 505:
+				stats_inc(st, STAT_http_err_505);
+				break;
+			default:
+				stats_inc(st, STAT_http_err_400);
+				break;
+			}
+		} else {
+			stats_inc(st, STAT_http_resp_200);
+			if (hc->req.flags & HTTP_F_GZIP && http_server_body(a->srv, true).len != 0)
+				stats_inc(st, STAT_http_resp_gzip);
+		}
+		stats_add(st, STAT_http_resp_bytes, iov.len);
+		if (a->log != NULL && --a->sample_left == 0) {
+			a->sample_left = a->sample;
+			access_log(a, t, &hc->req, status, iov.len);
+		}
+		if (tcp_send(c, t, iov.base, iov.len) != 0) {
+			tcp_abort(c, t);
+			return;
+		}
+		if (rc == HTTP_ERROR || keep == HTTP_SERVER_CLOSE) {
+			hc->closing = 1;
+			tcp_close(c, t);
+			return;
+		}
+		http_req_init(&hc->req);
+		data += used;
+		len -= used;
+	}
+}
+
+static void
+conn_peer_closed(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	/* The client is done sending: answer what it asked (already queued),
+	 * then close our side. */
+	tcp_close(c, t);
+}
+
+struct http_app *
+http_app_create(struct worker *w, const struct http_server *srv, FILE *log, uint32_t sample,
+		struct tcp_app *ops)
+{
+	struct http_app *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	a->srv = srv;
+	a->w = w;
+	a->log = log;
+	a->sample = sample ? sample : 1;
+	a->sample_left = 1;
+	memset(ops, 0, sizeof(*ops));
+	ops->accepted = conn_accepted;
+	ops->recv = conn_recv;
+	ops->peer_closed = conn_peer_closed;
+	ops->arg = a;
+	return a;
+}
+
+void
+http_app_free(struct http_app *a)
+{
+	free(a);
+}

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Prebuilt HTTP responses of the server.
+ *
+ * http_server_create() builds every response the server can send, once:
+ * 200 OK for HTTP/1.1 keep-alive (no Connection header), HTTP/1.0
+ * keep-alive (Connection: keep-alive) and close (Connection: close), each
+ * with the identity body and, when gzip is on, with the body gzipped once by
+ * zlib; and the errors 400, 405, 431 and 505, which all close. Each response
+ * is one contiguous buffer, headers then body, so a HEAD answer is the
+ * header prefix of the GET answer. Per request, http_server_response() only
+ * picks a buffer. The Date header sits at a fixed offset in every buffer and
+ * http_server_tick() rewrites it in place, at most once per second.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "lib/http/http.h"
+
+#define HTTP_DATE_LEN 29
+/* Largest header block we build (the extra headers come on top). */
+#define HTTP_HDR_MAX 1024
+
+enum { HTTP_V_KEEP11, HTTP_V_KEEP10, HTTP_V_CLOSE, HTTP_V_N };
+
+static const struct {
+	uint16_t code;
+	const char *reason;
+} http_errors[] = {
+	{400, "Bad Request"},
+	{405, "Method Not Allowed"},
+	{431, "Request Header Fields Too Large"},
+	{505, "HTTP Version Not Supported"},
+};
+#define HTTP_N_ERRORS (sizeof(http_errors) / sizeof(http_errors[0]))
+
+struct http_tmpl {
+	uint8_t *buf;		/* headers + body */
+	uint32_t len;		/* headers + body */
+	uint32_t hdr_len;	/* headers, up to and including the empty line */
+	uint32_t date_off;	/* offset of the Date value, 0 = none */
+};
+
+struct http_server {
+	struct http_tmpl ok[2][HTTP_V_N];	/* [gzip][variant] */
+	struct http_tmpl err[HTTP_N_ERRORS];
+	bool gzip;
+	time_t date;				/* second the Date headers show */
+};
+
+static void
+http_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void
+http_date_format(time_t t, char out[29])
+{
+	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	char tmp[128];
+	struct tm tm;
+	int year;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999)
+		year = year < 0 ? 0 : 9999;
+	/* IMF-fixdate, RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT". */
+	snprintf(tmp, sizeof(tmp), "%s, %02d %s %04d %02d:%02d:%02d GMT",
+		 days[(unsigned)tm.tm_wday % 7], tm.tm_mday % 100,
+		 months[(unsigned)tm.tm_mon % 12], year, tm.tm_hour % 100, tm.tm_min % 100,
+		 tm.tm_sec % 100);
+	memcpy(out, tmp, HTTP_DATE_LEN);
+}
+
+/*
+ * Check "Name: value" lines separated by LF or CRLF and return them as a
+ * malloc'd string with every line ended by CRLF ("" for NULL). NULL on error.
+ */
+static char *
+http_extra_normalize(const char *extra, char *err, size_t errlen)
+{
+	size_t n = extra == NULL ? 0 : strlen(extra), o = 0;
+	char *out = malloc(2 * n + 1);
+
+	if (out == NULL) {
+		http_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t e = i, end;
+
+		while (e < n && extra[e] != '\n')
+			e++;
+		end = e;
+		if (end > i && extra[end - 1] == '\r')
+			end--;
+		size_t k = i;
+
+		while (k < end && extra[k] != ':' && extra[k] > ' ' && extra[k] < 0x7f)
+			k++;
+		if (k == i || k == end || extra[k] != ':') {
+			http_err(err, errlen, "extra header '%.*s' is not 'Name: value'",
+				 (int)(end - i), extra + i);
+			free(out);
+			return NULL;
+		}
+		for (; k < end; k++) {
+			unsigned char c = (unsigned char)extra[k];
+
+			if ((c < ' ' && c != '\t') || c == 0x7f) {
+				http_err(err, errlen, "extra header '%.*s' has a control character",
+					 (int)(end - i), extra + i);
+				free(out);
+				return NULL;
+			}
+		}
+		memcpy(out + o, extra + i, end - i);
+		o += end - i;
+		out[o++] = '\r';
+		out[o++] = '\n';
+		i = e < n ? e + 1 : e;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Read a whole file; *len its size. NULL with errno on failure. */
+static uint8_t *
+http_read_file(const char *path, uint32_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		goto fail;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)(UINT32_MAX - 2 * HTTP_HDR_MAX)) {
+		errno = EINVAL;
+		http_err(err, errlen, "body_file %s: not a regular file under 4 GiB", path);
+		goto fail_msg;
+	}
+	buf = malloc(st.st_size > 0 ? (size_t)st.st_size : 1);
+	if (buf == NULL)
+		goto fail;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO; /* the file shrank */
+			goto fail;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	*len = (uint32_t)got;
+	return buf;
+fail:
+	http_err(err, errlen, "body_file %s: %s", path, strerror(errno));
+fail_msg:;
+	int e = errno;
+
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return NULL;
+}
+
+/* gzip (RFC 1952) of in, through zlib with windowBits 31. */
+static uint8_t *
+http_gzip(const uint8_t *in, uint32_t len, uint32_t *out_len)
+{
+	z_stream zs;
+	uint8_t *out;
+	uLong bound;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return NULL;
+	bound = deflateBound(&zs, len) + 32;
+	out = bound <= UINT32_MAX ? malloc(bound) : NULL;
+	if (out == NULL) {
+		deflateEnd(&zs);
+		return NULL;
+	}
+	zs.next_in = (Bytef *)(uintptr_t)in;
+	zs.avail_in = len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)bound;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&zs);
+		free(out);
+		return NULL;
+	}
+	*out_len = (uint32_t)zs.total_out;
+	deflateEnd(&zs);
+	return out;
+}
+
+/*
+ * One response: the header text (with a Date placeholder of 29 bytes right
+ * after "Date: ") followed by body. Returns 0 or -1 (errno set).
+ */
+static int
+http_tmpl_build(struct http_tmpl *t, const char *hdr, const uint8_t *body, uint32_t body_len)
+{
+	const char *d = strstr(hdr, "\r\nDate: ");
+	size_t hl = strlen(hdr);
+
+	if ((uint64_t)hl + body_len > UINT32_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	t->buf = malloc(hl + body_len > 0 ? hl + body_len : 1);
+	if (t->buf == NULL)
+		return -1;
+	memcpy(t->buf, hdr, hl);
+	if (body_len > 0)
+		memcpy(t->buf + hl, body, body_len);
+	t->hdr_len = (uint32_t)hl;
+	t->len = (uint32_t)(hl + body_len);
+	t->date_off = d == NULL ? 0 : (uint32_t)(d - hdr + 8);
+	return 0;
+}
+
+void
+http_server_free(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	for (unsigned g = 0; g < 2; g++)
+		for (unsigned v = 0; v < HTTP_V_N; v++)
+			free(s->ok[g][v].buf);
+	for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
+		free(s->err[e].buf);
+	free(s);
+}
+
+struct http_server *
+http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
+{
+	static const char pattern[] = "abcdefghijklmnopqrstuvwxyz0123456789\n";
+	const char *server = c->server_name == NULL ? "synack" : c->server_name;
+	const char *ctype = c->content_type == NULL ? "text/plain" : c->content_type;
+	struct http_server *s = NULL;
+	char *extra = NULL, *hdr = NULL, srv[128] = "";
+	uint8_t *body = NULL, *gz = NULL;
+	uint32_t body_len = 0, gz_len = 0;
+	size_t hmax;
+	int e;
+
+	if (strlen(server) > 64 || strpbrk(server, "\r\n") != NULL || strlen(ctype) > 128 ||
+	    strpbrk(ctype, "\r\n") != NULL) {
+		errno = EINVAL;
+		http_err(err, errlen, "server name or content type too long or has CR/LF");
+		return NULL;
+	}
+	if (server[0] != '\0')
+		snprintf(srv, sizeof(srv), "Server: %s\r\n", server);
+	extra = http_extra_normalize(c->extra_headers, err, errlen);
+	if (extra == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	hmax = HTTP_HDR_MAX + strlen(extra);
+	hdr = malloc(hmax);
+	s = calloc(1, sizeof(*s));
+	if (hdr == NULL || s == NULL) {
+		http_err(err, errlen, "out of memory");
+		goto fail_errno;
+	}
+
+	if (c->body_file != NULL) {
+		body = http_read_file(c->body_file, &body_len, err, errlen);
+		if (body == NULL)
+			goto fail;
+	} else {
+		if (c->body_size > UINT32_MAX - 2 * HTTP_HDR_MAX - strlen(extra)) {
+			errno = EFBIG;
+			http_err(err, errlen, "body_size %u too large", c->body_size);
+			goto fail;
+		}
+		body_len = c->body_size;
+		body = malloc(body_len > 0 ? body_len : 1);
+		if (body == NULL) {
+			http_err(err, errlen, "out of memory for a %u-byte body", body_len);
+			goto fail_errno;
+		}
+		for (uint32_t i = 0; i < body_len; i++)
+			body[i] = (uint8_t)pattern[i % (sizeof(pattern) - 1)];
+	}
+	s->gzip = c->gzip;
+	if (c->gzip) {
+		gz = http_gzip(body, body_len, &gz_len);
+		if (gz == NULL) {
+			errno = ENOMEM;
+			http_err(err, errlen, "gzip of the %u-byte body failed", body_len);
+			goto fail;
+		}
+	}
+
+	static const char *const conn[HTTP_V_N] = {
+		[HTTP_V_KEEP11] = "",
+		[HTTP_V_KEEP10] = "Connection: keep-alive\r\n",
+		[HTTP_V_CLOSE] = "Connection: close\r\n",
+	};
+	for (unsigned g = 0; g < (c->gzip ? 2u : 1u); g++) {
+		for (unsigned v = 0; v < HTTP_V_N; v++) {
+			/* With gzip on, the identity answer varies too. */
+			snprintf(hdr, hmax,
+				 "HTTP/1.1 200 OK\r\n%sDate: %*s\r\nContent-Type: %s\r\n"
+				 "Content-Length: %u\r\n%s%s%s\r\n",
+				 srv, HTTP_DATE_LEN, "", ctype, g ? gz_len : body_len,
+				 g ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" :
+				 c->gzip ? "Vary: Accept-Encoding\r\n" : "",
+				 conn[v], extra);
+			if (http_tmpl_build(&s->ok[g][v], hdr, g ? gz : body,
+					    g ? gz_len : body_len) < 0) {
+				http_err(err, errlen, "out of memory for the responses");
+				goto fail_errno;
+			}
+		}
+	}
+	for (unsigned i = 0; i < HTTP_N_ERRORS; i++) {
+		char msg[64];
+		int ml = snprintf(msg, sizeof(msg), "%u %s\n", http_errors[i].code,
+				  http_errors[i].reason);
+
+		snprintf(hdr, hmax,
+			 "HTTP/1.1 %u %s\r\n%sDate: %*s\r\nContent-Type: text/plain\r\n"
+			 "Content-Length: %d\r\n%sConnection: close\r\n\r\n",
+			 http_errors[i].code, http_errors[i].reason, srv, HTTP_DATE_LEN, "", ml,
+			 http_errors[i].code == 405 ? "Allow: GET, HEAD\r\n" : "");
+		if (http_tmpl_build(&s->err[i], hdr, (const uint8_t *)msg, (uint32_t)ml) < 0) {
+			http_err(err, errlen, "out of memory for the responses");
+			goto fail_errno;
+		}
+	}
+	free(body);
+	free(gz);
+	free(hdr);
+	free(extra);
+	s->date = (time_t)-1;
+	http_server_tick(s, time(NULL));
+	return s;
+
+fail_errno:
+	if (errno == 0)
+		errno = ENOMEM;
+fail:
+	e = errno;
+	free(body);
+	free(gz);
+	free(hdr);
+	free(extra);
+	http_server_free(s);
+	errno = e;
+	return NULL;
+}
+
+static void
+http_tmpl_date(struct http_tmpl *t, const char *date)
+{
+	if (t->buf != NULL && t->date_off != 0)
+		memcpy(t->buf + t->date_off, date, HTTP_DATE_LEN);
+}
+
+void
+http_server_tick(struct http_server *s, time_t now)
+{
+	char date[HTTP_DATE_LEN];
+
+	if (now == s->date)
+		return;
+	s->date = now;
+	http_date_format(now, date);
+	for (unsigned g = 0; g < 2; g++)
+		for (unsigned v = 0; v < HTTP_V_N; v++)
+			http_tmpl_date(&s->ok[g][v], date);
+	for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
+		http_tmpl_date(&s->err[e], date);
+}
+
+int
+http_server_response(const struct http_server *s, const struct http_req *req,
+		     struct http_iov *out)
+{
+	const struct http_tmpl *t;
+	int rc;
+
+	if (req->status != 0) {
+		t = &s->err[0]; /* anything unknown is a 400 */
+		for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
+			if (http_errors[e].code == req->status)
+				t = &s->err[e];
+		rc = HTTP_SERVER_CLOSE;
+	} else {
+		bool keep = http_req_keepalive(req);
+		unsigned g = s->gzip && (req->flags & HTTP_F_GZIP) ? 1 : 0;
+		unsigned v = !keep ? HTTP_V_CLOSE : req->minor == 0 ? HTTP_V_KEEP10 : HTTP_V_KEEP11;
+
+		t = &s->ok[g][v];
+		rc = keep ? HTTP_SERVER_KEEP : HTTP_SERVER_CLOSE;
+	}
+	out->base = t->buf;
+	out->len = req->method == HTTP_M_HEAD ? t->hdr_len : t->len;
+	return rc;
+}
+
+struct http_iov
+http_server_body(const struct http_server *s, bool gzip)
+{
+	const struct http_tmpl *t = &s->ok[gzip && s->gzip ? 1 : 0][HTTP_V_KEEP11];
+	struct http_iov iov = {t->buf + t->hdr_len, t->len - t->hdr_len};
+
+	return iov;
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# ring_inprocess.sh SYNACK_BINARY
+#
+# Proves the in-process self-test (config/demo.ini: client and server workers
+# in one process over a net_ring link) is exact: a bounded ping run of 20000
+# echo requests ends by itself with exit 0, every request is received and
+# answered once (per worker and in total), ARP resolves, nothing is lost or
+# bad -- with two lcores and with one lcore polling both ports. Also that a
+# bad config value exits 2 naming file:section:key, and that a target nobody
+# answers fails the run (exit 1, summary status "failed...").
+# Needs no root and no NIC. Exit 0 pass, 1 fail.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
+
+[ $# -eq 1 ] || { echo "usage: $0 SYNACK_BINARY" >&2; exit 2; }
+SYNACK=$1
+[ -x "$SYNACK" ] || { echo "FAIL: synack binary '$SYNACK' not executable"; exit 1; }
+CFG=config/demo.ini
+[ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
+
+make_tmp
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+COUNT=20000
+
+# run_synack NAME TIMEOUT_S ARGS...: runs synack in the background (so the
+# cleanup trap can stop it), bounded by TIMEOUT_S; sets RUN_RC, writes
+# $tmp/NAME.out and $tmp/NAME.err.
+RUN_RC=""
+run_synack() {
+	local name=$1 secs=$2 _
+	shift 2
+	"$SYNACK" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	local pid=$!
+	track_pid "$pid"
+	for _ in $(seq 1 $((secs * 10))); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "$name: synack still running after ${secs}s (bounded run did not end)"
+		stop_pid "$pid" 10
+		RUN_RC=timeout
+		return 0
+	fi
+	RUN_RC=0
+	wait "$pid" || RUN_RC=$?
+}
+
+show_logs() {
+	local name=$1
+	echo "---- $name stdout (last 30 lines) ----"
+	tail -n 30 "$tmp/$name.out" || true
+	echo "---- $name stderr (last 30 lines) ----"
+	tail -n 30 "$tmp/$name.err" || true
+}
+
+# check_exact_run NAME JSON: the assertions of a bounded ping run.
+check_exact_run() {
+	local name=$1 j=$2 before=$FAILS
+	local c s
+	expect_eq "$name: exit code" 0 "$RUN_RC"
+	expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
+	expect_eq "$name: counters.icmp_echo_tx" $COUNT "$(jsonq "$j" summary counters.icmp_echo_tx)"
+	expect_eq "$name: counters.icmp_echo_rx" $COUNT "$(jsonq "$j" summary counters.icmp_echo_rx)"
+	expect_eq "$name: counters.icmp_echo_reply_tx" $COUNT \
+		"$(jsonq "$j" summary counters.icmp_echo_reply_tx)"
+	expect_eq "$name: counters.icmp_reply_rx" $COUNT "$(jsonq "$j" summary counters.icmp_reply_rx)"
+	expect_eq "$name: counters.icmp_reply_bad" 0 "$(jsonq "$j" summary counters.icmp_reply_bad)"
+	expect_eq "$name: counters.icmp_lost" 0 "$(jsonq "$j" summary counters.icmp_lost)"
+	expect_ge "$name: counters.arp_resolved" 1 "$(jsonq "$j" summary counters.arp_resolved)"
+	expect_eq "$name: counters.arp_resolve_fail" 0 \
+		"$(jsonq "$j" summary counters.arp_resolve_fail)"
+	echo "info: $name: summary drops=$(jsonq "$j" summary drops)"
+	# Per worker: the client worker (label " c0/") and the server worker
+	# (label " s1/"). With one lcore a single worker may carry both roles.
+	local cw sw
+	cw=$(jsonq "$j" worker " c0/" label)
+	sw=$(jsonq "$j" worker " s1/" label)
+	if [ -z "$cw" ] || [ -z "$sw" ]; then
+		fail "$name: workers[] lacks a label with ' c0/' (got '$cw') or ' s1/' (got '$sw'): $(jsonq "$j" summary workers)"
+	else
+		echo "ok: $name: client worker '$cw', server worker '$sw'"
+		c=$(jsonq "$j" worker " c0/" counters.icmp_echo_tx)
+		s=$(jsonq "$j" worker " s1/" counters.icmp_echo_rx)
+		if [ "$cw" != "$sw" ]; then
+			expect_eq "$name: client worker icmp_echo_tx" $COUNT "$c"
+			expect_eq "$name: server worker icmp_echo_rx" $COUNT "$s"
+			expect_eq "$name: server worker icmp_echo_reply_tx" $COUNT \
+				"$(jsonq "$j" worker " s1/" counters.icmp_echo_reply_tx)"
+			expect_eq "$name: client worker icmp_reply_rx" $COUNT \
+				"$(jsonq "$j" worker " c0/" counters.icmp_reply_rx)"
+			expect_ge "$name: client worker arp_resolved" 1 \
+				"$(jsonq "$j" worker " c0/" counters.arp_resolved)"
+		fi
+		expect_eq "$name: server worker icmp_echo_rx == client worker icmp_echo_tx" "$c" "$s"
+	fi
+	if [ "$FAILS" -ne "$before" ]; then
+		show_logs "$name"
+	fi
+}
+
+# 1. Two lcores: one client worker, one server worker.
+log "run 1: demo.ini, $COUNT echo requests, 2 lcores"
+start=$(date +%s)
+run_synack two 35 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
+	--json "$tmp/r.jsonl"
+echo "run 1 took $(($(date +%s) - start)) s"
+check_exact_run two "$tmp/r.jsonl"
+
+# 2. One lcore polling both ports.
+log "run 2: demo.ini, $COUNT echo requests, 1 lcore"
+start=$(date +%s)
+run_synack one 35 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
+	--set run.lcores=1 --json "$tmp/r1.jsonl"
+echo "run 2 took $(($(date +%s) - start)) s"
+check_exact_run one "$tmp/r1.jsonl"
+
+# 3. A bad value from the command line: exit 2, the error names where it came
+# from (--set) and the section and key.
+log "run 3: --set run.lcores=abc"
+run_synack badcfg 20 -c "$CFG" --set run.lcores=abc
+expect_eq "bad config: exit code" 2 "$RUN_RC"
+if grep -q '^--set:run:lcores: "abc" is not a number' "$tmp/badcfg.err"; then
+	echo "ok: bad config: $(grep -m1 '^--set:run:lcores:' "$tmp/badcfg.err")"
+else
+	fail "bad config: expected a stderr line starting with '--set:run:lcores:'"
+	show_logs badcfg
+fi
+
+# 3b. The same bad value written in a file: the error names that file.
+sed 's/^lcores *=.*/lcores   = abc/' "$CFG" >"$tmp/bad.ini"
+run_synack badfile 20 -c "$tmp/bad.ini"
+expect_eq "bad config in a file: exit code" 2 "$RUN_RC"
+if grep -q "^$tmp/bad.ini:run:lcores:" "$tmp/badfile.err"; then
+	echo "ok: bad config in a file: $(grep -m1 "^$tmp/bad.ini:run:lcores:" "$tmp/badfile.err")"
+else
+	fail "bad config in a file: expected a stderr line starting with '$tmp/bad.ini:run:lcores:'"
+	show_logs badfile
+fi
+
+# 4. Nobody at the target: ARP never resolves, the run fails.
+log "run 4: target 198.18.0.9 (nobody there)"
+run_synack noone 25 -c "$CFG" --set client.target=198.18.0.9 --set run.duration=5s \
+	--set pool.arp_retries=3 --json "$tmp/n.jsonl"
+expect_eq "unreachable target: exit code" 1 "$RUN_RC"
+st=$(jsonq "$tmp/n.jsonl" summary status)
+case "$st" in
+failed*) echo "ok: unreachable target: summary status '$st'" ;;
+*)
+	fail "unreachable target: expected summary status starting with 'failed', got '$st'"
+	show_logs noone
+	;;
+esac
+
+if [ "$FAILS" -ne 0 ]; then
+	echo "$FAILS assertion(s) failed"
+	exit 1
+fi
+echo "PASS: ring_inprocess"
+exit 0
