@@ -460,7 +460,8 @@ tcp_tcb_free(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, bool n
 {
 	if (t->state == TCP_CLOSED)
 		return;
-	if (t->state == TCP_SYN_RECEIVED && c->nb_synrcvd > 0)
+	/* only passive opens count in the SYN backlog (not a simultaneous open) */
+	if (t->state == TCP_SYN_RECEIVED && (t->flags & TF_PASSIVE) && c->nb_synrcvd > 0)
 		c->nb_synrcvd--;
 	bool was_open = t->state != TCP_SYN_SENT && t->state != TCP_SYN_RECEIVED;
 	t->state = TCP_CLOSED;

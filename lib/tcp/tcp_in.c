@@ -62,7 +62,8 @@ tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out)
 			out->sackok = true;
 			break;
 		case OPT_SACK:
-			if ((l - 2) % 8 != 0)
+			/* RFC 2018 3: length 2 + 8n, n >= 1 */
+			if (l < 10 || (l - 2) % 8 != 0)
 				return -1;
 			break;
 		case OPT_TS:
@@ -157,6 +158,25 @@ negotiate(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
 	t->cwnd = init_cwnd(c, t->mss);
 }
 
+/*
+ * RTO when the handshake completes. With an RTT sample (rtt_sample() ran)
+ * the RTO is the measured one (RFC 6298 2.2). Without one it is the initial
+ * RTO, except that RFC 6298 5.7 says: "If the timer expires awaiting the ACK
+ * of a SYN segment and the TCP implementation is using an RTO less than 3
+ * seconds, the RTO MUST be re-initialized to 3 seconds when data
+ * transmission begins".
+ */
+static void
+rto_after_handshake(const struct tcp_ctx *c, struct tcb *t, bool syn_retransmitted)
+{
+	if (t->srtt8 != 0)
+		return;
+	uint32_t rto = c->conf.rto_init_ms;
+	if (syn_retransmitted && rto < 3000)
+		rto = 3000;
+	t->rto = rto > c->conf.rto_max_ms ? c->conf.rto_max_ms : rto;
+}
+
 static void
 passive_open(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
 {
@@ -167,6 +187,7 @@ passive_open(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
 	t->rcv_adv = t->rcv_nxt;
 	t->iss = tcp_isn(c, &t->key);
 	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
+	t->recover = t->iss; /* RFC 6582 3.2: recover starts at the ISS */
 	t->snd_wnd = s->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
 	t->max_snd_wnd = t->snd_wnd;
 	t->snd_wl1 = s->seq;
@@ -203,6 +224,7 @@ established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct 
 	t->rcv_adv = s->seq + (c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd);
 	t->iss = s->ack - 1;
 	t->snd_una = t->snd_nxt = t->snd_max = s->ack;
+	t->recover = t->iss; /* RFC 6582 3.2 */
 	t->snd_wnd = s->wnd;
 	t->max_snd_wnd = s->wnd;
 	t->snd_wl1 = s->seq;
@@ -219,8 +241,13 @@ established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct 
 		process(c, t, s);
 	if (t->state != TCP_CLOSED) {
 		t->flags &= ~TF_IN_INPUT;
-		if (t->flags & (TF_OUTPUT | TF_ACKNOW))
+		if (t->flags & (TF_OUTPUT | TF_ACKNOW)) {
 			tcp_output(c, t);
+		} else if ((t->flags & TF_DELACK) && t->delack_at == 0) {
+			/* data on the cookie's ACK: its ACK is owed, as in tcp_input */
+			t->delack_at = c->tick + (c->conf.delack_ms ? c->conf.delack_ms : 1);
+			tcp_timer_update(c, t);
+		}
 	}
 }
 
@@ -265,6 +292,11 @@ no_conn(struct tcp_ctx *c, struct worker_port *wp, const struct net_info *ni,
 		return;
 	}
 	stats_inc(&w->stats, STAT_drop_tcp_no_conn);
+	/* RFC 9293 3.10.7.2, LISTEN, fourth: "Any other control or text-bearing
+	 * segment (not containing SYN) must have an ACK and thus would have been
+	 * discarded by the ACK processing ... drop the segment and return." */
+	if (listening(c, k->lport) && !(s->flags & (TCP_ACK | TCP_SYN)))
+		return;
 	tcp_send_rst_reply(c, wp, s->m, ni, th, s->len);
 }
 
@@ -315,9 +347,12 @@ ooo_insert(struct tcp_ctx *c, struct tcb *t, struct seg *s, bool fin)
 			return;
 		pp = &q->next;
 	}
+	for (uint32_t j = t->ooo; j != TCP_NONE; j = c->ooo[j].next)
+		c->ooo[j].recent = 0;
 	uint32_t i = c->ooo_free;
 	struct tcp_ooo *o = &c->ooo[i];
 	c->ooo_free = o->next;
+	o->recent = 1; /* first SACK block (RFC 2018 4) */
 	o->m = s->m;
 	o->data = s->data;
 	o->seq = s->seq;
@@ -404,8 +439,9 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			stats_inc(&w->stats, STAT_drop_tcp_bad_ack);
 			return false;
 		}
+		bool syn_retransmitted = t->retries > 0;
 		t->state = TCP_ESTABLISHED;
-		if (c->nb_synrcvd > 0)
+		if ((t->flags & TF_PASSIVE) && c->nb_synrcvd > 0)
 			c->nb_synrcvd--;
 		t->snd_una = t->iss + 1; /* our SYN */
 		t->snd_wnd = s->wnd << t->snd_ws;
@@ -414,13 +450,19 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		t->snd_wl2 = s->ack;
 		t->retries = 0;
 		t->rto_at = 0;
-		if (t->rto > c->conf.rto_init_ms)
-			t->rto = c->conf.rto_init_ms;
 		if ((t->flags & TF_TS) && s->o.has_ts && s->o.tsecr != 0)
 			rtt_sample(c, t, c->tick + c->ts_offset - s->o.tsecr);
-		stats_inc(&w->stats, STAT_tcp_accepted);
-		if (c->app.accepted != NULL)
-			c->app.accepted(c, t, c->app.arg);
+		rto_after_handshake(c, t, syn_retransmitted);
+		if (t->flags & TF_PASSIVE) {
+			stats_inc(&w->stats, STAT_tcp_accepted);
+			if (c->app.accepted != NULL)
+				c->app.accepted(c, t, c->app.arg);
+		} else {
+			/* our own active open, completed through a simultaneous open */
+			stats_inc(&w->stats, STAT_tcp_connected);
+			if (c->app.connected != NULL)
+				c->app.connected(c, t, c->app.arg);
+		}
 		if (t->state == TCP_CLOSED)
 			return false;
 	}
@@ -430,6 +472,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		uint32_t acked = s->ack - t->snd_una;
 		bool fin_acked = (t->flags & TF_FIN_SENT) && s->ack == t->snd_max;
 		uint32_t data = acked - (fin_acked ? 1 : 0);
+		bool dropped = false;
 		if (data > t->sndq_bytes)
 			data = t->sndq_bytes;
 
@@ -455,7 +498,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 				/* partial ACK: step 4 -- resend the next hole, deflate */
 				t->snd_una = s->ack;
 				tcp_sndq_drop(c, t, data);
-				data = 0;
+				dropped = true; /* sent() below still reports them */
 				if (SEQ_LT(t->snd_nxt, t->snd_una))
 					t->snd_nxt = t->snd_una;
 				tcp_retransmit_una(c, t);
@@ -477,7 +520,8 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		if (SEQ_LT(t->snd_nxt, t->snd_una))
 			t->snd_nxt = t->snd_una;
 		if (data > 0) {
-			tcp_sndq_drop(c, t, data);
+			if (!dropped)
+				tcp_sndq_drop(c, t, data);
 			if (c->app.sent != NULL)
 				c->app.sent(c, t, data, c->app.arg);
 			if (t->state == TCP_CLOSED)
@@ -505,7 +549,8 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		}
 		t->flags |= TF_OUTPUT;
 	} else if (s->ack == t->snd_una && s->plen == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
-		   wnd == t->snd_wnd && t->snd_max != t->snd_una) {
+		   wnd == t->snd_wnd && wnd != 0 && t->snd_max != t->snd_una) {
+		/* (a zero window answers a window probe: no sign of loss) */
 		/* duplicate ACK (RFC 5681 section 2) */
 		stats_inc(&w->stats, STAT_tcp_dupack_rx);
 		t->dupacks++;
@@ -520,6 +565,14 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 	if (SEQ_LT(t->snd_wl1, s->seq) || (t->snd_wl1 == s->seq && SEQ_LEQ(t->snd_wl2, s->ack))) {
 		if (wnd > t->snd_wnd)
 			t->flags |= TF_OUTPUT;
+		/* the window opens after a 1-byte probe the peer did not take:
+		 * send again from SND.UNA (the probe byte first) */
+		if (t->snd_wnd == 0 && wnd > 0 && tcp_flight(t) == 1 && !(t->flags & TF_FIN_SENT))
+			t->snd_nxt = t->snd_una;
+		/* RFC 1122 4.2.2.17: the peer answers our zero-window probes, so
+		 * the connection stays open however long the window is closed */
+		if (wnd == 0)
+			t->retries = 0;
 		t->snd_wnd = wnd;
 		t->snd_wl1 = s->seq;
 		t->snd_wl2 = s->ack;
@@ -542,16 +595,21 @@ fin_input(struct tcp_ctx *c, struct tcb *t)
 			c->app.peer_closed(c, t, c->app.arg);
 		break;
 	case TCP_FIN_WAIT_1:
-		if ((t->flags & TF_FIN_SENT) && t->snd_una == t->snd_max) {
+	case TCP_FIN_WAIT_2:
+		/* A half-closed app still reads (FIN-WAIT states receive): it
+		 * learns here that no more data will come. */
+		if (c->app.peer_closed != NULL) {
+			c->app.peer_closed(c, t, c->app.arg);
+			if (t->state == TCP_CLOSED)
+				return;
+		}
+		if (t->state == TCP_FIN_WAIT_1 &&
+		    !((t->flags & TF_FIN_SENT) && t->snd_una == t->snd_max)) {
+			t->state = TCP_CLOSING;
+		} else {
 			tcp_send_ack(c, t);
 			tcp_enter_time_wait(c, t);
-		} else {
-			t->state = TCP_CLOSING;
 		}
-		break;
-	case TCP_FIN_WAIT_2:
-		tcp_send_ack(c, t);
-		tcp_enter_time_wait(c, t);
 		break;
 	default:
 		break;
@@ -588,6 +646,15 @@ process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 	if (!ok) {
 		if (!(s->flags & TCP_RST)) {
 			t->flags |= TF_ACKNOW;
+			/* TIME-WAIT: "The only thing that can arrive in this state is
+			 * a retransmission of the remote FIN. Acknowledge it, and
+			 * restart the 2 MSL timeout." (RFC 9293 3.10.7.4) -- the
+			 * retransmitted FIN sits just left of RCV.NXT. */
+			if (t->state == TCP_TIME_WAIT && (s->flags & TCP_FIN) &&
+			    s->seq + s->len == t->rcv_nxt) {
+				t->rto_at = c->tick + (c->conf.time_wait_ms ? c->conf.time_wait_ms : 1);
+				tcp_timer_update(c, t);
+			}
 			/* still take the ACK of an old duplicate (keeps the
 			 * sender moving when our ACK was lost) */
 			if ((s->flags & TCP_ACK) && t->state != TCP_SYN_RECEIVED &&
@@ -647,6 +714,7 @@ process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 
 	/* seventh: text */
 	bool fin = (s->flags & TCP_FIN) != 0;
+	bool fin_ooo = false; /* the FIN came out of the out-of-order queue */
 	if (t->state == TCP_ESTABLISHED || t->state == TCP_FIN_WAIT_1 ||
 	    t->state == TCP_FIN_WAIT_2) {
 		if (SEQ_LT(s->seq, t->rcv_nxt)) {
@@ -674,7 +742,7 @@ process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			}
 			if (had_ooo) {
 				if (!fin)
-					fin = ooo_drain(c, t);
+					fin = fin_ooo = ooo_drain(c, t);
 				if (t->state == TCP_CLOSED)
 					return;
 				t->flags |= TF_ACKNOW; /* a hole filled: ACK now (RFC 5681 4.2) */
@@ -697,7 +765,7 @@ process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 	}
 
 	/* eighth: FIN */
-	if (fin && s->seq + s->plen == t->rcv_nxt) {
+	if (fin && (fin_ooo || s->seq + s->plen == t->rcv_nxt)) {
 		if (t->state == TCP_TIME_WAIT) {
 			/* retransmitted FIN: ACK and restart the 2MSL wait */
 			t->flags |= TF_ACKNOW;
@@ -764,15 +832,12 @@ syn_sent(struct tcp_ctx *c, struct tcb *t, struct seg *s, struct worker_port *wp
 	t->snd_una = s->ack;
 	t->state = TCP_ESTABLISHED;
 	t->rto_at = 0;
-	if (t->retries == 0) {
-		if ((t->flags & TF_TS) && s->o.has_ts && s->o.tsecr != 0)
-			rtt_sample(c, t, c->tick + c->ts_offset - s->o.tsecr);
-		else
-			rtt_sample(c, t, c->tick - t->rtt_start);
-	}
+	if ((t->flags & TF_TS) && s->o.has_ts && s->o.tsecr != 0)
+		rtt_sample(c, t, c->tick + c->ts_offset - s->o.tsecr);
+	else if (t->retries == 0) /* Karn: not from a retransmitted SYN */
+		rtt_sample(c, t, c->tick - t->rtt_start);
+	rto_after_handshake(c, t, t->retries > 0);
 	t->retries = 0;
-	if (t->rto > c->conf.rto_init_ms)
-		t->rto = c->conf.rto_init_ms;
 	t->flags |= TF_ACKNOW;
 	stats_inc(&w->stats, STAT_tcp_connected);
 	if (c->app.connected != NULL)
@@ -795,6 +860,7 @@ tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be16_t lport, rte_be3
 	t->state = TCP_SYN_SENT;
 	t->iss = tcp_isn(c, &k);
 	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
+	t->recover = t->iss; /* RFC 6582 3.2: recover starts at the ISS */
 	t->rcv_ws = c->conf.wscale ? wscale_for(c->conf.rcv_wnd) : 0;
 	t->flags |= (c->conf.wscale ? TF_WS : 0) | (c->conf.sack ? TF_SACK : 0) |
 		    (c->conf.timestamps ? TF_TS : 0);

@@ -55,43 +55,70 @@ put_ts(const struct tcp_ctx *c, const struct tcb *t, uint8_t *o)
 	return 12;
 }
 
-/* SACK blocks (RFC 2018) from the out-of-order queue, adjacent segments merged. */
+/* Merge the out-of-order run starting at *i into [*l, *r); *i moves past it. */
+static bool
+sack_run(const struct tcp_ctx *c, uint32_t *i, uint32_t *l, uint32_t *r, bool *recent)
+{
+	if (*i == TCP_NONE)
+		return false;
+	*l = c->ooo[*i].seq;
+	*r = c->ooo[*i].seq + c->ooo[*i].len;
+	*recent = c->ooo[*i].recent;
+	for (*i = c->ooo[*i].next; *i != TCP_NONE && SEQ_LEQ(c->ooo[*i].seq, *r);
+	     *i = c->ooo[*i].next) {
+		*r = SEQ_MAX(*r, c->ooo[*i].seq + c->ooo[*i].len);
+		*recent = *recent || c->ooo[*i].recent;
+	}
+	return true;
+}
+
+static uint8_t *
+sack_put(uint8_t *b, uint32_t l, uint32_t r)
+{
+	uint32_t bl = rte_cpu_to_be_32(l), br = rte_cpu_to_be_32(r);
+
+	memcpy(b, &bl, 4);
+	memcpy(b + 4, &br, 4);
+	return b + 8;
+}
+
+/*
+ * SACK blocks (RFC 2018) from the out-of-order queue, adjacent segments
+ * merged. RFC 2018 section 4: the first block MUST be the one holding the
+ * segment that triggered this ACK (the most recently queued); the others
+ * follow in sequence order. Visits the queue (<= ooo_max entries) twice.
+ */
 static uint32_t
 put_sack(const struct tcp_ctx *c, const struct tcb *t, uint8_t *o, uint32_t room)
 {
 	uint32_t nblk = 0, max = (room - 4) / 8;
-	uint32_t l = 0, r = 0;
+	uint32_t i = t->ooo, l, r, fl = 0, fr = 0;
+	bool recent, have_first = false;
 	uint8_t *b = o + 4;
 
 	if (max > 3)
 		max = 3;
-	for (uint32_t i = t->ooo; i != TCP_NONE; i = c->ooo[i].next) {
-		const struct tcp_ooo *q = &c->ooo[i];
-		if (nblk > 0 && SEQ_LEQ(q->seq, r)) {
-			r = SEQ_MAX(r, q->seq + q->len);
-			continue;
+	if (max == 0 || t->ooo == TCP_NONE)
+		return 0;
+	while (sack_run(c, &i, &l, &r, &recent)) {
+		if (recent) {
+			fl = l;
+			fr = r;
+			have_first = true;
+			break;
 		}
-		if (nblk > 0) {
-			uint32_t bl = rte_cpu_to_be_32(l), br = rte_cpu_to_be_32(r);
-			memcpy(b, &bl, 4);
-			memcpy(b + 4, &br, 4);
-			b += 8;
-			if (nblk == max)
-				break;
-		}
-		l = q->seq;
-		r = q->seq + q->len;
+	}
+	if (have_first) {
+		b = sack_put(b, fl, fr);
 		nblk++;
 	}
-	if (nblk == 0)
-		return 0;
-	if ((uint32_t)(b - (o + 4)) / 8 < nblk) {
-		uint32_t bl = rte_cpu_to_be_32(l), br = rte_cpu_to_be_32(r);
-		memcpy(b, &bl, 4);
-		memcpy(b + 4, &br, 4);
-		b += 8;
+	i = t->ooo;
+	while (nblk < max && sack_run(c, &i, &l, &r, &recent)) {
+		if (have_first && l == fl)
+			continue;
+		b = sack_put(b, l, r);
+		nblk++;
 	}
-	nblk = (uint32_t)(b - (o + 4)) / 8;
 	o[0] = OPT_NOP;
 	o[1] = OPT_NOP;
 	o[2] = OPT_SACK;
@@ -328,7 +355,10 @@ void
 tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t)
 {
 	uint32_t data_end = t->snd_una + t->sndq_bytes;
-	uint32_t len = t->sndq_bytes < t->mss ? t->sndq_bytes : t->mss;
+	/* A retransmission resends what was sent, never new bytes beyond
+	 * SND.MAX (after a 1-byte window probe only that byte is out). */
+	uint32_t sent_end = SEQ_LT(t->snd_max, data_end) ? t->snd_max : data_end;
+	uint32_t len = sent_end - t->snd_una < t->mss ? sent_end - t->snd_una : t->mss;
 	uint8_t flags = TCP_ACK;
 
 	if ((t->flags & TF_FIN_SENT) && t->snd_una + len == data_end)
@@ -351,7 +381,12 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 	t->flags &= ~TF_OUTPUT;
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED || t->state == TCP_CLOSED ||
 	    t->state == TCP_TIME_WAIT) {
-		if ((t->flags & TF_ACKNOW) && t->state == TCP_TIME_WAIT)
+		/* RFC 9293 3.10.7.4, first check: an unacceptable segment is
+		 * answered with <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, in
+		 * SYN-RECEIVED too (and so are RFC 5961 challenge ACKs there);
+		 * this is also what completes a simultaneous open (figure 8). */
+		if ((t->flags & TF_ACKNOW) &&
+		    (t->state == TCP_TIME_WAIT || t->state == TCP_SYN_RECEIVED))
 			tcp_send_ack(c, t);
 		return;
 	}
@@ -433,7 +468,11 @@ probe(struct tcp_ctx *c, struct tcb *t)
 {
 	uint32_t data_end = t->snd_una + t->sndq_bytes;
 
-	if (SEQ_LT(t->snd_nxt, data_end)) {
+	if (t->snd_max != t->snd_una) {
+		/* the previous probe's byte is still unacknowledged: resend it */
+		stats_inc(&c->w->stats, STAT_tcp_retrans);
+		xmit(c, t, TCP_ACK, t->snd_una, 1);
+	} else if (SEQ_LT(t->snd_nxt, data_end)) {
 		xmit(c, t, TCP_ACK, t->snd_nxt, 1);
 		t->snd_nxt++;
 		if (SEQ_GT(t->snd_nxt, t->snd_max))
@@ -459,8 +498,19 @@ tcp_rto_fire(struct tcp_ctx *c, struct tcb *t)
 		tcp_send_syn(c, t);
 		return;
 	}
-	if (t->snd_max == t->snd_una && t->snd_wnd == 0) {
-		/* persist: the peer's window is closed and nothing is in flight */
+	if (t->snd_wnd == 0 && !(t->flags & TF_FIN_SENT) && tcp_flight(t) <= 1) {
+		/* persist: the peer's window is closed and at most our previous
+		 * 1-byte probe is in flight. Probes back off like the RTO and
+		 * count as retries, but the peer's zero-window ACKs reset the
+		 * count (RFC 1122 4.2.2.17: the connection MUST stay open while
+		 * probes are acknowledged); cwnd is left alone. */
+		if (t->retries >= c->conf.max_retries) {
+			stats_inc(&w->stats, STAT_tcp_closed_timeout);
+			tcp_send_rst(c, t);
+			tcp_tcb_free(c, t, TCP_CLOSE_TIMEOUT, true);
+			return;
+		}
+		t->retries++;
 		probe(c, t);
 		t->rto_at = c->tick + t->rto;
 		return;

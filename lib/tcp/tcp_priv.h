@@ -129,6 +129,7 @@ struct tcp_ooo {
 	uint32_t len;
 	uint32_t next;
 	uint8_t fin;
+	uint8_t recent;		/**< the most recently queued (first SACK block) */
 };
 
 #define TCP_WHEEL_BITS 12
