@@ -50,7 +50,78 @@ stats_lookup(const char *name)
 	return -1;
 }
 
+static const char *const hist_names[HIST_MAX] = {
+#define STATS_X_HNAME(name, help) #name,
+	STATS_HISTS(STATS_X_HNAME)
+#undef STATS_X_HNAME
+};
+
+const char *
+stats_hist_name(enum stats_hist_id id)
+{
+	return (unsigned int)id < HIST_MAX ? hist_names[id] : NULL;
+}
+
+void
+stats_hist_bucket(unsigned int i, uint64_t *low, uint64_t *width)
+{
+	if (i < HIST_SUB) {
+		*low = i;
+		*width = 1;
+		return;
+	}
+	unsigned int e = i / HIST_SUB + HIST_SUB_BITS - 1; /* power of two of the bucket */
+	uint64_t m = HIST_SUB + i % HIST_SUB;
+	*width = 1ULL << (e - HIST_SUB_BITS);
+	*low = m << (e - HIST_SUB_BITS);
+}
+
+uint64_t
+stats_hist_quantile(const struct stats_hist *h, double q)
+{
+	if (h->count == 0)
+		return 0;
+	if (q <= 0)
+		return h->min;
+	if (q >= 1)
+		return h->max;
+	uint64_t rank = (uint64_t)(q * (double)h->count + 0.5);
+	if (rank == 0)
+		rank = 1;
+	uint64_t seen = 0;
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
+		seen += h->b[i];
+		if (seen >= rank) {
+			uint64_t low, width;
+			stats_hist_bucket(i, &low, &width);
+			uint64_t v = low + width / 2;
+			if (v < h->min)
+				v = h->min;
+			if (v > h->max)
+				v = h->max;
+			return v;
+		}
+	}
+	return h->max;
+}
+
+void
+stats_hist_merge(struct stats_hist *dst, const struct stats_hist *src)
+{
+	if (src->count == 0)
+		return;
+	if (dst->count == 0 || src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	dst->count += src->count;
+	dst->sum += src->sum;
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++)
+		dst->b[i] += src->b[i];
+}
+
 #define LABEL_LEN 64
+#define RTE_DIM_Q(a) (sizeof(a) / sizeof((a)[0]))
 
 struct stats_report {
 	struct stats_worker *const *workers;
@@ -59,6 +130,7 @@ struct stats_report {
 	FILE *json;
 	uint64_t prev[STAT_MAX];
 	uint64_t prev_ms;
+	uint64_t hz;
 	char (*label)[LABEL_LEN];
 };
 
@@ -77,6 +149,7 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 	}
 	r->workers = workers;
 	r->nb_workers = nb_workers;
+	r->hz = 1000000000ULL;
 	r->out = out;
 	for (unsigned int i = 0; i < nb_workers; i++)
 		snprintf(r->label[i], LABEL_LEN, "w%u", i);
@@ -91,6 +164,12 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 		}
 	}
 	return r;
+}
+
+void
+stats_report_set_hz(struct stats_report *r, uint64_t hz)
+{
+	r->hz = hz;
 }
 
 void
@@ -251,9 +330,51 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 			fprintf(o, " %14" PRIu64, r->workers[w]->c[i]);
 		fputc('\n', o);
 	}
+	/* latency: merge the workers' histograms */
+	static struct stats_hist merged[HIST_MAX];
+	bool any = false;
+	memset(merged, 0, sizeof(merged));
+	for (int k = 0; k < HIST_MAX; k++) {
+		for (unsigned int w = 0; w < r->nb_workers; w++)
+			if (r->workers[w]->h[k] != NULL)
+				stats_hist_merge(&merged[k], r->workers[w]->h[k]);
+		any |= merged[k].count != 0;
+	}
+	static const double qs[] = {0.5, 0.9, 0.99, 0.999, 0.9999};
+	static const char *const qn[] = {"p50", "p90", "p99", "p99.9", "p99.99"};
+	double us = 1e6 / (double)r->hz;
+	if (any) {
+		fprintf(o, "\nlatency (us)        count      mean       p50       p90       p99"
+			   "     p99.9    p99.99       max\n");
+		for (int k = 0; k < HIST_MAX; k++) {
+			const struct stats_hist *h = &merged[k];
+			if (h->count == 0)
+				continue;
+			fprintf(o, "%-12s %12" PRIu64 " %9.1f", hist_names[k], h->count,
+				(double)h->sum / (double)h->count * us);
+			for (unsigned int q = 0; q < RTE_DIM_Q(qs); q++)
+				fprintf(o, " %9.1f", (double)stats_hist_quantile(h, qs[q]) * us);
+			fprintf(o, " %9.1f\n", (double)h->max * us);
+		}
+	}
 	fflush(o);
 	if (r->json != NULL) {
-		fprintf(r->json, "{\"type\":\"summary\",\"t\":%.3f,\"status\":\"", secs);
+		fprintf(r->json, "{\"type\":\"summary\",\"t\":%.3f,\"latency_us\":{", secs);
+		bool first = true;
+		for (int k = 0; k < HIST_MAX; k++) {
+			const struct stats_hist *h = &merged[k];
+			if (h->count == 0)
+				continue;
+			fprintf(r->json, "%s\"%s\":{\"count\":%" PRIu64 ",\"mean\":%.3f,\"min\":%.3f",
+				first ? "" : ",", hist_names[k], h->count,
+				(double)h->sum / (double)h->count * us, (double)h->min * us);
+			for (unsigned int q = 0; q < RTE_DIM_Q(qs); q++)
+				fprintf(r->json, ",\"%s\":%.3f", qn[q],
+					(double)stats_hist_quantile(h, qs[q]) * us);
+			fprintf(r->json, ",\"max\":%.3f}", (double)h->max * us);
+			first = false;
+		}
+		fputs("},\"status\":\"", r->json);
 		for (const char *p = status; *p != '\0'; p++) {
 			if (*p == '"' || *p == '\\')
 				fputc('\\', r->json);
