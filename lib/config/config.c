@@ -31,7 +31,6 @@
 
 #define CFG_MSG_LEN   320  /* one parser message, without the "ORIGIN:SEC:KEY: " prefix */
 #define CFG_LIST_LEN  1024 /* longest list value (listen, target) */
-#define CFG_BIT_SECT  63   /* cli_set[1 + N]: [portN] created by --set */
 #define CFG_DEFAULTS  "(defaults)"
 
 struct cfg_key;
@@ -60,6 +59,10 @@ struct cfg_section {
 
 static const char *const mode_names[] = {"server", "client", "both", NULL};
 static const char *const model_names[] = {"ping", "cps", "cc", "rps", "throughput", "udp", NULL};
+static const char *const request_names[] = {"http", "none", NULL};
+static const char *const close_names[] = {"fin", "rst", NULL};
+static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
+					   NULL};
 
 static int parse_uint(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_duration(const struct cfg_key *k, void *base, const char *val, char *msg,
@@ -75,6 +78,10 @@ static int parse_listen(const struct cfg_key *k, void *base, const char *val, ch
 			size_t len);
 static int parse_targets(const struct cfg_key *k, void *base, const char *val, char *msg,
 			 size_t len);
+static int parse_port_range(const struct cfg_key *k, void *base, const char *val, char *msg,
+			    size_t len);
+static int parse_method(const struct cfg_key *k, void *base, const char *val, char *msg,
+			size_t len);
 
 #define FLD(m)	.off = offsetof(struct cfg, m), .size = sizeof(((struct cfg *)NULL)->m)
 #define PFLD(m) .off = offsetof(struct cfg_port, m), .size = sizeof(((struct cfg_port *)NULL)->m)
@@ -196,6 +203,45 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "stop after this many requests, suffixes k, m (x1000) allowed; 0 = no limit",
 	 FLD(client.count), .min = 0, .max = UINT64_MAX, .flags = CFG_F_SI},
 
+	{.section = "client", .key = "request", .parse = parse_enum, .dflt = "http",
+	 .help = "http: one HTTP request per exchange; none: handshake only (connect, close)",
+	 FLD(client.request_none), .names = request_names},
+	{.section = "client", .key = "method", .parse = parse_method, .dflt = "GET",
+	 .help = "request method: GET, HEAD, POST, PUT, DELETE, OPTIONS", FLD(client.method)},
+	{.section = "client", .key = "path", .parse = parse_str, .dflt = "/",
+	 .help = "request target", FLD(client.path)},
+	{.section = "client", .key = "host", .parse = parse_str, .dflt = "",
+	 .help = "Host header; empty = the target's address", FLD(client.host)},
+	{.section = "client", .key = "header", .parse = parse_str, .dflt = "",
+	 .help = "one extra request header, \"Name: value\"; empty = none", FLD(client.header)},
+	{.section = "client", .key = "close", .parse = parse_enum, .dflt = "fin",
+	 .help = "how the client closes: fin (TIME-WAIT on the client) or rst",
+	 FLD(client.close_rst), .names = close_names},
+	{.section = "client", .key = "interval", .parse = parse_duration, .dflt = "0",
+	 .help = "model cc: a request on each connection every interval; 0 = idle, 0..1h",
+	 FLD(client.interval_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "client", .key = "pipeline", .parse = parse_uint, .dflt = "1",
+	 .help = "model rps: requests sent back to back per connection, 1..64",
+	 FLD(client.pipeline), .min = 1, .max = 64},
+	{.section = "client", .key = "ramp_up", .parse = parse_duration, .dflt = "0",
+	 .help = "linear ramp from 0 to rate (cps, rps) or concurrency (cc); 0 = none",
+	 FLD(client.ramp_up_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "client", .key = "timeout", .parse = parse_duration, .dflt = "10s",
+	 .help = "response timeout: the connection is aborted and counted; 0 = none",
+	 FLD(client.timeout_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "client", .key = "max_error_rate", .parse = parse_uint, .dflt = "100",
+	 .help = "percent of failed connections/requests in a second above which the run "
+		 "stops and fails (exit 1), 0..100; 100 = never",
+	 FLD(client.max_error_rate), .min = 0, .max = 100},
+	{.section = "client", .key = "max_p99", .parse = parse_duration, .dflt = "0",
+	 .help = "stop and fail (exit 1) when the p99 response latency exceeds this; 0 = off",
+	 FLD(client.max_p99_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "client", .key = "ports", .parse = parse_port_range, .dflt = "49152-65535",
+	 .help = "source ports LOW-HIGH (IANA dynamic range by default), split between the "
+		 "client workers",
+	 FLD(client.port_lo), .off2 = offsetof(struct cfg, client.port_hi), .min = 1,
+	 .max = 65535},
+
 	/* [tcp] */
 	{.section = "tcp", .key = "max_conns", .parse = parse_uint, .dflt = "128k",
 	 .help = "connections per worker (flow table and TCBs, allocated at start), "
@@ -246,7 +292,7 @@ static const struct cfg_key cfg_keys[] = {
 #define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 #define CFG_NB_SECTIONS (sizeof(cfg_sections) / sizeof(cfg_sections[0]))
 
-_Static_assert(CFG_NB_KEYS < CFG_BIT_SECT, "cli_set bit masks are too small for the key table");
+_Static_assert(CFG_NB_KEYS <= CFG_SET_WORDS * 64, "cli_set bit masks are too small for the key table");
 
 /* ---- small helpers ---- */
 
@@ -762,6 +808,45 @@ parse_listen(const struct cfg_key *k, void *base, const char *val, char *msg, si
 }
 
 static int
+parse_port_range(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	char lo_s[32], *dash;
+	uint64_t lo, hi;
+
+	if (strlen(val) >= sizeof(lo_s) || (dash = strchr(val, '-')) == NULL) {
+		snprintf(msg, len, "\"%s\" is not a port range (LOW-HIGH)", val);
+		return -1;
+	}
+	memcpy(lo_s, val, (size_t)(dash - val));
+	lo_s[dash - val] = '\0';
+	if (parse_number(lo_s, 0, &lo) != 0 || parse_number(dash + 1, 0, &hi) != 0) {
+		snprintf(msg, len, "\"%s\" is not a port range (LOW-HIGH)", val);
+		return -1;
+	}
+	if (lo < k->min || hi > k->max || lo > hi) {
+		snprintf(msg, len, "%s is out of range %" PRIu64 "..%" PRIu64 " or LOW > HIGH", val,
+			 k->min, k->max);
+		return -1;
+	}
+	store_uint((char *)base + k->off, sizeof(uint16_t), lo);
+	store_uint((char *)base + k->off2, sizeof(uint16_t), hi);
+	return 0;
+}
+
+static int
+parse_method(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	for (int i = 0; method_names[i] != NULL; i++) {
+		if (strcmp(val, method_names[i]) == 0) {
+			snprintf((char *)base + k->off, k->size, "%s", val);
+			return 0;
+		}
+	}
+	snprintf(msg, len, "\"%s\" is not one of GET, HEAD, POST, PUT, DELETE, OPTIONS", val);
+	return -1;
+}
+
+static int
 parse_targets(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
 {
 	char buf[CFG_LIST_LEN], *item[CFG_MAX_TARGETS];
@@ -958,7 +1043,7 @@ key_origin(const struct cfg *cfg, int port, const char *key)
 	for (i = 0; i < CFG_NB_KEYS; i++) {
 		if (strcmp(cfg_keys[i].key, key) != 0 || key_is_port(&cfg_keys[i]) != (port >= 0))
 			continue;
-		if ((cfg->cli_set[port + 1] & (UINT64_C(1) << i)) != 0)
+		if ((cfg->cli_set[port + 1][i / 64] & (UINT64_C(1) << (i % 64))) != 0)
 			return "--set";
 		break;
 	}
@@ -968,7 +1053,7 @@ key_origin(const struct cfg *cfg, int port, const char *key)
 static const char *
 section_origin(const struct cfg *cfg, int port)
 {
-	if ((cfg->cli_set[port + 1] & (UINT64_C(1) << CFG_BIT_SECT)) != 0)
+	if (port >= 0 && cfg->cli_port[port])
 		return "--set";
 	return file_origin(cfg);
 }
@@ -1251,9 +1336,9 @@ cfg_set_novalidate(struct cfg *cfg, const char *assignment, char *err, size_t er
 		return -1;
 	if (port >= 0 && !cfg->port[port].present) {
 		mark_port(cfg, port);
-		cfg->cli_set[port + 1] |= UINT64_C(1) << CFG_BIT_SECT;
+		cfg->cli_port[port] = true;
 	}
-	cfg->cli_set[port + 1] |= UINT64_C(1) << idx;
+	cfg->cli_set[port + 1][idx / 64] |= UINT64_C(1) << (idx % 64);
 	return 0;
 }
 

@@ -26,6 +26,7 @@ extern "C" {
 #define CFG_DEV_LEN	 256	/**< dev string, as EAL takes it */
 #define CFG_PATH_LEN	 256
 #define CFG_ERR_LEN	 512	/**< room for "FILE:SECTION:KEY: message" */
+#define CFG_SET_WORDS	 4	/**< 64-bit words of --set bookkeeping: keys in the table at most x64 */
 
 enum cfg_mode {
 	CFG_MODE_SERVER = 0,	/**< answer: ARP, ICMP, (later) TCP/UDP servers */
@@ -115,6 +116,19 @@ struct cfg_client {
 	uint16_t payload;		/**< ICMP echo payload bytes (ping model) */
 	uint32_t burst;			/**< packets launched per loop at most */
 	uint64_t count;			/**< stop after this many requests; 0 = no limit */
+	bool request_none;		/**< handshake only: connect, then close */
+	char method[16];		/**< request method */
+	char path[CFG_PATH_LEN];	/**< request target */
+	char host[CFG_PATH_LEN];	/**< Host header ("" = the target's address) */
+	char header[CFG_PATH_LEN];	/**< one extra request header ("" = none) */
+	bool close_rst;			/**< close with RST instead of FIN */
+	uint32_t interval_ms;		/**< cc: request interval */
+	uint32_t pipeline;		/**< rps: requests per batch */
+	uint64_t ramp_up_ms;		/**< linear ramp to rate / concurrency */
+	uint32_t timeout_ms;		/**< response timeout */
+	uint32_t max_error_rate;	/**< percent; the run fails above it (100 = never) */
+	uint64_t max_p99_ms;		/**< the run fails when p99 response latency exceeds it; 0 = off */
+	uint16_t port_lo, port_hi;	/**< source ports, split between the workers */
 };
 
 struct cfg {
@@ -130,9 +144,10 @@ struct cfg {
 	 * Bookkeeping for error messages, so that a cross-key error names "--set"
 	 * when the key came from the command line: bit k of cli_set[0] is key k of
 	 * the key table (global sections), cli_set[1 + N] the same for [portN];
-	 * bit 63 of cli_set[1 + N]: section [portN] was created by --set.
+	 * cli_port[N]: section [portN] was created by --set.
 	 */
-	uint64_t cli_set[1 + CFG_MAX_PORTS];
+	uint64_t cli_set[1 + CFG_MAX_PORTS][CFG_SET_WORDS];
+	bool cli_port[CFG_MAX_PORTS];
 };
 
 /** Fill every key with its default from the key table. */

@@ -132,7 +132,8 @@ TEST_F(Config, DefaultsComeFromTheKeyTable)
 	EXPECT_EQ(d.client.burst, 32u);
 	EXPECT_EQ(d.client.count, 0u);
 	for (int i = 0; i <= CFG_MAX_PORTS; i++)
-		EXPECT_EQ(d.cli_set[i], 0u);
+		for (size_t j = 0; j < CFG_SET_WORDS; j++)
+			EXPECT_EQ(d.cli_set[i][j], 0u);
 }
 
 TEST_F(Config, MinimalServerFileLoads)
@@ -1224,7 +1225,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 47u); // one per key of the table
+	ASSERT_EQ(lines.size(), 60u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
@@ -1406,4 +1407,78 @@ TEST_F(Config, TcpBadValuesNameTheKey)
 		EXPECT_EQ(Set(k.set), -1) << k.set;
 		EXPECT_EQ(Err(), k.err);
 	}
+}
+
+/* ---- [client] keys of the HTTP load models ---- */
+
+TEST_F(Config, ClientHttpKeysParse)
+{
+	ASSERT_EQ(Load(std::string(kServer) +
+		       "[client]\nrequest = none\nmethod = HEAD\npath = /index.html\n"
+		       "host = example.test\nheader = X-A: 1\nclose = rst\ninterval = 100ms\n"
+		       "pipeline = 8\nramp_up = 2s\ntimeout = 500ms\nmax_error_rate = 5\n"
+		       "max_p99 = 20ms\nports = 10000-19999\n"),
+		  0)
+		<< Err();
+	EXPECT_TRUE(c_.client.request_none);
+	EXPECT_STREQ(c_.client.method, "HEAD");
+	EXPECT_STREQ(c_.client.path, "/index.html");
+	EXPECT_STREQ(c_.client.host, "example.test");
+	EXPECT_STREQ(c_.client.header, "X-A: 1");
+	EXPECT_TRUE(c_.client.close_rst);
+	EXPECT_EQ(c_.client.interval_ms, 100u);
+	EXPECT_EQ(c_.client.pipeline, 8u);
+	EXPECT_EQ(c_.client.ramp_up_ms, 2000u);
+	EXPECT_EQ(c_.client.timeout_ms, 500u);
+	EXPECT_EQ(c_.client.max_error_rate, 5u);
+	EXPECT_EQ(c_.client.max_p99_ms, 20u);
+	EXPECT_EQ(c_.client.port_lo, 10000u);
+	EXPECT_EQ(c_.client.port_hi, 19999u);
+}
+
+TEST_F(Config, ClientHttpDefaults)
+{
+	EXPECT_FALSE(c_.client.request_none);
+	EXPECT_STREQ(c_.client.method, "GET");
+	EXPECT_STREQ(c_.client.path, "/");
+	EXPECT_STREQ(c_.client.host, "");
+	EXPECT_FALSE(c_.client.close_rst);
+	EXPECT_EQ(c_.client.pipeline, 1u);
+	EXPECT_EQ(c_.client.timeout_ms, 10000u);
+	EXPECT_EQ(c_.client.max_error_rate, 100u);
+	EXPECT_EQ(c_.client.max_p99_ms, 0u);
+	EXPECT_EQ(c_.client.port_lo, 49152u);
+	EXPECT_EQ(c_.client.port_hi, 65535u);
+}
+
+TEST_F(Config, ClientHttpBadValuesNameTheKey)
+{
+	const struct {
+		const char *set, *err;
+	} cases[] = {
+		{"client.request=maybe", "--set:client:request: \"maybe\" is not one of http, none"},
+		{"client.method=get", "--set:client:method: \"get\" is not one of GET, HEAD, POST, "
+				      "PUT, DELETE, OPTIONS"},
+		{"client.close=reset", "--set:client:close: \"reset\" is not one of fin, rst"},
+		{"client.interval=2h", "--set:client:interval: 2h is out of range 0..1h"},
+		{"client.pipeline=65", "--set:client:pipeline: 65 is out of range 1..64"},
+		{"client.ramp_up=x",
+		 "--set:client:ramp_up: \"x\" is not a duration (10s, 500ms, 2m, 1h)"},
+		{"client.timeout=2h", "--set:client:timeout: 2h is out of range 0..1h"},
+		{"client.max_error_rate=101",
+		 "--set:client:max_error_rate: 101 is out of range 0..100"},
+		{"client.max_p99=-1",
+		 "--set:client:max_p99: \"-1\" is not a duration (10s, 500ms, 2m, 1h)"},
+		{"client.ports=70000-80000",
+		 "--set:client:ports: 70000-80000 is out of range 1..65535 or LOW > HIGH"},
+		{"client.ports=5000", "--set:client:ports: \"5000\" is not a port range (LOW-HIGH)"},
+		{"client.ports=6000-5000",
+		 "--set:client:ports: 6000-5000 is out of range 1..65535 or LOW > HIGH"},
+	};
+	for (const auto &k : cases) {
+		EXPECT_EQ(Set(k.set), -1) << k.set;
+		EXPECT_EQ(Err(), k.err);
+	}
+	EXPECT_EQ(Set("client.path=" + std::string(300, 'a')), -1);
+	EXPECT_EQ(Err(), "--set:client:path: value is 300 characters long, at most 255");
 }
