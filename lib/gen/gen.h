@@ -40,6 +40,59 @@ bool gen_ping_failed(const struct gen_ping *g);
 
 void gen_ping_free(struct gen_ping *g);
 
+/* ---- HTTP load models (gen_http.c) ---- */
+
+enum gen_model {
+	GEN_CPS = 0,	/**< new connection per request, at a rate or as fast as possible */
+	GEN_CC,		/**< hold N connections, a request every interval */
+	GEN_RPS,	/**< keep-alive requests, closed loop or open loop at a rate */
+};
+
+struct gen_target {
+	rte_be32_t ip;
+	rte_be16_t port;
+};
+
+struct gen_http_conf {
+	enum gen_model model;
+	const struct gen_target *targets;	/**< round robin; owned by the caller */
+	uint16_t nb_targets;
+	uint64_t rate;			/**< this worker's connections (cps) or requests (rps)
+					     per second; 0 = closed loop / as fast as it goes */
+	uint32_t concurrency;		/**< this worker's connections at most */
+	uint32_t burst;			/**< launches per loop at most */
+	uint64_t count;			/**< connections (cps) or requests (cc, rps); 0 = no limit */
+	uint64_t ramp_up_ms;		/**< linear ramp of rate (cps, rps) or concurrency (cc) */
+	uint32_t interval_ms;		/**< cc: request interval, 0 = idle connections */
+	uint32_t pipeline;		/**< rps closed loop: requests per batch */
+	uint32_t timeout_ms;		/**< response timeout, 0 = none */
+	bool close_rst;			/**< close with RST instead of FIN */
+	const uint8_t *request;		/**< request bytes (kept by the caller); NULL = handshake only */
+	uint32_t request_len;
+	bool head;			/**< the request is HEAD (responses have no body) */
+	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order */
+};
+
+struct gen_http;
+struct tcp_app;
+struct tcp_ctx;
+
+/**
+ * A model on w's client port wp. Fills ops with the callbacks for active
+ * connections (tcp_set_client_app). Registers its latency histograms in
+ * w->stats. NULL + errno on failure.
+ */
+struct gen_http *gen_http_create(struct worker *w, struct worker_port *wp,
+				 const struct gen_http_conf *conf, struct tcp_app *ops);
+
+/** Start launching from w's poll hook, on the TCP context of w. */
+void gen_http_start(struct gen_http *g, struct tcp_ctx *tcp);
+
+/** Connections counted against concurrency now. */
+uint64_t gen_http_active(const struct gen_http *g);
+
+void gen_http_free(struct gen_http *g);
+
 #ifdef __cplusplus
 }
 #endif

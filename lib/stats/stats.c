@@ -267,8 +267,14 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 	double tx_gbps = d[STAT_tx_bytes] * 8 / secs / 1e9;
 	uint64_t g[GAUGE_MAX];
 	gauges_total(r, g);
-	double cps = (d[STAT_tcp_accepted] + d[STAT_tcp_connected]) / secs;
-	double rps = d[STAT_http_req] / secs;
+	/* the client's view when there is a client, else the server's */
+	bool client = cur[STAT_gen_conn_tx] != 0;
+	double cps = (client ? d[STAT_gen_conn_ok] : d[STAT_tcp_accepted]) / secs;
+	double rps = (client ? d[STAT_gen_resp_rx] : d[STAT_http_req]) / secs;
+	uint64_t errs = 0;
+	for (int i = 0; i < STAT_MAX; i++)
+		if (strncmp(stat_names[i], "gen_err_", 8) == 0)
+			errs += d[i];
 	double echo = (d[STAT_icmp_echo_rx]) / secs;
 	double reply = (d[STAT_icmp_reply_rx]) / secs;
 
@@ -280,6 +286,8 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 			fprintf(r->out, "  cps %s rps %s open %" PRIu64 " retrans %" PRIu64,
 				rate_str(cps, b3, sizeof(b3)), rate_str(rps, b4, sizeof(b4)),
 				g[GAUGE_tcp_open], d[STAT_tcp_retrans]);
+		if (client)
+			fprintf(r->out, " conc %" PRIu64 " err %" PRIu64, g[GAUGE_gen_active], errs);
 		if (cur[STAT_icmp_echo_rx] != 0 || cur[STAT_icmp_reply_rx] != 0)
 			fprintf(r->out, "  icmp echo %s/s reply %s/s", rate_str(echo, b3, sizeof(b3)),
 				rate_str(reply, b4, sizeof(b4)));
@@ -291,8 +299,8 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 		fprintf(r->json,
 			"{\"type\":\"interval\",\"t\":%.3f,\"rx_pps\":%.0f,\"tx_pps\":%.0f,"
 			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"cps\":%.0f,\"rps\":%.0f,"
-			"\"drops\":%" PRIu64 ",\"gauges\":",
-			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, drops_of(d));
+			"\"errors\":%" PRIu64 ",\"drops\":%" PRIu64 ",\"gauges\":",
+			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, errs, drops_of(d));
 		json_gauges(r->json, g);
 		fputs(",\"counters\":", r->json);
 		json_counters(r->json, cur);

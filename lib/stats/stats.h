@@ -71,6 +71,24 @@ extern "C" {
 	X(http_err_405,		"unsupported methods answered 405") \
 	X(http_err_431,		"header blocks over the limit answered 431, then closed") \
 	X(http_err_505,		"unsupported HTTP versions answered 505, then closed") \
+	X(gen_conn_tx,		"client: connections attempted (SYN sent)") \
+	X(gen_conn_ok,		"client: connections established") \
+	X(gen_done,		"client: connections completed (response read, close started)") \
+	X(gen_req_tx,		"client: requests sent") \
+	X(gen_resp_rx,		"client: responses received whole") \
+	X(gen_resp_2xx,		"client: 2xx responses") \
+	X(gen_resp_3xx,		"client: 3xx responses") \
+	X(gen_resp_4xx,		"client: 4xx responses") \
+	X(gen_resp_5xx,		"client: 5xx responses") \
+	X(gen_resp_other,	"client: responses with another status") \
+	X(gen_body_rx,		"client: response body bytes") \
+	X(gen_err_connect,	"client error: connect timed out (SYN retries exhausted)") \
+	X(gen_err_rst,		"client error: reset or refused by the peer") \
+	X(gen_err_timeout,	"client error: response timeout") \
+	X(gen_err_bad_resp,	"client error: malformed response") \
+	X(gen_err_closed,	"client error: peer closed before the response was whole") \
+	X(gen_err_ports,	"client error: no free source port (all busy or in TIME-WAIT)") \
+	X(gen_err_table,	"client error: TCP table or send queue full") \
 	X(drop_eth_short,	"frame shorter than an Ethernet header") \
 	X(drop_eth_type,	"ethertype not IPv4/ARP") \
 	X(drop_eth_dst,		"destination MAC not ours, not broadcast") \
@@ -115,7 +133,8 @@ extern "C" {
 
 /* Gauges: values now, set by the worker (not summed over time). */
 #define STATS_GAUGES(X) \
-	X(tcp_open,		"TCP connections in the table (any state)")
+	X(tcp_open,		"TCP connections in the table (any state)") \
+	X(gen_active,		"client: connections counted against concurrency")
 
 enum stats_gauge {
 #define STATS_X_GENUM(name, help) GAUGE_##name,
