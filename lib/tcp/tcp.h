@@ -85,6 +85,8 @@ struct tcp_app {
 	void (*peer_closed)(struct tcp_ctx *c, struct tcb *t, void *arg);
 	/** The connection is gone; t is invalid after the call. */
 	void (*closed)(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg);
+	/** The application timer (tcp_app_timer) expired. */
+	void (*timeout)(struct tcp_ctx *c, struct tcb *t, void *arg);
 	void *arg;
 };
 
@@ -119,8 +121,23 @@ void tcp_close(struct tcp_ctx *c, struct tcb *t);
 /** Send RST and drop the connection now (RFC 9293 ABORT); closed() is called. */
 void tcp_abort(struct tcp_ctx *c, struct tcb *t);
 
-/** 32 bytes for the application, zeroed at open. */
+/** Bytes of per-connection application state in the TCB (8-byte aligned). */
+#define TCP_APP_DATA 48
+
+/** TCP_APP_DATA bytes for the application, zeroed at open. */
 void *tcp_app_data(struct tcb *t);
+
+/**
+ * Arm t's application timer to fire timeout() in ms milliseconds (replacing
+ * any armed one); 0 disarms it. O(1).
+ */
+void tcp_app_timer(struct tcp_ctx *c, struct tcb *t, uint32_t ms);
+
+/**
+ * Callbacks for active connections (tcp_connect); by default they are the
+ * ones given to tcp_attach, which serve passive (accepted) connections.
+ */
+void tcp_set_client_app(struct tcp_ctx *c, const struct tcp_app *app);
 
 enum tcp_state tcp_get_state(const struct tcb *t);
 const char *tcp_state_name(enum tcp_state s);

@@ -66,6 +66,7 @@ tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *
 	c->w = w;
 	c->conf = *conf;
 	c->app = *app;
+	c->capp = *app;
 	if (c->conf.max_conns < 8)
 		c->conf.max_conns = 8;
 	snprintf(name, sizeof(name), "tcp_w%u_%p", w->id, (void *)c);
@@ -171,6 +172,21 @@ tcp_app_data(struct tcb *t)
 	return t->app;
 }
 
+void
+tcp_app_timer(struct tcp_ctx *c, struct tcb *t, uint32_t ms)
+{
+	t->app_at = ms == 0 ? 0 : c->tick + ms;
+	if (t->app_at == 0 && ms != 0)
+		t->app_at = 1;
+	tcp_timer_update(c, t);
+}
+
+void
+tcp_set_client_app(struct tcp_ctx *c, const struct tcp_app *app)
+{
+	c->capp = *app;
+}
+
 enum tcp_state
 tcp_get_state(const struct tcb *t)
 {
@@ -220,7 +236,7 @@ tcp_tcb_new(struct tcp_ctx *c, const struct tcp_key *k, uint8_t port)
 	memset(t, 0, sizeof(*t));
 	t->key = *k;
 	t->port = port;
-	t->sndq_head = t->sndq_tail = TCP_NONE;
+	t->sndq_head = TCP_NONE;
 	t->ooo = TCP_NONE;
 	t->t_next = t->t_prev = TCP_NONE;
 	t->rto = c->conf.rto_init_ms;
@@ -273,6 +289,8 @@ tcp_timer_update(struct tcp_ctx *c, struct tcb *t)
 		at = t->rto_at;
 	if (t->delack_at != 0 && (at == 0 || SEQ_LT(t->delack_at, at)))
 		at = t->delack_at;
+	if (t->app_at != 0 && (at == 0 || SEQ_LT(t->app_at, at)))
+		at = t->app_at;
 	if (at == t->t_at)
 		return;
 	wheel_unlink(c, t);
@@ -293,6 +311,15 @@ timer_fire(struct tcp_ctx *c, struct tcb *t)
 		if (t->flags & TF_DELACK) {
 			stats_inc(&c->w->stats, STAT_tcp_delack);
 			tcp_send_ack(c, t);
+		}
+	}
+	if (t->app_at != 0 && SEQ_LEQ(t->app_at, now)) {
+		const struct tcp_app *app = tcb_app(c, t);
+		t->app_at = 0;
+		if (app->timeout != NULL && t->state != TCP_TIME_WAIT) {
+			app->timeout(c, t, app->arg);
+			if (t->state == TCP_CLOSED)
+				return;
 		}
 	}
 	if (t->rto_at != 0 && SEQ_LEQ(t->rto_at, now)) {
@@ -352,8 +379,6 @@ tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked)
 		t->sndq_head = next;
 		t->sndq_off = 0;
 	}
-	if (t->sndq_head == TCP_NONE)
-		t->sndq_tail = TCP_NONE;
 }
 
 void
@@ -365,7 +390,6 @@ tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t)
 		c->sndq_free = t->sndq_head;
 		t->sndq_head = next;
 	}
-	t->sndq_tail = TCP_NONE;
 	t->sndq_off = 0;
 	t->sndq_bytes = 0;
 }
@@ -389,11 +413,14 @@ tcp_send(struct tcp_ctx *c, struct tcb *t, const void *data, uint32_t len)
 	c->sndq[i].base = data;
 	c->sndq[i].len = len;
 	c->sndq[i].next = TCP_NONE;
-	if (t->sndq_tail == TCP_NONE)
+	if (t->sndq_head == TCP_NONE) {
 		t->sndq_head = i;
-	else
-		c->sndq[t->sndq_tail].next = i;
-	t->sndq_tail = i;
+	} else {
+		uint32_t j = t->sndq_head;
+		while (c->sndq[j].next != TCP_NONE)
+			j = c->sndq[j].next;
+		c->sndq[j].next = i;
+	}
 	t->sndq_bytes += len;
 	if (t->flags & TF_IN_INPUT)
 		t->flags |= TF_OUTPUT;
@@ -466,13 +493,14 @@ tcp_tcb_free(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, bool n
 	bool was_open = t->state != TCP_SYN_SENT && t->state != TCP_SYN_RECEIVED;
 	t->state = TCP_CLOSED;
 	t->flags |= TF_CLOSED;
-	t->rto_at = t->delack_at = 0;
+	t->rto_at = t->delack_at = t->app_at = 0;
 	wheel_unlink(c, t);
 	tcp_sndq_clear(c, t);
 	tcp_ooo_clear(c, t);
 	stats_inc(&c->w->stats, STAT_tcp_closed);
-	if (notify && c->app.closed != NULL && (was_open || (t->flags & TF_PASSIVE) == 0))
-		c->app.closed(c, t, why, c->app.arg);
+	const struct tcp_app *app = tcb_app(c, t);
+	if (notify && app->closed != NULL && (was_open || (t->flags & TF_PASSIVE) == 0))
+		app->closed(c, t, why, app->arg);
 	rte_hash_del_key(c->h, &t->key);
 	c->nb_conns--;
 }

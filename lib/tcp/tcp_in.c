@@ -182,16 +182,14 @@ passive_open(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
 {
 	t->state = TCP_SYN_RECEIVED;
 	t->flags |= TF_PASSIVE;
-	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
 	t->rcv_adv = t->rcv_nxt;
-	t->iss = tcp_isn(c, &t->key);
-	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
-	t->recover = t->iss; /* RFC 6582 3.2: recover starts at the ISS */
+	t->snd_una = t->snd_nxt = t->snd_max = tcp_isn(c, &t->key); /* ISS */
+	t->recover = t->snd_una; /* RFC 6582 3.2: recover starts at the ISS */
 	t->snd_wnd = s->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
 	t->max_snd_wnd = t->snd_wnd;
 	t->snd_wl1 = s->seq;
-	t->snd_wl2 = t->iss;
+	t->snd_wl2 = t->snd_una;
 	negotiate(c, t, s);
 	c->nb_synrcvd++;
 	tcp_send_syn(c, t);
@@ -219,12 +217,10 @@ established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct 
 	}
 	t->state = TCP_ESTABLISHED;
 	t->flags |= TF_PASSIVE;
-	t->irs = s->seq - 1;
 	t->rcv_nxt = s->seq;
 	t->rcv_adv = s->seq + (c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd);
-	t->iss = s->ack - 1;
 	t->snd_una = t->snd_nxt = t->snd_max = s->ack;
-	t->recover = t->iss; /* RFC 6582 3.2 */
+	t->recover = s->ack - 1; /* the ISS (RFC 6582 3.2) */
 	t->snd_wnd = s->wnd;
 	t->max_snd_wnd = s->wnd;
 	t->snd_wl1 = s->seq;
@@ -382,8 +378,9 @@ ooo_drain(struct tcp_ctx *c, struct tcb *t)
 			uint32_t n = q->len - skip;
 			t->rcv_nxt += n;
 			stats_add(&c->w->stats, STAT_tcp_data_rx, n);
-			if (c->app.recv != NULL)
-				c->app.recv(c, t, q->data + skip, n, c->app.arg);
+			const struct tcp_app *app = tcb_app(c, t);
+			if (app->recv != NULL)
+				app->recv(c, t, q->data + skip, n, app->arg);
 		}
 		if (q->fin && SEQ_GEQ(t->rcv_nxt, end))
 			fin = true;
@@ -443,7 +440,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		t->state = TCP_ESTABLISHED;
 		if ((t->flags & TF_PASSIVE) && c->nb_synrcvd > 0)
 			c->nb_synrcvd--;
-		t->snd_una = t->iss + 1; /* our SYN */
+		t->snd_una++; /* our SYN: SND.UNA was the ISS */
 		t->snd_wnd = s->wnd << t->snd_ws;
 		t->max_snd_wnd = t->snd_wnd;
 		t->snd_wl1 = s->seq;
@@ -460,8 +457,8 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		} else {
 			/* our own active open, completed through a simultaneous open */
 			stats_inc(&w->stats, STAT_tcp_connected);
-			if (c->app.connected != NULL)
-				c->app.connected(c, t, c->app.arg);
+			if (c->capp.connected != NULL)
+				c->capp.connected(c, t, c->capp.arg);
 		}
 		if (t->state == TCP_CLOSED)
 			return false;
@@ -522,8 +519,9 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		if (data > 0) {
 			if (!dropped)
 				tcp_sndq_drop(c, t, data);
-			if (c->app.sent != NULL)
-				c->app.sent(c, t, data, c->app.arg);
+			const struct tcp_app *app = tcb_app(c, t);
+			if (app->sent != NULL)
+				app->sent(c, t, data, app->arg);
 			if (t->state == TCP_CLOSED)
 				return false;
 		}
@@ -591,15 +589,15 @@ fin_input(struct tcp_ctx *c, struct tcb *t)
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
 		t->state = TCP_CLOSE_WAIT;
-		if (c->app.peer_closed != NULL)
-			c->app.peer_closed(c, t, c->app.arg);
+		if (tcb_app(c, t)->peer_closed != NULL)
+			tcb_app(c, t)->peer_closed(c, t, tcb_app(c, t)->arg);
 		break;
 	case TCP_FIN_WAIT_1:
 	case TCP_FIN_WAIT_2:
 		/* A half-closed app still reads (FIN-WAIT states receive): it
 		 * learns here that no more data will come. */
-		if (c->app.peer_closed != NULL) {
-			c->app.peer_closed(c, t, c->app.arg);
+		if (tcb_app(c, t)->peer_closed != NULL) {
+			tcb_app(c, t)->peer_closed(c, t, tcb_app(c, t)->arg);
 			if (t->state == TCP_CLOSED)
 				return;
 		}
@@ -735,8 +733,9 @@ process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			if (s->plen > 0) {
 				t->rcv_nxt += s->plen;
 				stats_add(&w->stats, STAT_tcp_data_rx, s->plen);
-				if (c->app.recv != NULL)
-					c->app.recv(c, t, s->data, s->plen, c->app.arg);
+				const struct tcp_app *app = tcb_app(c, t);
+				if (app->recv != NULL)
+					app->recv(c, t, s->data, s->plen, app->arg);
 				if (t->state == TCP_CLOSED)
 					return;
 			}
@@ -791,7 +790,7 @@ syn_sent(struct tcp_ctx *c, struct tcb *t, struct seg *s, struct worker_port *wp
 	bool ack_ok = false;
 
 	if (s->flags & TCP_ACK) {
-		if (SEQ_LEQ(s->ack, t->iss) || SEQ_GT(s->ack, t->snd_max)) {
+		if (SEQ_LEQ(s->ack, t->snd_una) || SEQ_GT(s->ack, t->snd_max)) { /* ISS = SND.UNA */
 			if (!(s->flags & TCP_RST)) {
 				stats_inc(&w->stats, STAT_drop_tcp_bad_ack);
 				tcp_send_rst_reply(c, wp, s->m, ni, th, s->len);
@@ -813,7 +812,7 @@ syn_sent(struct tcp_ctx *c, struct tcb *t, struct seg *s, struct worker_port *wp
 		stats_inc(&w->stats, STAT_drop_tcp_flags);
 		return;
 	}
-	t->irs = s->seq;
+	uint32_t syn_rtt = c->tick - t->rtt_start; /* before negotiate() reuses the field */
 	t->rcv_nxt = s->seq + 1;
 	t->rcv_adv = t->rcv_nxt;
 	t->snd_wnd = s->wnd; /* unscaled in a SYN */
@@ -835,13 +834,13 @@ syn_sent(struct tcp_ctx *c, struct tcb *t, struct seg *s, struct worker_port *wp
 	if ((t->flags & TF_TS) && s->o.has_ts && s->o.tsecr != 0)
 		rtt_sample(c, t, c->tick + c->ts_offset - s->o.tsecr);
 	else if (t->retries == 0) /* Karn: not from a retransmitted SYN */
-		rtt_sample(c, t, c->tick - t->rtt_start);
+		rtt_sample(c, t, syn_rtt);
 	rto_after_handshake(c, t, t->retries > 0);
 	t->retries = 0;
 	t->flags |= TF_ACKNOW;
 	stats_inc(&w->stats, STAT_tcp_connected);
-	if (c->app.connected != NULL)
-		c->app.connected(c, t, c->app.arg);
+	if (c->capp.connected != NULL)
+		c->capp.connected(c, t, c->capp.arg);
 }
 
 int
@@ -858,9 +857,8 @@ tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be16_t lport, rte_be3
 		return -ENOSPC;
 	}
 	t->state = TCP_SYN_SENT;
-	t->iss = tcp_isn(c, &k);
-	t->snd_una = t->snd_nxt = t->snd_max = t->iss;
-	t->recover = t->iss; /* RFC 6582 3.2: recover starts at the ISS */
+	t->snd_una = t->snd_nxt = t->snd_max = tcp_isn(c, &k); /* ISS */
+	t->recover = t->snd_una; /* RFC 6582 3.2: recover starts at the ISS */
 	t->rcv_ws = c->conf.wscale ? wscale_for(c->conf.rcv_wnd) : 0;
 	t->flags |= (c->conf.wscale ? TF_WS : 0) | (c->conf.sack ? TF_SACK : 0) |
 		    (c->conf.timestamps ? TF_TS : 0);
@@ -940,7 +938,7 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	}
 	/* A retransmitted SYN in SYN-RECEIVED: answer with the SYN-ACK again. */
 	if (t->state == TCP_SYN_RECEIVED && (s.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
-	    s.seq == t->irs) {
+	    s.seq == t->rcv_nxt - 1) { /* the IRS */
 		stats_inc(&w->stats, STAT_tcp_syn_rx);
 		stats_inc(&w->stats, STAT_tcp_retrans);
 		tcp_send_syn(c, t);

@@ -44,7 +44,9 @@ static uint32_t
 put_ts(const struct tcp_ctx *c, const struct tcb *t, uint8_t *o)
 {
 	uint32_t tsval = rte_cpu_to_be_32(c->tick + c->ts_offset);
-	uint32_t tsecr = rte_cpu_to_be_32(t->ts_recent);
+	/* RFC 7323 3.2: TSecr is 0 in a segment without ACK (our SYN); there
+	 * the field still holds rtt_start (they share storage) */
+	uint32_t tsecr = t->state == TCP_SYN_SENT ? 0 : rte_cpu_to_be_32(t->ts_recent);
 
 	o[0] = OPT_NOP;
 	o[1] = OPT_NOP;
@@ -329,8 +331,9 @@ tcp_send_syn(struct tcp_ctx *c, struct tcb *t)
 		stats_inc(&c->w->stats, t->state == TCP_SYN_SENT ? STAT_tcp_syn_tx : STAT_tcp_synack_tx);
 	else
 		stats_inc(&c->w->stats, STAT_tcp_retrans);
-	xmit(c, t, flags, t->iss, 0);
-	t->snd_nxt = t->iss + 1;
+	/* in SYN-SENT / SYN-RECEIVED, SND.UNA is the ISS */
+	xmit(c, t, flags, t->snd_una, 0);
+	t->snd_nxt = t->snd_una + 1;
 	if (SEQ_GT(t->snd_nxt, t->snd_max))
 		t->snd_max = t->snd_nxt;
 	arm_rto(c, t);

@@ -72,8 +72,8 @@ struct tcb {
 	uint16_t mss;			/**< effective send MSS (payload per segment) */
 	uint16_t ooo_n;			/**< segments in the out-of-order queue */
 
-	/* send sequence space (RFC 9293 3.3.1) */
-	uint32_t iss;
+	/* send sequence space (RFC 9293 3.3.1); ISS is SND.UNA until our SYN
+	 * is acknowledged, so it is not kept */
 	uint32_t snd_una;
 	uint32_t snd_nxt;
 	uint32_t snd_max;		/**< highest sequence sent + 1 */
@@ -85,33 +85,36 @@ struct tcb {
 	uint32_t ssthresh;
 	uint32_t recover;		/**< NewReno (RFC 6582) */
 
-	/* receive sequence space */
-	uint32_t irs;
+	/* receive sequence space; IRS is RCV.NXT - 1 while it matters (SYN-RECEIVED) */
 	uint32_t rcv_nxt;
 	uint32_t rcv_adv;		/**< right edge last advertised */
-	uint32_t ts_recent;		/**< RFC 7323 */
+	union {
+		uint32_t ts_recent;	/**< RFC 7323, with timestamps (TF_TS) */
+		uint32_t rtt_start;	/**< tick rtt_seq was sent, without them */
+	};
 	uint32_t last_ack_sent;
 
 	/* RTT (RFC 6298), in ms ticks; srtt x8, rttvar x4 as in BSD */
 	uint32_t rtt_seq;
-	uint32_t rtt_start;
 	uint32_t srtt8;
 	uint32_t rttvar4;
 	uint32_t rto;			/**< ms */
 
-	/* timers: one wheel entry at min(rto_at, delack_at) */
+	/* timers: one wheel entry at min(rto_at, delack_at, app_at) */
 	uint32_t t_next, t_prev;	/**< wheel links (TCB indices) */
 	uint32_t t_at;			/**< tick of the wheel entry, 0 = not linked */
 	uint32_t rto_at;		/**< retransmit / SYN retry / TIME-WAIT end, 0 = off */
 	uint32_t delack_at;		/**< 0 = off */
+	uint32_t app_at;		/**< application timer (tcp_app_timer), 0 = off */
 
-	/* send queue: data from snd_una on, referenced */
-	uint32_t sndq_head, sndq_tail;	/**< indices into ctx->sndq */
+	/* send queue: data from snd_una on, referenced; the tail is found by
+	 * walking (queues hold a few entries: one per response in flight) */
+	uint32_t sndq_head;		/**< index into ctx->sndq */
 	uint32_t sndq_off;		/**< bytes of the head entry already acked */
 	uint32_t sndq_bytes;		/**< bytes queued from snd_una */
 	uint32_t ooo;			/**< head of the out-of-order list (ctx->ooo index) */
 
-	uint64_t app[4];		/**< tcp_app_data() */
+	uint64_t app[TCP_APP_DATA / 8];	/**< tcp_app_data() */
 };
 
 /** One referenced chunk of application data. */
@@ -139,7 +142,8 @@ struct tcp_ooo {
 struct tcp_ctx {
 	struct worker *w;
 	struct tcp_conf conf;
-	struct tcp_app app;
+	struct tcp_app app;		/**< passive connections (accepted) */
+	struct tcp_app capp;		/**< active connections (tcp_connect) */
 	struct rte_hash *h;
 	struct tcb *tcbs;
 	uint32_t nb_slots;		/**< tcbs[] length */
@@ -180,6 +184,13 @@ static inline struct worker_port *
 tcb_port(struct tcp_ctx *c, const struct tcb *t)
 {
 	return &c->w->port[t->port];
+}
+
+/** The application of t: the listener's, or the client's for active opens. */
+static inline const struct tcp_app *
+tcb_app(const struct tcp_ctx *c, const struct tcb *t)
+{
+	return (t->flags & TF_PASSIVE) ? &c->app : &c->capp;
 }
 
 static inline uint32_t

@@ -634,10 +634,9 @@ class Tcp : public ::testing::Test {
 		// variable together is equivalent to having picked base - 1.
 		struct tcb *t = tcb();
 		ASSERT_EQ(t->snd_una, t->snd_max);
-		t->iss = base - 1;
 		t->snd_una = t->snd_nxt = t->snd_max = base;
 		t->snd_wl2 = base;
-		t->recover = t->iss;
+		t->recover = base - 1;
 		iss = base - 1;
 		onxt = una = base;
 	}

@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The HTTP load models on one worker: cps, cc, rps.
+ *
+ * cps  opens connections at a rate (token bucket on the TSC, linear ramp-up)
+ *      or as fast as `concurrency` allows; each sends one request (or none:
+ *      handshake only), reads the whole response, then closes (FIN or RST).
+ * cc   opens and holds `concurrency` connections (ramped), each sending a
+ *      request every `interval` (0 = idle), reopening any the server closes.
+ * rps  keeps `concurrency` keep-alive connections busy: closed loop (a new
+ *      batch of `pipeline` requests as soon as the last one's responses are
+ *      in), or open loop at `rate` requests per second where latency runs
+ *      from the request's intended send time (wrk2's correction for
+ *      coordinated omission).
+ *
+ * Per connection state lives in the TCB's application area (struct
+ * gen_conn); source ports come from a per-worker FIFO so a port is reused as
+ * late as possible and only after its connection is gone (TIME-WAIT over, or
+ * closed by RST). Timestamps are 32-bit TSC >> GEN_TS_SHIFT: 6.4 ns steps at
+ * 2.5 GHz, wrapping after ~27 s, so connection durations are recorded for
+ * cps only (short-lived by construction).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "lib/http/http.h"
+#include "lib/tcp/tcp.h"
+#include "gen.h"
+
+#define GEN_TS_SHIFT 4
+
+/* gen_conn.flags */
+#define GC_DONE	    0x01 /**< counted as completed or failed: closed() only frees the port */
+#define GC_FIRST    0x02 /**< first response byte seen (TTFB recorded) */
+#define GC_IDLE	    0x04 /**< on the idle list (rps open loop) */
+#define GC_CLOSING  0x08 /**< we started the close */
+#define GC_UP	    0x10 /**< handshake completed */
+
+struct gen_conn {
+	struct http_resp resp;	/**< response parser (32 bytes) */
+	uint32_t t_open;	/**< connect() time */
+	uint32_t t_req;		/**< request sent (or due, open loop) */
+	uint8_t flags;		/**< GC_* */
+	uint8_t inflight;	/**< requests sent and not yet answered */
+	uint16_t port;		/**< our source port (host order) */
+};
+
+_Static_assert(sizeof(struct gen_conn) <= TCP_APP_DATA, "gen_conn must fit the TCB's app area");
+
+struct gen_http {
+	struct worker *w;
+	struct worker_port *wp;
+	struct tcp_ctx *tcp;
+	struct gen_http_conf conf;
+	uint64_t t0;			/**< TSC at start */
+	uint64_t launched;		/**< connections started */
+	uint64_t requests;		/**< requests sent */
+	uint32_t active;		/**< connections counted against concurrency */
+	uint32_t next_target;
+	/* pacing */
+	uint64_t last_tsc;
+	uint64_t tokens;		/**< in units of 1/hz launches */
+	uint64_t next_due;		/**< open loop: TSC the next request is due */
+	/* source ports: FIFO ring */
+	uint16_t *ports;
+	uint32_t port_cap, port_head, port_n;
+	/* open loop: idle keep-alive connections */
+	struct tcb **idle;
+	uint32_t nidle, idle_cap;
+	struct stats_hist hist[HIST_MAX];
+};
+
+static inline uint32_t
+ts32(uint64_t tsc)
+{
+	return (uint32_t)(tsc >> GEN_TS_SHIFT);
+}
+
+static inline uint64_t
+ts_since(uint64_t now, uint32_t then)
+{
+	return (uint64_t)(uint32_t)(ts32(now) - then) << GEN_TS_SHIFT;
+}
+
+/* ---- source ports ---- */
+
+static bool
+port_pop(struct gen_http *g, uint16_t *port)
+{
+	if (g->port_n == 0)
+		return false;
+	*port = g->ports[g->port_head];
+	g->port_head = (g->port_head + 1) % g->port_cap;
+	g->port_n--;
+	return true;
+}
+
+static void
+port_push(struct gen_http *g, uint16_t port)
+{
+	g->ports[(g->port_head + g->port_n) % g->port_cap] = port;
+	g->port_n++;
+}
+
+/* ---- helpers ---- */
+
+static bool
+limit_reached(const struct gen_http *g)
+{
+	if (g->conf.count == 0)
+		return false;
+	return g->conf.model == GEN_CPS ? g->launched >= g->conf.count
+					: g->requests >= g->conf.count;
+}
+
+static void
+count_status(struct stats_worker *st, uint16_t status)
+{
+	if (status >= 200 && status < 300)
+		stats_inc(st, STAT_gen_resp_2xx);
+	else if (status >= 300 && status < 400)
+		stats_inc(st, STAT_gen_resp_3xx);
+	else if (status >= 400 && status < 500)
+		stats_inc(st, STAT_gen_resp_4xx);
+	else if (status >= 500 && status < 600)
+		stats_inc(st, STAT_gen_resp_5xx);
+	else
+		stats_inc(st, STAT_gen_resp_other);
+}
+
+/* The connection stops counting against concurrency (once). */
+static void
+conn_finish(struct gen_http *g, struct gen_conn *gc)
+{
+	if (gc->flags & GC_DONE)
+		return;
+	gc->flags |= GC_DONE;
+	if (g->active > 0)
+		g->active--;
+}
+
+static void
+conn_fail(struct gen_http *g, struct tcb *t, struct gen_conn *gc, enum stats_id why)
+{
+	if (!(gc->flags & GC_DONE))
+		stats_inc(&g->w->stats, why);
+	conn_finish(g, gc);
+	tcp_abort(g->tcp, t);
+}
+
+static int
+send_requests(struct gen_http *g, struct tcb *t, struct gen_conn *gc, uint32_t n, uint32_t t_req)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (tcp_send(g->tcp, t, g->conf.request, g->conf.request_len) != 0) {
+			conn_fail(g, t, gc, STAT_gen_err_table);
+			return -1;
+		}
+	}
+	gc->inflight = (uint8_t)(gc->inflight + n);
+	gc->t_req = t_req;
+	g->requests += n;
+	stats_add(&g->w->stats, STAT_gen_req_tx, n);
+	if (g->conf.timeout_ms != 0)
+		tcp_app_timer(g->tcp, t, g->conf.timeout_ms);
+	return 0;
+}
+
+/* Close after the last response: FIN, or RST when configured. */
+static void
+conn_close(struct gen_http *g, struct tcb *t, struct gen_conn *gc)
+{
+	if (gc->flags & GC_CLOSING)
+		return;
+	gc->flags |= GC_CLOSING;
+	if (g->conf.model == GEN_CPS)
+		stats_hist_add(&g->hist[HIST_conn], ts_since(g->w->now, gc->t_open));
+	conn_finish(g, gc);
+	stats_inc(&g->w->stats, STAT_gen_done);
+	tcp_app_timer(g->tcp, t, 0);
+	if (g->conf.close_rst)
+		tcp_abort(g->tcp, t);
+	else
+		tcp_close(g->tcp, t);
+}
+
+/* ---- launching ---- */
+
+static int
+launch(struct gen_http *g)
+{
+	struct stats_worker *st = &g->w->stats;
+	const struct gen_target *tg;
+	struct tcb *t;
+	uint16_t port;
+	int r;
+
+	if (!port_pop(g, &port)) {
+		stats_inc(st, STAT_gen_err_ports);
+		return -1;
+	}
+	tg = &g->conf.targets[g->next_target];
+	if (++g->next_target == g->conf.nb_targets)
+		g->next_target = 0;
+	r = tcp_connect(g->tcp, g->wp, rte_cpu_to_be_16(port), tg->ip, tg->port, &t);
+	if (r != 0) {
+		port_push(g, port);
+		stats_inc(st, r == -EEXIST ? STAT_gen_err_ports : STAT_gen_err_table);
+		return -1;
+	}
+	struct gen_conn *gc = tcp_app_data(t);
+	memset(gc, 0, sizeof(*gc));
+	http_resp_init(&gc->resp, g->conf.head);
+	gc->t_open = ts32(g->w->now);
+	gc->port = port;
+	g->active++;
+	g->launched++;
+	stats_inc(st, STAT_gen_conn_tx);
+	return 0;
+}
+
+/* Share of the target reached after ramp-up: num/den. */
+static uint64_t
+ramped(const struct gen_http *g, uint64_t target)
+{
+	uint64_t ramp = g->conf.ramp_up_ms * (g->w->hz / 1000);
+	uint64_t el = g->w->now - g->t0;
+
+	if (ramp == 0 || el >= ramp)
+		return target;
+	return (uint64_t)((double)target * (double)el / (double)ramp);
+}
+
+static void
+open_loop_send(struct gen_http *g)
+{
+	uint64_t rate = ramped(g, g->conf.rate);
+
+	if (rate == 0) {
+		g->next_due = g->w->now;
+		return;
+	}
+	uint64_t period = g->w->hz / rate;
+	if (period == 0)
+		period = 1;
+	while (g->next_due <= g->w->now && g->nidle > 0 && !limit_reached(g)) {
+		struct tcb *t = g->idle[--g->nidle];
+		struct gen_conn *gc = tcp_app_data(t);
+		gc->flags &= ~GC_IDLE;
+		/* latency from when the request was due (coordinated omission) */
+		if (send_requests(g, t, gc, 1, ts32(g->next_due)) != 0)
+			continue;
+		g->next_due += period;
+	}
+}
+
+static void
+gen_poll(struct worker *w, void *arg)
+{
+	struct gen_http *g = arg;
+	uint32_t n = 0, want;
+
+	w->stats.g[GAUGE_gen_active] = g->active;
+	if (w->done)
+		return;
+	if (limit_reached(g)) {
+		if (g->active == 0)
+			w->done = true;
+		return;
+	}
+	switch (g->conf.model) {
+	case GEN_CPS:
+		if (g->conf.rate != 0) {
+			uint64_t rate = ramped(g, g->conf.rate);
+			g->tokens += (w->now - g->last_tsc) * rate;
+			g->last_tsc = w->now;
+			if (g->tokens > (uint64_t)g->conf.burst * w->hz)
+				g->tokens = (uint64_t)g->conf.burst * w->hz;
+			want = (uint32_t)(g->tokens / w->hz);
+		} else {
+			want = g->conf.burst;
+		}
+		while (n < want && n < g->conf.burst && g->active < g->conf.concurrency &&
+		       !limit_reached(g)) {
+			if (launch(g) != 0)
+				break;
+			n++;
+		}
+		if (g->conf.rate != 0)
+			g->tokens -= (uint64_t)n * w->hz;
+		break;
+	case GEN_CC:
+	case GEN_RPS: {
+		uint64_t target = ramped(g, g->conf.concurrency);
+		if (g->conf.model == GEN_RPS && g->conf.rate != 0)
+			target = g->conf.concurrency; /* open loop: all connections up front */
+		while (g->active < target && n < g->conf.burst) {
+			if (launch(g) != 0)
+				break;
+			n++;
+		}
+		if (g->conf.model == GEN_RPS && g->conf.rate != 0)
+			open_loop_send(g);
+		break;
+	}
+	}
+}
+
+/* ---- TCP callbacks (active connections) ---- */
+
+static void
+on_connected(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	struct gen_http *g = arg;
+	struct gen_conn *gc = tcp_app_data(t);
+
+	gc->flags |= GC_UP;
+	stats_inc(&g->w->stats, STAT_gen_conn_ok);
+	stats_hist_add(&g->hist[HIST_handshake], ts_since(g->w->now, gc->t_open));
+	if (g->conf.request == NULL) {
+		conn_close(g, t, gc); /* handshake only */
+		return;
+	}
+	switch (g->conf.model) {
+	case GEN_CPS:
+		send_requests(g, t, gc, 1, ts32(g->w->now));
+		break;
+	case GEN_CC:
+		if (g->conf.interval_ms != 0)
+			send_requests(g, t, gc, 1, ts32(g->w->now));
+		break;
+	case GEN_RPS:
+		if (g->conf.rate != 0) {
+			if (g->nidle < g->idle_cap) {
+				gc->flags |= GC_IDLE;
+				g->idle[g->nidle++] = t;
+			}
+		} else {
+			send_requests(g, t, gc, g->conf.pipeline, ts32(g->w->now));
+		}
+		break;
+	}
+}
+
+static void
+idle_remove(struct gen_http *g, struct tcb *t, struct gen_conn *gc)
+{
+	if (!(gc->flags & GC_IDLE))
+		return;
+	gc->flags &= ~GC_IDLE;
+	for (uint32_t i = 0; i < g->nidle; i++) {
+		if (g->idle[i] == t) {
+			g->idle[i] = g->idle[--g->nidle];
+			return;
+		}
+	}
+}
+
+/* One whole response arrived on t. */
+static void
+response_done(struct gen_http *g, struct tcb *t, struct gen_conn *gc)
+{
+	struct stats_worker *st = &g->w->stats;
+	bool keep = http_resp_keepalive(&gc->resp);
+
+	stats_inc(st, STAT_gen_resp_rx);
+	count_status(st, gc->resp.status);
+	stats_add(st, STAT_gen_body_rx, gc->resp.body_bytes);
+	stats_hist_add(&g->hist[HIST_response], ts_since(g->w->now, gc->t_req));
+	if (gc->inflight > 0)
+		gc->inflight--;
+	http_resp_init(&gc->resp, g->conf.head);
+	if (gc->inflight > 0)
+		return; /* more pipelined responses to come */
+	tcp_app_timer(g->tcp, t, 0);
+	if (g->conf.model == GEN_CPS || !keep || limit_reached(g)) {
+		conn_close(g, t, gc);
+		return;
+	}
+	switch (g->conf.model) {
+	case GEN_CC:
+		/* the next request after interval: the app timer fires it */
+		tcp_app_timer(g->tcp, t, g->conf.interval_ms);
+		break;
+	case GEN_RPS:
+		if (g->conf.rate != 0) {
+			if (g->nidle < g->idle_cap) {
+				gc->flags |= GC_IDLE;
+				g->idle[g->nidle++] = t;
+			}
+		} else {
+			send_requests(g, t, gc, g->conf.pipeline, ts32(g->w->now));
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+on_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, void *arg)
+{
+	struct gen_http *g = arg;
+	struct gen_conn *gc = tcp_app_data(t);
+
+	if (!(gc->flags & GC_FIRST)) {
+		gc->flags |= GC_FIRST;
+		stats_hist_add(&g->hist[HIST_ttfb], ts_since(g->w->now, gc->t_open));
+	}
+	while (len > 0 && !(gc->flags & GC_CLOSING)) {
+		uint32_t used = 0;
+		if (gc->inflight == 0) {
+			/* bytes nobody asked for */
+			conn_fail(g, t, gc, STAT_gen_err_bad_resp);
+			return;
+		}
+		int rc = http_resp_parse(&gc->resp, data, len, &used);
+		if (rc == HTTP_AGAIN)
+			return;
+		if (rc == HTTP_ERROR) {
+			conn_fail(g, t, gc, STAT_gen_err_bad_resp);
+			return;
+		}
+		response_done(g, t, gc);
+		if (tcp_get_state(t) == TCP_CLOSED)
+			return;
+		data += used;
+		len -= used;
+	}
+}
+
+static void
+on_peer_closed(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	struct gen_http *g = arg;
+	struct gen_conn *gc = tcp_app_data(t);
+
+	if (gc->inflight > 0 && !(gc->flags & GC_CLOSING)) {
+		/* a close-delimited body ends here; anything else is cut short */
+		if (http_resp_eof(&gc->resp) == HTTP_OK) {
+			response_done(g, t, gc);
+		} else {
+			stats_inc(&g->w->stats, STAT_gen_err_closed);
+			conn_finish(g, gc);
+		}
+	}
+	idle_remove(g, t, gc);
+	if (!(gc->flags & GC_CLOSING)) {
+		gc->flags |= GC_CLOSING;
+		conn_finish(g, gc);
+		tcp_close(c, t);
+	}
+}
+
+static void
+on_closed(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg)
+{
+	struct gen_http *g = arg;
+	struct gen_conn *gc = tcp_app_data(t);
+
+	idle_remove(g, t, gc);
+	if (!(gc->flags & GC_DONE)) {
+		switch (why) {
+		case TCP_CLOSE_TIMEOUT:
+			/* SYN retries exhausted, or data retransmissions on an open one */
+			stats_inc(&g->w->stats, (gc->flags & GC_UP) ? STAT_gen_err_timeout
+								     : STAT_gen_err_connect);
+			break;
+		case TCP_CLOSE_RESET:
+		case TCP_CLOSE_REFUSED:
+			stats_inc(&g->w->stats, STAT_gen_err_rst);
+			break;
+		default:
+			break;
+		}
+		conn_finish(g, gc);
+	}
+	port_push(g, gc->port);
+}
+
+static void
+on_timeout(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	struct gen_http *g = arg;
+	struct gen_conn *gc = tcp_app_data(t);
+
+	if (gc->inflight > 0) {
+		conn_fail(g, t, gc, STAT_gen_err_timeout);
+		return;
+	}
+	/* cc: time for the next request */
+	if (g->conf.model == GEN_CC && g->conf.interval_ms != 0 && !limit_reached(g))
+		send_requests(g, t, gc, 1, ts32(g->w->now));
+}
+
+/* ---- life cycle ---- */
+
+struct gen_http *
+gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_conf *conf,
+		struct tcp_app *ops)
+{
+	struct gen_http *g = rte_zmalloc("gen_http", sizeof(*g), RTE_CACHE_LINE_SIZE);
+
+	if (g == NULL)
+		goto nomem;
+	g->w = w;
+	g->wp = wp;
+	g->conf = *conf;
+	if (g->conf.burst == 0)
+		g->conf.burst = 32;
+	if (g->conf.pipeline == 0)
+		g->conf.pipeline = 1;
+	if (g->conf.pipeline > 255)
+		g->conf.pipeline = 255;
+	if (g->conf.nb_targets == 0 || conf->port_hi < conf->port_lo) {
+		rte_free(g);
+		errno = EINVAL;
+		return NULL;
+	}
+	g->port_cap = (uint32_t)conf->port_hi - conf->port_lo + 1;
+	g->ports = rte_malloc("gen_ports", sizeof(uint16_t) * g->port_cap, 0);
+	g->idle_cap = g->conf.concurrency;
+	g->idle = rte_malloc("gen_idle", sizeof(struct tcb *) * (g->idle_cap ? g->idle_cap : 1), 0);
+	if (g->ports == NULL || g->idle == NULL)
+		goto nomem;
+	for (uint32_t i = 0; i < g->port_cap; i++)
+		g->ports[i] = (uint16_t)(conf->port_lo + i);
+	g->port_n = g->port_cap;
+	for (int i = 0; i < HIST_MAX; i++)
+		w->stats.h[i] = &g->hist[i];
+	memset(ops, 0, sizeof(*ops));
+	ops->connected = on_connected;
+	ops->recv = on_recv;
+	ops->peer_closed = on_peer_closed;
+	ops->closed = on_closed;
+	ops->timeout = on_timeout;
+	ops->arg = g;
+	return g;
+nomem:
+	if (g != NULL) {
+		rte_free(g->ports);
+		rte_free(g->idle);
+		rte_free(g);
+	}
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+gen_http_start(struct gen_http *g, struct tcp_ctx *tcp)
+{
+	g->tcp = tcp;
+	g->w->now = rte_rdtsc();
+	g->t0 = g->w->now;
+	g->last_tsc = g->w->now;
+	g->next_due = g->w->now;
+	g->w->app.poll = gen_poll;
+	g->w->app.arg = g;
+}
+
+uint64_t
+gen_http_active(const struct gen_http *g)
+{
+	return g->active;
+}
+
+void
+gen_http_free(struct gen_http *g)
+{
+	if (g == NULL)
+		return;
+	for (int i = 0; i < HIST_MAX; i++)
+		if (g->w->stats.h[i] == &g->hist[i])
+			g->w->stats.h[i] = NULL;
+	rte_free(g->ports);
+	rte_free(g->idle);
+	rte_free(g);
+}
