@@ -166,6 +166,157 @@ mbuf_buf_size(const struct cfg *cfg)
 	return need;
 }
 
+/*
+ * The run's stop conditions, checked once per report interval: the error
+ * rate over the last interval and the p99 response latency so far.
+ * Returns true (with the reason in why) when the run must stop and fail.
+ */
+static bool
+check_stop(const struct cfg *cfg, struct stats_report *rep, struct stats_worker *const *blocks,
+	   unsigned int nb_workers, uint64_t t_ms, char *why, size_t whylen)
+{
+	static uint64_t prev_err, prev_ok;
+	static struct stats_hist merged;
+	uint64_t tot[STAT_MAX], err = 0, ok;
+
+	stats_report_total(rep, tot);
+	for (int i = 0; i < STAT_MAX; i++)
+		if (strncmp(stats_name((enum stats_id)i), "gen_err_", 8) == 0)
+			err += tot[i];
+	ok = tot[STAT_gen_resp_rx] + (cfg->client.request_none ? tot[STAT_gen_done] : 0);
+	uint64_t d_err = err - prev_err, d_ok = ok - prev_ok;
+	prev_err = err;
+	prev_ok = ok;
+	if (cfg->client.max_error_rate < 100 && d_err + d_ok > 0 &&
+	    d_err * 100 > (uint64_t)cfg->client.max_error_rate * (d_err + d_ok)) {
+		snprintf(why, whylen,
+			 "failed: error rate %.1f%% > max_error_rate %u%% at %.1fs",
+			 100.0 * (double)d_err / (double)(d_err + d_ok), cfg->client.max_error_rate,
+			 (double)t_ms / 1000.0);
+		return true;
+	}
+	if (cfg->client.max_p99_ms != 0) {
+		memset(&merged, 0, sizeof(merged));
+		for (unsigned int w = 0; w < nb_workers; w++)
+			if (blocks[w]->h[HIST_response] != NULL)
+				stats_hist_merge(&merged, blocks[w]->h[HIST_response]);
+		double p99_ms = (double)stats_hist_quantile(&merged, 0.99) * 1000.0 /
+				(double)rte_get_tsc_hz();
+		if (merged.count > 0 && p99_ms > (double)cfg->client.max_p99_ms) {
+			snprintf(why, whylen, "failed: p99 response latency %.2f ms > max_p99 %" PRIu64
+				 " ms at %.1fs", p99_ms, cfg->client.max_p99_ms, (double)t_ms / 1000.0);
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct worker_port *
+client_port(struct worker *w)
+{
+	for (unsigned int i = 0; i < w->nb_ports; i++)
+		if (w->port[i].role & WORKER_ROLE_CLIENT)
+			return &w->port[i];
+	return NULL;
+}
+
+static bool
+server_port(struct worker *w)
+{
+	for (unsigned int i = 0; i < w->nb_ports; i++)
+		if (w->port[i].role & WORKER_ROLE_SERVER)
+			return true;
+	return false;
+}
+
+static struct tcp_conf
+tcp_conf_from(const struct cfg *cfg)
+{
+	struct tcp_conf tc;
+
+	tcp_conf_defaults(&tc);
+	tc.max_conns = cfg->tcp.max_conns;
+	tc.rcv_wnd = cfg->tcp.rcv_wnd;
+	tc.time_wait_ms = cfg->tcp.time_wait_ms;
+	tc.delack_ms = cfg->tcp.delack_ms;
+	tc.rto_min_ms = cfg->tcp.rto_min_ms;
+	tc.rto_max_ms = cfg->tcp.rto_max_ms;
+	tc.syn_retries = cfg->tcp.syn_retries;
+	tc.max_retries = cfg->tcp.max_retries;
+	tc.syn_backlog = cfg->tcp.syn_backlog;
+	tc.init_cwnd = cfg->tcp.init_cwnd;
+	tc.ooo_max = cfg->tcp.ooo_max;
+	tc.syncookies = cfg->tcp.syncookies;
+	tc.wscale = cfg->tcp.wscale;
+	tc.sack = cfg->tcp.sack;
+	tc.timestamps = cfg->tcp.timestamps;
+	return tc;
+}
+
+/* The prebuilt responses (shared by the server workers) and the access log. */
+static int
+make_server(const struct cfg *cfg, struct http_server **srv, FILE **access)
+{
+	char header[CFG_PATH_LEN + 2] = "", err[CFG_ERR_LEN];
+
+	if (cfg->server.header[0] != '\0')
+		snprintf(header, sizeof(header), "%s\r\n", cfg->server.header);
+	struct http_server_conf hc = {
+		.body_size = cfg->server.body_size,
+		.body_file = cfg->server.body_file[0] ? cfg->server.body_file : NULL,
+		.gzip = cfg->server.gzip,
+		.extra_headers = header[0] ? header : NULL,
+	};
+	*srv = http_server_create(&hc, err, sizeof(err));
+	if (*srv == NULL) {
+		fprintf(stderr, "synack: %s:server:%s: %s\n", cfg->file,
+			cfg->server.body_file[0] ? "body_file" : "body_size", err);
+		return -1;
+	}
+	http_server_tick(*srv, time(NULL));
+	if (cfg->server.access_log[0] != '\0') {
+		*access = fopen(cfg->server.access_log, "a");
+		if (*access == NULL) {
+			fprintf(stderr, "synack: %s:server:access_log: cannot open \"%s\": %s\n",
+				cfg->file, cfg->server.access_log, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The client's request template, once. */
+static int
+build_request(const struct cfg *cfg, uint8_t *buf, uint32_t len, char *err, size_t errlen)
+{
+	char host[CFG_PATH_LEN], hdr[CFG_PATH_LEN + 2] = "";
+
+	if (cfg->client.host[0] != '\0') {
+		snprintf(host, sizeof(host), "%s", cfg->client.host);
+	} else {
+		char ip[16];
+		net_ip_str(cfg->client.target[0].ip, ip);
+		if (cfg->client.target[0].port == 80)
+			snprintf(host, sizeof(host), "%s", ip);
+		else
+			snprintf(host, sizeof(host), "%s:%u", ip, cfg->client.target[0].port);
+	}
+	if (cfg->client.header[0] != '\0')
+		snprintf(hdr, sizeof(hdr), "%s\r\n", cfg->client.header);
+	struct http_client_conf hc = {
+		.method = cfg->client.method,
+		.path = cfg->client.path,
+		.host = host,
+		.extra_headers = hdr[0] ? hdr : NULL,
+		.keepalive = true,
+	};
+	int n = http_client_request_build(&hc, buf, len);
+	if (n < 0)
+		snprintf(err, errlen, "%s:client:path: cannot build the request (path, host or "
+			 "header invalid or too long)", cfg->file);
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -433,133 +584,154 @@ main(int argc, char **argv)
 		}
 	}
 
-	/* ---- the HTTP responder on server ports ---- */
+	/* ---- transports and applications ---- */
 	static struct tcp_ctx *tcps[CFG_MAX_LCORES];
 	static struct http_app *apps[CFG_MAX_LCORES];
-	if (cfg.server.nb_listen > 0) {
-		for (unsigned int w = 0; w < nb_workers; w++) {
-			bool server = false;
-			for (unsigned int i = 0; i < workers[w]->nb_ports; i++)
-				if (workers[w]->port[i].role & WORKER_ROLE_SERVER)
-					server = true;
-			if (!server)
-				continue;
-			if (srv == NULL) {
-				char header[CFG_PATH_LEN + 2] = "";
-				if (cfg.server.header[0] != '\0')
-					snprintf(header, sizeof(header), "%s\r\n", cfg.server.header);
-				struct http_server_conf hc = {
-					.body_size = cfg.server.body_size,
-					.body_file = cfg.server.body_file[0] ? cfg.server.body_file
-									      : NULL,
-					.gzip = cfg.server.gzip,
-					.extra_headers = header[0] ? header : NULL,
-				};
-				srv = http_server_create(&hc, err, sizeof(err));
-				if (srv == NULL) {
-					fprintf(stderr, "synack: %s:server:%s: %s\n", cfg.file,
-						cfg.server.body_file[0] ? "body_file" : "body_size", err);
-					rc = EXIT_USAGE;
-					goto out_workers;
-				}
-				http_server_tick(srv, time(NULL));
-				if (cfg.server.access_log[0] != '\0') {
-					access = fopen(cfg.server.access_log, "a");
-					if (access == NULL) {
-						fprintf(stderr,
-							"synack: %s:server:access_log: cannot open "
-							"\"%s\": %s\n",
-							cfg.file, cfg.server.access_log, strerror(errno));
-						rc = EXIT_USAGE;
-						goto out_workers;
-					}
-				}
-			}
-			struct tcp_app ops;
-			apps[w] = http_app_create(workers[w], srv, access,
-						  cfg.server.access_log_sample, &ops);
-			struct tcp_conf tc;
-			tcp_conf_defaults(&tc);
-			tc.max_conns = cfg.tcp.max_conns;
-			tc.rcv_wnd = cfg.tcp.rcv_wnd;
-			tc.time_wait_ms = cfg.tcp.time_wait_ms;
-			tc.delack_ms = cfg.tcp.delack_ms;
-			tc.rto_min_ms = cfg.tcp.rto_min_ms;
-			tc.rto_max_ms = cfg.tcp.rto_max_ms;
-			tc.syn_retries = cfg.tcp.syn_retries;
-			tc.max_retries = cfg.tcp.max_retries;
-			tc.syn_backlog = cfg.tcp.syn_backlog;
-			tc.init_cwnd = cfg.tcp.init_cwnd;
-			tc.ooo_max = cfg.tcp.ooo_max;
-			tc.syncookies = cfg.tcp.syncookies;
-			tc.wscale = cfg.tcp.wscale;
-			tc.sack = cfg.tcp.sack;
-			tc.timestamps = cfg.tcp.timestamps;
-			tcps[w] = apps[w] == NULL ? NULL : tcp_attach(workers[w], &tc, &ops);
-			if (tcps[w] == NULL) {
-				fprintf(stderr,
-					"synack: %s:tcp:max_conns: cannot allocate %u connections for "
-					"worker %u: lower tcp.max_conns or reserve hugepages\n",
-					cfg.file, cfg.tcp.max_conns, w);
-				rc = EXIT_USAGE;
-				goto out_workers;
-			}
-			for (unsigned int l = 0; l < cfg.server.nb_listen; l++)
-				tcp_listen(tcps[w], cfg.server.listen[l]);
-			if (w == 0 || tcps[w - 1] == NULL)
-				printf("tcp: %u connections per worker, %zu bytes per connection "
-				       "(TCB %zu + flow table and send queue share)\n",
-				       cfg.tcp.max_conns, tcp_bytes_per_conn(tcps[w]),
-				       tcp_tcb_size());
-		}
-	}
-
-	/* ---- load model on client ports ---- */
 	static struct gen_ping *pings[CFG_MAX_LCORES];
-	unsigned int nb_clients = 0;
+	static struct gen_http *gens[CFG_MAX_LCORES];
+	static struct gen_target targets[CFG_MAX_TARGETS];
+	static uint8_t request[2048];
+	bool http_model = cfg.client.model == CFG_MODEL_CPS || cfg.client.model == CFG_MODEL_CC ||
+			  cfg.client.model == CFG_MODEL_RPS;
+	unsigned int nb_clients = 0, c = 0;
+	int request_len = 0;
+
 	for (unsigned int w = 0; w < nb_workers; w++)
-		for (unsigned int i = 0; i < workers[w]->nb_ports; i++)
-			if (workers[w]->port[i].role & WORKER_ROLE_CLIENT)
-				nb_clients++;
-	if (nb_clients > 0 && cfg.client.model != CFG_MODEL_PING) {
+		if (client_port(workers[w]) != NULL)
+			nb_clients++;
+	if (nb_clients > 0 && cfg.client.model != CFG_MODEL_PING && !http_model) {
 		fprintf(stderr,
 			"synack: %s:client:model: \"%s\" is not available yet in this build "
-			"(ping is)\n",
+			"(ping, cps, cc and rps are)\n",
 			cfg.file, cfg_model_name(cfg.client.model));
 		rc = EXIT_USAGE;
 		goto out_workers;
 	}
-	unsigned int c = 0;
+	if (nb_clients > 0 && http_model) {
+		for (unsigned int i = 0; i < cfg.client.nb_target; i++) {
+			targets[i].ip = rte_cpu_to_be_32(cfg.client.target[i].ip);
+			targets[i].port = rte_cpu_to_be_16(cfg.client.target[i].port);
+		}
+		request_len = build_request(&cfg, request, sizeof(request), err, sizeof(err));
+		if (request_len < 0) {
+			fprintf(stderr, "synack: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out_workers;
+		}
+		if ((uint32_t)(cfg.client.port_hi - cfg.client.port_lo + 1) < nb_clients) {
+			fprintf(stderr, "synack: %s:client:ports: fewer ports than client workers\n",
+				cfg.file);
+			rc = EXIT_USAGE;
+			goto out_workers;
+		}
+	}
 	for (unsigned int w = 0; w < nb_workers; w++) {
-		for (unsigned int i = 0; i < workers[w]->nb_ports; i++) {
-			struct worker_port *wp = &workers[w]->port[i];
-			if (!(wp->role & WORKER_ROLE_CLIENT))
-				continue;
-			uint64_t count = cfg.client.count / nb_clients +
-					 (c < cfg.client.count % nb_clients ? 1 : 0);
-			struct gen_ping_conf gc = {
-				.target = cfg.client.target[c % cfg.client.nb_target].ip,
-				.payload = cfg.client.payload,
-				.window = cfg.client.concurrency,
-				.rate = cfg.client.rate / nb_clients,
-				.burst = cfg.client.burst,
-				.count = cfg.client.count ? (count ? count : 1) : 0,
-			};
-			if (cfg.client.rate != 0 && gc.rate == 0)
-				gc.rate = 1;
-			pings[w] = gen_ping_create(workers[w], wp, &gc);
-			if (pings[w] == NULL) {
-				fprintf(stderr,
-					"synack: %s:client:payload: %u bytes do not fit port%u "
-					"(MTU %u): %s\n",
-					cfg.file, cfg.client.payload, wp->index, wp->mtu,
-					strerror(errno));
+		struct worker *wk = workers[w];
+		struct worker_port *cwp = client_port(wk);
+		bool serve = server_port(wk) && cfg.server.nb_listen > 0;
+		bool gen = cwp != NULL && http_model;
+		struct tcp_app sops = {0}, cops = {0};
+
+		if (serve) {
+			if (srv == NULL && make_server(&cfg, &srv, &access) != 0) {
 				rc = EXIT_USAGE;
 				goto out_workers;
 			}
-			c++;
-			break; /* one generator per worker */
+			apps[w] = http_app_create(wk, srv, access, cfg.server.access_log_sample,
+						  &sops);
+			if (apps[w] == NULL)
+				goto nomem;
 		}
+		if (cwp != NULL) {
+			/* this worker's share of the load, of the ports */
+			uint64_t share = cfg.client.count / nb_clients +
+					 (c < cfg.client.count % nb_clients ? 1 : 0);
+			uint64_t rate = cfg.client.rate / nb_clients;
+			uint32_t conc = cfg.client.concurrency / nb_clients;
+			uint32_t span = (uint32_t)(cfg.client.port_hi - cfg.client.port_lo + 1) /
+					nb_clients;
+			if (cfg.client.rate != 0 && rate == 0)
+				rate = 1;
+			if (conc == 0)
+				conc = 1;
+			if (cfg.client.count != 0 && share == 0)
+				share = 1;
+			if (gen) {
+				struct gen_http_conf gc = {
+					.model = cfg.client.model == CFG_MODEL_CPS  ? GEN_CPS
+						 : cfg.client.model == CFG_MODEL_CC ? GEN_CC
+										    : GEN_RPS,
+					.targets = targets,
+					.nb_targets = cfg.client.nb_target,
+					.rate = rate,
+					.concurrency = conc,
+					.burst = cfg.client.burst,
+					.count = share,
+					.ramp_up_ms = cfg.client.ramp_up_ms,
+					.interval_ms = cfg.client.interval_ms,
+					.pipeline = cfg.client.pipeline,
+					.timeout_ms = cfg.client.timeout_ms,
+					.close_rst = cfg.client.close_rst,
+					.request = cfg.client.request_none ? NULL : request,
+					.request_len = (uint32_t)request_len,
+					.head = strcmp(cfg.client.method, "HEAD") == 0,
+					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
+					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
+				};
+				gens[w] = gen_http_create(wk, cwp, &gc, &cops);
+				if (gens[w] == NULL)
+					goto nomem;
+			} else {
+				struct gen_ping_conf gc = {
+					.target = cfg.client.target[c % cfg.client.nb_target].ip,
+					.payload = cfg.client.payload,
+					.window = cfg.client.concurrency,
+					.rate = rate,
+					.burst = cfg.client.burst,
+					.count = share,
+				};
+				pings[w] = gen_ping_create(wk, cwp, &gc);
+				if (pings[w] == NULL) {
+					fprintf(stderr,
+						"synack: %s:client:payload: %u bytes do not fit port%u "
+						"(MTU %u): %s\n",
+						cfg.file, cfg.client.payload, cwp->index, cwp->mtu,
+						strerror(errno));
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
+			}
+			c++;
+		}
+		if (!serve && !gen)
+			continue;
+		struct tcp_conf tc = tcp_conf_from(&cfg);
+		tcps[w] = tcp_attach(wk, &tc, &sops);
+		if (tcps[w] == NULL) {
+			fprintf(stderr,
+				"synack: %s:tcp:max_conns: cannot allocate %u connections for "
+				"worker %u: lower tcp.max_conns or reserve hugepages\n",
+				cfg.file, cfg.tcp.max_conns, w);
+			rc = EXIT_USAGE;
+			goto out_workers;
+		}
+		if (serve)
+			for (unsigned int l = 0; l < cfg.server.nb_listen; l++)
+				tcp_listen(tcps[w], cfg.server.listen[l]);
+		if (gen) {
+			tcp_set_client_app(tcps[w], &cops);
+			gen_http_start(gens[w], tcps[w]);
+		}
+		if (w == 0 || tcps[w - 1] == NULL)
+			printf("tcp: %u connections per worker, %zu bytes per connection "
+			       "(TCB %zu + flow table and send queue share)\n",
+			       cfg.tcp.max_conns, tcp_bytes_per_conn(tcps[w]), tcp_tcb_size());
+	}
+	if (0) {
+nomem:
+		fprintf(stderr, "synack: out of memory setting up the workers\n");
+		rc = EXIT_USAGE;
+		goto out_workers;
 	}
 
 	/* ---- report ---- */
@@ -568,6 +740,8 @@ main(int argc, char **argv)
 		blocks[w] = &workers[w]->stats;
 	struct stats_report *rep = stats_report_create(
 		blocks, nb_workers, cfg.run.quiet ? NULL : stdout, cfg.run.json);
+	if (rep != NULL)
+		stats_report_set_hz(rep, rte_get_tsc_hz());
 	if (rep == NULL) {
 		fprintf(stderr, "synack: %s:run:json: cannot open \"%s\": %s\n", cfg.file,
 			cfg.run.json, strerror(errno));
@@ -606,6 +780,7 @@ main(int argc, char **argv)
 
 	uint64_t t0 = now_ms(), t = 0, next_report = cfg.run.report_ms;
 	const char *status = "done";
+	char stop_why[160];
 	for (;;) {
 		usleep(1000);
 		t = now_ms() - t0;
@@ -618,13 +793,19 @@ main(int argc, char **argv)
 		if (t >= next_report) {
 			stats_report_interval(rep, t);
 			next_report += cfg.run.report_ms;
+			if (nb_clients > 0 && http_model &&
+			    check_stop(&cfg, rep, blocks, nb_workers, t, stop_why, sizeof(stop_why))) {
+				status = stop_why;
+				rc = EXIT_FAILED;
+				break;
+			}
 		}
 		if (cfg.run.duration_ms != 0 && t >= cfg.run.duration_ms)
 			break;
 		if (nb_clients > 0) {
 			bool all = true;
 			for (unsigned int w = 0; w < nb_workers; w++)
-				if (pings[w] != NULL && !workers[w]->done)
+				if ((pings[w] != NULL || gens[w] != NULL) && !workers[w]->done)
 					all = false;
 			if (all)
 				break;
@@ -648,6 +829,12 @@ main(int argc, char **argv)
 	if (why[0] == '\0' && nb_clients > 0 && tot[STAT_icmp_echo_tx] > 0 &&
 	    tot[STAT_icmp_reply_rx] == 0)
 		snprintf(why, sizeof(why), "failed: no echo replies");
+	if (why[0] == '\0' && nb_clients > 0 && http_model && tot[STAT_gen_conn_tx] > 0 &&
+	    tot[STAT_gen_conn_ok] == 0) {
+		char ip[16];
+		snprintf(why, sizeof(why), "failed: no connection to %s:%u was established",
+			 net_ip_str(cfg.client.target[0].ip, ip), cfg.client.target[0].port);
+	}
 	if (why[0] != '\0') {
 		status = why;
 		rc = EXIT_FAILED;
@@ -664,6 +851,8 @@ out_workers:
 			http_app_free(apps[w]);
 		if (pings[w] != NULL)
 			gen_ping_free(pings[w]);
+		if (gens[w] != NULL)
+			gen_http_free(gens[w]);
 		if (workers[w] != NULL)
 			worker_free(workers[w]);
 	}

@@ -59,6 +59,8 @@ struct gen_http {
 	uint64_t requests;		/**< requests sent */
 	uint32_t active;		/**< connections counted against concurrency */
 	uint32_t next_target;
+	uint32_t resolved;		/**< targets whose next hop answered ARP */
+	uint64_t ports_empty_tsc;	/**< last time port exhaustion was counted */
 	/* pacing */
 	uint64_t last_tsc;
 	uint64_t tokens;		/**< in units of 1/hz launches */
@@ -198,7 +200,11 @@ launch(struct gen_http *g)
 	int r;
 
 	if (!port_pop(g, &port)) {
-		stats_inc(st, STAT_gen_err_ports);
+		/* counted at most once per ms: a closed-loop model asks every loop */
+		if (g->w->now - g->ports_empty_tsc >= g->w->hz / 1000) {
+			g->ports_empty_tsc = g->w->now;
+			stats_inc(st, STAT_gen_err_ports);
+		}
 		return -1;
 	}
 	tg = &g->conf.targets[g->next_target];
@@ -265,6 +271,15 @@ gen_poll(struct worker *w, void *arg)
 	w->stats.g[GAUGE_gen_active] = g->active;
 	if (w->done)
 		return;
+	/* First resolve every target's next hop, so no SYN waits on ARP. */
+	while (g->resolved < g->conf.nb_targets) {
+		struct rte_ether_addr mac;
+		rte_be32_t nh = worker_next_hop(g->wp, g->conf.targets[g->resolved].ip);
+		if (nh == 0 || neigh_resolve(w, g->wp, nh, &mac) != 0)
+			return; /* unreachable targets fail by SYN timeouts later */
+		g->resolved++;
+		g->last_tsc = g->next_due = w->now;
+	}
 	if (limit_reached(g)) {
 		if (g->active == 0)
 			w->done = true;

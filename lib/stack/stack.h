@@ -146,6 +146,13 @@ void worker_flush(struct worker *w, struct worker_port *wp);
  */
 void worker_send_ip(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst);
 
+/** Next hop for dst (network order) on wp: dst itself on-link, else the gateway (0 = none). */
+static inline rte_be32_t
+worker_next_hop(const struct worker_port *wp, rte_be32_t dst)
+{
+	return ((dst ^ wp->ip) & wp->netmask) == 0 ? dst : wp->gateway;
+}
+
 /* ---- neighbours (neigh.c) ---- */
 
 enum neigh_state {

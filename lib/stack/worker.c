@@ -108,7 +108,7 @@ void
 worker_send_ip(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	rte_be32_t nh = ((dst ^ wp->ip) & wp->netmask) == 0 ? dst : wp->gateway;
+	rte_be32_t nh = worker_next_hop(wp, dst);
 	int r;
 
 	if (unlikely(nh == 0)) {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # ring_inprocess.sh SYNACK_BINARY
 #
-# Proves the in-process self-test (config/demo.ini: client and server workers
+# Proves the in-process self-test (config/ping-ring.ini: client and server workers
 # in one process over a net_ring link) is exact: a bounded ping run of 20000
 # echo requests ends by itself with exit 0, every request is received and
 # answered once (per worker and in total), ARP resolves, nothing is lost or
@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 1 ] || { echo "usage: $0 SYNACK_BINARY" >&2; exit 2; }
 SYNACK=$1
 [ -x "$SYNACK" ] || { echo "FAIL: synack binary '$SYNACK' not executable"; exit 1; }
-CFG=config/demo.ini
+CFG=config/ping-ring.ini
 [ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
 
 make_tmp
@@ -105,7 +105,7 @@ check_exact_run() {
 }
 
 # 1. Two lcores: one client worker, one server worker.
-log "run 1: demo.ini, $COUNT echo requests, 2 lcores"
+log "run 1: ping-ring.ini, $COUNT echo requests, 2 lcores"
 start=$(date +%s)
 run_synack two 35 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
 	--json "$tmp/r.jsonl"
@@ -113,7 +113,7 @@ echo "run 1 took $(($(date +%s) - start)) s"
 check_exact_run two "$tmp/r.jsonl"
 
 # 2. One lcore polling both ports.
-log "run 2: demo.ini, $COUNT echo requests, 1 lcore"
+log "run 2: ping-ring.ini, $COUNT echo requests, 1 lcore"
 start=$(date +%s)
 run_synack one 35 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
 	--set run.lcores=1 --json "$tmp/r1.jsonl"

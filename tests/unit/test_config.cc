@@ -1292,15 +1292,16 @@ TEST_F(Config, DemoIsTheDocumentedSelfTest)
 	ASSERT_EQ(cfg_load(&c_, "config/demo.ini", err_, sizeof(err_)), 0) << Err();
 	EXPECT_EQ(c_.run.mode, CFG_MODE_BOTH);
 	EXPECT_EQ(c_.run.duration_ms, 10000u);
-	EXPECT_EQ(c_.run.lcores, 2u);
+	EXPECT_EQ(c_.run.lcores, 1u);
 	EXPECT_EQ(c_.nb_ports, 2u);
 	EXPECT_STREQ(c_.port[0].dev, "net_ring:demo");
 	EXPECT_STREQ(c_.port[1].dev, "net_ring:demo");
 	EXPECT_EQ(c_.port[0].ip, 0xc6120001u);
 	EXPECT_EQ(c_.port[1].ip, 0xc6120002u);
-	EXPECT_EQ(c_.client.model, CFG_MODEL_PING);
-	ASSERT_EQ(c_.client.nb_target, 1u);
+	EXPECT_EQ(c_.client.model, CFG_MODEL_CPS);
 	EXPECT_EQ(c_.client.target[0].ip, 0xc6120002u);
+	EXPECT_EQ(c_.client.target[0].port, 80u);
+	EXPECT_EQ(c_.tcp.time_wait_ms, 0u);
 }
 
 } // namespace
