@@ -122,13 +122,17 @@ init_cwnd(const struct tcp_ctx *c, uint16_t mss)
 static uint16_t
 eff_mss(const struct tcp_ctx *c, const struct tcb *t, const struct tcp_opts *o, uint16_t peer)
 {
-	uint16_t ours = (uint16_t)(c->w->port[t->port].mtu - 40);
-	uint16_t m = peer < ours ? peer : ours;
+	uint32_t ours = c->w->port[t->port].mtu - 40u;
+	uint32_t m = peer < ours ? peer : ours;
 
 	(void)o;
+	/* a floor against absurd peer MSS values (and the TS subtraction
+	 * below wrapping); tcp_output never exceeds the port MTU anyway */
+	if (m < 64)
+		m = 64;
 	if (t->flags & TF_TS)
-		m = (uint16_t)(m - 12);
-	return m < 64 ? 64 : m;
+		m -= 12;
+	return (uint16_t)m;
 }
 
 /* Options of the SYN we answer or that answers us (RFC 7323, RFC 2018). */

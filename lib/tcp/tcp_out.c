@@ -128,9 +128,23 @@ put_sack(const struct tcp_ctx *c, const struct tcb *t, uint8_t *o, uint32_t room
 	return 4 + 8 * nblk;
 }
 
-/* Options for t's segment with flags; returns the length (multiple of 4, <= 40). */
+/*
+ * Payload bytes one segment of t may carry: the MSS, and never more than the
+ * port's MTU leaves beside the headers and the timestamp option. SACK blocks
+ * take what is left (they are dropped from a full segment, never the data).
+ */
+static inline uint32_t
+seg_payload_max(const struct tcp_ctx *c, const struct tcb *t)
+{
+	uint32_t room = c->w->port[t->port].mtu - 40u - ((t->flags & TF_TS) ? 12u : 0u);
+
+	return t->mss < room ? t->mss : room;
+}
+
+/* Options for t's segment with flags, at most room bytes; returns the length
+ * (multiple of 4, <= 40). */
 static uint32_t
-build_opts(const struct tcp_ctx *c, const struct tcb *t, uint8_t flags, uint8_t *o)
+build_opts(const struct tcp_ctx *c, const struct tcb *t, uint8_t flags, uint8_t *o, uint32_t room)
 {
 	uint32_t n = 0;
 
@@ -163,8 +177,10 @@ build_opts(const struct tcp_ctx *c, const struct tcb *t, uint8_t flags, uint8_t 
 	}
 	if (t->flags & TF_TS)
 		n += put_ts(c, t, o + n);
-	if ((t->flags & TF_SACK) && t->ooo != TCP_NONE && !(flags & TCP_RST))
-		n += put_sack(c, t, o + n, 40 - n);
+	if (room > 40)
+		room = 40;
+	if ((t->flags & TF_SACK) && t->ooo != TCP_NONE && !(flags & TCP_RST) && room >= n + 12)
+		n += put_sack(c, t, o + n, room - n);
 	return n;
 }
 
@@ -292,7 +308,8 @@ xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len
 {
 	struct worker_port *wp = tcb_port(c, t);
 	uint8_t opts[40], *pay;
-	uint32_t optlen = build_opts(c, t, flags, opts);
+	uint32_t room = wp->mtu - 40u > len ? wp->mtu - 40u - len : 0;
+	uint32_t optlen = build_opts(c, t, flags, opts, room);
 	uint16_t win = adv_window(c, t, flags);
 	struct rte_mbuf *m;
 
@@ -361,7 +378,8 @@ tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t)
 	/* A retransmission resends what was sent, never new bytes beyond
 	 * SND.MAX (after a 1-byte window probe only that byte is out). */
 	uint32_t sent_end = SEQ_LT(t->snd_max, data_end) ? t->snd_max : data_end;
-	uint32_t len = sent_end - t->snd_una < t->mss ? sent_end - t->snd_una : t->mss;
+	uint32_t max = seg_payload_max(c, t);
+	uint32_t len = sent_end - t->snd_una < max ? sent_end - t->snd_una : max;
 	uint8_t flags = TCP_ACK;
 
 	if ((t->flags & TF_FIN_SENT) && t->snd_una + len == data_end)
@@ -400,7 +418,8 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 		uint32_t off = t->snd_nxt - t->snd_una;
 		uint32_t avail = data_end - t->snd_nxt;
 		uint32_t usable = off < win ? win - off : 0;
-		uint32_t len = avail < t->mss ? avail : t->mss;
+		uint32_t max = seg_payload_max(c, t);
+		uint32_t len = avail < max ? avail : max;
 
 		if (usable < len) {
 			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1): a partial
