@@ -203,6 +203,12 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	}
 	uint32_t tcplen = sizeof(struct rte_tcp_hdr) + optlen;
 	uint32_t len = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tcplen + paylen;
+	if (unlikely(len > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > wp->mtu)) {
+		/* never write past the buffer or send beyond the MTU */
+		stats_inc(&w->stats, STAT_drop_too_big);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
