@@ -65,6 +65,13 @@ tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out)
 			/* RFC 2018 3: length 2 + 8n, n >= 1 */
 			if (l < 10 || (l - 2) % 8 != 0)
 				return -1;
+			for (uint8_t b = 2; b < l; b += 8) {
+				uint32_t re = (uint32_t)o[b + 4] << 24 | (uint32_t)o[b + 5] << 16 |
+					      (uint32_t)o[b + 6] << 8 | o[b + 7];
+				if (!out->has_sack || SEQ_GT(re, out->sack_hi))
+					out->sack_hi = re;
+				out->has_sack = true;
+			}
 			break;
 		case OPT_TS:
 			if (l != 10)
@@ -551,9 +558,14 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		}
 		t->flags |= TF_OUTPUT;
 	} else if (s->ack == t->snd_una && s->plen == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
-		   wnd == t->snd_wnd && wnd != 0 && t->snd_max != t->snd_una) {
+		   wnd != 0 && t->snd_max != t->snd_una &&
+		   (wnd == t->snd_wnd ||
+		    ((t->flags & TF_SACK) && s->o.has_sack && SEQ_GT(s->o.sack_hi, s->ack)))) {
 		/* (a zero window answers a window probe: no sign of loss) */
-		/* duplicate ACK (RFC 5681 section 2) */
+		/* duplicate ACK (RFC 5681 section 2); an ACK whose SACK blocks
+		 * report data above SND.UNA counts too, whatever its window
+		 * (RFC 6675 2 "DupAck"): receivers grow their window while
+		 * they report the loss */
 		stats_inc(&w->stats, STAT_tcp_dupack_rx);
 		t->dupacks++;
 		if (t->dupacks == 3 && !(t->flags & TF_RECOVERY) && SEQ_GT(s->ack, t->recover - 1)) {

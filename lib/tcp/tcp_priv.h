@@ -234,8 +234,9 @@ uint32_t tcp_rcv_window(const struct tcp_ctx *c, const struct tcb *t);
 struct tcp_opts {
 	uint16_t mss;
 	uint8_t ws;
-	bool has_mss, has_ws, sackok, has_ts;
+	bool has_mss, has_ws, sackok, has_ts, has_sack;
 	uint32_t tsval, tsecr;
+	uint32_t sack_hi;	/**< highest right edge of the SACK blocks (has_sack) */
 };
 
 /* tcp_in.c */
