@@ -68,9 +68,16 @@ tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out)
 			for (uint8_t b = 2; b < l; b += 8) {
 				uint32_t re = (uint32_t)o[b + 4] << 24 | (uint32_t)o[b + 5] << 16 |
 					      (uint32_t)o[b + 6] << 8 | o[b + 7];
+				uint32_t le = (uint32_t)o[b] << 24 | (uint32_t)o[b + 1] << 16 |
+					      (uint32_t)o[b + 2] << 8 | o[b + 3];
 				if (!out->has_sack || SEQ_GT(re, out->sack_hi))
 					out->sack_hi = re;
 				out->has_sack = true;
+				if (out->nsack < 4 && SEQ_LT(le, re)) {
+					out->sack_l[out->nsack] = le;
+					out->sack_r[out->nsack] = re;
+					out->nsack++;
+				}
 			}
 			break;
 		case OPT_TS:
@@ -409,6 +416,38 @@ ooo_drain(struct tcp_ctx *c, struct tcb *t)
 	return fin;
 }
 
+/*
+ * SACK-based loss recovery, the NextSeg() rule 1 of RFC 6675 6 using the
+ * blocks of the ACK at hand: the first hole at or above max(SND.UNA,
+ * HighRxt) that lies below the highest SACKed byte is resent, one segment
+ * per duplicate ACK. Returns true when it sent one.
+ */
+static bool
+sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
+{
+	if (!(t->flags & TF_SACK) || o->nsack == 0)
+		return false;
+	uint32_t h = SEQ_MAX(t->snd_una, t->high_rxt);
+	bool moved = true;
+	while (moved) {
+		moved = false;
+		for (uint8_t i = 0; i < o->nsack; i++) {
+			if (SEQ_LEQ(o->sack_l[i], h) && SEQ_LT(h, o->sack_r[i])) {
+				h = o->sack_r[i];
+				moved = true;
+			}
+		}
+	}
+	if (!SEQ_LT(h, o->sack_hi) || !SEQ_LT(h, t->snd_max))
+		return false;
+	uint32_t end = o->sack_hi;
+	for (uint8_t i = 0; i < o->nsack; i++) /* up to the next SACKed block */
+		if (SEQ_GT(o->sack_l[i], h) && SEQ_LT(o->sack_l[i], end))
+			end = o->sack_l[i];
+	tcp_retransmit_seg(c, t, h, end - h);
+	return true;
+}
+
 static void
 fast_retransmit(struct tcp_ctx *c, struct tcb *t)
 {
@@ -417,6 +456,7 @@ fast_retransmit(struct tcp_ctx *c, struct tcb *t)
 	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
 	t->recover = t->snd_max;
 	t->flags |= TF_RECOVERY;
+	t->high_rxt = t->snd_una;
 	stats_inc(&c->w->stats, STAT_tcp_fast_retrans);
 	tcp_retransmit_una(c, t);
 	t->cwnd = t->ssthresh + 3u * t->mss;
@@ -509,7 +549,11 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 				dropped = true; /* sent() below still reports them */
 				if (SEQ_LT(t->snd_nxt, t->snd_una))
 					t->snd_nxt = t->snd_una;
-				tcp_retransmit_una(c, t);
+				/* the next hole, unless SACK recovery resent it already */
+				if (SEQ_GEQ(t->snd_una, t->high_rxt))
+					tcp_retransmit_una(c, t);
+				else
+					sack_retransmit(c, t, &s->o);
 				t->cwnd = t->cwnd > acked ? t->cwnd - acked : 0;
 				t->cwnd += t->mss;
 				if (t->cwnd < t->mss)
@@ -568,11 +612,25 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		 * they report the loss */
 		stats_inc(&w->stats, STAT_tcp_dupack_rx);
 		t->dupacks++;
-		if (t->dupacks == 3 && !(t->flags & TF_RECOVERY) && SEQ_GT(s->ack, t->recover - 1)) {
+		/* Early Retransmit (RFC 5827): with fewer than four segments
+		 * outstanding and nothing new to send, the threshold is one
+		 * less than the segments outstanding */
+		uint32_t dupthresh = 3;
+		uint32_t oseg = (tcp_flight(t) + t->mss - 1) / t->mss;
+		if (oseg < 4 && !SEQ_LT(t->snd_max, t->snd_una + t->sndq_bytes))
+			dupthresh = oseg > 1 ? oseg - 1 : 1;
+		if (!(t->flags & TF_RECOVERY) && t->dupacks < 3)
+			t->flags |= TF_OUTPUT; /* Limited Transmit */
+		if (t->dupacks >= dupthresh && !(t->flags & TF_RECOVERY) &&
+		    SEQ_GT(s->ack, t->recover - 1)) {
 			fast_retransmit(c, t);
-		} else if (t->dupacks > 3 && (t->flags & TF_RECOVERY)) {
-			t->cwnd += t->mss; /* RFC 5681 3.2 step 4 */
-			t->flags |= TF_OUTPUT;
+		} else if (t->flags & TF_RECOVERY) {
+			/* each duplicate ACK is a segment that left the network:
+			 * resend the next SACK hole, or inflate (RFC 5681 3.2 step 4) */
+			if (!sack_retransmit(c, t, &s->o) && t->dupacks > 3) {
+				t->cwnd += t->mss;
+				t->flags |= TF_OUTPUT;
+			}
 		}
 	}
 	/* window update (RFC 9293 3.10.7.4) */

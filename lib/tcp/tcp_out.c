@@ -396,8 +396,29 @@ tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t)
 	if (len)
 		flags |= TCP_PSH;
 	xmit(c, t, flags, t->snd_una, len);
+	if (SEQ_GT(t->snd_una + len, t->high_rxt))
+		t->high_rxt = t->snd_una + len;
 	t->flags &= ~TF_RTT; /* Karn */
 	arm_rto(c, t);
+}
+
+void
+tcp_retransmit_seg(struct tcp_ctx *c, struct tcb *t, uint32_t seq, uint32_t len)
+{
+	uint32_t max = seg_payload_max(c, t);
+	uint32_t data_end = t->snd_una + t->sndq_bytes;
+
+	if (len > max)
+		len = max;
+	if (SEQ_GT(seq + len, data_end)) /* the FIN, if any, goes with retransmit_una */
+		len = data_end - seq;
+	if (len == 0 || SEQ_LT(seq, t->snd_una))
+		return;
+	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	xmit(c, t, TCP_ACK, seq, len);
+	if (SEQ_GT(seq + len, t->high_rxt))
+		t->high_rxt = seq + len;
+	t->flags &= ~TF_RTT; /* Karn */
 }
 
 void
@@ -418,7 +439,12 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 		return;
 	}
 	uint32_t data_end = t->snd_una + t->sndq_bytes;
-	uint32_t win = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
+	/* Limited Transmit (RFC 3042): the first two duplicate ACKs each let
+	 * one new segment out, so a small window still yields three dupacks */
+	uint32_t cwnd = t->cwnd;
+	if (!(t->flags & TF_RECOVERY) && t->dupacks > 0 && t->dupacks < 3)
+		cwnd += (uint32_t)t->dupacks * t->mss;
+	uint32_t win = t->snd_wnd < cwnd ? t->snd_wnd : cwnd;
 
 	while (SEQ_LT(t->snd_nxt, data_end)) {
 		uint32_t off = t->snd_nxt - t->snd_una;
@@ -558,6 +584,7 @@ tcp_rto_fire(struct tcp_ctx *c, struct tcb *t)
 	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
 	t->cwnd = t->mss;
 	t->snd_nxt = t->snd_una;
+	t->high_rxt = t->snd_una;
 	t->flags &= ~(TF_RECOVERY | TF_RTT);
 	t->dupacks = 0;
 	if (t->snd_wnd == 0)

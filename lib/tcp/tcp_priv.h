@@ -84,6 +84,7 @@ struct tcb {
 	uint32_t cwnd;
 	uint32_t ssthresh;
 	uint32_t recover;		/**< NewReno (RFC 6582) */
+	uint32_t high_rxt;		/**< highest sequence retransmitted in recovery (RFC 6675) */
 
 	/* receive sequence space; IRS is RCV.NXT - 1 while it matters (SYN-RECEIVED) */
 	uint32_t rcv_nxt;
@@ -222,6 +223,8 @@ void tcp_send_ack(struct tcp_ctx *c, struct tcb *t);
 void tcp_send_syn(struct tcp_ctx *c, struct tcb *t);
 void tcp_send_rst(struct tcp_ctx *c, struct tcb *t);
 void tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t);
+/** Resend [seq, seq + len) of sent data (SACK-based loss recovery). */
+void tcp_retransmit_seg(struct tcp_ctx *c, struct tcb *t, uint32_t seq, uint32_t len);
 /** RST for a segment with no connection (RFC 9293 3.10.7.1); th/len from the segment. */
 void tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_mbuf *m,
 			const struct net_info *ni, const struct rte_tcp_hdr *th, uint32_t seg_len);
@@ -237,6 +240,8 @@ struct tcp_opts {
 	bool has_mss, has_ws, sackok, has_ts, has_sack;
 	uint32_t tsval, tsecr;
 	uint32_t sack_hi;	/**< highest right edge of the SACK blocks (has_sack) */
+	uint8_t nsack;		/**< SACK blocks below, as received */
+	uint32_t sack_l[4], sack_r[4];
 };
 
 /* tcp_in.c */

@@ -1799,10 +1799,14 @@ TEST_P(TcpRecovery, ThreeDupAcksFastRetransmitPartialAckFullAck)
 		buf[i] = (char)(i * 7);
 	ASSERT_EQ(tcp_send(c, tcb(), buf, sizeof(buf)), 0);
 	ASSERT_EQ(take().size(), 10u); // base .. base + 14600
-	// segments 0 and 3 are lost; the peer acks nothing beyond base: 3 dup ACKs
+	// segments 0 and 3 are lost; the peer acks nothing beyond base. The first
+	// two duplicate ACKs each let one new segment out (Limited Transmit,
+	// RFC 3042), the third triggers the fast retransmit.
 	for (int i = 0; i < 2; i++) {
 		inject(seg(TCP_ACK));
-		EXPECT_TRUE(take().empty());
+		std::vector<Out> lt = take();
+		ASSERT_EQ(lt.size(), 1u);
+		EXPECT_EQ(lt[0].seq, base + 14600 + (uint32_t)i * 1460);
 	}
 	inject(seg(TCP_ACK));
 	Out r = one();
@@ -1812,12 +1816,12 @@ TEST_P(TcpRecovery, ThreeDupAcksFastRetransmitPartialAckFullAck)
 	EXPECT_EQ(st(STAT_tcp_fast_retrans), 1u);
 	struct tcb *t = tcb();
 	EXPECT_TRUE(t->flags & TF_RECOVERY);
-	EXPECT_EQ(t->ssthresh, 7300u);
-	EXPECT_EQ(t->cwnd, 7300u + 3 * 1460);
-	EXPECT_EQ(t->recover, base + 14600);
+	EXPECT_EQ(t->ssthresh, 8760u); // half of 12 segments in flight
+	EXPECT_EQ(t->cwnd, 8760u + 3 * 1460);
+	EXPECT_EQ(t->recover, base + 17520);
 	// more dup ACKs inflate cwnd (RFC 5681 3.2 step 4)
 	inject(seg(TCP_ACK));
-	EXPECT_EQ(t->cwnd, 7300u + 4 * 1460);
+	EXPECT_EQ(t->cwnd, 8760u + 4 * 1460);
 	take();
 	// partial ACK up to the second hole: the next hole is resent at once
 	una = base + 3 * 1460;
@@ -1829,13 +1833,13 @@ TEST_P(TcpRecovery, ThreeDupAcksFastRetransmitPartialAckFullAck)
 	EXPECT_TRUE(t->flags & TF_RECOVERY);
 	EXPECT_EQ(rec.sent, 3u * 1460); // sent() counts partially acked bytes
 	// full ACK (covers recover): recovery ends, cwnd = min(ssthresh, flight + MSS)
-	una = base + 14600;
+	una = base + 17520;
 	uint32_t flight = t->snd_max - una; // after the full ACK, before new data
 	inject(seg(TCP_ACK));
 	EXPECT_FALSE(t->flags & TF_RECOVERY);
 	// RFC 6582 3.2 step 3 (1): min(ssthresh, max(FlightSize, SMSS) + SMSS)
-	EXPECT_EQ(t->cwnd, std::min<uint32_t>(7300u, std::max<uint32_t>(flight, 1460) + 1460));
-	EXPECT_EQ(rec.sent, 14600u);
+	EXPECT_EQ(t->cwnd, std::min<uint32_t>(8760u, std::max<uint32_t>(flight, 1460) + 1460));
+	EXPECT_EQ(rec.sent, 17520u);
 	take();
 	tcp_abort(c, t);
 }
