@@ -40,6 +40,7 @@
 #include "lib/stack/stack.h"
 #include "lib/stats/stats.h"
 #include "lib/tcp/tcp.h"
+#include "lib/udp/udp.h"
 
 #define EXIT_DONE   0
 #define EXIT_FAILED 1
@@ -589,23 +590,43 @@ main(int argc, char **argv)
 	static struct http_app *apps[CFG_MAX_LCORES];
 	static struct gen_ping *pings[CFG_MAX_LCORES];
 	static struct gen_http *gens[CFG_MAX_LCORES];
+	static struct udp_ctx *udps[CFG_MAX_LCORES];
+	static struct gen_udp *ugens[CFG_MAX_LCORES];
 	static struct gen_target targets[CFG_MAX_TARGETS];
 	static uint8_t request[2048];
 	bool http_model = cfg.client.model == CFG_MODEL_CPS || cfg.client.model == CFG_MODEL_CC ||
 			  cfg.client.model == CFG_MODEL_RPS;
+	bool udp_model = cfg.client.model == CFG_MODEL_UDP;
 	unsigned int nb_clients = 0, c = 0;
 	int request_len = 0;
 
 	for (unsigned int w = 0; w < nb_workers; w++)
 		if (client_port(workers[w]) != NULL)
 			nb_clients++;
-	if (nb_clients > 0 && cfg.client.model != CFG_MODEL_PING && !http_model) {
+	if (nb_clients > 0 && cfg.client.model != CFG_MODEL_PING && !http_model && !udp_model) {
 		fprintf(stderr,
 			"synack: %s:client:model: \"%s\" is not available yet in this build "
-			"(ping, cps, cc and rps are)\n",
+			"(ping, cps, cc, rps and udp are)\n",
 			cfg.file, cfg_model_name(cfg.client.model));
 		rc = EXIT_USAGE;
 		goto out_workers;
+	}
+	if (nb_clients > 0 && udp_model) {
+		/* worker c sends from port_lo + c*flows .. + flows - 1: disjoint per worker */
+		for (unsigned int i = 0; i < cfg.client.nb_target; i++) {
+			targets[i].ip = rte_cpu_to_be_32(cfg.client.target[i].ip);
+			targets[i].port = rte_cpu_to_be_16(cfg.client.target[i].port);
+		}
+		if ((uint64_t)cfg.client.flows * nb_clients >
+		    (uint64_t)cfg.client.port_hi - cfg.client.port_lo + 1) {
+			fprintf(stderr,
+				"synack: %s:client:flows: %u flows x %u client workers do not fit "
+				"client.ports %u-%u\n",
+				cfg.file, cfg.client.flows, nb_clients, cfg.client.port_lo,
+				cfg.client.port_hi);
+			rc = EXIT_USAGE;
+			goto out_workers;
+		}
 	}
 	if (nb_clients > 0 && http_model) {
 		for (unsigned int i = 0; i < cfg.client.nb_target; i++) {
@@ -681,6 +702,31 @@ main(int argc, char **argv)
 				gens[w] = gen_http_create(wk, cwp, &gc, &cops);
 				if (gens[w] == NULL)
 					goto nomem;
+			} else if (udp_model) {
+				struct gen_udp_conf uc = {
+					.targets = targets,
+					.nb_targets = cfg.client.nb_target,
+					.payload = cfg.client.payload,
+					.rate = rate,
+					.burst = cfg.client.burst,
+					.count = share,
+					.duration_ms = cfg.run.duration_ms,
+					.flows = cfg.client.flows,
+					.port_lo = (uint16_t)(cfg.client.port_lo +
+							      c * cfg.client.flows),
+					.echo = cfg.client.echo,
+					.window = conc,
+				};
+				ugens[w] = gen_udp_create(wk, cwp, &uc);
+				if (ugens[w] == NULL) {
+					fprintf(stderr,
+						"synack: %s:client:payload: %u bytes do not fit port%u "
+						"(MTU %u): %s\n",
+						cfg.file, cfg.client.payload, cwp->index, cwp->mtu,
+						strerror(errno));
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
 			} else {
 				struct gen_ping_conf gc = {
 					.target = cfg.client.target[c % cfg.client.nb_target].ip,
@@ -702,6 +748,22 @@ main(int argc, char **argv)
 				}
 			}
 			c++;
+		}
+		/* UDP: server workers (echo, sink, port unreachable), udp model clients */
+		if (server_port(wk) || ugens[w] != NULL) {
+			struct udp_conf uc = {.unreach_rate = cfg.udp.unreach_rate};
+
+			udps[w] = udp_attach(wk, &uc);
+			if (udps[w] == NULL)
+				goto nomem;
+			if (server_port(wk)) {
+				for (unsigned int l = 0; l < cfg.udp.nb_echo; l++)
+					udp_bind(udps[w], cfg.udp.echo[l], UDP_PORT_ECHO);
+				for (unsigned int l = 0; l < cfg.udp.nb_sink; l++)
+					udp_bind(udps[w], cfg.udp.sink[l], UDP_PORT_SINK);
+			}
+			if (ugens[w] != NULL)
+				gen_udp_start(ugens[w], udps[w]);
 		}
 		if (!serve && !gen)
 			continue;
@@ -800,12 +862,17 @@ nomem:
 				break;
 			}
 		}
-		if (cfg.run.duration_ms != 0 && t >= cfg.run.duration_ms)
+		/* model udp with echo ends by itself after duration: it waits for the last echoes */
+		if (cfg.run.duration_ms != 0 &&
+		    t >= cfg.run.duration_ms +
+				 (nb_clients > 0 && udp_model && cfg.client.echo ? GEN_UDP_GRACE_MS + 500
+										 : 0))
 			break;
 		if (nb_clients > 0) {
 			bool all = true;
 			for (unsigned int w = 0; w < nb_workers; w++)
-				if ((pings[w] != NULL || gens[w] != NULL) && !workers[w]->done)
+				if ((pings[w] != NULL || gens[w] != NULL || ugens[w] != NULL) &&
+				    !workers[w]->done)
 					all = false;
 			if (all)
 				break;
@@ -814,13 +881,17 @@ nomem:
 	stop_workers = true;
 	rte_eal_mp_wait_lcore();
 	t = now_ms() - t0;
+	for (unsigned int w = 0; w < nb_workers; w++)
+		if (ugens[w] != NULL)
+			gen_udp_stop(ugens[w]); /* stopped early: unanswered datagrams are lost */
 
 	/* ---- verdict ---- */
 	char why[160] = "";
 	uint64_t tot[STAT_MAX];
 	stats_report_total(rep, tot);
 	for (unsigned int w = 0; w < nb_workers; w++) {
-		if (pings[w] != NULL && gen_ping_failed(pings[w])) {
+		if ((pings[w] != NULL && gen_ping_failed(pings[w])) ||
+		    (ugens[w] != NULL && gen_udp_failed(ugens[w]))) {
 			char ip[16];
 			snprintf(why, sizeof(why), "failed: target %s did not answer ARP",
 				 net_ip_str(cfg.client.target[0].ip, ip));
@@ -829,6 +900,9 @@ nomem:
 	if (why[0] == '\0' && nb_clients > 0 && tot[STAT_icmp_echo_tx] > 0 &&
 	    tot[STAT_icmp_reply_rx] == 0)
 		snprintf(why, sizeof(why), "failed: no echo replies");
+	if (why[0] == '\0' && nb_clients > 0 && udp_model && cfg.client.echo &&
+	    tot[STAT_udp_gen_tx] > 0 && tot[STAT_udp_gen_rx] == 0)
+		snprintf(why, sizeof(why), "failed: no UDP echoes");
 	if (why[0] == '\0' && nb_clients > 0 && http_model && tot[STAT_gen_conn_tx] > 0 &&
 	    tot[STAT_gen_conn_ok] == 0) {
 		char ip[16];
@@ -853,6 +927,10 @@ out_workers:
 			gen_ping_free(pings[w]);
 		if (gens[w] != NULL)
 			gen_http_free(gens[w]);
+		if (ugens[w] != NULL)
+			gen_udp_free(ugens[w]);
+		if (udps[w] != NULL)
+			udp_detach(udps[w]);
 		if (workers[w] != NULL)
 			worker_free(workers[w]);
 	}

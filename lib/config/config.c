@@ -94,6 +94,8 @@ static const struct cfg_section cfg_sections[] = {
 	{"server", "The server side: what it listens on and what it answers."},
 	{"client", "The client side: the load model and its limits."},
 	{"tcp", "The TCP stack, per worker. Defaults suit benchmarks: TIME-WAIT is short."},
+	{"udp", "UDP services of the server side, per worker. A datagram to a port not listed "
+		"is answered with ICMP port unreachable (rate-limited)."},
 };
 
 static const struct cfg_key cfg_keys[] = {
@@ -191,11 +193,12 @@ static const struct cfg_key cfg_keys[] = {
 		 "allowed; 0 = as fast as it goes",
 	 FLD(client.rate), .min = 0, .max = UINT64_MAX, .flags = CFG_F_SI},
 	{.section = "client", .key = "concurrency", .parse = parse_uint, .dflt = "100",
-	 .help = "connections (or pings) in flight at most, 1..100000000",
+	 .help = "connections (or pings, or udp echoes at rate 0) in flight at most, 1..100000000",
 	 FLD(client.concurrency), .min = 1, .max = 100000000},
 	{.section = "client", .key = "payload", .parse = parse_uint, .dflt = "56",
-	 .help = "ICMP echo payload bytes (model ping), 0..9000", FLD(client.payload), .min = 0,
-	 .max = 9000},
+	 .help = "payload bytes: ICMP echo payload (model ping) or UDP payload (model udp, at "
+		 "least 24, its sequence header), 0..9000",
+	 FLD(client.payload), .min = 0, .max = 9000},
 	{.section = "client", .key = "burst", .parse = parse_uint, .dflt = "32",
 	 .help = "packets or connections launched per loop at most, 1..512", FLD(client.burst),
 	 .min = 1, .max = 512},
@@ -241,6 +244,14 @@ static const struct cfg_key cfg_keys[] = {
 		 "client workers",
 	 FLD(client.port_lo), .off2 = offsetof(struct cfg, client.port_hi), .min = 1,
 	 .max = 65535},
+	{.section = "client", .key = "flows", .parse = parse_uint, .dflt = "1",
+	 .help = "model udp: source ports per worker, used round robin (worker i takes "
+		 "ports LOW + i*flows ..), 1..65535",
+	 FLD(client.flows), .min = 1, .max = 65535},
+	{.section = "client", .key = "echo", .parse = parse_bool, .dflt = "off",
+	 .help = "model udp: on = the target echoes; measure RTT per datagram, loss, "
+		 "reordering and duplicates; off = send only",
+	 FLD(client.echo)},
 
 	/* [tcp] */
 	{.section = "tcp", .key = "max_conns", .parse = parse_uint, .dflt = "128k",
@@ -287,6 +298,21 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "offer SACK-permitted and send SACK blocks (RFC 2018)", FLD(tcp.sack)},
 	{.section = "tcp", .key = "timestamps", .parse = parse_bool, .dflt = "on",
 	 .help = "offer timestamps, with PAWS (RFC 7323)", FLD(tcp.timestamps)},
+
+	/* [udp] */
+	{.section = "udp", .key = "echo", .parse = parse_listen, .dflt = "",
+	 .help = "UDP ports whose datagrams are sent back as they came, a list (7, 9000), at "
+		 "most 16; empty = none",
+	 FLD(udp.echo), .off2 = offsetof(struct cfg, udp.nb_echo), .min = 1, .max = 65535},
+	{.section = "udp", .key = "sink", .parse = parse_listen, .dflt = "",
+	 .help = "UDP ports whose datagrams are counted and discarded (loss, reordering and "
+		 "duplicates counted from synack's sequence header), a list, at most 16; "
+		 "empty = none",
+	 FLD(udp.sink), .off2 = offsetof(struct cfg, udp.nb_sink), .min = 1, .max = 65535},
+	{.section = "udp", .key = "unreach_rate", .parse = parse_uint, .dflt = "1000",
+	 .help = "ICMP port unreachables per second per worker (bursts of at most 50), "
+		 "suffixes k, m (x1000) allowed, 0..1m; 0 = never",
+	 FLD(udp.unreach_rate), .min = 0, .max = 1000000, .flags = CFG_F_SI},
 };
 
 #define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -1127,6 +1153,15 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 			(int)cfg->run.mode);
 		return -1;
 	}
+	for (i = 0; i < cfg->udp.nb_sink; i++) {
+		for (int j = 0; j < cfg->udp.nb_echo; j++) {
+			if (cfg->udp.sink[i] == cfg->udp.echo[j]) {
+				set_err(err, errlen, "%s:udp:sink: %u is also in udp.echo",
+					key_origin(cfg, -1, "sink"), cfg->udp.sink[i]);
+				return -1;
+			}
+		}
+	}
 	if (cfg->run.mode == CFG_MODE_SERVER)
 		return 0;
 
@@ -1146,6 +1181,21 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 		set_err(err, errlen,
 			"%s:client:target: missing (mode %s, model %s needs at least one target)",
 			key_origin(cfg, -1, "target"), mode, cfg_model_name(cfg->client.model));
+		return -1;
+	}
+	if (cfg->client.model == CFG_MODEL_UDP && cfg->client.payload < 24) {
+		set_err(err, errlen,
+			"%s:client:payload: %u is below the 24-byte sequence header of model udp "
+			"(24..9000)",
+			key_origin(cfg, -1, "payload"), cfg->client.payload);
+		return -1;
+	}
+	if (cfg->client.model == CFG_MODEL_UDP &&
+	    cfg->client.flows > (uint32_t)cfg->client.port_hi - cfg->client.port_lo + 1) {
+		set_err(err, errlen,
+			"%s:client:flows: %u is more than the %u ports of client.ports",
+			key_origin(cfg, -1, "flows"), cfg->client.flows,
+			(uint32_t)cfg->client.port_hi - cfg->client.port_lo + 1);
 		return -1;
 	}
 	if (cfg->run.mode == CFG_MODE_BOTH && cfg->run.lcores > 1 && cfg->run.lcores % 2 != 0) {
@@ -1219,7 +1269,7 @@ scan_lines(FILE *f, char *msg, size_t len)
 static int
 apply_file(struct cfg *cfg, struct rte_cfgfile *cf, const char *file, char *err, size_t errlen)
 {
-	uint64_t seen[1 + CFG_MAX_PORTS] = {0};
+	uint64_t seen[1 + CFG_MAX_PORTS][CFG_SET_WORDS] = {{0}};
 	struct rte_cfgfile_entry *e = NULL;
 	char section[CFG_NAME_LEN];
 	int nsec, s, n, j, port;
@@ -1249,12 +1299,12 @@ apply_file(struct cfg *cfg, struct rte_cfgfile *cf, const char *file, char *err,
 			if (apply_key(cfg, file, section, port, e[j].name, e[j].value, &idx, err,
 				      errlen) != 0)
 				goto out;
-			if ((seen[port + 1] & (UINT64_C(1) << idx)) != 0) {
+			if ((seen[port + 1][idx / 64] & (UINT64_C(1) << (idx % 64))) != 0) {
 				set_err(err, errlen, "%s:%s:%s: given twice", file, section,
 					e[j].name);
 				goto out;
 			}
-			seen[port + 1] |= UINT64_C(1) << idx;
+			seen[port + 1][idx / 64] |= UINT64_C(1) << (idx % 64);
 		}
 	}
 	rc = 0;

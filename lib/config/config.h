@@ -113,7 +113,7 @@ struct cfg_client {
 	uint16_t nb_target;
 	uint64_t rate;			/**< per second, 0 = as fast as it goes */
 	uint32_t concurrency;
-	uint16_t payload;		/**< ICMP echo payload bytes (ping model) */
+	uint16_t payload;		/**< payload bytes: ICMP echo (ping), UDP (udp) */
 	uint32_t burst;			/**< packets launched per loop at most */
 	uint64_t count;			/**< stop after this many requests; 0 = no limit */
 	bool request_none;		/**< handshake only: connect, then close */
@@ -129,6 +129,17 @@ struct cfg_client {
 	uint32_t max_error_rate;	/**< percent; the run fails above it (100 = never) */
 	uint64_t max_p99_ms;		/**< the run fails when p99 response latency exceeds it; 0 = off */
 	uint16_t port_lo, port_hi;	/**< source ports, split between the workers */
+	uint32_t flows;			/**< model udp: source ports (flows) per worker */
+	bool echo;			/**< model udp: expect echoes, measure RTT and loss */
+};
+
+/** [udp]: the UDP services of the server side, per worker. */
+struct cfg_udp {
+	uint16_t echo[CFG_MAX_LISTEN];	/**< ports echoed */
+	uint16_t nb_echo;
+	uint16_t sink[CFG_MAX_LISTEN];	/**< ports sunk */
+	uint16_t nb_sink;
+	uint32_t unreach_rate;		/**< ICMP port unreachables/s per worker, 0 = never */
 };
 
 struct cfg {
@@ -140,6 +151,7 @@ struct cfg {
 	struct cfg_server server;
 	struct cfg_client client;
 	struct cfg_tcp tcp;
+	struct cfg_udp udp;
 	/**
 	 * Bookkeeping for error messages, so that a cross-key error names "--set"
 	 * when the key came from the command line: bit k of cli_set[0] is key k of

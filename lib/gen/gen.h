@@ -93,6 +93,51 @@ uint64_t gen_http_active(const struct gen_http *g);
 
 void gen_http_free(struct gen_http *g);
 
+/* ---- the UDP model (gen_udp.c) ---- */
+
+#define GEN_UDP_GRACE_MS 1000	/**< echo: wait this long after the last send for echoes */
+
+struct gen_udp_conf {
+	const struct gen_target *targets;	/**< round robin; owned by the caller */
+	uint16_t nb_targets;
+	uint16_t payload;		/**< UDP payload bytes, >= UDP_SEQ_HLEN (24) */
+	uint64_t rate;			/**< this worker's datagrams per second; 0 = as fast
+					     as it goes */
+	uint32_t burst;			/**< datagrams built per loop at most */
+	uint64_t count;			/**< stop sending after this many; 0 = no limit */
+	uint64_t duration_ms;		/**< stop sending after this long; 0 = no limit */
+	uint32_t flows;			/**< source ports port_lo .. port_lo + flows - 1 */
+	uint16_t port_lo;		/**< host order */
+	bool echo;			/**< expect echoes: RTT, loss, reordering, duplicates */
+	uint32_t window;		/**< echo, rate 0: datagrams in flight at most */
+};
+
+struct gen_udp;
+struct udp_ctx;
+
+/**
+ * The udp model on w's client port wp; registers HIST_rtt in w->stats.
+ * NULL + errno: EINVAL (no target, no flow, ports beyond 65535, payload
+ * below the sequence header), EMSGSIZE (payload does not fit the MTU or an
+ * mbuf), ENOMEM.
+ */
+struct gen_udp *gen_udp_create(struct worker *w, struct worker_port *wp,
+			       const struct gen_udp_conf *conf);
+
+/** Bind the source ports on udp (the worker's UDP context) and start from w's poll hook. */
+void gen_udp_start(struct gen_udp *g, struct udp_ctx *udp);
+
+/** True when a target's next hop never answered ARP (or there is no route). */
+bool gen_udp_failed(const struct gen_udp *g);
+
+/**
+ * The run stopped before the model finished (SIGINT, run.duration): count
+ * every datagram not echoed yet as lost. Call after the worker stopped.
+ */
+void gen_udp_stop(struct gen_udp *g);
+
+void gen_udp_free(struct gen_udp *g);
+
 #ifdef __cplusplus
 }
 #endif

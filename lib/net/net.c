@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_udp.h>
+
 #include "lib/net/net.h"
 
 /* Offsets of the fields used here, relative to the start of their header. */
@@ -399,6 +401,154 @@ net_icmp_echo_payload_ok(const uint8_t *payload, uint32_t len, uint16_t seq)
 }
 
 /* ---------------- addresses ---------------- */
+
+/* ---------------- UDP ---------------- */
+
+#define UDP_OFF_SPORT	offsetof(struct rte_udp_hdr, src_port)
+#define UDP_OFF_DPORT	offsetof(struct rte_udp_hdr, dst_port)
+#define UDP_OFF_LEN	offsetof(struct rte_udp_hdr, dgram_len)
+#define UDP_OFF_CKSUM	offsetof(struct rte_udp_hdr, dgram_cksum)
+
+/* One's complement sum (unfolded) of the IPv4 pseudo header for UDP of ulen bytes. */
+static inline uint32_t
+udp_phdr_sum(const uint8_t *l3, uint32_t ulen)
+{
+	uint32_t sum = __rte_raw_cksum(l3 + IP_OFF_SRC, 8, 0); /* source and destination */
+
+	sum += rte_cpu_to_be_16(IPPROTO_UDP);
+	sum += rte_cpu_to_be_16((uint16_t)ulen);
+	return sum;
+}
+
+/* Checks, in this order: header fits, length field in range, checksum (nonzero, verify). */
+int
+net_udp_check(const uint8_t *l3, const struct net_info *info, bool verify)
+{
+	uint32_t plen = (uint32_t)info->l3_len - info->l3_hlen;
+	const uint8_t *uh = l3 + info->l3_hlen;
+	uint32_t ulen, sum;
+
+	if (plen < NET_UDP_HLEN)
+		return STAT_drop_udp_short;
+	ulen = rte_be_to_cpu_16(net_rd16(uh + UDP_OFF_LEN));
+	if (ulen < NET_UDP_HLEN || ulen > plen)
+		return STAT_drop_udp_short;
+	if (!verify || net_rd16(uh + UDP_OFF_CKSUM) == 0)
+		return 0;
+	sum = __rte_raw_cksum(uh, ulen, udp_phdr_sum(l3, ulen));
+	if (__rte_raw_cksum_reduce(sum) != CKSUM_OK_SUM)
+		return STAT_drop_udp_csum;
+	return 0;
+}
+
+uint16_t
+net_udp_cksum(const uint8_t *l3, uint32_t ihl, uint32_t ulen)
+{
+	const uint8_t *uh = l3 + ihl;
+	uint32_t sum = udp_phdr_sum(l3, ulen);
+	uint16_t ck;
+
+	/* The two runs around the checksum field: the field counts as 0. */
+	sum = __rte_raw_cksum(uh, UDP_OFF_CKSUM, sum);
+	if (ulen > UDP_OFF_CKSUM + 2)
+		sum = __rte_raw_cksum(uh + UDP_OFF_CKSUM + 2, ulen - UDP_OFF_CKSUM - 2, sum);
+	ck = (uint16_t)~__rte_raw_cksum_reduce(sum);
+	return ck == 0 ? 0xffff : ck;
+}
+
+static void
+net_ipv4_write(uint8_t *ip, uint32_t ip_len, uint8_t proto, rte_be32_t sip, rte_be32_t dip,
+	       uint16_t ip_id)
+{
+	ip[IP_OFF_VIHL] = (4 << 4) | (NET_IPV4_HLEN / RTE_IPV4_IHL_MULTIPLIER);
+	ip[IP_OFF_TOS] = 0;
+	net_wr16(ip + IP_OFF_TOTLEN, rte_cpu_to_be_16((uint16_t)ip_len));
+	net_wr16(ip + IP_OFF_ID, rte_cpu_to_be_16(ip_id));
+	net_wr16(ip + IP_OFF_FRAG, RTE_BE16(RTE_IPV4_HDR_DF_FLAG));
+	ip[IP_OFF_TTL] = NET_TTL_DEFAULT;
+	ip[IP_OFF_PROTO] = proto;
+	net_wr32(ip + IP_OFF_SRC, sip);
+	net_wr32(ip + IP_OFF_DST, dip);
+	net_wr16(ip + IP_OFF_CKSUM, net_ipv4_hdr_cksum((const struct rte_ipv4_hdr *)ip));
+}
+
+uint32_t
+net_udp_build(uint8_t *buf, const struct rte_ether_addr *src_mac,
+	      const struct rte_ether_addr *dst_mac, rte_be32_t sip, rte_be32_t dip,
+	      rte_be16_t sport, rte_be16_t dport, uint16_t ip_id, const void *payload,
+	      uint16_t payload_len)
+{
+	uint8_t *ip = buf + NET_ETH_HLEN;
+	uint8_t *uh = ip + NET_IPV4_HLEN;
+	uint32_t ulen = NET_UDP_HLEN + (uint32_t)payload_len;
+	uint32_t frame_len = NET_ETH_HLEN + NET_IPV4_HLEN + ulen;
+
+	net_eth_write(buf, dst_mac->addr_bytes, src_mac->addr_bytes, RTE_ETHER_TYPE_IPV4);
+	net_ipv4_write(ip, NET_IPV4_HLEN + ulen, IPPROTO_UDP, sip, dip, ip_id);
+	net_wr16(uh + UDP_OFF_SPORT, sport);
+	net_wr16(uh + UDP_OFF_DPORT, dport);
+	net_wr16(uh + UDP_OFF_LEN, rte_cpu_to_be_16((uint16_t)ulen));
+	net_wr16(uh + UDP_OFF_CKSUM, 0);
+	if (payload != NULL)
+		memcpy(uh + NET_UDP_HLEN, payload, payload_len);
+	else
+		memset(uh + NET_UDP_HLEN, 0, payload_len);
+	net_wr16(uh + UDP_OFF_CKSUM, net_udp_cksum(ip, NET_IPV4_HLEN, ulen));
+	if (frame_len < NET_ETH_MIN_FRAME) {
+		memset(buf + frame_len, 0, NET_ETH_MIN_FRAME - frame_len);
+		frame_len = NET_ETH_MIN_FRAME;
+	}
+	return frame_len;
+}
+
+void
+net_udp_echo_inplace(uint8_t *frame, const struct net_info *info,
+		     const struct rte_ether_addr *our_mac)
+{
+	uint8_t *ip = frame + info->l3_off;
+	uint8_t *uh = ip + info->l3_hlen;
+	uint16_t old_w, new_w, sp, dp;
+	uint32_t a, b;
+
+	memcpy(frame + ETH_OFF_DST, frame + ETH_OFF_SRC, RTE_ETHER_ADDR_LEN);
+	memcpy(frame + ETH_OFF_SRC, our_mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	a = net_rd32(ip + IP_OFF_SRC);
+	b = net_rd32(ip + IP_OFF_DST);
+	net_wr32(ip + IP_OFF_SRC, b);
+	net_wr32(ip + IP_OFF_DST, a);
+	old_w = net_rd16(ip + IP_OFF_TTL);
+	ip[IP_OFF_TTL] = NET_TTL_DEFAULT;
+	new_w = net_rd16(ip + IP_OFF_TTL);
+	net_wr16(ip + IP_OFF_CKSUM, net_cksum_update16(net_rd16(ip + IP_OFF_CKSUM), old_w, new_w));
+	sp = net_rd16(uh + UDP_OFF_SPORT);
+	dp = net_rd16(uh + UDP_OFF_DPORT);
+	net_wr16(uh + UDP_OFF_SPORT, dp);
+	net_wr16(uh + UDP_OFF_DPORT, sp);
+}
+
+uint32_t
+net_icmp_unreach_build(uint8_t *buf, const uint8_t *orig, uint32_t orig_len,
+		       const struct rte_ether_addr *src_mac, const struct rte_ether_addr *dst_mac,
+		       rte_be32_t sip, rte_be32_t dip, uint8_t code, uint16_t ip_id)
+{
+	uint32_t ihl = (uint32_t)(orig[IP_OFF_VIHL] & RTE_IPV4_HDR_IHL_MASK) *
+		       RTE_IPV4_IHL_MULTIPLIER;
+	uint32_t quote = RTE_MIN(ihl + 8, orig_len);
+	uint8_t *ip = buf + NET_ETH_HLEN;
+	uint8_t *icmp = ip + NET_IPV4_HLEN;
+	uint32_t icmp_len = NET_ICMP_HLEN + quote;
+
+	/* The quote first: orig may sit where the new headers go. */
+	memmove(icmp + NET_ICMP_HLEN, orig, quote);
+	net_eth_write(buf, dst_mac->addr_bytes, src_mac->addr_bytes, RTE_ETHER_TYPE_IPV4);
+	net_ipv4_write(ip, NET_IPV4_HLEN + icmp_len, IPPROTO_ICMP, sip, dip, ip_id);
+	icmp[ICMP_OFF_TYPE] = NET_ICMP_UNREACH;
+	icmp[ICMP_OFF_CODE] = code;
+	net_wr16(icmp + ICMP_OFF_CKSUM, 0);
+	net_wr32(icmp + ICMP_OFF_ID, 0); /* unused (id and seq of echo) */
+	net_wr16(icmp + ICMP_OFF_CKSUM, net_cksum(icmp, icmp_len));
+	return NET_ETH_HLEN + NET_IPV4_HLEN + icmp_len;
+}
 
 const char *
 net_ip_str(uint32_t ip_host, char *buf)

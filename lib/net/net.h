@@ -130,6 +130,65 @@ uint32_t net_icmp_echo_build(uint8_t *buf, const struct rte_ether_addr *src_mac,
 /** True when the echo payload (len bytes) is the pattern net_icmp_echo_build wrote for seq. */
 bool net_icmp_echo_payload_ok(const uint8_t *payload, uint32_t len, uint16_t seq);
 
+/* ---------------- UDP (RFC 768) and ICMP port unreachable (RFC 792) ---------------- */
+
+#define NET_UDP_HLEN	8u	/**< source port, destination port, length, checksum */
+#define NET_ICMP_UNREACH	 3u	/**< ICMP type destination unreachable (RFC 792) */
+#define NET_ICMP_PORT_UNREACH	 3u	/**< its code "port unreachable" */
+
+/**
+ * UDP (l3 = the IPv4 header, info from net_ipv4_check): the header fits the
+ * IPv4 payload and 8 <= length field <= IPv4 payload length (bytes after the
+ * length field are ignored, as Linux does). With verify, a nonzero checksum
+ * is checked over the pseudo header and the length field's bytes; zero means
+ * "no checksum" (RFC 768) and passes.
+ * @return 0 or STAT_drop_udp_short / STAT_drop_udp_csum.
+ */
+int net_udp_check(const uint8_t *l3, const struct net_info *info, bool verify);
+
+/**
+ * The UDP checksum of the datagram at l3 + ihl of ulen bytes (pseudo header
+ * from the IPv4 header at l3), as it must be written: the checksum field is
+ * taken as 0, and a computed 0 is returned as 0xffff (RFC 768).
+ */
+uint16_t net_udp_cksum(const uint8_t *l3, uint32_t ihl, uint32_t ulen);
+
+/**
+ * Write an Ethernet + IPv4 (DF, TTL 64) + UDP frame with payload_len bytes of
+ * payload (copied from payload, zeros when NULL), both checksums computed.
+ * buf must hold max(60, 42 + payload_len) bytes. Addresses and ports in
+ * network order. @return the frame length (padded to 60).
+ */
+uint32_t net_udp_build(uint8_t *buf, const struct rte_ether_addr *src_mac,
+		       const struct rte_ether_addr *dst_mac, rte_be32_t sip, rte_be32_t dip,
+		       rte_be16_t sport, rte_be16_t dport, uint16_t ip_id, const void *payload,
+		       uint16_t payload_len);
+
+/**
+ * Turn a validated UDP datagram into its echo in place: swap MACs (src = our
+ * mac), IPs and ports, TTL 64, IP checksum fixed incrementally. The UDP
+ * checksum is left as it is: the swap does not change it (the pseudo header
+ * and the header words are the same sums in another order), and a zero
+ * (absent) checksum stays absent.
+ */
+void net_udp_echo_inplace(uint8_t *frame, const struct net_info *info,
+			  const struct rte_ether_addr *our_mac);
+
+/**
+ * Write an ICMP destination unreachable (type 3, code) frame into buf:
+ * Ethernet (src_mac -> dst_mac), IPv4 sip -> dip (TTL 64, id ip_id), ICMP
+ * header (unused word 0), then the offending datagram's IP header plus the
+ * first 8 bytes of its payload (RFC 792; RFC 1122 3.2.2), taken from orig
+ * (orig_len bytes available, at least its IHL*4 + 8). orig may lie inside buf
+ * (the quote is moved with memmove): with orig at buf + 42 the received frame
+ * becomes the error in place after prepending 28 bytes.
+ * @return the frame length (14 + 20 + 8 + IHL*4 + 8).
+ */
+uint32_t net_icmp_unreach_build(uint8_t *buf, const uint8_t *orig, uint32_t orig_len,
+				const struct rte_ether_addr *src_mac,
+				const struct rte_ether_addr *dst_mac, rte_be32_t sip,
+				rte_be32_t dip, uint8_t code, uint16_t ip_id);
+
 /** Dotted quad of a host-order address into buf (at least 16 bytes). */
 const char *net_ip_str(uint32_t ip_host, char *buf);
 

@@ -277,6 +277,7 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 			errs += d[i];
 	double echo = (d[STAT_icmp_echo_rx]) / secs;
 	double reply = (d[STAT_icmp_reply_rx]) / secs;
+	double udp_tx = d[STAT_udp_tx] / secs, udp_rx = d[STAT_udp_rx] / secs;
 
 	if (r->out != NULL) {
 		fprintf(r->out, "[%7.1fs] rx %spps %.2fGbps  tx %spps %.2fGbps", t_ms / 1000.0,
@@ -291,6 +292,9 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 		if (cur[STAT_icmp_echo_rx] != 0 || cur[STAT_icmp_reply_rx] != 0)
 			fprintf(r->out, "  icmp echo %s/s reply %s/s", rate_str(echo, b3, sizeof(b3)),
 				rate_str(reply, b4, sizeof(b4)));
+		if (cur[STAT_udp_tx] != 0 || cur[STAT_udp_rx] != 0)
+			fprintf(r->out, "  udp tx %spps rx %spps", rate_str(udp_tx, b3, sizeof(b3)),
+				rate_str(udp_rx, b4, sizeof(b4)));
 		fprintf(r->out, "  arp %" PRIu64 "  drops %" PRIu64 "\n", d[STAT_arp_rx],
 			drops_of(d));
 		fflush(r->out);

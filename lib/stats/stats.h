@@ -89,6 +89,22 @@ extern "C" {
 	X(gen_err_closed,	"client error: peer closed before the response was whole") \
 	X(gen_err_ports,	"client error: no free source port (all busy or in TIME-WAIT)") \
 	X(gen_err_table,	"client error: TCP table or send queue full") \
+	X(udp_rx,		"UDP datagrams received (valid, for us)") \
+	X(udp_tx,		"UDP datagrams sent (echo replies and client datagrams)") \
+	X(udp_zero_csum,	"UDP datagrams accepted without a checksum (0, RFC 768)") \
+	X(udp_echo_tx,		"UDP echo replies sent (server, [udp] echo)") \
+	X(udp_sink_rx,		"UDP datagrams sunk (server, [udp] sink)") \
+	X(udp_sink_bytes,	"UDP payload bytes sunk") \
+	X(udp_unreach_tx,	"ICMP port unreachable sent for a closed UDP port") \
+	X(udp_unreach_limited,	"ICMP port unreachable not sent: over [udp] unreach_rate") \
+	X(udp_gen_tx,		"client: UDP datagrams sent (model udp)") \
+	X(udp_gen_rx,		"client: UDP echoes received, duplicates not counted") \
+	X(udp_gen_bad,		"client: datagrams to a client port, not this worker's echoes") \
+	X(udp_lost,		"sequenced UDP datagrams lost (client: sent - echoed after the " \
+				"grace period; sink: left the 4096-sequence window unseen)") \
+	X(udp_reorder,		"sequenced UDP datagrams that came after a higher sequence " \
+				"number (client: of their flow; sink: of their sender)") \
+	X(udp_dup,		"sequenced UDP datagrams seen twice (4096-sequence window)") \
 	X(drop_eth_short,	"frame shorter than an Ethernet header") \
 	X(drop_eth_type,	"ethertype not IPv4/ARP") \
 	X(drop_eth_dst,		"destination MAC not ours, not broadcast") \
@@ -129,7 +145,10 @@ extern "C" {
 	X(drop_tcp_sndq_full,	"application send refused: send queue full") \
 	X(drop_multiseg,	"multi-segment frame that could not be linearised") \
 	X(drop_tx_full,		"TX queue full: frames not taken by the port") \
-	X(drop_too_big,		"reply would exceed the port MTU")
+	X(drop_too_big,		"reply would exceed the port MTU") \
+	X(drop_udp_short,	"UDP header truncated or its length field bad") \
+	X(drop_udp_csum,	"UDP checksum wrong") \
+	X(drop_udp_no_port,	"UDP datagram to a closed port (ICMP unreachable sent when due)")
 
 /* Gauges: values now, set by the worker (not summed over time). */
 #define STATS_GAUGES(X) \

@@ -166,7 +166,9 @@ pattern_sha() { pattern "$1" | sha256sum | cut -d' ' -f1; }
 TSHARK_PID=""
 # capture_start FILE SECONDS MAXPACKETS: tshark on the kernel's veth.
 capture_start() {
-	kexec tshark -q -i "$IF_KRN" -w "$1" -a "duration:$2" -c "$3" \
+	# ip netns exec directly, not through kexec: $! must be the process
+	# itself (ip execs tshark), or stopping it leaves tshark running
+	ip netns exec "$NS_KRN" tshark -q -i "$IF_KRN" -w "$1" -a "duration:$2" -c "$3" \
 		>"$1.log" 2>&1 &
 	TSHARK_PID=$!
 	track_pid "$TSHARK_PID"
@@ -488,8 +490,8 @@ for size in $((1 << 20)) $((32 << 20)); do
 		ca0=$(ctr tcp_challenge_ack)
 		ri0=$(ctr drop_tcp_rst_invalid)
 		cr0=$(ctr tcp_closed_reset)
-		kexec curl -sS -m 60 --limit-rate 2M -o "$tmp/slow.body" "$URL/slow" \
-			2>"$tmp/slow.err" &
+		ip netns exec "$NS_KRN" curl -sS -m 60 --limit-rate 2M -o "$tmp/slow.body" \
+			"$URL/slow" 2>"$tmp/slow.err" &
 		cpid=$!
 		track_pid "$cpid"
 		# Up to 3 tries: once (1 of 7 RSTs sent, af_packet) the spoofed RST

@@ -1225,7 +1225,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 60u); // one per key of the table
+	ASSERT_EQ(lines.size(), 65u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
@@ -1482,4 +1482,111 @@ TEST_F(Config, ClientHttpBadValuesNameTheKey)
 	}
 	EXPECT_EQ(Set("client.path=" + std::string(300, 'a')), -1);
 	EXPECT_EQ(Err(), "--set:client:path: value is 300 characters long, at most 255");
+}
+
+/* ---- [udp] and the [client] keys of model udp ---- */
+
+TEST_F(Config, UdpKeysParse)
+{
+	ASSERT_EQ(Load(std::string(kServer) +
+		       "[udp]\necho = 7, 9000\nsink = 9\nunreach_rate = 10k\n"),
+		  0)
+		<< Err();
+	ASSERT_EQ(c_.udp.nb_echo, 2u);
+	EXPECT_EQ(c_.udp.echo[0], 7u);
+	EXPECT_EQ(c_.udp.echo[1], 9000u);
+	ASSERT_EQ(c_.udp.nb_sink, 1u);
+	EXPECT_EQ(c_.udp.sink[0], 9u);
+	EXPECT_EQ(c_.udp.unreach_rate, 10000u);
+	ASSERT_EQ(Set("udp.unreach_rate=0"), 0) << Err();
+	EXPECT_EQ(c_.udp.unreach_rate, 0u);
+	ASSERT_EQ(Set("udp.echo="), 0) << Err();
+	EXPECT_EQ(c_.udp.nb_echo, 0u);
+}
+
+TEST_F(Config, UdpDefaults)
+{
+	EXPECT_EQ(c_.udp.nb_echo, 0u);
+	EXPECT_EQ(c_.udp.nb_sink, 0u);
+	EXPECT_EQ(c_.udp.unreach_rate, 1000u);
+	EXPECT_EQ(c_.client.flows, 1u);
+	EXPECT_FALSE(c_.client.echo);
+}
+
+TEST_F(Config, UdpBadValuesNameTheKey)
+{
+	const struct {
+		const char *set, *err;
+	} cases[] = {
+		{"udp.echo=0", "--set:udp:echo: 0 is out of range 1..65535"},
+		{"udp.echo=seven", "--set:udp:echo: \"seven\" is not a number"},
+		{"udp.echo=7,7", "--set:udp:echo: 7 is listed twice"},
+		{"udp.sink=70000", "--set:udp:sink: 70000 is out of range 1..65535"},
+		{"udp.sink=1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17",
+		 "--set:udp:sink: 17 ports given, at most 16"},
+		{"udp.unreach_rate=2m", "--set:udp:unreach_rate: 2m is out of range 0..1m"},
+		{"udp.unreach_rate=fast",
+		 "--set:udp:unreach_rate: \"fast\" is not a number (suffixes k, m allowed)"},
+		{"udp.colour=red", "--set:udp:colour: unknown key (see synack --help-config)"},
+		{"client.flows=0", "--set:client:flows: 0 is out of range 1..65535"},
+		{"client.flows=65536", "--set:client:flows: 65536 is out of range 1..65535"},
+		{"client.echo=maybe", "--set:client:echo: \"maybe\" is not a boolean (on/off, "
+				      "yes/no, true/false, 1/0)"},
+	};
+	for (const auto &k : cases) {
+		EXPECT_EQ(Set(k.set), -1) << k.set;
+		EXPECT_EQ(Err(), k.err);
+	}
+}
+
+TEST_F(Config, UdpClientKeysParse)
+{
+	ASSERT_EQ(Load(std::string(kClient) + "model = udp\npayload = 24\nflows = 8\necho = on\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.client.model, CFG_MODEL_UDP);
+	EXPECT_EQ(c_.client.payload, 24u);
+	EXPECT_EQ(c_.client.flows, 8u);
+	EXPECT_TRUE(c_.client.echo);
+}
+
+TEST_F(Config, UdpSinkPortAlsoEchoedIsRefused)
+{
+	EXPECT_EQ(Load(std::string(kServer) + "[udp]\necho = 7, 9\nsink = 9\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:udp:sink: 9 is also in udp.echo");
+}
+
+TEST_F(Config, UdpModelPayloadBelowTheSequenceHeaderIsRefused)
+{
+	EXPECT_EQ(Load(std::string(kClient) + "model = udp\npayload = 23\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:client:payload: 23 is below the 24-byte sequence header of "
+			 "model udp (24..9000)");
+	/* the ping model still takes small payloads */
+	EXPECT_EQ(Load(std::string(kClient) + "model = ping\npayload = 0\n"), 0) << Err();
+	ASSERT_EQ(Load(std::string(kClient) + "model = udp\n"), 0) << Err();
+	ASSERT_EQ(Set("client.payload=8"), 0) << Err();
+	EXPECT_EQ(cfg_validate(&c_, err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(), "--set:client:payload: 8 is below the 24-byte sequence header of model "
+			 "udp (24..9000)");
+}
+
+TEST_F(Config, UdpModelFlowsBeyondThePortRangeAreRefused)
+{
+	EXPECT_EQ(Load(std::string(kClient) + "model = udp\nports = 5000-5003\nflows = 5\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:client:flows: 5 is more than the 4 ports of client.ports");
+	EXPECT_EQ(Load(std::string(kClient) + "model = udp\nports = 5000-5003\nflows = 4\n"), 0)
+		<< Err();
+}
+
+TEST_F(Config, MoreThanSixtyFourKeysInOneSectionAreNotMistakenForTwins)
+{
+	/* keys past the 64th of the table used to alias the first in the
+	 * "given twice" bookkeeping */
+	ASSERT_EQ(Load(std::string(kServer) +
+		       "[run]\nmode = server\n[udp]\necho = 7\nsink = 9\nunreach_rate = 5\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.udp.unreach_rate, 5u);
+	EXPECT_EQ(Load(std::string(kServer) + "[udp]\nsink = 9\nsink = 10\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:udp:sink: given twice");
 }

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The udp model on one worker: datagrams of `payload` bytes at `rate` per
+ * second (token bucket on the TSC) or as fast as the loop goes, over `flows`
+ * source ports (port_lo .. port_lo + flows - 1, round robin) and the targets
+ * (round robin).
+ *
+ * Each payload starts with struct udp_seq_hdr: magic, worker id, flags, a
+ * per-worker sequence number and the send TSC. Frames come from one
+ * template per target, built once when its next hop resolves; per datagram
+ * only the source port, IP id, seq, tsc and the two checksums are patched
+ * (the IP checksum with one RFC 1624 update, the UDP checksum from the
+ * template's sum plus the patched words), so no header is built from
+ * scratch on the loop.
+ *
+ * With echo on, the target echoes (synack's [udp] echo, or any UDP echo
+ * service): every echo is matched to this worker by magic, worker id and
+ * source port; RTT = now - tsc goes to HIST_rtt; duplicates (a 4096-wide
+ * window) are counted once as udp_dup and not as received; a sequence number
+ * below the highest already seen on its flow is counted as udp_reorder.
+ * When sending ends (count reached or duration over), the model waits until
+ * every echo is in or GEN_UDP_GRACE_MS passed, then counts the rest as
+ * udp_lost. As fast as possible with echo, at most `window` datagrams are
+ * in flight (the window reopens after a second without echoes), so the RTT
+ * measures the path rather than a queue the generator itself filled.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+#include <rte_udp.h>
+
+#include "lib/net/net.h"
+#include "lib/udp/udp.h"
+#include "gen.h"
+
+#define GEN_UDP_BURST_MAX 512
+
+#define HDR_OFF	     (NET_ETH_HLEN + NET_IPV4_HLEN + NET_UDP_HLEN)	/* payload offset */
+#define IP_ID_OFF    (NET_ETH_HLEN + offsetof(struct rte_ipv4_hdr, packet_id))
+#define IP_CK_OFF    (NET_ETH_HLEN + offsetof(struct rte_ipv4_hdr, hdr_checksum))
+#define UDP_SP_OFF   (NET_ETH_HLEN + NET_IPV4_HLEN + offsetof(struct rte_udp_hdr, src_port))
+#define UDP_CK_OFF   (NET_ETH_HLEN + NET_IPV4_HLEN + offsetof(struct rte_udp_hdr, dgram_cksum))
+#define SEQ_OFF	     (HDR_OFF + offsetof(struct udp_seq_hdr, seq))
+
+struct gen_udp_tpl {
+	uint8_t *frame;		/**< template frame: source port 0, IP id 0, seq 0, tsc 0 */
+	uint16_t ip_ck;		/**< its IP checksum */
+	uint32_t usum;		/**< its UDP checksum sum (pseudo header included), unfolded */
+};
+
+struct gen_udp {
+	struct worker *w;
+	struct worker_port *wp;
+	struct udp_ctx *udp;
+	struct gen_udp_conf conf;
+	uint32_t frame_len;
+	uint32_t resolved;		/**< targets with a template */
+	bool failed;
+	bool sending_over;
+	uint64_t t0;
+	uint64_t t_end;			/**< TSC sending stops (duration), 0 = none */
+	uint64_t end_tsc;		/**< TSC sending ended */
+	uint64_t seq;			/**< next sequence number = datagrams sent */
+	uint64_t received;		/**< unique echoes */
+	uint64_t written_off;		/**< window: presumed lost after a silent second */
+	uint64_t last_progress;
+	uint32_t next_flow, next_target;
+	uint16_t ip_id;
+	uint64_t tokens, last_tsc;	/**< pacing, in datagrams x hz */
+	struct udp_seq track;
+	uint64_t *flow_high;		/**< per flow: highest seq echoed + 1, 0 = none */
+	struct gen_udp_tpl *tpl;
+	struct stats_hist rtt;
+};
+
+static void
+gen_udp_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved,
+		    void *arg)
+{
+	struct gen_udp *g = arg;
+
+	if (wp != g->wp || resolved || g->resolved >= g->conf.nb_targets)
+		return;
+	if (ip == worker_next_hop(g->wp, g->conf.targets[g->resolved].ip)) {
+		g->failed = true;
+		w->done = true;
+	}
+}
+
+/* The template of target i, once its next hop is known. */
+static void
+build_template(struct gen_udp *g, uint32_t i, const struct rte_ether_addr *mac)
+{
+	struct gen_udp_tpl *t = &g->tpl[i];
+	struct udp_seq_hdr h = {
+		.magic = RTE_BE32(UDP_SEQ_MAGIC),
+		.worker = rte_cpu_to_be_16((uint16_t)g->w->id),
+		.flags = rte_cpu_to_be_16(g->conf.echo ? UDP_SEQ_ECHO : 0),
+	};
+	uint16_t ck;
+
+	net_udp_build(t->frame, &g->wp->mac, mac, g->wp->ip, g->conf.targets[i].ip, 0,
+		      g->conf.targets[i].port, 0, NULL, g->conf.payload);
+	memcpy(t->frame + HDR_OFF, &h, sizeof(h));
+	ck = net_udp_cksum(t->frame + NET_ETH_HLEN, NET_IPV4_HLEN,
+			   NET_UDP_HLEN + (uint32_t)g->conf.payload);
+	memcpy(t->frame + UDP_CK_OFF, &ck, 2);
+	memcpy(&t->ip_ck, t->frame + IP_CK_OFF, 2);
+	memcpy(&ck, t->frame + UDP_CK_OFF, 2);
+	t->usum = (uint16_t)~ck;
+}
+
+static void
+finish(struct gen_udp *g)
+{
+	struct worker *w = g->w;
+	uint64_t lost = g->seq - g->received;
+
+	if (g->conf.echo && lost != 0)
+		stats_add(&w->stats, STAT_udp_lost, lost);
+	w->done = true;
+}
+
+static inline void
+fill(struct gen_udp *g, struct rte_mbuf *m)
+{
+	const struct gen_udp_tpl *t = &g->tpl[g->next_target];
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	rte_be16_t sport = rte_cpu_to_be_16((uint16_t)(g->conf.port_lo + g->next_flow));
+	rte_be16_t id = rte_cpu_to_be_16(g->ip_id++);
+	rte_be64_t seq = rte_cpu_to_be_64(g->seq);
+	uint64_t tsc = g->w->now;
+	uint32_t sum;
+	uint16_t ck;
+
+	rte_memcpy(d, t->frame, g->frame_len);
+	m->data_len = m->pkt_len = g->frame_len;
+	memcpy(d + IP_ID_OFF, &id, 2);
+	ck = net_cksum_update16(t->ip_ck, 0, id);
+	memcpy(d + IP_CK_OFF, &ck, 2);
+	memcpy(d + UDP_SP_OFF, &sport, 2);
+	memcpy(d + SEQ_OFF, &seq, 8);
+	memcpy(d + SEQ_OFF + 8, &tsc, 8);
+	/* the template's sum plus the words that were zero in it */
+	sum = t->usum + sport + __rte_raw_cksum(d + SEQ_OFF, 16, 0);
+	ck = (uint16_t)~__rte_raw_cksum_reduce(sum);
+	if (ck == 0)
+		ck = 0xffff;
+	memcpy(d + UDP_CK_OFF, &ck, 2);
+	g->seq++;
+	if (++g->next_flow == g->conf.flows)
+		g->next_flow = 0;
+	if (++g->next_target == g->conf.nb_targets)
+		g->next_target = 0;
+}
+
+static void
+gen_udp_poll(struct worker *w, void *arg)
+{
+	struct gen_udp *g = arg;
+	struct rte_mbuf *pkts[GEN_UDP_BURST_MAX];
+	uint64_t n;
+
+	if (w->done)
+		return;
+	while (g->resolved < g->conf.nb_targets) {
+		struct rte_ether_addr mac;
+		rte_be32_t nh = worker_next_hop(g->wp, g->conf.targets[g->resolved].ip);
+
+		if (nh == 0) {
+			stats_inc(&w->stats, STAT_drop_no_route);
+			g->failed = true;
+			w->done = true;
+			return;
+		}
+		if (neigh_resolve(w, g->wp, nh, &mac) != 0)
+			return;
+		build_template(g, g->resolved, &mac);
+		g->resolved++;
+		g->t0 = g->last_tsc = g->last_progress = w->now;
+		if (g->conf.duration_ms != 0)
+			g->t_end = w->now + g->conf.duration_ms * (w->hz / 1000);
+	}
+	if (!g->sending_over && ((g->conf.count != 0 && g->seq >= g->conf.count) ||
+				 (g->t_end != 0 && w->now >= g->t_end))) {
+		g->sending_over = true;
+		g->end_tsc = w->now;
+	}
+	if (g->sending_over) {
+		if (!g->conf.echo || g->received >= g->seq ||
+		    w->now - g->end_tsc >= GEN_UDP_GRACE_MS * (w->hz / 1000))
+			finish(g);
+		return;
+	}
+	n = g->conf.burst;
+	if (g->conf.count != 0 && n > g->conf.count - g->seq)
+		n = g->conf.count - g->seq;
+	if (g->conf.rate != 0) {
+		g->tokens += (w->now - g->last_tsc) * g->conf.rate;
+		g->last_tsc = w->now;
+		if (g->tokens > (uint64_t)g->conf.burst * w->hz)
+			g->tokens = (uint64_t)g->conf.burst * w->hz;
+		if (n > g->tokens / w->hz)
+			n = g->tokens / w->hz;
+	} else if (g->conf.echo) {
+		uint64_t inflight = g->seq - g->received - g->written_off;
+		if (inflight > 0 && w->now - g->last_progress > w->hz) {
+			g->written_off += inflight; /* counted as lost at the end */
+			inflight = 0;
+		}
+		if (inflight == 0)
+			g->last_progress = w->now;
+		n = inflight >= g->conf.window ? 0 : RTE_MIN(n, g->conf.window - inflight);
+	}
+	if (n == 0)
+		return;
+	if (rte_pktmbuf_alloc_bulk(w->pool, pkts, (unsigned int)n) != 0) {
+		stats_inc(&w->stats, STAT_drop_pool_empty);
+		return;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		fill(g, pkts[i]);
+		worker_tx(w, g->wp, pkts[i]);
+	}
+	if (g->conf.rate != 0)
+		g->tokens -= n * w->hz;
+	stats_add(&w->stats, STAT_udp_gen_tx, n);
+	stats_add(&w->stats, STAT_udp_tx, n);
+}
+
+static void
+gen_udp_recv(struct udp_ctx *c, const struct udp_dgram *d, void *arg)
+{
+	struct gen_udp *g = arg;
+	struct worker *w = g->w;
+	struct udp_seq_hdr h;
+	uint32_t flow = (uint32_t)rte_be_to_cpu_16(d->dport) - g->conf.port_lo;
+
+	if (d->len < UDP_SEQ_HLEN || flow >= g->conf.flows)
+		goto bad;
+	memcpy(&h, d->data, sizeof(h));
+	uint64_t seq = rte_be_to_cpu_64(h.seq);
+	if (h.magic != RTE_BE32(UDP_SEQ_MAGIC) || rte_be_to_cpu_16(h.worker) != w->id ||
+	    seq >= g->seq)
+		goto bad;
+	switch (udp_seq_track(&g->track, seq, NULL)) {
+	case UDP_SEQ_DUP:
+		stats_inc(&w->stats, STAT_udp_dup);
+		return;
+	default:
+		break;
+	}
+	g->received++;
+	g->last_progress = w->now;
+	stats_inc(&w->stats, STAT_udp_gen_rx);
+	if (seq + 1 < g->flow_high[flow])
+		stats_inc(&w->stats, STAT_udp_reorder);
+	else
+		g->flow_high[flow] = seq + 1;
+	if (w->now >= h.tsc)
+		stats_hist_add(&g->rtt, w->now - h.tsc);
+	return;
+bad:
+	stats_inc(&w->stats, STAT_udp_gen_bad);
+}
+
+struct gen_udp *
+gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_conf *conf)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(w->pool) - RTE_PKTMBUF_HEADROOM;
+	struct gen_udp *g;
+
+	if (conf->nb_targets == 0 || conf->flows == 0 ||
+	    (uint32_t)conf->port_lo + conf->flows - 1 > UINT16_MAX || conf->port_lo == 0 ||
+	    conf->payload < UDP_SEQ_HLEN) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((uint32_t)conf->payload + HDR_OFF > room ||
+	    (uint32_t)conf->payload + NET_IPV4_HLEN + NET_UDP_HLEN > wp->mtu) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	g = rte_zmalloc("gen_udp", sizeof(*g), RTE_CACHE_LINE_SIZE);
+	if (g == NULL)
+		goto nomem;
+	g->w = w;
+	g->wp = wp;
+	g->conf = *conf;
+	if (g->conf.burst == 0 || g->conf.burst > GEN_UDP_BURST_MAX)
+		g->conf.burst = 32;
+	if (g->conf.window == 0)
+		g->conf.window = 1;
+	g->frame_len = RTE_MAX((uint32_t)conf->payload + HDR_OFF, NET_ETH_MIN_FRAME);
+	g->ip_id = (uint16_t)(w->id << 12);
+	g->flow_high = rte_zmalloc("gen_udp_flows", sizeof(uint64_t) * conf->flows, 0);
+	g->tpl = rte_zmalloc("gen_udp_tpl", sizeof(*g->tpl) * conf->nb_targets, 0);
+	if (g->flow_high == NULL || g->tpl == NULL)
+		goto nomem;
+	for (uint32_t i = 0; i < conf->nb_targets; i++) {
+		g->tpl[i].frame = rte_zmalloc("gen_udp_frame", g->frame_len, RTE_CACHE_LINE_SIZE);
+		if (g->tpl[i].frame == NULL)
+			goto nomem;
+	}
+	w->stats.h[HIST_rtt] = &g->rtt;
+	return g;
+nomem:
+	gen_udp_free(g);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+gen_udp_start(struct gen_udp *g, struct udp_ctx *udp)
+{
+	struct udp_app app = {.recv = gen_udp_recv, .arg = g};
+
+	g->udp = udp;
+	for (uint32_t f = 0; f < g->conf.flows; f++)
+		udp_bind(udp, (uint16_t)(g->conf.port_lo + f), UDP_PORT_APP);
+	udp_set_app(udp, &app);
+	g->w->now = rte_rdtsc();
+	g->w->app.poll = gen_udp_poll;
+	g->w->app.neigh_event = gen_udp_neigh_event;
+	g->w->app.arg = g;
+}
+
+bool
+gen_udp_failed(const struct gen_udp *g)
+{
+	return g->failed;
+}
+
+void
+gen_udp_stop(struct gen_udp *g)
+{
+	if (!g->w->done && g->resolved == g->conf.nb_targets)
+		finish(g);
+}
+
+void
+gen_udp_free(struct gen_udp *g)
+{
+	if (g == NULL)
+		return;
+	if (g->w->stats.h[HIST_rtt] == &g->rtt)
+		g->w->stats.h[HIST_rtt] = NULL;
+	if (g->tpl != NULL)
+		for (uint32_t i = 0; i < g->conf.nb_targets; i++)
+			rte_free(g->tpl[i].frame);
+	rte_free(g->tpl);
+	rte_free(g->flow_high);
+	rte_free(g);
+}
