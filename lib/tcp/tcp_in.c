@@ -223,6 +223,21 @@ listening(const struct tcp_ctx *c, rte_be16_t port)
 
 static void process(struct tcp_ctx *c, struct tcb *t, struct seg *s);
 
+/*
+ * The end of input for t: output what became sendable (data carries the
+ * owed ACK); an ACK still owed after that waits for the delayed-ACK timer.
+ */
+static void
+tcp_input_done(struct tcp_ctx *c, struct tcb *t)
+{
+	if (t->flags & (TF_OUTPUT | TF_ACKNOW))
+		tcp_output(c, t);
+	if (t->state != TCP_CLOSED && (t->flags & TF_DELACK) && t->delack_at == 0) {
+		t->delack_at = c->tick + (c->conf.delack_ms ? c->conf.delack_ms : 1);
+		tcp_timer_update(c, t);
+	}
+}
+
 static void
 established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k,
 			struct seg *s, uint16_t mss)
@@ -255,13 +270,7 @@ established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct 
 		process(c, t, s);
 	if (t->state != TCP_CLOSED) {
 		t->flags &= ~TF_IN_INPUT;
-		if (t->flags & (TF_OUTPUT | TF_ACKNOW)) {
-			tcp_output(c, t);
-		} else if ((t->flags & TF_DELACK) && t->delack_at == 0) {
-			/* data on the cookie's ACK: its ACK is owed, as in tcp_input */
-			t->delack_at = c->tick + (c->conf.delack_ms ? c->conf.delack_ms : 1);
-			tcp_timer_update(c, t);
-		}
+		tcp_input_done(c, t);
 	}
 }
 
@@ -1032,12 +1041,7 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	if (t->state != TCP_CLOSED && t->key.lport == k.lport && t->key.rport == k.rport &&
 	    t->key.rip == k.rip) {
 		t->flags &= ~TF_IN_INPUT;
-		if (t->flags & (TF_OUTPUT | TF_ACKNOW)) {
-			tcp_output(c, t);
-		} else if ((t->flags & TF_DELACK) && t->delack_at == 0) {
-			t->delack_at = c->tick + (c->conf.delack_ms ? c->conf.delack_ms : 1);
-			tcp_timer_update(c, t);
-		}
+		tcp_input_done(c, t);
 	}
 	if (s.kept)
 		return;

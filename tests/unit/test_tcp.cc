@@ -1456,6 +1456,26 @@ TEST_F(Tcp, DelayedAckFiresAfterDelackTimeout)
 	EXPECT_TRUE(take().empty());
 }
 
+// A data segment that also acknowledges our data (a response to our
+// request) owes an ACK too: the delayed-ACK timer must still send it.
+TEST_F(Tcp, DataThatAcksOurDataStillGetsItsDelayedAck)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	static const char req[] = "request";
+	ASSERT_EQ(tcp_send(c, tcb(), req, 7), 0);
+	Out d = one();
+	EXPECT_EQ(d.data.size(), 7u);
+	onxt += 7;
+	una = onxt; // the peer's data acknowledges ours
+	inject(seg(TCP_ACK | TCP_PSH, std::string(300, 'r')));
+	pnxt += 300;
+	EXPECT_TRUE(take().empty());
+	advance(40);
+	expect_ack(one(), onxt, pnxt);
+	EXPECT_EQ(st(STAT_tcp_delack), 1u);
+}
+
 TEST_F(Tcp, TwoFullSegmentsAreAckedAtOnce)
 {
 	attach();
