@@ -843,6 +843,9 @@ nomem:
 	uint64_t t0 = now_ms(), t = 0, next_report = cfg.run.report_ms;
 	const char *status = "done";
 	char stop_why[160];
+	bool server_in_process = false;
+	for (unsigned int w = 0; w < nb_workers; w++)
+		server_in_process |= server_port(workers[w]);
 	for (;;) {
 		usleep(1000);
 		t = now_ms() - t0;
@@ -874,8 +877,13 @@ nomem:
 				if ((pings[w] != NULL || gens[w] != NULL || ugens[w] != NULL) &&
 				    !workers[w]->done)
 					all = false;
-			if (all)
+			if (all) {
+				/* the bounded work is done: let the server side (mode
+				 * both) take the last segments in flight */
+				if (server_in_process)
+					usleep(100 * 1000);
 				break;
+			}
 		}
 	}
 	stop_workers = true;
@@ -891,6 +899,7 @@ nomem:
 	stats_report_total(rep, tot);
 	for (unsigned int w = 0; w < nb_workers; w++) {
 		if ((pings[w] != NULL && gen_ping_failed(pings[w])) ||
+		    (gens[w] != NULL && gen_http_failed(gens[w])) ||
 		    (ugens[w] != NULL && gen_udp_failed(ugens[w]))) {
 			char ip[16];
 			snprintf(why, sizeof(why), "failed: target %s did not answer ARP",

@@ -60,7 +60,9 @@ struct gen_http {
 	uint32_t active;		/**< connections counted against concurrency */
 	uint32_t next_target;
 	uint32_t resolved;		/**< targets whose next hop answered ARP */
+	bool failed;			/**< a target's next hop never answered ARP */
 	uint64_t ports_empty_tsc;	/**< last time port exhaustion was counted */
+	uint64_t table_full_tsc;	/**< last time a full table was counted */
 	/* pacing */
 	uint64_t last_tsc;
 	uint64_t tokens;		/**< in units of 1/hz launches */
@@ -213,7 +215,11 @@ launch(struct gen_http *g)
 	r = tcp_connect(g->tcp, g->wp, rte_cpu_to_be_16(port), tg->ip, tg->port, &t);
 	if (r != 0) {
 		port_push(g, port);
-		stats_inc(st, r == -EEXIST ? STAT_gen_err_ports : STAT_gen_err_table);
+		/* counted at most once per ms, as port exhaustion */
+		if (g->w->now - g->table_full_tsc >= g->w->hz / 1000) {
+			g->table_full_tsc = g->w->now;
+			stats_inc(st, r == -EEXIST ? STAT_gen_err_ports : STAT_gen_err_table);
+		}
 		return -1;
 	}
 	struct gen_conn *gc = tcp_app_data(t);
@@ -281,6 +287,13 @@ gen_poll(struct worker *w, void *arg)
 		g->last_tsc = g->next_due = w->now;
 	}
 	if (limit_reached(g)) {
+		/* open loop: nothing more is due, idle connections go */
+		while (g->nidle > 0) {
+			struct tcb *t = g->idle[--g->nidle];
+			struct gen_conn *gc = tcp_app_data(t);
+			gc->flags &= ~GC_IDLE;
+			conn_close(g, t, gc);
+		}
 		if (g->active == 0)
 			w->done = true;
 		return;
@@ -288,12 +301,9 @@ gen_poll(struct worker *w, void *arg)
 	switch (g->conf.model) {
 	case GEN_CPS:
 		if (g->conf.rate != 0) {
-			uint64_t rate = ramped(g, g->conf.rate);
-			g->tokens += (w->now - g->last_tsc) * rate;
-			g->last_tsc = w->now;
-			if (g->tokens > (uint64_t)g->conf.burst * w->hz)
-				g->tokens = (uint64_t)g->conf.burst * w->hz;
-			want = (uint32_t)(g->tokens / w->hz);
+			uint64_t avail = gen_pace(&g->tokens, &g->last_tsc, w->now,
+						  ramped(g, g->conf.rate), w->hz, g->conf.burst);
+			want = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
 		} else {
 			want = g->conf.burst;
 		}
@@ -304,7 +314,7 @@ gen_poll(struct worker *w, void *arg)
 			n++;
 		}
 		if (g->conf.rate != 0)
-			g->tokens -= (uint64_t)n * w->hz;
+			gen_pace_take(&g->tokens, n, w->hz);
 		break;
 	case GEN_CC:
 	case GEN_RPS: {
@@ -321,6 +331,26 @@ gen_poll(struct worker *w, void *arg)
 		break;
 	}
 	}
+}
+
+/* A target's next hop never answered ARP: the run cannot do anything. */
+static void
+on_neigh(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved, void *arg)
+{
+	struct gen_http *g = arg;
+
+	if (resolved || wp != g->wp || g->resolved >= g->conf.nb_targets)
+		return;
+	if (ip == worker_next_hop(wp, g->conf.targets[g->resolved].ip)) {
+		g->failed = true;
+		w->done = true;
+	}
+}
+
+bool
+gen_http_failed(const struct gen_http *g)
+{
+	return g->failed;
 }
 
 /* ---- TCP callbacks (active connections) ---- */
@@ -572,6 +602,7 @@ gen_http_start(struct gen_http *g, struct tcp_ctx *tcp)
 	g->last_tsc = g->w->now;
 	g->next_due = g->w->now;
 	g->w->app.poll = gen_poll;
+	g->w->app.neigh_event = on_neigh;
 	g->w->app.arg = g;
 }
 

@@ -95,13 +95,10 @@ ping_poll(struct worker *w, void *arg)
 	if (g->conf.count != 0 && n > g->conf.count - g->sent)
 		n = g->conf.count - g->sent;
 	if (g->conf.rate != 0) {
-		/* tokens in units of 1/hz requests: no division on the loop */
-		g->tokens += (w->now - g->last_tsc) * g->conf.rate;
-		g->last_tsc = w->now;
-		if (g->tokens > (uint64_t)g->conf.burst * w->hz)
-			g->tokens = (uint64_t)g->conf.burst * w->hz;
-		if (n > g->tokens / w->hz)
-			n = g->tokens / w->hz;
+		uint64_t avail = gen_pace(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
+					  g->conf.burst);
+		if (n > avail)
+			n = avail;
 	}
 	if (n == 0)
 		return;
@@ -122,7 +119,7 @@ ping_poll(struct worker *w, void *arg)
 	g->sent += n;
 	g->outstanding += n;
 	if (g->conf.rate != 0)
-		g->tokens -= n * w->hz;
+		gen_pace_take(&g->tokens, n, w->hz);
 	stats_add(&w->stats, STAT_icmp_echo_tx, n);
 }
 

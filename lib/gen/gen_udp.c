@@ -199,12 +199,10 @@ gen_udp_poll(struct worker *w, void *arg)
 	if (g->conf.count != 0 && n > g->conf.count - g->seq)
 		n = g->conf.count - g->seq;
 	if (g->conf.rate != 0) {
-		g->tokens += (w->now - g->last_tsc) * g->conf.rate;
-		g->last_tsc = w->now;
-		if (g->tokens > (uint64_t)g->conf.burst * w->hz)
-			g->tokens = (uint64_t)g->conf.burst * w->hz;
-		if (n > g->tokens / w->hz)
-			n = g->tokens / w->hz;
+		uint64_t avail = gen_pace(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
+					  g->conf.burst);
+		if (n > avail)
+			n = avail;
 	} else if (g->conf.echo) {
 		uint64_t inflight = g->seq - g->received - g->written_off;
 		if (inflight > 0 && w->now - g->last_progress > w->hz) {
@@ -226,7 +224,7 @@ gen_udp_poll(struct worker *w, void *arg)
 		worker_tx(w, g->wp, pkts[i]);
 	}
 	if (g->conf.rate != 0)
-		g->tokens -= n * w->hz;
+		gen_pace_take(&g->tokens, n, w->hz);
 	stats_add(&w->stats, STAT_udp_gen_tx, n);
 	stats_add(&w->stats, STAT_udp_tx, n);
 }
