@@ -1,0 +1,887 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# bench/run.sh [scenario...]   (no scenario = all of them, in this order)
+#
+#   cps_ring   HTTP connections/s, client + server on one lcore over net_ring,
+#              vs the PMD ceiling (dpdk-testpmd io forwarding over net_ring)
+#   rps_ring   keep-alive requests/s over net_ring, one lcore
+#   cps_veth   HTTP CPS over a veth pair between two namespaces (af_xdp):
+#              synack -> synack, wrk -> nginx, synack -> nginx
+#   rps_veth   the same with keep-alive requests
+#   insns      instructions per connection (valgrind --tool=callgrind),
+#              client and server side, with and without the PMD; appended
+#              to bench/history.tsv
+#   latency    handshake / TTFB percentiles at half of the max CPS vs a
+#              ping-pong RTT on the same link
+#   cc         concurrent connections, synack client and server processes
+#              joined by net_memif: connections held, RSS per connection
+#
+# Sets up what each scenario needs (network namespaces, nginx, processes),
+# bounds every run in time, tears everything down on exit (trap: only the
+# PIDs and namespaces it made), and prints one table at the end:
+#   scenario | figure | synack | peer | ratio | notes
+# Benchmarks print, they never assert: the exit code is 0 unless the harness
+# itself breaks. Every command run is printed ("+ ...") so it can be
+# reproduced by hand. See bench/README.md for how to read the figures.
+#
+# Environment: BENCH_BUILD (build dir, default build-bench, built when
+# missing), BENCH_REPS (runs per cross-core figure, default 3),
+# BENCH_DURATION (seconds per timed run, default 5, at most 10),
+# BENCH_CC (concurrency asked of the cc scenario, default 1000000),
+# BENCH_KEEP=1 keeps the temporary directory.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+BUILD=${BENCH_BUILD:-$ROOT/build-bench}
+SYNACK=$BUILD/app/synack/synack
+REPS=${BENCH_REPS:-3}
+DUR=${BENCH_DURATION:-5}
+[ "$DUR" -gt 10 ] && DUR=10
+CC_CONC=${BENCH_CC:-1000000}
+PY=$(command -v /usr/bin/python3 || command -v python3)
+JS="$PY $HERE/jsonstat.py"
+CG="$PY $HERE/cgparse.py"
+HISTORY=$HERE/history.tsv
+ALL_SCENARIOS=(cps_ring rps_ring cps_veth rps_veth insns latency cc)
+
+# Addresses: only 198.18.0.0/15. veth: A (client side) <-> B (server side).
+NS_A="sbA$$"
+NS_B="sbB$$"
+IF_A="vbA$$"
+IF_B="vbB$$"
+K_A=198.18.1.1     # kernel address in A (wrk)
+K_B=198.18.1.2     # kernel address in B (nginx)
+S_A=198.18.1.11    # synack client on A's veth (the kernel has no address there)
+S_B=198.18.1.12    # synack server on B's veth
+
+TMP=""
+_PIDS=()
+_NS=()
+ROWS=""
+CPS_MAX=""          # set by cps_ring, used by latency
+TABLE_DONE=0
+LOAD0="?"
+
+# ---------------------------------------------------------------- helpers
+
+log() { echo "[bench $(date +%H:%M:%S)] $*"; }
+
+# Print a command the way a reader can paste it, record it, then run it.
+show() {
+	local s="+" a
+	for a in "$@"; do s+=" $(printf '%q' "$a")"; done
+	echo "$s" >&2
+	echo "${s#+ }" >>"$TMP/commands.txt"
+}
+
+# A comment line for the reader, in the output and the commands file.
+say() {
+	echo "# $*" >&2
+	echo "# $*" >>"$TMP/commands.txt"
+}
+
+# row SCENARIO FIGURE SYNACK PEER RATIO NOTES
+row() {
+	local r
+	r=$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$1" "$2" "$3" "$4" "$5" "${6:-}")
+	ROWS+="$r"$'\n'
+}
+
+isnum() { [[ "${1:-}" =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+
+# ratio A B: A/B with two decimals, "-" when either is not a number.
+ratio() {
+	if isnum "${1:-}" && isnum "${2:-}" && [ "$("$PY" -c "print(float('$2') != 0)")" = True ]; then
+		"$PY" -c "r = float('$1') / float('$2'); print(f'{r:.2f}' if abs(r) >= 0.1 else f'{r:.2g}')"
+	else
+		echo "-"
+	fi
+}
+
+# stats V...: "median min max" of the numbers given (empty when none).
+stats() {
+	"$PY" - "$@" <<'EOF'
+import statistics, sys
+v = sorted(float(x) for x in sys.argv[1:] if x.replace('.', '', 1).lstrip('-').isdigit())
+if v:
+    f = lambda x: str(int(round(x)))
+    print(f(statistics.median(v)), f(v[0]), f(v[-1]))
+EOF
+}
+
+# human N: 1234567 -> 1.23M (for notes only; the table keeps plain numbers)
+human() {
+	isnum "${1:-}" || { echo "${1:-}"; return; }
+	"$PY" -c "
+n=float('$1')
+for s,d in (('G',1e9),('M',1e6),('k',1e3)):
+    if abs(n)>=d: print(f'{n/d:.2f}{s}'); break
+else: print(f'{n:g}')"
+}
+
+track() { _PIDS+=("$1"); }
+
+# stop_pid PID [SECS]: SIGTERM, SIGKILL after SECS; STOP_RC = exit status.
+STOP_RC=0
+stop_pid() {
+	local pid=$1 secs=${2:-10} i
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 1 $((secs * 10))); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "pid $pid still running ${secs}s after SIGTERM: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	STOP_RC=0
+	wait "$pid" 2>/dev/null || STOP_RC=$?
+}
+
+# wait_line FILE REGEX SECS [PID]: 0 when a line matches, 1 on timeout or
+# when PID exits first.
+wait_line() {
+	local f=$1 re=$2 secs=$3 pid=${4:-} i
+	for i in $(seq 1 $((secs * 10))); do
+		grep -qE -- "$re" "$f" 2>/dev/null && return 0
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			return 1
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# One line saying why a synack run went wrong, from its log.
+why() {
+	local f=$1 l
+	l=$(grep -aE -i 'error|fail|cannot|abort|segmentation|assert|core dumped|: .*invalid' "$f" 2>/dev/null |
+		grep -viE 'No bpffs|dispatcher|legacy|mp action callback|libbpf: elf' | tail -1)
+	[ -n "$l" ] || l=$(grep -av '^ *$' "$f" 2>/dev/null | tail -1)
+	echo "${l:0:140}" | tr '\t|' '  '
+}
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo ""; }
+
+print_table() {
+	[ "$TABLE_DONE" -eq 1 ] && return 0
+	TABLE_DONE=1
+	[ -n "$ROWS" ] || return 0
+	echo
+	echo "================================ synack bench ================================"
+	echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+		"$(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) CPUs  reps=$REPS duration=${DUR}s" \
+		" load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+	printf 'scenario\tfigure\tsynack\tpeer\tratio\tnotes\n%s' "$ROWS" |
+		"$PY" -c '
+import sys
+rows = [l.rstrip("\n").split("\t") for l in sys.stdin if l.strip()]
+w = [max(len(r[i]) for r in rows) for i in range(5)]
+for n, r in enumerate(rows):
+    print(" | ".join(r[i].ljust(w[i]) for i in range(5)) + " | " + r[5])
+    if n == 0:
+        print("-+-".join("-" * x for x in w) + "-+-" + "-" * 5)'
+	echo
+	echo "ratio = synack / peer (for instruction counts: synack / the target in the issue)."
+	echo "Commands: $TMP/commands.txt$([ -n "${BENCH_KEEP:-}" ] || echo ' (removed on exit; BENCH_KEEP=1 keeps it)')"
+}
+
+cleanup() {
+	local rc=$? p
+	set +e
+	for p in "${_PIDS[@]}"; do
+		kill -0 "$p" 2>/dev/null && stop_pid "$p" 5
+	done
+	for p in "${_NS[@]}"; do
+		ip netns del "$p" 2>/dev/null
+	done
+	print_table
+	if [ -n "$TMP" ] && [ -d "$TMP" ] && [ -z "${BENCH_KEEP:-}" ]; then
+		rm -rf "$TMP"
+	fi
+	[ -n "${BENCH_KEEP:-}" ] && [ -n "$TMP" ] && echo "kept $TMP"
+	exit "$rc"
+}
+
+need() {
+	local tool=$1 pkg=$2
+	command -v "$tool" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" -eq 0 ] && [ -z "${BENCH_NO_INSTALL:-}" ]; then
+		log "installing $pkg (for $tool)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 ||
+			{ DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 &&
+				DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1; } || true
+	fi
+	command -v "$tool" >/dev/null 2>&1
+}
+
+build() {
+	if [ ! -x "$SYNACK" ]; then
+		[ -f "$BUILD/build.ninja" ] || show meson setup "$BUILD" "$ROOT"
+		[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" "$ROOT" >/dev/null
+	fi
+	# the binary only: the unit tests' C++ takes minutes on two vCPUs
+	ninja -C "$BUILD" app/synack/synack >/dev/null
+	[ -x "$SYNACK" ]
+}
+
+# synack_fg NAME TIMEOUT ARGS...: synack in the foreground, output to
+# $TMP/NAME.log, JSON to $TMP/NAME.json; SYN_RC = exit status.
+SYN_RC=0
+synack_fg() {
+	local name=$1 to=$2
+	shift 2
+	show "$SYNACK" "$@" --json "$TMP/$name.json"
+	SYN_RC=0
+	timeout -k 5 "$to" "$SYNACK" "$@" --json "$TMP/$name.json" >"$TMP/$name.log" 2>&1 || SYN_RC=$?
+}
+
+# ---------------------------------------------------------------- net_ring
+
+# One run of config/demo.ini; prints "cps rx_pps" (empty fields on failure).
+ring_run() {
+	local name=$1
+	shift
+	synack_fg "$name" $((DUR + 30)) -c "$ROOT/config/demo.ini" --set "run.duration=${DUR}s" "$@"
+	if [ "$SYN_RC" -ne 0 ]; then
+		return 1
+	fi
+	return 0
+}
+
+# testpmd_ring MODE: dpdk-testpmd forwarding (io: pointers only; macswap:
+# touches each packet's Ethernet header) between two net_ring loopback
+# ports on one forwarding core; sets TP_PPS (Rx over both ports) and TP_NOTE.
+testpmd_ring() {
+	local mode=$1 out=$TMP/testpmd-$1.log
+	if ! need dpdk-testpmd dpdk-dev; then
+		TP_PPS=""
+		TP_NOTE="dpdk-testpmd missing (apt-get install dpdk-dev)"
+		return 0
+	fi
+	local cmd=(dpdk-testpmd --no-huge -m 512 --no-pci --no-shconf -l "0,1"
+		--vdev=net_ring0 --vdev=net_ring1 --log-level=lib.eal:error --
+		"--forward-mode=$mode" --tx-first --nb-cores=1 --total-num-mbufs=16384 --stats-period=1)
+	show timeout -s INT $((DUR + 2)) "${cmd[@]}"
+	timeout -k 5 -s INT $((DUR + 2)) "${cmd[@]}" </dev/null >"$out" 2>&1 || true
+	# Each stats period prints Rx-pps for port 0 then port 1: sum the pair,
+	# drop the first period and idle ones, take the median.
+	TP_PPS=$("$PY" - "$out" <<'EOF'
+import re, statistics, sys
+v = [int(x) for x in re.findall(r"Rx-pps:\s+(\d+)", open(sys.argv[1], errors="replace").read())]
+s = [v[i] + v[i + 1] for i in range(0, len(v) - 1, 2)]
+s = [x for x in s[1:] if x > 0]
+print(int(statistics.median(s)) if s else "")
+EOF
+	)
+	TP_NOTE="testpmd $mode fwd, 2 net_ring loopback ports, 1 fwd core"
+	[ -n "$TP_PPS" ] || TP_NOTE="testpmd gave no Rx-pps: $(why "$out")"
+}
+
+cps_ring() {
+	log "cps_ring: HTTP CPS, client + server workers on one lcore over net_ring ($REPS x ${DUR}s)"
+	local i cps=() pps=() err="" last=""
+	for i in $(seq 1 "$REPS"); do
+		if ring_run "cps_ring.$i"; then
+			cps+=("$($JS "$TMP/cps_ring.$i.json" mean cps || true)")
+			pps+=("$($JS "$TMP/cps_ring.$i.json" mean rx_pps || true)")
+			last="$TMP/cps_ring.$i.json"
+		else
+			err="exit $SYN_RC: $(why "$TMP/cps_ring.$i.log")"
+		fi
+	done
+	if [ ${#cps[@]} -eq 0 ]; then
+		row cps_ring "HTTP CPS, 1 lcore" "error: $err" "-" "-" ""
+		return 0
+	fi
+	local c p
+	read -r c cmin cmax <<<"$(stats "${cps[@]}")"
+	read -r p pmin pmax <<<"$(stats "${pps[@]}")"
+	CPS_MAX=$c
+	row cps_ring "HTTP CPS, 1 lcore (client+server)" "$c" "-" "-" \
+		"median of $REPS, min $cmin max $cmax; target >= 500000${err:+; a run failed: $err}"
+	local mode
+	for mode in io macswap; do
+		testpmd_ring "$mode"
+		row cps_ring "pps moved (rx) vs testpmd $mode" "$p" "${TP_PPS:--}" "$(ratio "$p" "${TP_PPS:-}")" \
+			"synack min $pmin max $pmax; peer: $TP_NOTE; synack $(ratio "$p" "$c") pkts/conn"
+	done
+	local k
+	for k in handshake response; do
+		row cps_ring "$k latency p50 / p99 (us)" \
+			"$($JS "$last" summary "latency_us.$k.p50" || echo '?') / $($JS "$last" summary "latency_us.$k.p99" || echo '?')" \
+			"-" "-" "at full load, concurrency 100 (queueing included)"
+	done
+}
+
+rps_ring() {
+	log "rps_ring: keep-alive RPS over net_ring, one lcore ($REPS x ${DUR}s)"
+	local i v=() pps=() err=""
+	for i in $(seq 1 "$REPS"); do
+		if ring_run "rps_ring.$i" --set client.model=rps --set client.concurrency=100; then
+			v+=("$($JS "$TMP/rps_ring.$i.json" mean rps || true)")
+			pps+=("$($JS "$TMP/rps_ring.$i.json" mean rx_pps || true)")
+		else
+			err="exit $SYN_RC: $(why "$TMP/rps_ring.$i.log")"
+		fi
+	done
+	if [ ${#v[@]} -eq 0 ]; then
+		row rps_ring "keep-alive RPS, 1 lcore" "error: $err" "-" "-" ""
+		return 0
+	fi
+	local r rmin rmax p
+	read -r r rmin rmax <<<"$(stats "${v[@]}")"
+	read -r p _ _ <<<"$(stats "${pps[@]}")"
+	row rps_ring "keep-alive RPS, 1 lcore, conc 100" "$r" "-" "-" \
+		"median of $REPS, min $rmin max $rmax; rx $(human "$p")pps${err:+; a run failed: $err}"
+}
+
+# ---------------------------------------------------------------- veth
+
+VETH_UP=0
+veth_setup() {
+	[ "$VETH_UP" -eq 1 ] && return 0
+	[ "$(id -u)" -eq 0 ] || return 1
+	show ip netns add "$NS_A"
+	ip netns add "$NS_A"
+	_NS+=("$NS_A")
+	ip netns add "$NS_B"
+	_NS+=("$NS_B")
+	show ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
+	local p ns ifc
+	for p in "$NS_A:$IF_A" "$NS_B:$IF_B"; do
+		ns=${p%%:*}
+		ifc=${p#*:}
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$ifc.disable_ipv6=1" || true
+		show ip netns exec "$ns" ethtool -K "$ifc" tx off tso off gso off
+		ip netns exec "$ns" ethtool -K "$ifc" tx off tso off gso off >/dev/null 2>&1 || true
+		ip -n "$ns" link set "$ifc" up
+		ip -n "$ns" route del default 2>/dev/null || true
+	done
+	VETH_UP=1
+}
+
+# veth_addrs A_ADDR B_ADDR: kernel addresses on each end ("" = none).
+veth_addrs() {
+	ip -n "$NS_A" addr flush dev "$IF_A"
+	ip -n "$NS_B" addr flush dev "$IF_B"
+	[ -z "$1" ] || ip -n "$NS_A" addr add "$1/24" dev "$IF_A"
+	[ -z "$2" ] || ip -n "$NS_B" addr add "$2/24" dev "$IF_B"
+	say "kernel addresses: $NS_A/$IF_A=${1:-none} $NS_B/$IF_B=${2:-none}"
+}
+
+NGINX_PID=""
+nginx_start() {
+	[ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null && return 0
+	need nginx nginx || return 1
+	local d=$TMP/nginx
+	mkdir -p "$d/logs" "$d/tmp"
+	cat >"$d/nginx.conf" <<EOF
+# bench: one nginx process, no access log, 64-byte body (synack's default)
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $d/logs/error.log warn;
+pid $d/nginx.pid;
+worker_rlimit_nofile 200000;
+events { worker_connections 65536; use epoll; multi_accept on; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    keepalive_timeout 65;
+    client_body_temp_path $d/tmp;
+    proxy_temp_path $d/tmp;
+    fastcgi_temp_path $d/tmp;
+    uwsgi_temp_path $d/tmp;
+    scgi_temp_path $d/tmp;
+    server {
+        listen 80 reuseport backlog=65535;
+        location / { default_type text/plain; return 200 "$(printf '%064d' 0)"; }
+    }
+}
+EOF
+	show ip netns exec "$NS_B" taskset -c 1 nginx -p "$d" -c "$d/nginx.conf"
+	ip netns exec "$NS_B" taskset -c 1 nginx -p "$d" -c "$d/nginx.conf" >"$d/out.log" 2>&1 &
+	NGINX_PID=$!
+	track "$NGINX_PID"
+	local i
+	for i in $(seq 1 50); do
+		ip netns exec "$NS_B" ss -ltn 2>/dev/null | grep -q ':80 ' && return 0
+		kill -0 "$NGINX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	log "nginx did not come up: $(cat "$d/out.log" "$d/logs/error.log" 2>/dev/null | tail -2)"
+	return 1
+}
+
+nginx_stop() {
+	[ -n "$NGINX_PID" ] || return 0
+	stop_pid "$NGINX_PID" 5
+	NGINX_PID=""
+}
+
+# veth_ini FILE MODE IFACE IP [client model]: a config for one end.
+veth_ini() {
+	local f=$1 mode=$2 ifc=$3 ip=$4 model=${5:-cps} target=${6:-$S_B}
+	cat >"$f" <<EOF
+; bench: synack $mode on a veth end through AF_XDP (one queue, one worker)
+[run]
+mode     = $mode
+duration = $([ "$mode" = server ] && echo 0 || echo "${DUR}s")
+lcores   = 1
+[port0]
+dev = net_af_xdp0,iface=$ifc
+ip  = $ip/24
+[server]
+listen    = 80
+body_size = 64
+[client]
+model       = $model
+target      = $target:80
+concurrency = 50
+[tcp]
+; the peer is ours or a kernel that accepts reused ports: recycle at once
+time_wait = 0
+EOF
+}
+
+# wrk_run NAME ARGS...: sets OUT_V (requests/s), OUT_P (p99 us), OUT_E.
+OUT_V=""
+OUT_P=""
+OUT_E=""
+wrk_run() {
+	local name=$1
+	shift
+	show ip netns exec "$NS_A" taskset -c 0 wrk -t1 -c50 "-d${DUR}s" --latency "$@" "http://$K_B/"
+	ip netns exec "$NS_A" taskset -c 0 timeout $((DUR + 20)) wrk -t1 -c50 "-d${DUR}s" --latency "$@" \
+		"http://$K_B/" >"$TMP/$name.log" 2>&1 || true
+	read -r OUT_V OUT_P OUT_E <<<"$("$PY" - "$TMP/$name.log" <<'EOF'
+import re, sys
+t = open(sys.argv[1], errors="replace").read()
+r = re.search(r"Requests/sec:\s+([\d.]+)", t)
+p = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\b", t, re.M)
+p99 = ""
+if p:
+    p99 = str(round(float(p.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[p.group(2)]))
+e = re.search(r"Socket errors: (.*)", t)
+print(round(float(r.group(1))) if r else "-", p99 or "-", "errors:" + e.group(1).replace(" ", "") if e else "")
+EOF
+	)"
+}
+
+# synack_client_veth NAME MODEL TARGET: synack client in A (taskset -c 0);
+# sets OUT_V (cps or rps), OUT_P (p99 response us), or VERR.
+VERR=""
+synack_client_veth() {
+	local name=$1 model=$2 target=$3 key
+	veth_ini "$TMP/$name.ini" client "$IF_A" "$S_A" "$model" "$target"
+	key=$([ "$model" = cps ] && echo cps || echo rps)
+	show ip netns exec "$NS_A" taskset -c 0 "$SYNACK" -c "$TMP/$name.ini" --json "$TMP/$name.json"
+	SYN_RC=0
+	ip netns exec "$NS_A" taskset -c 0 timeout -k 5 $((DUR + 30)) "$SYNACK" -c "$TMP/$name.ini" \
+		--json "$TMP/$name.json" >"$TMP/$name.log" 2>&1 || SYN_RC=$?
+	if [ "$SYN_RC" -ne 0 ]; then
+		VERR="client exit $SYN_RC: $(why "$TMP/$name.log")"
+		OUT_V=-
+		OUT_P=-
+		return 0
+	fi
+	OUT_V=$($JS "$TMP/$name.json" mean "$key" || echo -)
+	OUT_P=$($JS "$TMP/$name.json" summary latency_us.response.p99 | cut -d. -f1 || echo -)
+}
+
+# synack server in B (taskset -c 1), up until stopped: sets SRV_PID.
+SRV_PID=""
+synack_server_veth() {
+	local name=$1
+	veth_ini "$TMP/$name.ini" server "$IF_B" "$S_B"
+	show ip netns exec "$NS_B" taskset -c 1 "$SYNACK" -c "$TMP/$name.ini" --json "$TMP/$name.json"
+	ip netns exec "$NS_B" taskset -c 1 "$SYNACK" -c "$TMP/$name.ini" --json "$TMP/$name.json" \
+		>"$TMP/$name.log" 2>&1 &
+	SRV_PID=$!
+	track "$SRV_PID"
+	if ! wait_line "$TMP/$name.log" '^port0 ' 20 "$SRV_PID"; then
+		VERR="server: $(why "$TMP/$name.log")"
+		stop_pid "$SRV_PID" 5
+		SRV_PID=""
+		return 1
+	fi
+	sleep 0.5
+}
+
+# veth_scenario cps|rps
+veth_scenario() {
+	local model=$1 scen="${1}_veth" i
+	local ss=() wn=() sn=() ssp=() wnp=() snp=() errs=()
+	if ! veth_setup; then
+		row "$scen" "HTTP $model over veth" "error: needs root and ip netns" "-" "-" ""
+		return 0
+	fi
+	if ! need wrk wrk; then
+		errs+=("wrk missing")
+	fi
+	local wrkargs=()
+	[ "$model" = cps ] && wrkargs=(-H "Connection: close")
+	log "$scen: synack->synack, wrk->nginx, synack->nginx over veth (af_xdp), client on CPU 0, server on CPU 1, $REPS x ${DUR}s each"
+	for i in $(seq 1 "$REPS"); do
+		local v p e
+		# synack client -> synack server: no kernel address on either end
+		veth_addrs "" ""
+		VERR=""
+		if synack_server_veth "${scen}.srv.$i"; then
+			synack_client_veth "${scen}.ss.$i" "$model" "$S_B"
+			v=$OUT_V
+			p=$OUT_P
+			stop_pid "$SRV_PID" 10
+			[ "$STOP_RC" -eq 0 ] || VERR="${VERR:+$VERR; }server exit $STOP_RC: $(why "$TMP/${scen}.srv.$i.log")"
+			SRV_PID=""
+		else
+			v=-
+			p=-
+		fi
+		isnum "$v" && ss+=("$v") && ssp+=("$p")
+		[ -n "$VERR" ] && errs+=("synack->synack: $VERR")
+		# wrk -> nginx: kernel on both ends
+		veth_addrs "$K_A" "$K_B"
+		if nginx_start; then
+			wrk_run "${scen}.wrk.$i" "${wrkargs[@]}"
+			v=$OUT_V
+			p=$OUT_P
+			e=$OUT_E
+			isnum "$v" && wn+=("$v") && wnp+=("$p")
+			[ -n "$e" ] && errs+=("wrk $e")
+			# synack client -> nginx: synack on A's veth (no kernel address)
+			veth_addrs "" "$K_B"
+			VERR=""
+			synack_client_veth "${scen}.sn.$i" "$model" "$K_B"
+			v=$OUT_V
+			p=$OUT_P
+			isnum "$v" && sn+=("$v") && snp+=("$p")
+			[ -n "$VERR" ] && errs+=("synack->nginx: $VERR")
+		else
+			errs+=("nginx did not start")
+		fi
+	done
+	nginx_stop
+	local what
+	what=$([ "$model" = cps ] && echo "HTTP CPS (Connection: close)" || echo "keep-alive RPS")
+	local a amin amax b bmin bmax c cmin cmax
+	read -r a amin amax <<<"$(stats "${ss[@]}")"
+	read -r b bmin bmax <<<"$(stats "${wn[@]}")"
+	read -r c cmin cmax <<<"$(stats "${sn[@]}")"
+	local err1=""
+	[ ${#errs[@]} -gt 0 ] && err1="; ${errs[0]}"
+	row "$scen" "$what: synack->synack vs wrk->nginx" "${a:-error}" "${b:--}" "$(ratio "${a:-}" "${b:-}")" \
+		"median of $REPS (synack $amin..$amax, wrk $bmin..$bmax); p99 resp us synack $(stats "${ssp[@]}" | cut -d' ' -f1) wrk $(stats "${wnp[@]}" | cut -d' ' -f1)$err1"
+	row "$scen" "$what: synack->nginx vs wrk->nginx" "${c:-error}" "${b:--}" "$(ratio "${c:-}" "${b:-}")" \
+		"median of $REPS (synack $cmin..$cmax); p99 resp us synack $(stats "${snp[@]}" | cut -d' ' -f1); same nginx, 1 CPU each side"
+	if [ ${#errs[@]} -gt 1 ]; then
+		printf '  %s: %s\n' "$scen" "${errs[@]}"
+	fi
+}
+
+cps_veth() { veth_scenario cps; }
+rps_veth() { veth_scenario rps; }
+
+# ---------------------------------------------------------------- insns
+
+# callgrind_run NAME ARGS...: synack under callgrind, one file per thread.
+callgrind_run() {
+	local name=$1
+	shift
+	local cmd=(valgrind --tool=callgrind --fair-sched=yes --separate-threads=yes
+		"--callgrind-out-file=$TMP/$name.cg" "$SYNACK" -c "$ROOT/config/demo.ini"
+		--set run.lcores=2
+		--set tcp.rto_min=30s --set pool.arp_timeout=30s --set client.timeout=0 --set tcp.delack=500ms
+		"$@" --json "$TMP/$name.json")
+	show "${cmd[@]}"
+	SYN_RC=0
+	timeout -k 10 600 "${cmd[@]}" >"$TMP/$name.log" 2>&1 || SYN_RC=$?
+}
+
+# cg_threads NAME: "role polls total pmd" per worker thread file.
+cg_threads() {
+	local f
+	for f in "$TMP/$1.cg"-*; do
+		[ -f "$f" ] || continue
+		echo "$($CG thread "$f") $f"
+	done | grep -E '^(client|server) '
+}
+
+insns() {
+	log "insns: instructions per connection (callgrind, demo.ini, 2 workers: client and server threads)"
+	if ! need valgrind valgrind || ! need callgrind_annotate valgrind; then
+		row insns "instructions per connection" "error: valgrind missing" "-" "-" ""
+		return 0
+	fi
+	local n=2000
+	callgrind_run cg_busy --set "client.count=$n" --set run.duration=120s
+	if [ "$SYN_RC" -ne 0 ]; then
+		row insns "instructions per connection" "error: exit $SYN_RC: $(why "$TMP/cg_busy.log")" "-" "-" ""
+		return 0
+	fi
+	# Idle baseline: the same two busy-polling workers, 1 connection/s.
+	callgrind_run cg_idle --set client.rate=1 --set run.duration=4s
+	local cb cs ib is retr
+	cb=$($JS "$TMP/cg_busy.json" worker c0/ counters.gen_done || echo 0)
+	cs=$($JS "$TMP/cg_busy.json" worker s1/ counters.tcp_accepted || echo 0)
+	ib=$($JS "$TMP/cg_idle.json" worker c0/ counters.gen_done || echo 0)
+	is=$($JS "$TMP/cg_idle.json" worker s1/ counters.tcp_accepted || echo 0)
+	retr=$($JS "$TMP/cg_busy.json" summary counters.tcp_retrans || echo '?')
+	local busy idle
+	busy=$(cg_threads cg_busy)
+	idle=$(cg_threads cg_idle)
+	echo "callgrind worker threads (role polls Ir_worker_poll_once Ir_pmd file):"
+	while read -r l; do echo "  busy $l"; done <<<"$busy"
+	while read -r l; do echo "  idle $l"; done <<<"$idle"
+	local role tot_incl=0 tot_excl=0 ok=1
+	for role in client server; do
+		local b i conns iconns
+		b=$(echo "$busy" | awk -v r=$role '$1 == r {print; exit}')
+		i=$(echo "$idle" | awk -v r=$role '$1 == r {print; exit}')
+		conns=$([ $role = client ] && echo "$cb" || echo "$cs")
+		iconns=$([ $role = client ] && echo "$ib" || echo "$is")
+		if [ -z "$b" ] || [ -z "$i" ] || ! isnum "$conns" || [ "$conns" -eq 0 ]; then
+			row insns "$role side per connection" "error: no $role worker thread or no connections in callgrind output" "-" "-" ""
+			ok=0
+			continue
+		fi
+		local bp bt bm ip it im idle_i per_incl per_pmd raw per_excl
+		read -r _ bp bt bm _ <<<"$b"
+		read -r _ ip it im _ <<<"$i"
+		read -r idle_i per_incl <<<"$($CG solve "$bp" "$bt" "$conns" "$ip" "$it" "$iconns")"
+		read -r _ per_pmd <<<"$($CG solve "$bp" "$bm" "$conns" "$ip" "$im" "$iconns")"
+		raw=$((bt / conns))
+		per_excl=$((per_incl - per_pmd))
+		tot_incl=$((tot_incl + per_incl))
+		tot_excl=$((tot_excl + per_excl))
+		row insns "$role side Ir/conn incl PMD" "$per_incl" "2500" "$(ratio "$per_incl" 2500)" \
+			"idle polls subtracted ($idle_i Ir/poll); raw incl idle $raw; PMD $per_pmd/conn; $conns conns"
+		row insns "$role side Ir/conn excl PMD" "$per_excl" "1500" "$(ratio "$per_excl" 1500)" ""
+		HIST+=("${role}_incl_pmd	$per_incl" "${role}_excl_pmd	$per_excl" "${role}_raw_incl_idle	$raw")
+		echo "top 10 functions by self cost, $role thread ($(echo "$b" | awk '{print $5}')), idle polling included:"
+		callgrind_annotate --threshold=100 "$(echo "$b" | awk '{print $5}')" 2>/dev/null |
+			awk '/^Ir +file:function/ {go=1; getline; next} go && NF {print; if (++n == 10) exit}' |
+			sed -e "s#$BUILD/../##" -e 's#^#  #' || true
+	done
+	if [ "$ok" -eq 1 ]; then
+		row insns "total Ir/conn (both sides) incl PMD" "$tot_incl" "5000" "$(ratio "$tot_incl" 5000)" \
+			"excl PMD $tot_excl (target 3000); $retr retransmits in the run (valgrind slows time)"
+		HIST+=("total_incl_pmd	$tot_incl" "total_excl_pmd	$tot_excl")
+	fi
+	# history: date, commit, scenario, figure, value
+	local commit h
+	commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	git -C "$ROOT" diff --quiet HEAD -- lib drivers app 2>/dev/null || commit+="+dirty"
+	[ -s "$HISTORY" ] || printf 'date\tcommit\tscenario\tfigure\tvalue\n' >"$HISTORY"
+	for h in "${HIST[@]}"; do
+		printf '%s\t%s\tinsns\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$commit" "$h" >>"$HISTORY"
+	done
+	[ ${#HIST[@]} -gt 0 ] && log "appended ${#HIST[@]} lines to $HISTORY"
+	return 0
+}
+HIST=()
+
+# ---------------------------------------------------------------- latency
+
+latency() {
+	log "latency: handshake / TTFB percentiles at ~50% of max CPS over net_ring (1 lcore)"
+	if [ -z "$CPS_MAX" ]; then
+		if ring_run lat_max; then
+			CPS_MAX=$($JS "$TMP/lat_max.json" mean cps || true)
+		fi
+	fi
+	if ! isnum "$CPS_MAX" || [ "$CPS_MAX" -eq 0 ]; then
+		row latency "latency at 50% max CPS" "error: no max CPS measured" "-" "-" ""
+		return 0
+	fi
+	local rate=$((CPS_MAX / 2))
+	# Ping-pong: one ICMP echo in flight, same link and lcore: RTT = 1/rate.
+	local rtt="" echo_rate
+	synack_fg lat_ping $((DUR + 30)) -c "$ROOT/config/ping-ring.ini" --set run.lcores=1 \
+		--set client.concurrency=1 --set "run.duration=${DUR}s"
+	if [ "$SYN_RC" -eq 0 ]; then
+		rtt=$($JS "$TMP/lat_ping.json" summary latency_us.icmp.p50 || true)
+		if [ -z "$rtt" ]; then
+			echo_rate=$($JS "$TMP/lat_ping.json" rate counters.icmp_reply_rx || true)
+			isnum "$echo_rate" && [ "$echo_rate" -gt 0 ] &&
+				rtt=$("$PY" -c "print(f'{1e6/$echo_rate:.2f}')")
+		fi
+	fi
+	local pnote="ping model, concurrency 1: mean RTT = 1/echo rate (synack records no ICMP RTT percentiles)"
+	[ -n "$rtt" ] || pnote="ping-pong RTT n/a: $(why "$TMP/lat_ping.log")"
+	if ! ring_run lat_half --set "client.rate=$rate"; then
+		row latency "latency at 50% max CPS" "error: exit $SYN_RC: $(why "$TMP/lat_half.log")" "-" "-" ""
+		return 0
+	fi
+	local got k q vals
+	got=$($JS "$TMP/lat_half.json" mean cps || echo '?')
+	for k in handshake ttfb; do
+		vals=""
+		for q in p50 p99 p99.9; do
+			vals+="$($JS "$TMP/lat_half.json" summary "latency_us.$k.$q" || echo '?') / "
+		done
+		row latency "$k p50 / p99 / p99.9 (us)" "${vals% / }" "${rtt:-n/a}" \
+			"$(ratio "$($JS "$TMP/lat_half.json" summary "latency_us.$k.p50" || true)" "$rtt")" \
+			"client.rate=$rate (50% of $CPS_MAX), got $got cps; peer: $pnote; ratio = p50/RTT"
+	done
+}
+
+# ---------------------------------------------------------------- cc
+
+cc() {
+	log "cc: concurrent connections, synack server + client processes over net_memif (concurrency $CC_CONC)"
+	local sock=$TMP/memif.sock ports="" targets="" p
+	for p in $(seq 80 95); do
+		ports+="$p,"
+		targets+="198.18.2.2:$p,"
+	done
+	local maxc=$(((CC_CONC + 1023) / 1024 + 64))k
+	cat >"$TMP/cc-server.ini" <<EOF
+; bench cc: the server end of a memif link
+[run]
+mode     = server
+duration = 0
+lcores   = 1
+[port0]
+dev = net_memif0,role=server,socket=$sock
+ip  = 198.18.2.2/24
+[server]
+listen = ${ports%,}
+[tcp]
+max_conns   = $maxc
+syn_backlog = $maxc
+EOF
+	cat >"$TMP/cc-client.ini" <<EOF
+; bench cc: the client end; 16 target ports, the widest source port range
+[run]
+mode     = client
+duration = 8s
+lcores   = 1
+[port0]
+dev = net_memif0,role=client,socket=$sock
+ip  = 198.18.2.1/24
+[client]
+model       = cc
+target      = ${targets%,}
+concurrency = $CC_CONC
+ports       = 1024-65535
+[tcp]
+max_conns = $maxc
+EOF
+	show taskset -c 1 "$SYNACK" -c "$TMP/cc-server.ini" --json "$TMP/cc-server.json"
+	taskset -c 1 "$SYNACK" -c "$TMP/cc-server.ini" --json "$TMP/cc-server.json" >"$TMP/cc-server.log" 2>&1 &
+	local spid=$!
+	track "$spid"
+	if ! wait_line "$TMP/cc-server.log" '^port0 ' 30 "$spid"; then
+		local e
+		e=$(why "$TMP/cc-server.log")
+		stop_pid "$spid" 5
+		log "memif server did not come up ($e): one process (mode both over net_ring) instead"
+		cc_one_process "memif server failed: $e"
+		return 0
+	fi
+	sleep 1
+	local s_rss0 c_rss1="" s_rss1=""
+	s_rss0=$(rss_kb "$spid")
+	show taskset -c 0 "$SYNACK" -c "$TMP/cc-client.ini" --json "$TMP/cc-client.json"
+	taskset -c 0 timeout -k 5 40 "$SYNACK" -c "$TMP/cc-client.ini" --json "$TMP/cc-client.json" \
+		>"$TMP/cc-client.log" 2>&1 &
+	local cpid=$! cpid_real=""
+	track "$cpid"
+	# RSS of the client right after start, and of both near the end (held).
+	local i
+	for i in $(seq 1 50); do
+		grep -q '^port0 ' "$TMP/cc-client.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	cpid_real=$(pgrep -P "$cpid" -x synack | head -1 || true)
+	sleep 6.5
+	[ -n "$cpid_real" ] && c_rss1=$(rss_kb "$cpid_real")
+	s_rss1=$(rss_kb "$spid")
+	local s_open
+	s_open=$($JS "$TMP/cc-server.json" last gauges.tcp_open || echo "")
+	STOP_RC=0
+	wait "$cpid" || STOP_RC=$?
+	local crc=$STOP_RC
+	stop_pid "$spid" 10   # memif: the client stops first, then the server
+	local src=$STOP_RC
+	local held errp bpc
+	held=$($JS "$TMP/cc-client.json" last gauges.tcp_open || echo "")
+	errp=$($JS "$TMP/cc-client.json" summary counters.gen_err_ports || echo 0)
+	bpc=$(grep -oE '[0-9]+ bytes per connection' "$TMP/cc-client.log" | head -1 | cut -d' ' -f1)
+	if [ "$crc" -ne 0 ] || ! isnum "$held" || [ "$held" -eq 0 ]; then
+		log "memif client failed (exit $crc: $(why "$TMP/cc-client.log")): one process instead"
+		cc_one_process "memif client exit $crc: $(why "$TMP/cc-client.log")"
+		return 0
+	fi
+	local note=""
+	[ "$src" -eq 0 ] || note="; server exit $src after SIGTERM: $(why "$TMP/cc-server.log")"
+	[ "$held" -eq 64512 ] && [ "${errp:-0}" != 0 ] &&
+		note+="; held = the 64512 source ports 1024-65535 of one client address: ports are not reused across the 16 targets"
+	row cc "concurrent conns held (client / server)" "$held / ${s_open:-?}" "$CC_CONC" "$(ratio "$held" "$CC_CONC")" \
+		"memif, 2 processes, 1 worker each, 16 target ports; gen_err_ports=$errp$note"
+	row cc "bytes/conn printed at start" "${bpc:-?}" "192" "$(ratio "${bpc:-}" 192)" "tcp.max_conns=$maxc per worker; target <= 192"
+	if isnum "$s_rss1" && isnum "${s_open:-}" && [ "${s_open:-0}" -gt 0 ]; then
+		row cc "server RSS/conn, bytes (total / growth)" \
+			"$((s_rss1 * 1024 / s_open)) / $(((s_rss1 - s_rss0) * 1024 / s_open))" "-" "-" \
+			"RSS ${s_rss0}kB before the client -> ${s_rss1}kB holding $s_open conns (growth = the difference)"
+	fi
+	if isnum "$c_rss1"; then
+		row cc "client RSS/conn, bytes (total)" "$((c_rss1 * 1024 / held))" "-" "-" \
+			"RSS ${c_rss1}kB holding $held conns (it connects within its first second: no idle sample)"
+	fi
+}
+
+# Fallback: client and server in one process over net_ring.
+cc_one_process() {
+	local why1=$1
+	local args=(-c "$ROOT/config/demo.ini" --set run.duration=8s --set client.model=cc
+		--set "client.concurrency=$CC_CONC" --set client.ports=1024-65535 --json "$TMP/cc_one.json")
+	show "$SYNACK" "${args[@]}"
+	timeout -k 5 40 "$SYNACK" "${args[@]}" >"$TMP/cc_one.log" 2>&1 &
+	local pid=$! real rss=""
+	track "$pid"
+	sleep 7
+	real=$(pgrep -P "$pid" -x synack | head -1 || true)
+	[ -n "$real" ] && rss=$(rss_kb "$real")
+	wait "$pid" || true
+	local held
+	held=$($JS "$TMP/cc_one.json" last gauges.gen_active || echo "")
+	row cc "concurrent conns held (one process)" "${held:-error}" "$CC_CONC" "$(ratio "${held:-}" "$CC_CONC")" \
+		"fallback ($why1); RSS ${rss:-?}kB for both ends"
+}
+
+# ---------------------------------------------------------------- main
+
+main() {
+	local s
+	for s in "$@"; do
+		case " ${ALL_SCENARIOS[*]} " in
+		*" $s "*) ;;
+		*)
+			echo "usage: $0 [${ALL_SCENARIOS[*]}]" >&2
+			exit 2
+			;;
+		esac
+	done
+	[ $# -gt 0 ] || set -- "${ALL_SCENARIOS[@]}"
+	TMP=$(mktemp -d /tmp/synack-bench.XXXXXX)
+	: >"$TMP/commands.txt"
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+	log "building $BUILD"
+	build
+	log "synack $SYNACK, $(nproc) CPUs, scenarios: $*"
+	for s in "$@"; do
+		"$s"
+	done
+	print_table
+}
+
+main "$@"
