@@ -102,6 +102,13 @@ void tcp_detach(struct tcp_ctx *c);
 void tcp_listen(struct tcp_ctx *c, uint16_t port);
 
 /**
+ * Accept connections to port with their own callbacks (another application
+ * than tcp_attach's: e.g. iperf3 beside the HTTP responder). At most 7
+ * different applications per context. @return 0 or -ENOSPC.
+ */
+int tcp_listen_app(struct tcp_ctx *c, uint16_t port, const struct tcp_app *app);
+
+/**
  * Active open from wp to rip:rport (network order) using lport (network
  * order; the caller owns port allocation). *out gets the TCB.
  * @return 0, -EEXIST (tuple in use), -ENOSPC (table full).

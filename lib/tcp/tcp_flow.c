@@ -65,7 +65,8 @@ tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *
 	}
 	c->w = w;
 	c->conf = *conf;
-	c->app = *app;
+	c->apps[0] = *app;
+	c->nb_apps = 1;
 	c->capp = *app;
 	if (c->conf.max_conns < 8)
 		c->conf.max_conns = 8;
@@ -139,7 +140,24 @@ tcp_detach(struct tcp_ctx *c)
 void
 tcp_listen(struct tcp_ctx *c, uint16_t port)
 {
-	c->listen[port / 64] |= 1ULL << (port % 64);
+	c->listen[port] = 1; /* the tcp_attach app */
+}
+
+int
+tcp_listen_app(struct tcp_ctx *c, uint16_t port, const struct tcp_app *app)
+{
+	uint8_t slot;
+
+	for (slot = 0; slot < c->nb_apps; slot++)
+		if (memcmp(&c->apps[slot], app, sizeof(*app)) == 0)
+			break;
+	if (slot == c->nb_apps) {
+		if (c->nb_apps == TCP_MAX_APPS)
+			return -ENOSPC;
+		c->apps[c->nb_apps++] = *app;
+	}
+	c->listen[port] = (uint8_t)(slot + 1);
+	return 0;
 }
 
 uint32_t

@@ -110,6 +110,15 @@ struct seg {
 	bool kept;			/**< m now belongs to the out-of-order queue */
 };
 
+/* TF_ bits naming the listener's application of port (network order). */
+static inline uint16_t
+listener_slot(const struct tcp_ctx *c, rte_be16_t port)
+{
+	uint8_t l = c->listen[rte_be_to_cpu_16(port)];
+
+	return l == 0 ? 0 : (uint16_t)((l - 1) << TF_APP_SHIFT);
+}
+
 static uint8_t
 wscale_for(uint32_t wnd)
 {
@@ -199,7 +208,7 @@ static void
 passive_open(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
 {
 	t->state = TCP_SYN_RECEIVED;
-	t->flags |= TF_PASSIVE;
+	t->flags |= TF_PASSIVE | listener_slot(c, t->key.lport);
 	t->rcv_nxt = s->seq + 1;
 	t->rcv_adv = t->rcv_nxt;
 	t->snd_una = t->snd_nxt = t->snd_max = tcp_isn(c, &t->key); /* ISS */
@@ -218,10 +227,11 @@ listening(const struct tcp_ctx *c, rte_be16_t port)
 {
 	uint16_t p = rte_be_to_cpu_16(port);
 
-	return (c->listen[p / 64] >> (p % 64)) & 1;
+	return c->listen[p] != 0;
 }
 
 static void process(struct tcp_ctx *c, struct tcb *t, struct seg *s);
+
 
 /*
  * The end of input for t: output what became sendable (data carries the
@@ -249,7 +259,7 @@ established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct 
 		return;
 	}
 	t->state = TCP_ESTABLISHED;
-	t->flags |= TF_PASSIVE;
+	t->flags |= TF_PASSIVE | listener_slot(c, t->key.lport);
 	t->rcv_nxt = s->seq;
 	t->rcv_adv = s->seq + (c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd);
 	t->snd_una = t->snd_nxt = t->snd_max = s->ack;
@@ -264,8 +274,8 @@ established_from_cookie(struct tcp_ctx *c, struct worker_port *wp, const struct 
 	stats_inc(&c->w->stats, STAT_tcp_syncookie_ok);
 	stats_inc(&c->w->stats, STAT_tcp_accepted);
 	t->flags |= TF_IN_INPUT;
-	if (c->app.accepted != NULL)
-		c->app.accepted(c, t, c->app.arg);
+	if (tcb_app(c, t)->accepted != NULL)
+		tcb_app(c, t)->accepted(c, t, tcb_app(c, t)->arg);
 	if (t->state != TCP_CLOSED && (s->plen > 0 || (s->flags & TCP_FIN)))
 		process(c, t, s);
 	if (t->state != TCP_CLOSED) {
@@ -512,8 +522,8 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		rto_after_handshake(c, t, syn_retransmitted);
 		if (t->flags & TF_PASSIVE) {
 			stats_inc(&w->stats, STAT_tcp_accepted);
-			if (c->app.accepted != NULL)
-				c->app.accepted(c, t, c->app.arg);
+			if (tcb_app(c, t)->accepted != NULL)
+				tcb_app(c, t)->accepted(c, t, tcb_app(c, t)->arg);
 		} else {
 			/* our own active open, completed through a simultaneous open */
 			stats_inc(&w->stats, STAT_tcp_connected);

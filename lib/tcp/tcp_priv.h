@@ -46,6 +46,9 @@ extern "C" {
 #define TF_IN_INPUT  (1u << 10)	/**< inside input: output deferred to its end */
 #define TF_OUTPUT    (1u << 11)	/**< output wanted at the end of input */
 #define TF_CLOSED    (1u << 12)	/**< freed during input: do not touch */
+#define TF_APP_SHIFT 13		/**< bits 13-15: the listener's app slot (passive) */
+#define TF_APP_MASK  (7u << TF_APP_SHIFT)
+#define TCP_MAX_APPS 7		/**< listener applications per context */
 
 /** Flow key: the 4-tuple in network order. */
 struct tcp_key {
@@ -143,14 +146,15 @@ struct tcp_ooo {
 struct tcp_ctx {
 	struct worker *w;
 	struct tcp_conf conf;
-	struct tcp_app app;		/**< passive connections (accepted) */
+	struct tcp_app apps[TCP_MAX_APPS]; /**< listeners' callbacks; [0] from tcp_attach */
+	uint8_t nb_apps;
 	struct tcp_app capp;		/**< active connections (tcp_connect) */
 	struct rte_hash *h;
 	struct tcb *tcbs;
 	uint32_t nb_slots;		/**< tcbs[] length */
 	uint32_t nb_conns;
 	uint32_t nb_synrcvd;
-	uint64_t listen[65536 / 64];	/**< bitmap of listening ports (host order) */
+	uint8_t listen[65536];		/**< per port (host order): app slot + 1, 0 = closed */
 
 	struct tcp_sndseg *sndq;
 	uint32_t sndq_free;
@@ -191,7 +195,8 @@ tcb_port(struct tcp_ctx *c, const struct tcb *t)
 static inline const struct tcp_app *
 tcb_app(const struct tcp_ctx *c, const struct tcb *t)
 {
-	return (t->flags & TF_PASSIVE) ? &c->app : &c->capp;
+	return (t->flags & TF_PASSIVE) ? &c->apps[(t->flags & TF_APP_MASK) >> TF_APP_SHIFT]
+				       : &c->capp;
 }
 
 static inline uint32_t

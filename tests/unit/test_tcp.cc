@@ -1476,6 +1476,45 @@ TEST_F(Tcp, DataThatAcksOurDataStillGetsItsDelayedAck)
 	EXPECT_EQ(st(STAT_tcp_delack), 1u);
 }
 
+// Each listening port may carry its own application (iperf3 beside HTTP).
+TEST_F(Tcp, ListenerAppIsChosenByPort)
+{
+	attach();
+	static int other_accepted;
+	other_accepted = 0;
+	struct tcp_app other = {};
+	other.accepted = [](struct tcp_ctx *, struct tcb *, void *a) { ++*(int *)a; };
+	other.arg = &other_accepted;
+	ASSERT_EQ(tcp_listen_app(c, 8081, &other), 0);
+	lport = 8081;
+	Seg s;
+	s.flags = TCP_SYN;
+	s.seq = 1000;
+	s.opts = O_MSS(1460);
+	s.win = pwin;
+	inject(s);
+	Out sa = one();
+	ASSERT_EQ(sa.flags, TCP_SYN | TCP_ACK) << sa;
+	iss = sa.seq;
+	onxt = iss + 1;
+	pnxt = 1001;
+	una = onxt;
+	inject(seg(TCP_ACK));
+	EXPECT_EQ(state(), TCP_ESTABLISHED);
+	EXPECT_EQ(other_accepted, 1);
+	EXPECT_EQ(rec.accepted, 0); // tcp_attach's application saw nothing
+	// the same callbacks again reuse the slot; seven different ones fill the table
+	EXPECT_EQ(tcp_listen_app(c, 8082, &other), 0);
+	int args[8];
+	int ok = 0;
+	for (int i = 0; i < 8; i++) {
+		struct tcp_app a = other;
+		a.arg = &args[i];
+		ok += tcp_listen_app(c, (uint16_t)(9000 + i), &a) == 0;
+	}
+	EXPECT_EQ(ok, 5); // slots: attach's, other's, then five more
+}
+
 TEST_F(Tcp, TwoFullSegmentsAreAckedAtOnce)
 {
 	attach();
