@@ -36,6 +36,7 @@
 #include "lib/config/config.h"
 #include "lib/gen/gen.h"
 #include "lib/http/http.h"
+#include "lib/iperf/iperf.h"
 #include "lib/net/net.h"
 #include "lib/stack/stack.h"
 #include "lib/stats/stats.h"
@@ -592,21 +593,26 @@ main(int argc, char **argv)
 	static struct gen_http *gens[CFG_MAX_LCORES];
 	static struct udp_ctx *udps[CFG_MAX_LCORES];
 	static struct gen_udp *ugens[CFG_MAX_LCORES];
+	static struct gen_bulk *bulks[CFG_MAX_LCORES];		/* model throughput */
+	static struct gen_bulk_server *bsrvs[CFG_MAX_LCORES];	/* [server] bulk */
 	static struct gen_target targets[CFG_MAX_TARGETS];
 	static uint8_t request[2048];
 	bool http_model = cfg.client.model == CFG_MODEL_CPS || cfg.client.model == CFG_MODEL_CC ||
 			  cfg.client.model == CFG_MODEL_RPS;
 	bool udp_model = cfg.client.model == CFG_MODEL_UDP;
+	bool bulk_model = cfg.client.model == CFG_MODEL_THROUGHPUT;
 	unsigned int nb_clients = 0, c = 0;
 	int request_len = 0;
 
 	for (unsigned int w = 0; w < nb_workers; w++)
 		if (client_port(workers[w]) != NULL)
 			nb_clients++;
-	if (nb_clients > 0 && cfg.client.model != CFG_MODEL_PING && !http_model && !udp_model) {
+	if (nb_clients > 0 && cfg.client.model != CFG_MODEL_PING &&
+	    cfg.client.model != CFG_MODEL_IPERF && !http_model && !udp_model &&
+	    !bulk_model) {
 		fprintf(stderr,
 			"synack: %s:client:model: \"%s\" is not available yet in this build "
-			"(ping, cps, cc, rps and udp are)\n",
+			"(ping, cps, cc, rps, throughput and udp are)\n",
 			cfg.file, cfg_model_name(cfg.client.model));
 		rc = EXIT_USAGE;
 		goto out_workers;
@@ -628,12 +634,14 @@ main(int argc, char **argv)
 			goto out_workers;
 		}
 	}
-	if (nb_clients > 0 && http_model) {
+	if (nb_clients > 0 && (http_model || bulk_model)) {
 		for (unsigned int i = 0; i < cfg.client.nb_target; i++) {
 			targets[i].ip = rte_cpu_to_be_32(cfg.client.target[i].ip);
 			targets[i].port = rte_cpu_to_be_16(cfg.client.target[i].port);
 		}
-		request_len = build_request(&cfg, request, sizeof(request), err, sizeof(err));
+		if (http_model)
+			request_len = build_request(&cfg, request, sizeof(request), err,
+						    sizeof(err));
 		if (request_len < 0) {
 			fprintf(stderr, "synack: %s\n", err);
 			rc = EXIT_USAGE;
@@ -663,7 +671,7 @@ main(int argc, char **argv)
 			if (apps[w] == NULL)
 				goto nomem;
 		}
-		if (cwp != NULL) {
+		if (cwp != NULL && cfg.client.model != CFG_MODEL_IPERF) {
 			/* this worker's share of the load, of the ports */
 			uint64_t share = cfg.client.count / nb_clients +
 					 (c < cfg.client.count % nb_clients ? 1 : 0);
@@ -702,6 +710,32 @@ main(int argc, char **argv)
 				gens[w] = gen_http_create(wk, cwp, &gc, &cops);
 				if (gens[w] == NULL)
 					goto nomem;
+			} else if (bulk_model) {
+				/* bulk: this worker's share of the connections, one
+				 * source port each */
+				struct gen_bulk_conf bc = {
+					.targets = targets,
+					.nb_targets = cfg.client.nb_target,
+					.connections = conc,
+					.dir = cfg.client.direction == CFG_DIR_RECEIVE ? GEN_BULK_RECV
+					       : cfg.client.direction == CFG_DIR_BOTH  ? GEN_BULK_BOTH
+										: GEN_BULK_SEND,
+					.write_size = cfg.client.write_size,
+					.duration_ms = cfg.run.duration_ms,
+					.burst = cfg.client.burst,
+					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
+					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
+				};
+				bulks[w] = gen_bulk_create(wk, cwp, &bc, &cops);
+				if (bulks[w] == NULL) {
+					fprintf(stderr,
+						"synack: %s:client:concurrency: %u connections for "
+						"worker %u do not fit its %u source ports of client.ports "
+						"(%s)\n",
+						cfg.file, conc, w, span, strerror(errno));
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
 			} else if (udp_model) {
 				struct gen_udp_conf uc = {
 					.targets = targets,
@@ -765,7 +799,8 @@ main(int argc, char **argv)
 			if (ugens[w] != NULL)
 				gen_udp_start(ugens[w], udps[w]);
 		}
-		if (!serve && !gen)
+		bool bserve = server_port(wk) && cfg.server.bulk != 0;
+		if (!serve && !gen && !bserve && bulks[w] == NULL)
 			continue;
 		struct tcp_conf tc = tcp_conf_from(&cfg);
 		tcps[w] = tcp_attach(wk, &tc, &sops);
@@ -784,6 +819,19 @@ main(int argc, char **argv)
 			tcp_set_client_app(tcps[w], &cops);
 			gen_http_start(gens[w], tcps[w]);
 		}
+		/* bulk TCP: the sink/source server on [server] bulk, the throughput model */
+		if (bserve) {
+			struct gen_bulk_server_conf bsc = {.write_size = cfg.client.write_size};
+			struct tcp_app bops;
+
+			bsrvs[w] = gen_bulk_server_create(wk, &bsc, &bops);
+			if (bsrvs[w] == NULL || tcp_listen_app(tcps[w], cfg.server.bulk, &bops) != 0)
+				goto nomem;
+		}
+		if (bulks[w] != NULL) {
+			tcp_set_client_app(tcps[w], &cops);
+			gen_bulk_start(bulks[w], tcps[w]);
+		}
 		if (w == 0 || tcps[w - 1] == NULL)
 			printf("tcp: %u connections per worker, %zu bytes per connection "
 			       "(TCB %zu + flow table and send queue share)\n",
@@ -794,6 +842,76 @@ nomem:
 		fprintf(stderr, "synack: out of memory setting up the workers\n");
 		rc = EXIT_USAGE;
 		goto out_workers;
+	}
+
+	/* ---- iperf3 (lib/iperf): the server on [iperf] listen, the client model iperf ---- */
+	static struct iperf_server *iperf_srvs[CFG_MAX_LCORES];
+	static struct iperf_client *iperf_clis[CFG_MAX_LCORES];
+	unsigned int nb_iperf_clis = 0, nb_srv_workers = 0;
+	for (unsigned int w = 0; w < nb_workers; w++)
+		nb_srv_workers += server_port(workers[w]) ? 1 : 0;
+	if ((cfg.iperf.listen != 0 && nb_srv_workers > 1) ||
+	    (cfg.client.model == CFG_MODEL_IPERF && nb_clients > 1)) {
+		fprintf(stderr, "synack: %s:%s: an iperf3 test runs on one worker: use run.lcores = 1 "
+			"(2 in mode both)\n", cfg.file,
+			cfg.iperf.listen != 0 && nb_srv_workers > 1 ? "iperf:listen" : "run:lcores");
+		rc = EXIT_USAGE;
+		goto out_workers;
+	}
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		struct worker *wk = workers[w];
+		struct worker_port *cwp = client_port(wk);
+		bool isrv = server_port(wk) && cfg.iperf.listen != 0;
+		bool icli = cwp != NULL && cfg.client.model == CFG_MODEL_IPERF;
+		struct tcp_conf tc = tcp_conf_from(&cfg);
+		struct tcp_app none = {0};
+		struct udp_conf uc = {.unreach_rate = cfg.udp.unreach_rate};
+
+		if (!isrv && !icli)
+			continue;
+		if (udps[w] == NULL && (udps[w] = udp_attach(wk, &uc)) == NULL)
+			goto nomem;
+		if (tcps[w] == NULL && (tcps[w] = tcp_attach(wk, &tc, &none)) == NULL) {
+			fprintf(stderr, "synack: %s:tcp:max_conns: cannot allocate %u connections for "
+				"worker %u\n", cfg.file, cfg.tcp.max_conns, w);
+			rc = EXIT_USAGE;
+			goto out_workers;
+		}
+		if (isrv) {
+			struct iperf_server_conf ic = {.port = cfg.iperf.listen,
+						       .idle_ms = cfg.iperf.idle_ms};
+			iperf_srvs[w] = iperf_server_create(wk, tcps[w], udps[w], &ic);
+			if (iperf_srvs[w] == NULL)
+				goto nomem;
+			printf("iperf: server on port %u (worker %u)\n", ic.port, w);
+		}
+		if (icli) {
+			struct iperf_client_conf ic = {
+				.ip = cfg.client.target[0].ip,
+				.port = cfg.client.target[0].port,
+				.lport_lo = cfg.client.port_lo,
+				.json_path = cfg.client.iperf_json[0] ? cfg.client.iperf_json : NULL,
+				.params = {
+					.udp = cfg.client.iperf_udp,
+					.reverse = cfg.client.iperf_reverse,
+					.time_s = (uint32_t)((cfg.run.duration_ms + 999) / 1000),
+					.parallel = cfg.client.iperf_parallel,
+					.len = cfg.client.iperf_len ? cfg.client.iperf_len
+						: cfg.client.iperf_udp ? 1460 : 128 * 1024,
+					.bandwidth = cfg.client.iperf_bitrate ? cfg.client.iperf_bitrate
+						     : cfg.client.iperf_udp ? 1000 * 1000 : 0,
+				},
+			};
+			iperf_clis[w] = iperf_client_create(wk, cwp, tcps[w], udps[w], &ic);
+			if (iperf_clis[w] == NULL) {
+				fprintf(stderr, "synack: %s:client:model: iperf: %s\n", cfg.file,
+					strerror(errno));
+				rc = EXIT_USAGE;
+				goto out_workers;
+			}
+			iperf_client_start(iperf_clis[w]);
+			nb_iperf_clis++;
+		}
 	}
 
 	/* ---- report ---- */
@@ -865,16 +983,28 @@ nomem:
 				break;
 			}
 		}
+		/* model iperf ends by itself: the results exchange follows the test time */
+		if (nb_iperf_clis > 0) {
+			bool all = true;
+			for (unsigned int w = 0; w < nb_workers; w++)
+				if (iperf_clis[w] != NULL && !workers[w]->done)
+					all = false;
+			if (all || (cfg.run.duration_ms != 0 && t >= cfg.run.duration_ms + 10000))
+				break;
+			continue;
+		}
 		/* model udp with echo ends by itself after duration: it waits for the last echoes */
 		if (cfg.run.duration_ms != 0 &&
 		    t >= cfg.run.duration_ms +
 				 (nb_clients > 0 && udp_model && cfg.client.echo ? GEN_UDP_GRACE_MS + 500
+				  : nb_clients > 0 && bulk_model		 ? GEN_BULK_GRACE_MS + 500
 										 : 0))
 			break;
 		if (nb_clients > 0) {
 			bool all = true;
 			for (unsigned int w = 0; w < nb_workers; w++)
-				if ((pings[w] != NULL || gens[w] != NULL || ugens[w] != NULL) &&
+				if ((pings[w] != NULL || gens[w] != NULL || ugens[w] != NULL ||
+				     bulks[w] != NULL) &&
 				    !workers[w]->done)
 					all = false;
 			if (all) {
@@ -888,6 +1018,17 @@ nomem:
 	}
 	stop_workers = true;
 	rte_eal_mp_wait_lcore();
+	/* Leave no peer holding a connection: RST what is still open (the
+	 * workers are stopped, so their queues are free to use from here). */
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		if (tcps[w] == NULL)
+			continue;
+		workers[w]->now = rte_rdtsc();
+		tcp_abort_all(tcps[w]);
+		for (unsigned int p = 0; p < workers[w]->nb_ports; p++)
+			if (workers[w]->port[p].tx_n != 0)
+				worker_flush(workers[w], &workers[w]->port[p]);
+	}
 	t = now_ms() - t0;
 	for (unsigned int w = 0; w < nb_workers; w++)
 		if (ugens[w] != NULL)
@@ -900,7 +1041,8 @@ nomem:
 	for (unsigned int w = 0; w < nb_workers; w++) {
 		if ((pings[w] != NULL && gen_ping_failed(pings[w])) ||
 		    (gens[w] != NULL && gen_http_failed(gens[w])) ||
-		    (ugens[w] != NULL && gen_udp_failed(ugens[w]))) {
+		    (ugens[w] != NULL && gen_udp_failed(ugens[w])) ||
+		    (bulks[w] != NULL && gen_bulk_failed(bulks[w]))) {
 			char ip[16];
 			snprintf(why, sizeof(why), "failed: target %s did not answer ARP",
 				 net_ip_str(cfg.client.target[0].ip, ip));
@@ -912,12 +1054,18 @@ nomem:
 	if (why[0] == '\0' && nb_clients > 0 && udp_model && cfg.client.echo &&
 	    tot[STAT_udp_gen_tx] > 0 && tot[STAT_udp_gen_rx] == 0)
 		snprintf(why, sizeof(why), "failed: no UDP echoes");
-	if (why[0] == '\0' && nb_clients > 0 && http_model && tot[STAT_gen_conn_tx] > 0 &&
+	if (why[0] == '\0' && nb_clients > 0 && (http_model || bulk_model) &&
+	    tot[STAT_gen_conn_tx] > 0 &&
 	    tot[STAT_gen_conn_ok] == 0) {
 		char ip[16];
 		snprintf(why, sizeof(why), "failed: no connection to %s:%u was established",
 			 net_ip_str(cfg.client.target[0].ip, ip), cfg.client.target[0].port);
 	}
+	for (unsigned int w = 0; w < nb_workers; w++)
+		if (iperf_clis[w] != NULL &&
+		    iperf_client_finish(iperf_clis[w], stdout, why, sizeof(why)) != 0 &&
+		    why[0] == '\0')
+			snprintf(why, sizeof(why), "failed: the iperf3 test did not complete");
 	if (why[0] != '\0') {
 		status = why;
 		rc = EXIT_FAILED;
@@ -938,6 +1086,14 @@ out_workers:
 			gen_http_free(gens[w]);
 		if (ugens[w] != NULL)
 			gen_udp_free(ugens[w]);
+		if (bulks[w] != NULL)
+			gen_bulk_free(bulks[w]);
+		if (bsrvs[w] != NULL)
+			gen_bulk_server_free(bsrvs[w]);
+		if (iperf_srvs[w] != NULL)
+			iperf_server_free(iperf_srvs[w]);
+		if (iperf_clis[w] != NULL)
+			iperf_client_free(iperf_clis[w]);
 		if (udps[w] != NULL)
 			udp_detach(udps[w]);
 		if (workers[w] != NULL)

@@ -58,9 +58,10 @@ struct cfg_section {
 };
 
 static const char *const mode_names[] = {"server", "client", "both", NULL};
-static const char *const model_names[] = {"ping", "cps", "cc", "rps", "throughput", "udp", NULL};
+static const char *const model_names[] = {"ping", "cps", "cc", "rps", "throughput", "udp", "iperf", NULL};
 static const char *const request_names[] = {"http", "none", NULL};
 static const char *const close_names[] = {"fin", "rst", NULL};
+static const char *const direction_names[] = {"send", "receive", "both", NULL};
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
 					   NULL};
 
@@ -69,6 +70,7 @@ static int parse_duration(const struct cfg_key *k, void *base, const char *val, 
 			  size_t len);
 static int parse_bool(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_enum(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_mode(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_str(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_dev(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_ip_prefix(const struct cfg_key *k, void *base, const char *val, char *msg,
@@ -96,12 +98,15 @@ static const struct cfg_section cfg_sections[] = {
 	{"tcp", "The TCP stack, per worker. Defaults suit benchmarks: TIME-WAIT is short."},
 	{"udp", "UDP services of the server side, per worker. A datagram to a port not listed "
 		"is answered with ICMP port unreachable (rate-limited)."},
+	{"iperf", "The iperf3 server: a stock iperf3 client (-c, -R, -P, -u, -t, -J) can test "
+		  "synack. One test at a time, others get ACCESS_DENIED; worker 0 serves it."},
 };
 
 static const struct cfg_key cfg_keys[] = {
 	/* [run] */
-	{.section = "run", .key = "mode", .parse = parse_enum, .dflt = "server",
-	 .help = "server | client | both (both: client and server workers in one process)",
+	{.section = "run", .key = "mode", .parse = parse_mode, .dflt = "server",
+	 .help = "server | client | both (both: client and server workers in one process); "
+		 "iperf-client = client with client.model = iperf",
 	 FLD(run.mode), .names = mode_names},
 	{.section = "run", .key = "duration", .parse = parse_duration, .dflt = "10s",
 	 .help = "how long to run: 10s, 500ms, 2m, 1h, a plain number is seconds; 0 = until SIGINT",
@@ -178,10 +183,14 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "server", .key = "access_log_sample", .parse = parse_uint, .dflt = "1",
 	 .help = "log one request in N, 1..1000000", FLD(server.access_log_sample), .min = 1,
 	 .max = 1000000},
+	{.section = "server", .key = "bulk", .parse = parse_uint, .dflt = "5002",
+	 .help = "TCP port of the bulk sink/source that model throughput connects to (5002: "
+		 "off iperf3's 5201 and iperf2's 5001), 0..65535; 0 = off",
+	 FLD(server.bulk), .min = 0, .max = 65535},
 
 	/* [client] */
 	{.section = "client", .key = "model", .parse = parse_enum, .dflt = "ping",
-	 .help = "ping | cps | cc | rps | throughput | udp", FLD(client.model),
+	 .help = "ping | cps | cc | rps | throughput | udp | iperf", FLD(client.model),
 	 .names = model_names},
 	{.section = "client", .key = "target", .parse = parse_targets, .dflt = NULL,
 	 .help = "where the load goes: a list of a.b.c.d or a.b.c.d:port (port 80 if omitted), "
@@ -193,7 +202,8 @@ static const struct cfg_key cfg_keys[] = {
 		 "allowed; 0 = as fast as it goes",
 	 FLD(client.rate), .min = 0, .max = UINT64_MAX, .flags = CFG_F_SI},
 	{.section = "client", .key = "concurrency", .parse = parse_uint, .dflt = "100",
-	 .help = "connections (or pings, or udp echoes at rate 0) in flight at most, 1..100000000",
+	 .help = "connections (or pings, or udp echoes at rate 0) in flight at most; model "
+		 "throughput: the bulk connections, 1..100000000",
 	 FLD(client.concurrency), .min = 1, .max = 100000000},
 	{.section = "client", .key = "payload", .parse = parse_uint, .dflt = "56",
 	 .help = "payload bytes: ICMP echo payload (model ping) or UDP payload (model udp, at "
@@ -252,6 +262,35 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "model udp: on = the target echoes; measure RTT per datagram, loss, "
 		 "reordering and duplicates; off = send only",
 	 FLD(client.echo)},
+	{.section = "client", .key = "direction", .parse = parse_enum, .dflt = "send",
+	 .help = "model throughput, the client's view: send (upload; the server sinks), "
+		 "receive (the server sources, iperf3 -R) or both",
+	 FLD(client.direction), .names = direction_names},
+	{.section = "client", .key = "write_size", .parse = parse_uint, .dflt = "128k",
+	 .help = "model throughput and the bulk server: bytes per send call (a sender keeps "
+		 "3 queued), "
+		 "suffixes k, m (x1024), 1..1m",
+	 FLD(client.write_size), .min = 1, .max = 1u << 20, .flags = CFG_F_BIN},
+	{.section = "client", .key = "iperf_udp", .parse = parse_bool, .dflt = "off",
+	 .help = "model iperf: on = a UDP test (iperf3 -u), off = TCP", FLD(client.iperf_udp)},
+	{.section = "client", .key = "iperf_reverse", .parse = parse_bool, .dflt = "off",
+	 .help = "model iperf: on = the server sends, synack receives (iperf3 -R)",
+	 FLD(client.iperf_reverse)},
+	{.section = "client", .key = "iperf_bitrate", .parse = parse_uint, .dflt = "0",
+	 .help = "model iperf: bits per second per stream (iperf3 -b), suffixes k, m (x1000); "
+		 "0 = iperf3's default (TCP unlimited, UDP 1m)",
+	 FLD(client.iperf_bitrate), .min = 0, .max = 10000000000000ull, .flags = CFG_F_SI},
+	{.section = "client", .key = "iperf_parallel", .parse = parse_uint, .dflt = "1",
+	 .help = "model iperf: streams (iperf3 -P), 1..128", FLD(client.iperf_parallel),
+	 .min = 1, .max = 128},
+	{.section = "client", .key = "iperf_len", .parse = parse_uint, .dflt = "0",
+	 .help = "model iperf: bytes per write / UDP payload (iperf3 -l), suffixes k, m (x1024), "
+		 "0..1m; 0 = iperf3's default (TCP 128k, UDP 1460)",
+	 FLD(client.iperf_len), .min = 0, .max = 1u << 20, .flags = CFG_F_BIN},
+	{.section = "client", .key = "iperf_json", .parse = parse_str, .dflt = "",
+	 .help = "model iperf: write the result as iperf3 -J does (start / intervals / end) to "
+		 "this file; empty = none",
+	 FLD(client.iperf_json)},
 
 	/* [tcp] */
 	{.section = "tcp", .key = "max_conns", .parse = parse_uint, .dflt = "128k",
@@ -313,6 +352,15 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "ICMP port unreachables per second per worker (bursts of at most 50), "
 		 "suffixes k, m (x1000) allowed, 0..1m; 0 = never",
 	 FLD(udp.unreach_rate), .min = 0, .max = 1000000, .flags = CFG_F_SI},
+
+	/* [iperf] */
+	{.section = "iperf", .key = "listen", .parse = parse_uint, .dflt = "0",
+	 .help = "TCP and UDP port of the iperf3 server (iperf3's is 5201), 0..65535; 0 = off",
+	 FLD(iperf.listen), .min = 0, .max = 65535},
+	{.section = "iperf", .key = "idle", .parse = parse_duration, .dflt = "30s",
+	 .help = "a test that neither sends nor receives this long is ended (the client "
+		 "vanished), 1s..1h",
+	 FLD(iperf.idle_ms), .min = 1000, .max = 3600 * 1000},
 };
 
 #define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -594,6 +642,25 @@ parse_enum(const struct cfg_key *k, void *base, const char *val, char *msg, size
 		used += (size_t)snprintf(msg + used, len - used, "%s%s", i == 0 ? "" : ", ",
 					 k->names[i]);
 	return -1;
+}
+
+/* run.mode: the enum, plus iperf-client (= client, and client.model = iperf in cfg_validate). */
+static int
+parse_mode(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	struct cfg *cfg = base;
+
+	cfg->run.iperf_client = strcmp(val, "iperf-client") == 0;
+	if (cfg->run.iperf_client) {
+		val = "client";
+		cfg->client.model = CFG_MODEL_IPERF; /* a later client.model still wins */
+	}
+	if (parse_enum(k, base, val, msg, len) != 0) {
+		size_t used = strlen(msg);
+		snprintf(msg + used, len - used, ", iperf-client");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -1076,6 +1143,20 @@ key_origin(const struct cfg *cfg, int port, const char *key)
 	return file_origin(cfg);
 }
 
+/* key_origin for a key name that several sections use (listen). */
+static const char *
+key_origin_in(const struct cfg *cfg, const char *section, const char *key)
+{
+	for (size_t i = 0; i < CFG_NB_KEYS; i++) {
+		if (strcmp(cfg_keys[i].key, key) != 0 || strcmp(cfg_keys[i].section, section) != 0)
+			continue;
+		if ((cfg->cli_set[0][i / 64] & (UINT64_C(1) << (i % 64))) != 0)
+			return "--set";
+		break;
+	}
+	return file_origin(cfg);
+}
+
 static const char *
 section_origin(const struct cfg *cfg, int port)
 {
@@ -1161,6 +1242,25 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 				return -1;
 			}
 		}
+	}
+	for (i = 0; cfg->server.bulk != 0 && i < cfg->server.nb_listen; i++) {
+		if (cfg->server.listen[i] == cfg->server.bulk) {
+			set_err(err, errlen, "%s:server:bulk: %u is also in server.listen",
+				key_origin(cfg, -1, "bulk"), cfg->server.bulk);
+			return -1;
+		}
+	}
+	for (i = 0; cfg->iperf.listen != 0 && i < cfg->server.nb_listen; i++) {
+		if (cfg->server.listen[i] == cfg->iperf.listen) {
+			set_err(err, errlen, "%s:iperf:listen: %u is also in server.listen",
+				key_origin_in(cfg, "iperf", "listen"), cfg->iperf.listen);
+			return -1;
+		}
+	}
+	if (cfg->iperf.listen != 0 && cfg->iperf.listen == cfg->server.bulk) {
+		set_err(err, errlen, "%s:iperf:listen: %u is also server.bulk",
+			key_origin_in(cfg, "iperf", "listen"), cfg->iperf.listen);
+		return -1;
 	}
 	if (cfg->run.mode == CFG_MODE_SERVER)
 		return 0;

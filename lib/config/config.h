@@ -41,6 +41,14 @@ enum cfg_model {
 	CFG_MODEL_RPS,
 	CFG_MODEL_THROUGHPUT,
 	CFG_MODEL_UDP,
+	CFG_MODEL_IPERF,	/**< one iperf3 test against an iperf3 server */
+};
+
+/** Model throughput: which way the bulk data flows, seen from the client. */
+enum cfg_direction {
+	CFG_DIR_SEND = 0,	/**< the client uploads, the server sinks */
+	CFG_DIR_RECEIVE,	/**< the server sources, the client sinks (iperf3 -R) */
+	CFG_DIR_BOTH,		/**< both at once on every connection */
 };
 
 /** An IPv4 endpoint; addresses and ports in host byte order. */
@@ -62,6 +70,7 @@ struct cfg_port {
 
 struct cfg_run {
 	enum cfg_mode mode;
+	bool iperf_client;		/**< mode was written iperf-client (= client, model iperf) */
 	uint64_t duration_ms;		/**< 0 = until SIGINT */
 	uint16_t lcores;		/**< worker lcores */
 	char json[CFG_PATH_LEN];	/**< JSON lines output; "" = none */
@@ -86,6 +95,7 @@ struct cfg_server {
 	char header[CFG_PATH_LEN];	/**< one extra response header "Name: value" ("" = none) */
 	char access_log[CFG_PATH_LEN];	/**< access log file ("" = off) */
 	uint32_t access_log_sample;	/**< log one request in N */
+	uint16_t bulk;			/**< bulk sink/source TCP port (model throughput's peer); 0 = off */
 };
 
 /** [tcp]: the transport, per worker. */
@@ -131,6 +141,20 @@ struct cfg_client {
 	uint16_t port_lo, port_hi;	/**< source ports, split between the workers */
 	uint32_t flows;			/**< model udp: source ports (flows) per worker */
 	bool echo;			/**< model udp: expect echoes, measure RTT and loss */
+	enum cfg_direction direction;	/**< model throughput: send, receive or both */
+	uint32_t write_size;		/**< model throughput: bytes per tcp_send */
+	bool iperf_udp;			/**< model iperf: UDP test (iperf3 -u) */
+	bool iperf_reverse;		/**< model iperf: the server sends (iperf3 -R) */
+	uint64_t iperf_bitrate;		/**< model iperf: bits/s per stream, 0 = iperf3's default */
+	uint32_t iperf_parallel;	/**< model iperf: streams (iperf3 -P) */
+	uint32_t iperf_len;		/**< model iperf: block / datagram bytes, 0 = iperf3's default */
+	char iperf_json[CFG_PATH_LEN];	/**< model iperf: iperf3-shaped JSON output, "" = none */
+};
+
+/** [iperf]: the iperf3 server. */
+struct cfg_iperf {
+	uint16_t listen;		/**< TCP and UDP port, 0 = off */
+	uint32_t idle_ms;		/**< a test without progress this long is ended */
 };
 
 /** [udp]: the UDP services of the server side, per worker. */
@@ -152,6 +176,7 @@ struct cfg {
 	struct cfg_client client;
 	struct cfg_tcp tcp;
 	struct cfg_udp udp;
+	struct cfg_iperf iperf;
 	/**
 	 * Bookkeeping for error messages, so that a cross-key error names "--set"
 	 * when the key came from the command line: bit k of cli_set[0] is key k of

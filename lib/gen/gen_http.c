@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "lib/http/http.h"
 #include "lib/tcp/tcp.h"
@@ -570,8 +571,12 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 	g->idle = rte_malloc("gen_idle", sizeof(struct tcb *) * (g->idle_cap ? g->idle_cap : 1), 0);
 	if (g->ports == NULL || g->idle == NULL)
 		goto nomem;
+	/* Start at a random place in the range (as kernels randomise ephemeral
+	 * ports), so that a new run does not reuse the previous run's first
+	 * ports while a peer may still remember them. */
+	uint32_t start = (uint32_t)(rte_rand() % g->port_cap);
 	for (uint32_t i = 0; i < g->port_cap; i++)
-		g->ports[i] = (uint16_t)(conf->port_lo + i);
+		g->ports[i] = (uint16_t)(conf->port_lo + (start + i) % g->port_cap);
 	g->port_n = g->port_cap;
 	for (int i = 0; i < HIST_MAX; i++)
 		w->stats.h[i] = &g->hist[i];

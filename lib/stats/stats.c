@@ -278,6 +278,12 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 	double echo = (d[STAT_icmp_echo_rx]) / secs;
 	double reply = (d[STAT_icmp_reply_rx]) / secs;
 	double udp_tx = d[STAT_udp_tx] / secs, udp_rx = d[STAT_udp_rx] / secs;
+	/* bulk payload Gbps: the client's view (up, down) when it runs, else
+	 * the bulk server's (sink, source) */
+	bool bulk_client = cur[STAT_gen_bulk_tx] != 0 || cur[STAT_gen_bulk_rx] != 0;
+	bool bulk_server = cur[STAT_bulk_accepted] != 0;
+	double bulk_a = (bulk_client ? d[STAT_gen_bulk_tx] : d[STAT_bulk_sink_bytes]) * 8 / secs / 1e9;
+	double bulk_b = (bulk_client ? d[STAT_gen_bulk_rx] : d[STAT_bulk_src_bytes]) * 8 / secs / 1e9;
 
 	if (r->out != NULL) {
 		fprintf(r->out, "[%7.1fs] rx %spps %.2fGbps  tx %spps %.2fGbps", t_ms / 1000.0,
@@ -292,6 +298,17 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 		if (cur[STAT_icmp_echo_rx] != 0 || cur[STAT_icmp_reply_rx] != 0)
 			fprintf(r->out, "  icmp echo %s/s reply %s/s", rate_str(echo, b3, sizeof(b3)),
 				rate_str(reply, b4, sizeof(b4)));
+		if (bulk_client || bulk_server) {
+			fprintf(r->out, "  bulk %s %.2fGbps %s %.2fGbps", bulk_client ? "up" : "sink",
+				bulk_a, bulk_client ? "down" : "source", bulk_b);
+			if (g[GAUGE_bulk_senders] != 0)
+				fprintf(r->out, " cwnd %sB srtt %.2fms",
+					rate_str((double)g[GAUGE_bulk_cwnd] /
+							 (double)g[GAUGE_bulk_senders],
+						 b3, sizeof(b3)),
+					(double)g[GAUGE_bulk_srtt_us] /
+						(double)g[GAUGE_bulk_senders] / 1000.0);
+		}
 		if (cur[STAT_udp_tx] != 0 || cur[STAT_udp_rx] != 0)
 			fprintf(r->out, "  udp tx %spps rx %spps", rate_str(udp_tx, b3, sizeof(b3)),
 				rate_str(udp_rx, b4, sizeof(b4)));
@@ -303,8 +320,13 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 		fprintf(r->json,
 			"{\"type\":\"interval\",\"t\":%.3f,\"rx_pps\":%.0f,\"tx_pps\":%.0f,"
 			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"cps\":%.0f,\"rps\":%.0f,"
-			"\"errors\":%" PRIu64 ",\"drops\":%" PRIu64 ",\"gauges\":",
+			"\"errors\":%" PRIu64 ",\"drops\":%" PRIu64 ",",
 			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, errs, drops_of(d));
+		if (bulk_client || bulk_server)
+			fprintf(r->json, "\"bulk_%s_gbps\":%.4f,\"bulk_%s_gbps\":%.4f,",
+				bulk_client ? "up" : "sink", bulk_a, bulk_client ? "down" : "source",
+				bulk_b);
+		fputs("\"gauges\":", r->json);
 		json_gauges(r->json, g);
 		fputs(",\"counters\":", r->json);
 		json_counters(r->json, cur);
@@ -330,6 +352,17 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 		   "\n",
 		tot[STAT_rx_pkts], tot[STAT_rx_pkts] / secs, tot[STAT_tx_pkts],
 		tot[STAT_tx_pkts] / secs, drops_of(tot));
+	if (tot[STAT_gen_bulk_tx] != 0 || tot[STAT_gen_bulk_rx] != 0)
+		fprintf(o, "bulk (client): up %" PRIu64 " bytes (%.3f Gbps)  down %" PRIu64
+			   " bytes (%.3f Gbps)  retransmits %" PRIu64 "\n",
+			tot[STAT_gen_bulk_tx], tot[STAT_gen_bulk_tx] * 8 / secs / 1e9,
+			tot[STAT_gen_bulk_rx], tot[STAT_gen_bulk_rx] * 8 / secs / 1e9,
+			tot[STAT_tcp_retrans]);
+	if (tot[STAT_bulk_accepted] != 0)
+		fprintf(o, "bulk (server): sink %" PRIu64 " bytes (%.3f Gbps)  source %" PRIu64
+			   " bytes (%.3f Gbps)\n",
+			tot[STAT_bulk_sink_bytes], tot[STAT_bulk_sink_bytes] * 8 / secs / 1e9,
+			tot[STAT_bulk_src_bytes], tot[STAT_bulk_src_bytes] * 8 / secs / 1e9);
 	fprintf(o, "%-22s %14s", "counter", "total");
 	for (unsigned int w = 0; w < r->nb_workers; w++)
 		fprintf(o, " %14.14s", r->label[w]);

@@ -105,6 +105,16 @@ extern "C" {
 	X(udp_reorder,		"sequenced UDP datagrams that came after a higher sequence " \
 				"number (client: of their flow; sink: of their sender)") \
 	X(udp_dup,		"sequenced UDP datagrams seen twice (4096-sequence window)") \
+	X(gen_bulk_tx,		"client (throughput): payload bytes sent and acknowledged") \
+	X(gen_bulk_rx,		"client (throughput): payload bytes received") \
+	X(bulk_accepted,	"bulk server: connections accepted on [server] bulk") \
+	X(bulk_sourced,		"bulk server: connections whose header asked it to send") \
+	X(bulk_sink_bytes,	"bulk server: payload bytes received and discarded") \
+	X(bulk_src_bytes,	"bulk server: payload bytes sent and acknowledged") \
+	X(iperf_test_ok,	"iperf3 server: tests completed") \
+	X(iperf_test_failed,	"iperf3 server: tests ended early (client gone, bad message, timeout)") \
+	X(iperf_denied,		"iperf3 server: connections answered ACCESS_DENIED (busy, bad cookie)") \
+	X(iperf_bad_params,	"iperf3 server: parameters refused (SERVER_ERROR sent)") \
 	X(drop_eth_short,	"frame shorter than an Ethernet header") \
 	X(drop_eth_type,	"ethertype not IPv4/ARP") \
 	X(drop_eth_dst,		"destination MAC not ours, not broadcast") \
@@ -153,7 +163,11 @@ extern "C" {
 /* Gauges: values now, set by the worker (not summed over time). */
 #define STATS_GAUGES(X) \
 	X(tcp_open,		"TCP connections in the table (any state)") \
-	X(gen_active,		"client: connections counted against concurrency")
+	X(gen_active,		"client: connections counted against concurrency") \
+	X(bulk_senders,		"bulk: connections sending data (client and server side)") \
+	X(bulk_cwnd,		"bulk: sum of cwnd over the sending connections, bytes") \
+	X(bulk_srtt_us,		"bulk: sum of smoothed RTT over the sending connections, us " \
+				"(TCP's clock ticks in ms)")
 
 enum stats_gauge {
 #define STATS_X_GENUM(name, help) GAUGE_##name,
@@ -175,7 +189,9 @@ enum stats_id {
 	X(ttfb,		"connect -> first response byte") \
 	X(response,	"request sent (or due, open loop) -> last response byte") \
 	X(conn,		"connection open -> closed") \
-	X(rtt,		"echo request -> reply (ping, UDP echo)")
+	X(rtt,		"echo request -> reply (ping, UDP echo)") \
+	X(srtt,		"bulk senders' smoothed TCP RTT, sampled per connection at most once " \
+			"per ms (ms granularity)")
 
 enum stats_hist_id {
 #define STATS_X_HENUM(name, help) HIST_##name,

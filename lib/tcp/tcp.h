@@ -128,6 +128,15 @@ void tcp_close(struct tcp_ctx *c, struct tcb *t);
 /** Send RST and drop the connection now (RFC 9293 ABORT); closed() is called. */
 void tcp_abort(struct tcp_ctx *c, struct tcb *t);
 
+/**
+ * End of run: abort every connection that is not in TIME-WAIT, so the peers
+ * are not left holding them (and a later run's reuse of the same ports is
+ * not answered with their old sequence numbers). Visits every TCB slot.
+ * The caller flushes the worker's TX batches afterwards.
+ * @return the connections aborted.
+ */
+uint32_t tcp_abort_all(struct tcp_ctx *c);
+
 /** Bytes of per-connection application state in the TCB (8-byte aligned). */
 #define TCP_APP_DATA 48
 
@@ -157,6 +166,25 @@ size_t tcp_tcb_size(void);
 
 /** Bytes per connection: TCB + flow-table share (printed at start). */
 size_t tcp_bytes_per_conn(const struct tcp_ctx *c);
+
+/** One connection's transmission state (tcp_get_info), as Linux's struct tcp_info. */
+struct tcp_info {
+	uint8_t state;			/**< enum tcp_state */
+	uint8_t retries;		/**< consecutive RTOs now */
+	uint16_t mss;			/**< payload bytes per segment */
+	uint32_t cwnd;			/**< congestion window, bytes */
+	uint32_t ssthresh;		/**< bytes; UINT32_MAX until the first loss */
+	uint32_t snd_wnd;		/**< the peer's window, bytes (scaled) */
+	uint32_t flight;		/**< bytes sent and not acknowledged (SND.MAX - SND.UNA) */
+	uint32_t queued;		/**< bytes in the send queue, unacknowledged ones included */
+	uint32_t srtt_us;		/**< smoothed RTT (RFC 6298), 0 = no sample yet; the
+					     TCP clock ticks in ms: 1 ms is "1 ms or less" */
+	uint32_t rttvar_us;
+	uint32_t rto_ms;
+};
+
+/** Fill *info from t. O(1), reads only. */
+void tcp_get_info(const struct tcb *t, struct tcp_info *info);
 
 /** Address of t (network order) for logs. */
 void tcp_get_tuple(const struct tcb *t, rte_be32_t *lip, rte_be16_t *lport, rte_be32_t *rip,

@@ -205,6 +205,22 @@ tcp_set_client_app(struct tcp_ctx *c, const struct tcp_app *app)
 	c->capp = *app;
 }
 
+void
+tcp_get_info(const struct tcb *t, struct tcp_info *info)
+{
+	info->state = t->state;
+	info->retries = t->retries;
+	info->mss = t->mss;
+	info->cwnd = t->cwnd;
+	info->ssthresh = t->ssthresh;
+	info->snd_wnd = t->snd_wnd;
+	info->flight = t->snd_max - t->snd_una;
+	info->queued = t->sndq_bytes;
+	info->srtt_us = t->srtt8 * 125u;	/* x8 ms -> us */
+	info->rttvar_us = t->rttvar4 * 250u;	/* x4 ms -> us */
+	info->rto_ms = t->rto;
+}
+
 enum tcp_state
 tcp_get_state(const struct tcb *t)
 {
@@ -479,6 +495,25 @@ tcp_abort(struct tcp_ctx *c, struct tcb *t)
 		tcp_send_rst(c, t);
 	stats_inc(&c->w->stats, STAT_tcp_closed_abort);
 	tcp_tcb_free(c, t, TCP_CLOSE_ABORT, true);
+}
+
+uint32_t
+tcp_abort_all(struct tcp_ctx *c)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < c->nb_slots && c->nb_conns > 0; i++) {
+		struct tcb *t = &c->tcbs[i];
+		if (t->state == TCP_CLOSED)
+			continue;
+		if (t->state == TCP_TIME_WAIT) {
+			tcp_tcb_free(c, t, TCP_CLOSE_NORMAL, true);
+			continue;
+		}
+		tcp_abort(c, t);
+		n++;
+	}
+	return n;
 }
 
 /* ---- out of order ---- */

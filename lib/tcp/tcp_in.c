@@ -580,12 +580,27 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			}
 		} else {
 			t->dupacks = 0;
-			if (t->cwnd < t->ssthresh) /* slow start, RFC 5681 eqn 2 */
-				t->cwnd += acked < t->mss ? acked : t->mss;
-			else /* congestion avoidance, eqn 3 */
+			/* Grow cwnd only while it limits the sender. RFC 5681 3.1
+			 * bounds the increase per ACK but not cwnd itself, and with
+			 * ssthresh at "arbitrarily high" a lossless bulk transfer
+			 * limited by the peer's window grew it by one MSS per ACK
+			 * until the 32-bit value wrapped (~3 s at 20 Gbit/s) and the
+			 * connection collapsed to a few segments per RTT. RFC 7661
+			 * 4.3 / RFC 2861: cwnd must not grow while the sender is not
+			 * cwnd-limited. As Linux (tcp_is_cwnd_limited): in slow start
+			 * while the flight is at least half of cwnd, in congestion
+			 * avoidance while it fills cwnd; never above TCP_CWND_MAX. */
+			uint32_t flight = tcp_flight(t);
+			if (t->cwnd < t->ssthresh) { /* slow start, RFC 5681 eqn 2 */
+				if ((uint64_t)flight * 2 >= t->cwnd)
+					t->cwnd += acked < t->mss ? acked : t->mss;
+			} else if ((uint64_t)flight + t->mss >= t->cwnd) { /* CA, eqn 3 */
 				t->cwnd += (uint32_t)t->mss * t->mss / t->cwnd > 0
 						   ? (uint32_t)t->mss * t->mss / t->cwnd
 						   : 1;
+			}
+			if (t->cwnd > TCP_CWND_MAX)
+				t->cwnd = TCP_CWND_MAX;
 		}
 		t->snd_una = s->ack;
 		if (SEQ_LT(t->snd_nxt, t->snd_una))

@@ -24,6 +24,7 @@ extern "C" {
 #define SEQ_MIN(a, b) (SEQ_LT(a, b) ? (a) : (b))
 
 #define TCP_NONE UINT32_MAX	/**< null index */
+#define TCP_CWND_MAX (1u << 30)	/**< cwnd ceiling, bytes: far above any window, never wraps */
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
