@@ -179,3 +179,13 @@ expect_ge() {
 		echo "ok: $1 = $3 (>= $2)"
 	fi
 }
+
+# wait_reachable NS IP SECS: ping IP from namespace NS once per second until it
+# answers (the veth carrier and both ARP caches are up), at most SECS tries.
+wait_reachable() {
+	local ns=$1 ip=$2 secs=$3 i
+	for i in $(seq 1 "$secs"); do
+		ip netns exec "$ns" ping -c 1 -W 1 "$ip" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}

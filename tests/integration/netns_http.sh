@@ -95,6 +95,8 @@ start_synack() {
 			sleep 0.1
 		done
 		log "synack run $RUN_NO up (pid $SPID, body $body): $(grep -m1 '^port0 ' "$SLOG")"
+		# the link can take a moment to carry frames after synack starts
+		wait_reachable "$NS_KRN" "$SYN_IP" 10 || log "warning: $SYN_IP not answering ping yet"
 		return 0
 	fi
 	if ! kill -0 "$SPID" 2>/dev/null; then

@@ -80,6 +80,9 @@ if ! wait_for_line "$synack_log" "port0 " 20 "$pid"; then
 	exit 1
 fi
 log "synack up (pid $pid): $(grep -m1 '^port0 ' "$synack_log")"
+# The veth can take a moment to carry frames after synack opens it; the
+# loss test starts once one echo came back.
+wait_reachable "$NS_KRN" "$SYN_IP" 10 || log "warning: $SYN_IP not answering ping yet"
 
 kexec() { ip netns exec "$NS_KRN" "$@"; }
 
