@@ -16,6 +16,10 @@
 #              ping-pong RTT on the same link
 #   cc         concurrent connections, synack client and server processes
 #              joined by net_memif: connections held, RSS per connection
+#   tput       single-stream bulk TCP Gbps per core: synack -> synack (one
+#              lcore over net_ring; two processes over net_memif), synack
+#              -> kernel and kernel -> synack over veth (af_xdp), vs iperf3
+#              -> iperf3 over the same veth and over loopback, same CPUs
 #
 # Sets up what each scenario needs (network namespaces, nginx, processes),
 # bounds every run in time, tears everything down on exit (trap: only the
@@ -44,7 +48,7 @@ PY=$(command -v /usr/bin/python3 || command -v python3)
 JS="$PY $HERE/jsonstat.py"
 CG="$PY $HERE/cgparse.py"
 HISTORY=$HERE/history.tsv
-ALL_SCENARIOS=(cps_ring rps_ring cps_veth rps_veth insns latency cc)
+ALL_SCENARIOS=(cps_ring rps_ring cps_veth rps_veth insns latency cc tput)
 
 # Addresses: only 198.18.0.0/15. veth: A (client side) <-> B (server side).
 NS_A="sbA$$"
@@ -854,6 +858,228 @@ cc_one_process() {
 	held=$($JS "$TMP/cc_one.json" last gauges.gen_active || echo "")
 	row cc "concurrent conns held (one process)" "${held:-error}" "$CC_CONC" "$(ratio "${held:-}" "$CC_CONC")" \
 		"fallback ($why1); RSS ${rss:-?}kB for both ends"
+}
+
+# ---------------------------------------------------------------- tput
+
+# fstats V...: "median min max" with two decimals (Gbps).
+fstats() {
+	"$PY" - "$@" <<'EOF'
+import statistics, sys
+v = []
+for x in sys.argv[1:]:
+    try:
+        v.append(float(x))
+    except ValueError:
+        pass
+v.sort()
+if v:
+    print("%.2f %.2f %.2f" % (statistics.median(v), v[0], v[-1]))
+EOF
+}
+
+# iperf3_gbps NS ADDR: one iperf3 -c run (-t DUR, one stream) against the
+# iperf3 -s already listening in NS on ADDR, client on CPU 0; prints the
+# receiver's Gbit/s (empty on failure).
+iperf3_gbps() {
+	local ns=$1 addr=$2 out=$TMP/iperf3.$RANDOM.json
+	show ip netns exec "$ns" taskset -c 0 iperf3 -c "$addr" -t "$DUR" -J
+	ip netns exec "$ns" taskset -c 0 timeout $((DUR + 20)) iperf3 -c "$addr" -t "$DUR" -J \
+		>"$out" 2>&1 || true
+	"$PY" - "$out" <<'EOF' || true
+import json, sys
+try:
+    e = json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]
+    print("%.2f" % (e / 1e9))
+except Exception:
+    pass
+EOF
+}
+
+# iperf3_server NS ADDR CPU: iperf3 -s bound to ADDR in NS on CPU; sets IPERF_PID.
+IPERF_PID=""
+iperf3_server() {
+	show ip netns exec "$1" taskset -c "$3" iperf3 -s -B "$2"
+	ip netns exec "$1" taskset -c "$3" iperf3 -s -B "$2" >"$TMP/iperf3-s.log" 2>&1 &
+	IPERF_PID=$!
+	track "$IPERF_PID"
+	local i
+	for i in $(seq 1 50); do
+		ip netns exec "$1" ss -ltn 2>/dev/null | grep -q ":5201 " && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# tput_gbps JSON COUNTER: Gbit/s of the byte counter between the first
+# interval and the last one that still moved bytes (empty when none).
+tput_gbps() {
+	"$PY" - "$1" "$2" <<'EOF' || true
+import json, sys
+try:
+    iv = [o for o in map(json.loads, open(sys.argv[1])) if o.get("type") == "interval"]
+except (OSError, ValueError):
+    sys.exit(0)
+pts = [(o["t"], o["counters"][sys.argv[2]]) for o in iv]
+while len(pts) > 2 and pts[-1][1] == pts[-2][1]:
+    pts.pop()
+if len(pts) >= 2 and pts[-1][0] > pts[0][0] and pts[-1][1] > pts[0][1]:
+    print("%.2f" % ((pts[-1][1] - pts[0][1]) * 8 / (pts[-1][0] - pts[0][0]) / 1e9))
+EOF
+}
+
+# tput_ini FILE MODE DEV IP TARGET: a bulk config for one end (one worker).
+tput_ini() {
+	cat >"$1" <<EOF
+; bench tput: synack $2, one worker
+[run]
+mode     = $2
+duration = $([ "$2" = server ] && echo 0 || echo "${DUR}s")
+lcores   = 1
+[port0]
+dev = $3
+ip  = $4/24
+[server]
+listen = 80
+bulk   = 5002
+[client]
+model       = throughput
+target      = $5:5002
+direction   = send
+concurrency = 1
+EOF
+}
+
+# A python kernel sink (counts until EOF) and a kernel sender (DUR seconds).
+KSINK='
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5002)); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); b = bytearray(1 << 20); n = 0
+while True:
+    k = c.recv_into(b)
+    if not k:
+        break
+    n += k
+print(n)'
+KSEND='
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 5002), timeout=10); b = bytes(1 << 20)
+t0 = time.time(); n = 0
+while time.time() - t0 < float(sys.argv[2]):
+    s.sendall(b); n += len(b)
+s.shutdown(socket.SHUT_WR); s.recv(1); print(n, time.time() - t0)'
+
+tput() {
+	log "tput: single-stream TCP Gbps per core: synack->synack (net_ring, memif), synack<->kernel (veth), iperf3 (veth, loopback)"
+	local i v ring=() mem=() sk=() ks=() iv=() il=() errs=()
+	# 1. synack -> synack, client and server on one lcore over net_ring
+	for i in $(seq 1 "$REPS"); do
+		synack_fg "tput_ring.$i" $((DUR + 30)) -c "$ROOT/config/bulk-ring.ini" --set "run.duration=${DUR}s"
+		v=$(tput_gbps "$TMP/tput_ring.$i.json" gen_bulk_tx)
+		if isnum "$v"; then ring+=("$v"); else errs+=("ring: exit $SYN_RC: $(why "$TMP/tput_ring.$i.log")"); fi
+	done
+	# 2. synack -> synack, two processes over net_memif (server first, client stopped first)
+	local sock=$TMP/tput-memif.sock spid kpid bpid
+	tput_ini "$TMP/tput-msrv.ini" server "net_memif0,role=server,socket=$sock" 198.18.2.2 198.18.2.1
+	tput_ini "$TMP/tput-mcli.ini" client "net_memif0,role=client,socket=$sock" 198.18.2.1 198.18.2.2
+	for i in $(seq 1 "$REPS"); do
+		show taskset -c 1 "$SYNACK" -c "$TMP/tput-msrv.ini" --json "$TMP/tput_msrv.$i.json"
+		taskset -c 1 "$SYNACK" -c "$TMP/tput-msrv.ini" --json "$TMP/tput_msrv.$i.json" \
+			>"$TMP/tput_msrv.$i.log" 2>&1 &
+		spid=$!
+		track "$spid"
+		if wait_line "$TMP/tput_msrv.$i.log" '^port0 ' 20 "$spid"; then
+			sleep 0.5
+			show taskset -c 0 "$SYNACK" -c "$TMP/tput-mcli.ini" --json "$TMP/tput_mcli.$i.json"
+			SYN_RC=0
+			taskset -c 0 timeout -k 5 $((DUR + 30)) "$SYNACK" -c "$TMP/tput-mcli.ini" \
+				--json "$TMP/tput_mcli.$i.json" >"$TMP/tput_mcli.$i.log" 2>&1 || SYN_RC=$?
+			v=$(tput_gbps "$TMP/tput_mcli.$i.json" gen_bulk_tx)
+			if isnum "$v"; then mem+=("$v"); else errs+=("memif client exit $SYN_RC: $(why "$TMP/tput_mcli.$i.log")"); fi
+		else
+			errs+=("memif server: $(why "$TMP/tput_msrv.$i.log")")
+		fi
+		stop_pid "$spid" 10
+	done
+	# 3. over veth (af_xdp) and loopback: synack and iperf3 on the same CPUs
+	# (sender CPU 0, receiver CPU 1)
+	if veth_setup && need iperf3 iperf3; then
+		for i in $(seq 1 "$REPS"); do
+			# iperf3 -> iperf3 over veth: kernel addresses on both ends
+			veth_addrs "$K_A" "$K_B"
+			if iperf3_server "$NS_B" "$K_B" 1; then
+				v=$(iperf3_gbps "$NS_A" "$K_B")
+				if isnum "$v"; then iv+=("$v"); else errs+=("iperf3 veth gave no result"); fi
+			fi
+			stop_pid "$IPERF_PID" 5
+			# iperf3 -> iperf3 over loopback (namespace A's lo)
+			if iperf3_server "$NS_A" 127.0.0.1 1; then
+				v=$(iperf3_gbps "$NS_A" 127.0.0.1)
+				if isnum "$v"; then il+=("$v"); else errs+=("iperf3 loopback gave no result"); fi
+			fi
+			stop_pid "$IPERF_PID" 5
+			# synack client (A, CPU 0) -> kernel sink (python, B, CPU 1)
+			veth_addrs "" "$K_B"
+			show ip netns exec "$NS_B" taskset -c 1 "$PY" -c "\$KSINK" "$K_B"
+			ip netns exec "$NS_B" taskset -c 1 "$PY" -c "$KSINK" "$K_B" >"$TMP/tput_ksink.$i.log" 2>&1 &
+			kpid=$!
+			track "$kpid"
+			sleep 0.3
+			tput_ini "$TMP/tput-sk.ini" client "net_af_xdp0,iface=$IF_A" "$S_A" "$K_B"
+			show ip netns exec "$NS_A" taskset -c 0 "$SYNACK" -c "$TMP/tput-sk.ini" --json "$TMP/tput_sk.$i.json"
+			SYN_RC=0
+			ip netns exec "$NS_A" taskset -c 0 timeout -k 5 $((DUR + 30)) "$SYNACK" -c "$TMP/tput-sk.ini" \
+				--json "$TMP/tput_sk.$i.json" >"$TMP/tput_sk.$i.log" 2>&1 || SYN_RC=$?
+			v=$(tput_gbps "$TMP/tput_sk.$i.json" gen_bulk_tx)
+			if isnum "$v"; then sk+=("$v"); else errs+=("synack->kernel exit $SYN_RC: $(why "$TMP/tput_sk.$i.log")"); fi
+			stop_pid "$kpid" 5
+			# kernel sender (python, A, CPU 0) -> synack bulk server (B, CPU 1)
+			veth_addrs "$K_A" ""
+			tput_ini "$TMP/tput-ks.ini" server "net_af_xdp0,iface=$IF_B" "$S_B" "$K_A"
+			show ip netns exec "$NS_B" taskset -c 1 "$SYNACK" -c "$TMP/tput-ks.ini" --json "$TMP/tput_ks.$i.json"
+			ip netns exec "$NS_B" taskset -c 1 "$SYNACK" -c "$TMP/tput-ks.ini" --json "$TMP/tput_ks.$i.json" \
+				>"$TMP/tput_ks.$i.log" 2>&1 &
+			bpid=$!
+			track "$bpid"
+			if wait_line "$TMP/tput_ks.$i.log" '^port0 ' 20 "$bpid"; then
+				sleep 0.5
+				show ip netns exec "$NS_A" taskset -c 0 "$PY" -c "\$KSEND" "$S_B" "$DUR"
+				ip netns exec "$NS_A" taskset -c 0 timeout $((DUR + 20)) "$PY" -c "$KSEND" "$S_B" "$DUR" \
+					>"$TMP/tput_ksend.$i.log" 2>&1 || true
+				sleep 1.2
+				stop_pid "$bpid" 10
+				v=$(tput_gbps "$TMP/tput_ks.$i.json" bulk_sink_bytes)
+				if isnum "$v"; then ks+=("$v"); else errs+=("kernel->synack: $(why "$TMP/tput_ks.$i.log")"); fi
+			else
+				errs+=("synack bulk server on veth: $(why "$TMP/tput_ks.$i.log")")
+				stop_pid "$bpid" 5
+			fi
+		done
+	else
+		errs+=("veth or iperf3 unavailable (root, ip netns, apt-get install iperf3)")
+	fi
+	local a amin amax b bmin bmax c cmin cmax d dmin dmax e emin emax f fmin fmax
+	read -r a amin amax <<<"$(fstats "${ring[@]}")"
+	read -r b bmin bmax <<<"$(fstats "${mem[@]}")"
+	read -r c cmin cmax <<<"$(fstats "${sk[@]}")"
+	read -r d dmin dmax <<<"$(fstats "${ks[@]}")"
+	read -r e emin emax <<<"$(fstats "${iv[@]}")"
+	read -r f fmin fmax <<<"$(fstats "${il[@]}")"
+	local err1=""
+	[ ${#errs[@]} -gt 0 ] && err1="; ${errs[0]}"
+	row tput "1-stream Gbps: synack->synack net_ring vs iperf3 loopback" "${a:-error}" "${f:--}" \
+		"$(ratio "${a:-}" "${f:-}")" "median of $REPS (synack $amin..$amax, iperf3 lo $fmin..$fmax); synack: client AND server on one lcore; iperf3: client CPU 0, server CPU 1$err1"
+	row tput "1-stream Gbps: synack->synack memif vs iperf3 veth" "${b:-error}" "${e:--}" \
+		"$(ratio "${b:-}" "${e:-}")" "median of $REPS (memif $bmin..$bmax, iperf3 veth $emin..$emax); 2 processes on CPU 0 / 1: cross-core, swings"
+	row tput "1-stream Gbps: synack->kernel veth (af_xdp) vs iperf3 veth" "${c:-error}" "${e:--}" \
+		"$(ratio "${c:-}" "${e:-}")" "median of $REPS ($cmin..$cmax); kernel end: python recv_into sink; offloads off on both veth ends (iperf3 too: no TSO/GSO)"
+	row tput "1-stream Gbps: kernel->synack veth (af_xdp) vs iperf3 veth" "${d:-error}" "${e:--}" \
+		"$(ratio "${d:-}" "${e:-}")" "median of $REPS ($dmin..$dmax); kernel end: python sendall of 1 MiB buffers"
+	if [ ${#errs[@]} -gt 1 ]; then
+		printf '  tput: %s\n' "${errs[@]}"
+	fi
+	return 0
 }
 
 # ---------------------------------------------------------------- main

@@ -1070,6 +1070,29 @@ nomem:
 		status = why;
 		rc = EXIT_FAILED;
 	}
+	/* the ports' own counters: frames the NIC or the kernel dropped before
+	 * synack saw them (imissed, rx_nombuf) are counted nowhere else */
+	char pj[1024];
+	int pn = snprintf(pj, sizeof(pj), "[");
+	for (unsigned int p = 0; p < nb_up && pn < (int)sizeof(pj); p++) {
+		struct rte_eth_stats es;
+		if (rte_eth_stats_get(ports[p].port_id, &es) != 0)
+			memset(&es, 0, sizeof(es));
+		pn += snprintf(pj + pn, sizeof(pj) - pn,
+			       "%s{\"port\":%u,\"ipackets\":%" PRIu64 ",\"opackets\":%" PRIu64
+			       ",\"imissed\":%" PRIu64 ",\"ierrors\":%" PRIu64 ",\"oerrors\":%" PRIu64
+			       ",\"rx_nombuf\":%" PRIu64 "}",
+			       p ? "," : "", p, es.ipackets, es.opackets, es.imissed, es.ierrors,
+			       es.oerrors, es.rx_nombuf);
+		if (es.imissed || es.ierrors || es.oerrors || es.rx_nombuf)
+			printf("port%u: imissed %" PRIu64 " ierrors %" PRIu64 " oerrors %" PRIu64
+			       " rx_nombuf %" PRIu64 " (dropped before synack saw them)\n",
+			       p, es.imissed, es.ierrors, es.oerrors, es.rx_nombuf);
+	}
+	if (pn < (int)sizeof(pj) - 1) {
+		snprintf(pj + pn, sizeof(pj) - pn, "]");
+		stats_report_add_json(rep, "ports", pj);
+	}
 	stats_report_summary(rep, t, status);
 
 out_report:

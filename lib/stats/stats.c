@@ -132,6 +132,9 @@ struct stats_report {
 	uint64_t prev_ms;
 	uint64_t hz;
 	char (*label)[LABEL_LEN];
+	unsigned int nb_extra;
+	char *extra_key[8];
+	char *extra_val[8];
 };
 
 struct stats_report *
@@ -164,6 +167,17 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 		}
 	}
 	return r;
+}
+
+void
+stats_report_add_json(struct stats_report *r, const char *key, const char *raw_json)
+{
+	if (r->nb_extra == 8)
+		return;
+	r->extra_key[r->nb_extra] = strdup(key);
+	r->extra_val[r->nb_extra] = strdup(raw_json);
+	if (r->extra_key[r->nb_extra] != NULL && r->extra_val[r->nb_extra] != NULL)
+		r->nb_extra++;
 }
 
 void
@@ -428,6 +442,8 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 		}
 		fprintf(r->json, "\",\"drops\":%" PRIu64 ",\"counters\":", drops_of(tot));
 		json_counters(r->json, tot);
+		for (unsigned int i = 0; i < r->nb_extra; i++)
+			fprintf(r->json, ",\"%s\":%s", r->extra_key[i], r->extra_val[i]);
 		fputs(",\"workers\":[", r->json);
 		for (unsigned int w = 0; w < r->nb_workers; w++) {
 			fprintf(r->json, "%s{\"id\":%u,\"label\":\"%s\",\"counters\":", w ? "," : "",
@@ -447,6 +463,10 @@ stats_report_free(struct stats_report *r)
 		return;
 	if (r->json != NULL)
 		fclose(r->json);
+	for (unsigned int i = 0; i < r->nb_extra; i++) {
+		free(r->extra_key[i]);
+		free(r->extra_val[i]);
+	}
 	free(r->label);
 	free(r);
 }

@@ -288,6 +288,13 @@ struct stats_report *stats_report_create(struct stats_worker *const *workers,
 					 unsigned int nb_workers,
 					 FILE *out, const char *json_path);
 
+/**
+ * Add a field to the summary's JSON object: "key": raw_json (raw_json must
+ * be valid JSON; copied). At most 8 fields; the text summary is the
+ * caller's to print.
+ */
+void stats_report_add_json(struct stats_report *r, const char *key, const char *raw_json);
+
 /** TSC ticks per second, to print histogram values as time (default: 1 tick = 1 ns). */
 void stats_report_set_hz(struct stats_report *r, uint64_t hz);
 

@@ -1225,7 +1225,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 65u); // one per key of the table
+	ASSERT_EQ(lines.size(), 68u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
@@ -1589,4 +1589,70 @@ TEST_F(Config, MoreThanSixtyFourKeysInOneSectionAreNotMistakenForTwins)
 	EXPECT_EQ(c_.udp.unreach_rate, 5u);
 	EXPECT_EQ(Load(std::string(kServer) + "[udp]\nsink = 9\nsink = 10\n"), -1);
 	EXPECT_EQ(Err(), "cfg.ini:udp:sink: given twice");
+}
+
+/* ---- model throughput: client.direction, client.write_size, server.bulk ---- */
+
+TEST_F(Config, BulkDefaults)
+{
+	EXPECT_EQ(c_.client.direction, CFG_DIR_SEND);
+	EXPECT_EQ(c_.client.write_size, 128u * 1024);
+	EXPECT_EQ(c_.server.bulk, 5002u);
+}
+
+TEST_F(Config, BulkKeysParse)
+{
+	ASSERT_EQ(Load(std::string(kClient) +
+		       "model = throughput\ndirection = receive\nwrite_size = 64k\n"
+		       "concurrency = 4\n[server]\nbulk = 6000\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.client.model, CFG_MODEL_THROUGHPUT);
+	EXPECT_EQ(c_.client.direction, CFG_DIR_RECEIVE);
+	EXPECT_EQ(c_.client.write_size, 64u * 1024);
+	EXPECT_EQ(c_.client.concurrency, 4u);
+	EXPECT_EQ(c_.server.bulk, 6000u);
+	ASSERT_EQ(Set("client.direction=both"), 0) << Err();
+	EXPECT_EQ(c_.client.direction, CFG_DIR_BOTH);
+	ASSERT_EQ(Set("client.direction=send"), 0) << Err();
+	EXPECT_EQ(c_.client.direction, CFG_DIR_SEND);
+	ASSERT_EQ(Set("client.write_size=1m"), 0) << Err();
+	EXPECT_EQ(c_.client.write_size, 1u << 20);
+	ASSERT_EQ(Set("client.write_size=1"), 0) << Err();
+	EXPECT_EQ(c_.client.write_size, 1u);
+	ASSERT_EQ(Set("server.bulk=0"), 0) << Err();
+	EXPECT_EQ(c_.server.bulk, 0u);
+}
+
+TEST_F(Config, BulkBadValuesNameTheKey)
+{
+	const struct {
+		const char *set, *err;
+	} cases[] = {
+		{"client.direction=up",
+		 "--set:client:direction: \"up\" is not one of send, receive, both"},
+		{"client.direction=", "--set:client:direction: \"\" is not one of send, receive, both"},
+		{"client.write_size=0", "--set:client:write_size: 0 is out of range 1..1m"},
+		{"client.write_size=2m", "--set:client:write_size: 2m is out of range 1..1m"},
+		{"client.write_size=big",
+		 "--set:client:write_size: \"big\" is not a size (bytes, or with suffix k, m, g)"},
+		{"server.bulk=65536", "--set:server:bulk: 65536 is out of range 0..65535"},
+		{"server.bulk=-1", "--set:server:bulk: \"-1\" is not a number"},
+	};
+	for (const auto &k : cases) {
+		EXPECT_EQ(Set(k.set), -1) << k.set;
+		EXPECT_EQ(Err(), k.err) << k.set;
+	}
+}
+
+TEST_F(Config, BulkPortAlsoInListenIsRefused)
+{
+	EXPECT_EQ(Load(std::string(kServer) + "[server]\nlisten = 80, 5002\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:server:bulk: 5002 is also in server.listen");
+	EXPECT_EQ(Load(std::string(kServer) + "[server]\nlisten = 80, 5002\nbulk = 0\n"), 0)
+		<< Err();
+	ASSERT_EQ(Load(std::string(kServer)), 0) << Err();
+	ASSERT_EQ(Set("server.bulk=80"), 0) << Err();
+	EXPECT_EQ(cfg_validate(&c_, err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(), "--set:server:bulk: 80 is also in server.listen");
 }

@@ -1678,6 +1678,60 @@ TEST_F(Tcp, AcksOpenCwndInSlowStartAndSentReportsAckedBytes)
 	tcp_abort(c, tcb());
 }
 
+// RFC 7661 4.3 / RFC 2861: cwnd grows only while it limits the sender. A
+// bulk sender held back by the peer's window used to grow cwnd by one MSS
+// per ACK for ever (ssthresh starts "arbitrarily high"), until the 32-bit
+// cwnd wrapped after ~4 GiB of ACKs and the connection fell to a few
+// segments per RTT: a stall seen at high throughput.
+TEST_F(Tcp, CwndStopsGrowingWhileThePeersWindowLimitsTheSender)
+{
+	attach();
+	pwin = 14600; // ten segments: what the initial window sends at once
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	static char buf[2000000];
+	ASSERT_EQ(tcp_send(c, tcb(), buf, sizeof(buf)), 0);
+	uint32_t acked = 0;
+	for (int round = 0; round < 100; round++) {
+		std::vector<Out> v = take();
+		ASSERT_FALSE(v.empty()) << "round " << round;
+		uint32_t end = 0;
+		for (const Out &o : v)
+			end = o.seq + (uint32_t)o.data.size();
+		// the whole window is out, never more
+		EXPECT_LE(end - (onxt + acked), 14600u) << "round " << round;
+		acked = end - onxt;
+		una = end;
+		inject(seg(TCP_ACK));
+	}
+	EXPECT_EQ(rec.sent, acked);
+	// slow start grew cwnd to twice the flight the window allows, no further
+	EXPECT_LE(tcb()->cwnd, 2u * 14600 + 1460);
+	EXPECT_GE(tcb()->cwnd, 14600u);
+	tcp_abort(c, tcb());
+}
+
+TEST_F(Tcp, InfoReportsTheSendSide)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1460), O_TS(100, 0)})));
+	static char buf[5000];
+	ASSERT_EQ(tcp_send(c, tcb(), buf, sizeof(buf)), 0);
+	struct tcp_info ti;
+	tcp_get_info(tcb(), &ti);
+	EXPECT_EQ(ti.state, TCP_ESTABLISHED);
+	EXPECT_EQ(ti.mss, tcb()->mss);
+	EXPECT_EQ(ti.cwnd, tcb()->cwnd);
+	EXPECT_EQ(ti.ssthresh, UINT32_MAX);
+	EXPECT_EQ(ti.snd_wnd, tcb()->snd_wnd);
+	EXPECT_EQ(ti.flight, 5000u);
+	EXPECT_EQ(ti.queued, 5000u);
+	EXPECT_EQ(ti.srtt_us, tcb()->srtt8 * 125u);
+	EXPECT_EQ(ti.rttvar_us, tcb()->rttvar4 * 250u);
+	EXPECT_EQ(ti.rto_ms, tcb()->rto);
+	take();
+	tcp_abort(c, tcb());
+}
+
 TEST_F(Tcp, CloseSendsFinAfterQueuedData)
 {
 	attach();

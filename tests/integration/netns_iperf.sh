@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# netns_iperf.sh PMD SYNACK_BINARY   (PMD: af_xdp | af_packet)
+#
+# iperf3 on the wire, both ways, against Debian's stock iperf3 (3.12):
+#  1. server ([iperf] listen = 5201): a stock iperf3 client in the kernel's
+#     namespace runs TCP 5 s, -R, -P 4 and UDP -b 1G -l 64, each with -J:
+#     iperf3 exits 0; TCP: bytes received == bytes sent (per stream too);
+#     -R: what the client received is what synack reports acknowledged,
+#     within what was in flight at TEST_END; UDP: the datagrams iperf3
+#     counts as arrived are the ones synack's port received (the loss is
+#     the link's), jitter is finite.
+#  2. a second client during a test gets "the server is busy" (ACCESS_DENIED)
+#     and the first test still completes; bad parameters get SERVER_ERROR.
+#  3. client (client.model = iperf, and the run.mode = iperf-client alias):
+#     synack tests a stock `iperf3 -s` TCP, TCP -R, UDP, UDP -R; the server's
+#     JSON and synack's iperf3-shaped JSON agree on bytes.
+# Exit 0 pass, 1 fail, 77 skip.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
+
+[ $# -eq 2 ] || { echo "usage: $0 af_xdp|af_packet SYNACK_BINARY" >&2; exit 2; }
+PMD=$1
+SYNACK=$2
+[ -x "$SYNACK" ] || { echo "FAIL: synack binary '$SYNACK' not executable"; exit 1; }
+
+require_root_netns
+for tool in iperf3 ethtool timeout; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
+done
+
+case "$PMD" in
+af_xdp) DEV="net_af_xdp0,iface=$IF_SYN" ;;
+af_packet) DEV="net_af_packet0,iface=$IF_SYN,qpairs=1" ;;
+*) echo "unknown PMD '$PMD'" >&2; exit 2 ;;
+esac
+
+make_tmp
+setup_netns
+ip netns exec "$NS_KRN" ethtool -K "$IF_KRN" gro off >/dev/null 2>&1 || true
+log "namespaces $NS_SYN ($IF_SYN, no IP) <-> $NS_KRN ($IF_KRN $KRN_IP/$PREFIX)"
+
+kexec() { ip netns exec "$NS_KRN" "$@"; }
+cfg=config/server-af_packet.ini
+
+SPID=""
+SLOG=$tmp/synack.log
+SJSON=$tmp/synack.jsonl
+
+# j FILE EXPR: evaluate a Python expression over the JSON document d.
+j() {
+	"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null || true
+}
+
+start_server() {
+	set +e
+	ip netns exec "$NS_SYN" "$SYNACK" -c "$cfg" \
+		--set "port0.dev=$DEV" --set "port0.ip=$SYN_IP/$PREFIX" \
+		--set run.lcores=1 --set run.duration=300s --set run.report_interval=200ms \
+		--set iperf.listen=5201 --json "$SJSON" -q >"$SLOG" 2>&1 &
+	SPID=$!
+	set -e
+	track_pid "$SPID"
+	if ! wait_for_line "$SLOG" "iperf: server on port 5201" 20 "$SPID"; then
+		local rc=0
+		kill -0 "$SPID" 2>/dev/null || wait "$SPID" || rc=$?
+		cat "$SLOG"
+		if [ "$PMD" = af_xdp ] && [ "$rc" -eq 2 ] &&
+			grep -qiE '(xsk|af_xdp).*(fail|error|cannot|not supported)' "$SLOG"; then
+			skip "synack could not open the AF_XDP port on $IF_SYN"
+		fi
+		echo "FAIL: synack's iperf server did not come up"
+		exit 1
+	fi
+	sleep 0.5
+}
+
+# iperf_c NAME ARGS...: a stock client, bounded in time; JSON in $tmp/NAME.json
+iperf_c() {
+	local name=$1 rc=0
+	shift
+	timeout 40 ip netns exec "$NS_KRN" iperf3 -c "$SYN_IP" -J "$@" >"$tmp/$name.json" 2>&1 || rc=$?
+	expect_eq "iperf3 -c $* exit code" 0 "$rc"
+	if [ "$rc" -ne 0 ]; then
+		head -c 2000 "$tmp/$name.json"
+		echo
+		tail -5 "$SLOG"
+	fi
+}
+
+udp_rx() { jsonq "$SJSON" interval counters.udp_rx; }
+
+# ------------------------------------------------------------ 1. server
+start_server
+
+iperf_c tcp -t 5
+s=$(j "$tmp/tcp.json" 'd["end"]["sum_sent"]["bytes"]')
+r=$(j "$tmp/tcp.json" 'd["end"]["sum_received"]["bytes"]')
+log "TCP 5 s: iperf3 sent $s, synack received $r ($(j "$tmp/tcp.json" 'round(d["end"]["sum_received"]["bits_per_second"]/1e9,2)') Gbit/s)"
+expect_ge "TCP: bytes sent" 1000000 "$s"
+expect_eq "TCP: bytes received == bytes sent" "$s" "$r"
+
+iperf_c rev -t 3 -R
+s=$(j "$tmp/rev.json" 'd["end"]["sum_sent"]["bytes"]')
+r=$(j "$tmp/rev.json" 'd["end"]["sum_received"]["bytes"]')
+log "TCP -R: synack sent (acked at TEST_END) $s, iperf3 received $r"
+expect_ge "-R: bytes received" 1000000 "$r"
+# the client stops reading at TEST_END: what it had not read yet is the gap
+expect_eq "-R: received within 4 MiB of acknowledged" True \
+	"$(j "$tmp/rev.json" 'abs(d["end"]["sum_sent"]["bytes"]-d["end"]["sum_received"]["bytes"]) <= 4*1024*1024')"
+
+iperf_c par -t 3 -P 4
+expect_eq "-P 4: streams" 4 "$(j "$tmp/par.json" 'len(d["end"]["streams"])')"
+expect_eq "-P 4: every stream received what it sent" True \
+	"$(j "$tmp/par.json" 'all(x["sender"]["bytes"]==x["receiver"]["bytes"] and x["sender"]["bytes"]>0 for x in d["end"]["streams"])')"
+expect_eq "-P 4: sum received == sum sent" "$(j "$tmp/par.json" 'd["end"]["sum_sent"]["bytes"]')" \
+	"$(j "$tmp/par.json" 'd["end"]["sum_received"]["bytes"]')"
+
+sleep 0.5
+u0=$(udp_rx)
+iperf_c udp -t 3 -u -b 1G -l 64
+sleep 0.5
+u1=$(udp_rx)
+pk=$(j "$tmp/udp.json" 'd["end"]["sum"]["packets"]')
+lost=$(j "$tmp/udp.json" 'd["end"]["sum"]["lost_packets"]')
+log "UDP 64 B: iperf3 sent $pk datagrams, lost $lost ($(j "$tmp/udp.json" 'round(d["end"]["sum"]["lost_percent"],2)')%), jitter $(j "$tmp/udp.json" 'd["end"]["sum"]["jitter_ms"]') ms; synack's port took $((u1 - u0)) datagrams (1 connect)"
+expect_ge "UDP: datagrams sent" 10000 "$pk"
+# the loss iperf3 reports is the loss before synack's port: what arrived is what synack received
+expect_eq "UDP: arrived (packets - lost) == synack udp_rx - connect" "$((pk - lost))" "$((u1 - u0 - 1))"
+expect_eq "UDP: jitter is a finite number >= 0" True \
+	"$(j "$tmp/udp.json" '0 <= d["end"]["sum"]["jitter_ms"] < 1000')"
+
+iperf_c udprev -t 2 -u -R -b 50M -l 1000
+log "UDP -R 50M: synack sent $(j "$tmp/udprev.json" 'd["end"]["sum"]["packets"]') datagrams, iperf3 lost $(j "$tmp/udprev.json" 'd["end"]["sum"]["lost_packets"]')"
+expect_eq "UDP -R: bitrate within 10% of 50M" True \
+	"$(j "$tmp/udprev.json" 'abs(d["end"]["sum"]["bits_per_second"]-50e6) < 5e6')"
+
+# ------------------------------------------------ 2. busy, bad parameters
+timeout 30 ip netns exec "$NS_KRN" iperf3 -c "$SYN_IP" -t 3 -J >"$tmp/first.json" 2>&1 &
+FPID=$!
+track_pid "$FPID"
+sleep 1
+rc=0
+timeout 10 ip netns exec "$NS_KRN" iperf3 -c "$SYN_IP" -t 1 >"$tmp/second.txt" 2>&1 || rc=$?
+expect_eq "second client while busy: exit code" 1 "$rc"
+expect_eq "second client: told the server is busy" 1 "$(grep -c 'server is busy' "$tmp/second.txt" || true)"
+rc=0
+wait "$FPID" || rc=$?
+expect_eq "first client completes despite the second: exit code" 0 "$rc"
+
+bad=$(kexec "$PY" - "$SYN_IP" <<'EOF'
+import socket, struct, sys
+s = socket.create_connection((sys.argv[1], 5201), timeout=5)
+s.sendall(b"abcdefghijklmnopqrstuvwxyz0123456789\0")
+assert s.recv(1) == b"\x09"
+body = b'{"tcp":true,"parallel":"four"}'
+s.sendall(struct.pack(">I", len(body)) + body)
+r = s.recv(9)
+print(r[0] if r else "none")
+EOF
+) || true
+expect_eq "bad parameters: SERVER_ERROR (-2 = 254)" 254 "$bad"
+
+sleep 0.5
+stop_pid "$SPID" 15
+expect_eq "synack exit code after SIGTERM" 0 "$STOP_RC"
+expect_eq "server: tests completed" 6 "$(jsonq "$SJSON" summary counters.iperf_test_ok)"
+expect_eq "server: tests failed (the bad parameters)" 1 "$(jsonq "$SJSON" summary counters.iperf_test_failed)"
+expect_ge "server: ACCESS_DENIED sent" 1 "$(jsonq "$SJSON" summary counters.iperf_denied)"
+
+# ------------------------------------------------------------ 3. client
+# iperf3 -s in the kernel namespace; synack connects from 198.18.1.2.
+run_client() {
+	local name=$1 rc=0
+	shift
+	timeout 40 ip netns exec "$NS_KRN" iperf3 -s -1 -B "$KRN_IP" -J >"$tmp/$name-srv.json" 2>&1 &
+	local kp=$!
+	track_pid "$kp"
+	sleep 0.5
+	timeout 40 ip netns exec "$NS_SYN" "$SYNACK" -c "$cfg" \
+		--set "port0.dev=$DEV" --set "port0.ip=$SYN_IP/$PREFIX" \
+		--set run.lcores=1 --set run.duration=3s -q \
+		--set "client.target=$KRN_IP:5201" --set "client.iperf_json=$tmp/$name-cli.json" \
+		"$@" >"$tmp/$name-cli.log" 2>&1 || rc=$?
+	expect_eq "synack iperf client $name: exit code" 0 "$rc"
+	[ "$rc" -eq 0 ] || tail -20 "$tmp/$name-cli.log"
+	rc=0
+	wait "$kp" || rc=$?
+	expect_eq "iperf3 -s -1 ($name): exit code" 0 "$rc"
+}
+
+# client_bytes NAME REV UDP: each side's own count of what moved -- the sender's
+# "sum_sent" against the receiver's "sum_received" -- must agree: TCP in bytes,
+# UDP in datagrams (the counter the receiver saw last).
+client_bytes() {
+	local name=$1 rev=$2 udp=$3 key=bytes srv cli
+	[ "$udp" = 1 ] && key=packets
+	if [ "$rev" = 0 ]; then
+		srv=$(j "$tmp/$name-srv.json" "d['end']['sum_received']['$key']")
+		cli=$(j "$tmp/$name-cli.json" "d['end']['sum_sent']['$key']")
+	else
+		srv=$(j "$tmp/$name-srv.json" "d['end']['sum_sent']['$key']")
+		cli=$(j "$tmp/$name-cli.json" "d['end']['sum_received']['$key']")
+	fi
+	log "client $name: iperf3 -s counted $srv $key, synack counted $cli $key"
+	expect_ge "client $name: $key" 100 "$srv"
+	expect_eq "client $name: the server's JSON and synack's agree on $key" "$srv" "$cli"
+	expect_eq "client $name: synack's JSON has start/intervals/end" True \
+		"$(j "$tmp/$name-cli.json" 'all(k in d for k in ("start","intervals","end")) and len(d["intervals"])>=1')"
+}
+
+run_client tcp --set run.mode=client --set client.model=iperf
+client_bytes tcp 0 0
+run_client tcprev --set run.mode=iperf-client --set client.iperf_reverse=on
+client_bytes tcprev 1 0
+run_client udp --set run.mode=client --set client.model=iperf --set client.iperf_udp=on --set client.iperf_bitrate=20m
+client_bytes udp 0 1
+run_client udprev --set run.mode=client --set client.model=iperf --set client.iperf_udp=on --set client.iperf_reverse=on \
+	--set client.iperf_bitrate=20m
+client_bytes udprev 1 1
+
+if [ "$FAILS" -ne 0 ]; then
+	echo "$FAILS check(s) failed"
+	exit 1
+fi
+echo "PASS"
