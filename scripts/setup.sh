@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PKGS=(dpdk libdpdk-dev meson ninja-build pkg-config gcc g++ libnuma-dev libgtest-dev
 	libpcap-dev libbsd-dev libelf-dev libxdp-dev libbpf-dev zlib1g-dev libcjson-dev
 	python3 python3-scapy iproute2 iputils-ping ethtool clang libclang-rt-14-dev
-	curl wrk apache2-utils tshark)
+	curl wrk apache2-utils tshark iperf3)
 
 missing=()
 for p in "${PKGS[@]}"; do

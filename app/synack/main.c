@@ -86,7 +86,20 @@ struct placement {
 	/* owner[p][q] = worker index */
 	uint16_t owner[CFG_MAX_PORTS][PORT_MAX_QUEUES];
 	uint8_t role[CFG_MAX_PORTS];
+	/* software dispatch: one queue; the nb_owners[p] workers owner[p][0..]
+	 * share it, owner[p][0] polls it (struct worker_disp) */
+	bool disp[CFG_MAX_PORTS];
+	uint16_t nb_owners[CFG_MAX_PORTS];
 };
+
+/* Port p shared by its nb_owners workers through one queue (software dispatch). */
+static void
+place_dispatch(struct placement *pl, unsigned int p)
+{
+	pl->disp[p] = pl->nb_owners[p] > 1;
+	if (pl->disp[p])
+		pl->nb_queues[p] = 1;
+}
 
 /*
  * server/client: every worker owns queue i of every port.
@@ -108,6 +121,7 @@ place_workers(const struct cfg *cfg, struct placement *pl, char *err, size_t err
 		if (n == 1) {
 			for (unsigned int p = 0; p < cfg->nb_ports; p++) {
 				pl->nb_queues[p] = 1;
+				pl->nb_owners[p] = 1;
 				pl->owner[p][0] = 0;
 			}
 			return 0;
@@ -121,18 +135,41 @@ place_workers(const struct cfg *cfg, struct placement *pl, char *err, size_t err
 		}
 		for (unsigned int p = 0; p < 2; p++) {
 			pl->nb_queues[p] = n / 2;
+			pl->nb_owners[p] = n / 2;
 			for (unsigned int q = 0; q < n / 2; q++)
 				pl->owner[p][q] = p * (n / 2) + q;
+			if (cfg->port[p].dispatch == CFG_DISPATCH_SOFTWARE ||
+			    (cfg->port[p].queues == 1 && cfg->port[p].dispatch != CFG_DISPATCH_RSS))
+				place_dispatch(pl, p);
+			else if (cfg->port[p].queues != 0 && cfg->port[p].queues != n / 2) {
+				snprintf(err, errlen,
+					 "%s:port%u:queues: %u queues for %u workers on the port: "
+					 "each owns one queue (leave queues = 0), or all share one "
+					 "(queues = 1 or dispatch = software)",
+					 cfg->file, p, cfg->port[p].queues, n / 2);
+				return -1;
+			}
 		}
 		return 0;
 	}
 	for (unsigned int p = 0; p < cfg->nb_ports; p++) {
 		uint16_t want = cfg->port[p].queues ? cfg->port[p].queues : n;
 
+		pl->nb_owners[p] = (uint16_t)n;
+		for (unsigned int q = 0; q < n; q++)
+			pl->owner[p][q] = q;
+		pl->role[p] =
+			cfg->run.mode == CFG_MODE_CLIENT ? WORKER_ROLE_CLIENT : WORKER_ROLE_SERVER;
+		if (n > 1 && (cfg->port[p].dispatch == CFG_DISPATCH_SOFTWARE ||
+			      (want == 1 && cfg->port[p].dispatch != CFG_DISPATCH_RSS))) {
+			place_dispatch(pl, p);
+			continue;
+		}
 		if (want != n) {
 			snprintf(err, errlen,
 				 "%s:port%u:queues: %u queues for %u workers: each worker owns one "
-				 "queue of every port (leave queues = 0)",
+				 "queue of every port (leave queues = 0), or all share one "
+				 "(queues = 1 or dispatch = software)",
 				 cfg->file, p, want, n);
 			return -1;
 		}
@@ -537,6 +574,24 @@ main(int argc, char **argv)
 		worker_init(workers[w], w, pools[w], &stop_workers, cfg.pool.arp_retries,
 			    cfg.pool.arp_timeout_ms);
 	}
+	/* dispatch = auto: a queue per worker when the driver spreads by RSS
+	 * (or is net_ring, whose queue q feeds the peer's queue q), else one
+	 * queue and software dispatch */
+	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
+		struct rte_eth_dev_info di;
+		int id;
+
+		if (pl.disp[p] || pl.nb_owners[p] <= 1 || cfg.port[p].dispatch != CFG_DISPATCH_AUTO ||
+		    port_dev_kind(cfg.port[p].dev) == PORT_DEV_RING)
+			continue;
+		id = port_resolve(cfg.port[p].dev, err, sizeof(err));
+		if (id < 0 || rte_eth_dev_info_get((uint16_t)id, &di) != 0)
+			continue; /* the resolve loop below reports it */
+		const struct port_caps *caps = port_caps_lookup(di.driver_name);
+		bool rss = caps->rss || (caps->rss_probe && di.flow_type_rss_offloads != 0);
+		if (!rss || di.max_rx_queues < pl.nb_owners[p] || di.max_tx_queues < pl.nb_owners[p])
+			place_dispatch(&pl, p);
+	}
 	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
 		port_ids[p] = port_resolve_q(cfg.port[p].dev, pl.nb_queues[p], err, sizeof(err));
 		if (port_ids[p] < 0) {
@@ -553,6 +608,8 @@ main(int argc, char **argv)
 			.mtu = cfg.port[p].mtu,
 			.nb_rxd = cfg.port[p].rxd,
 			.nb_txd = cfg.port[p].txd,
+			/* dispatch: slot 0 sends every worker's mbufs (several pools) */
+			.no_fast_free = pl.disp[p],
 		};
 
 		for (unsigned int q = 0; q < pl.nb_queues[p]; q++)
@@ -565,15 +622,21 @@ main(int argc, char **argv)
 		}
 		nb_up++;
 		port_print(stdout, &ports[p]);
+		if (pl.nb_owners[p] > 1)
+			printf("port%u: dispatch %s (%u workers)\n", ports[p].port_id,
+			       pl.disp[p] ? "software" : ports[p].rss ? "rss" : "queue pairs",
+			       pl.nb_owners[p]);
 	}
 
 	/* ---- workers on (port, queue) ---- */
 	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
-		for (unsigned int q = 0; q < pl.nb_queues[p]; q++) {
+		static struct worker_disp disps[CFG_MAX_PORTS];
+
+		for (unsigned int q = 0; q < pl.nb_owners[p]; q++) {
 			struct worker *w = workers[pl.owner[p][q]];
 			struct worker_port *wp = worker_add_port(
-				w, (uint16_t)port_ids[p], (uint16_t)q, (uint8_t)p, pl.role[p],
-				&ports[p].mac, cfg.port[p].ip, cfg.port[p].prefix,
+				w, (uint16_t)port_ids[p], pl.disp[p] ? 0 : (uint16_t)q, (uint8_t)p,
+				pl.role[p], &ports[p].mac, cfg.port[p].ip, cfg.port[p].prefix,
 				cfg.port[p].gateway, ports[p].mtu, ports[p].offloads,
 				cfg.pool.neigh_max);
 			if (wp == NULL) {
@@ -583,6 +646,30 @@ main(int argc, char **argv)
 				goto out_workers;
 			}
 			wp->garp = q == 0 && cfg.port[p].ip != 0;
+			if (!pl.disp[p])
+				continue;
+			wp->disp_nb = pl.nb_owners[p];
+			wp->disp_slot = (uint16_t)q;
+			if (q == 0) {
+				disps[p].nb = pl.nb_owners[p];
+				wp->disp = &disps[p];
+				continue;
+			}
+			char rn[RTE_RING_NAMESIZE];
+			int sock = (int)rte_lcore_to_socket_id(lcore_of[pl.owner[p][q]]);
+			snprintf(rn, sizeof(rn), "disp_rx_p%u_%u", p, q);
+			wp->rx_ring = rte_ring_create(rn, 4096, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+			snprintf(rn, sizeof(rn), "disp_tx_p%u_%u", p, q);
+			wp->tx_ring = rte_ring_create(rn, 4096, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (wp->rx_ring == NULL || wp->tx_ring == NULL) {
+				fprintf(stderr, "synack: port%u: cannot create dispatch rings: %s\n",
+					p, rte_strerror(rte_errno));
+				rc = EXIT_USAGE;
+				goto out_workers;
+			}
+			wp->arp_quiet = true;
+			disps[p].rx[q] = wp->rx_ring;
+			disps[p].tx[q] = wp->tx_ring;
 		}
 	}
 
@@ -616,6 +703,20 @@ main(int argc, char **argv)
 			cfg.file, cfg_model_name(cfg.client.model));
 		rc = EXIT_USAGE;
 		goto out_workers;
+	}
+	for (unsigned int w = 0; w < nb_workers && (udp_model || bulk_model); w++) {
+		struct worker_port *cwp = client_port(workers[w]);
+		if (cwp != NULL && cwp->disp_nb > 1) {
+			/* their source ports are a contiguous range per worker: not
+			 * yet filtered by the dispatch hash, replies would cross workers */
+			fprintf(stderr,
+				"synack: %s:client:model: %s is not available on a software-dispatch "
+				"port yet (port%u, %u workers): use run.lcores = 1 or a port with "
+				"one queue per worker (dispatch = rss)\n",
+				cfg.file, cfg_model_name(cfg.client.model), cwp->index, cwp->disp_nb);
+			rc = EXIT_USAGE;
+			goto out_workers;
+		}
 	}
 	if (nb_clients > 0 && udp_model) {
 		/* worker c sends from port_lo + c*flows .. + flows - 1: disjoint per worker */
@@ -707,6 +808,12 @@ main(int argc, char **argv)
 					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
 					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
 				};
+				if (cwp->disp_nb > 1) {
+					/* software dispatch: the whole range, filtered by
+					 * the flow hash (disjoint per worker by construction) */
+					gc.port_lo = cfg.client.port_lo;
+					gc.port_hi = cfg.client.port_hi;
+				}
 				gens[w] = gen_http_create(wk, cwp, &gc, &cops);
 				if (gens[w] == NULL)
 					goto nomem;

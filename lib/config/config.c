@@ -61,6 +61,7 @@ static const char *const mode_names[] = {"server", "client", "both", NULL};
 static const char *const model_names[] = {"ping", "cps", "cc", "rps", "throughput", "udp", "iperf", NULL};
 static const char *const request_names[] = {"http", "none", NULL};
 static const char *const close_names[] = {"fin", "rst", NULL};
+static const char *const dispatch_names[] = {"auto", "rss", "software", NULL};
 static const char *const direction_names[] = {"send", "receive", "both", NULL};
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
 					   NULL};
@@ -134,6 +135,12 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "next hop for targets outside the subnet, a.b.c.d inside ip/N", PFLD(gateway)},
 	{.section = "portN", .key = "queues", .parse = parse_uint, .dflt = "0",
 	 .help = "RX/TX queue pairs, 0..64; 0 = one per worker", PFLD(queues), .min = 0, .max = 64},
+	{.section = "portN", .key = "dispatch", .parse = parse_enum, .dflt = "auto",
+	 .help = "how the workers share the port: rss (a queue per worker, hardware RSS or "
+		 "net_ring queue pairing), software (one queue; the port's first worker polls it "
+		 "and spreads packets by a symmetric 4-tuple hash over rings), auto (rss when the "
+		 "driver has RSS or is net_ring, else software)",
+	 PFLD(dispatch), .names = dispatch_names},
 	{.section = "portN", .key = "mtu", .parse = parse_uint, .dflt = "1500",
 	 .help = "L3 MTU, 68..9000", PFLD(mtu), .min = 68, .max = 9000},
 	{.section = "portN", .key = "rxd", .parse = parse_uint, .dflt = "1024",
@@ -655,12 +662,7 @@ parse_mode(const struct cfg_key *k, void *base, const char *val, char *msg, size
 		val = "client";
 		cfg->client.model = CFG_MODEL_IPERF; /* a later client.model still wins */
 	}
-	if (parse_enum(k, base, val, msg, len) != 0) {
-		size_t used = strlen(msg);
-		snprintf(msg + used, len - used, ", iperf-client");
-		return -1;
-	}
-	return 0;
+	return parse_enum(k, base, val, msg, len);
 }
 
 static int

@@ -57,6 +57,13 @@ struct cfg_target {
 	uint16_t port;
 };
 
+/** [portN] dispatch: how packets reach the workers sharing a port. */
+enum cfg_dispatch {
+	CFG_DISPATCH_AUTO = 0,		/**< rss when the port can, else software */
+	CFG_DISPATCH_RSS,		/**< one queue per worker (hardware RSS / queue pairing) */
+	CFG_DISPATCH_SOFTWARE,		/**< one queue, worker 0 spreads by a symmetric hash */
+};
+
 struct cfg_port {
 	bool present;			/**< section [portN] exists */
 	char dev[CFG_DEV_LEN];		/**< PCI address, vdev string or net_ring:LINK */
@@ -64,6 +71,7 @@ struct cfg_port {
 	uint8_t prefix;			/**< 0..32 */
 	uint32_t gateway;		/**< host order; 0 = none */
 	uint16_t queues;		/**< 0 = one per worker */
+	uint8_t dispatch;		/**< enum cfg_dispatch */
 	uint16_t mtu;			/**< L3 MTU; 0 = driver default (1500) */
 	uint16_t rxd, txd;		/**< descriptor ring sizes */
 };

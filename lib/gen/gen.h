@@ -107,6 +107,22 @@ struct gen_http_conf {
 	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order */
 };
 
+/**
+ * Whether source port p (host order) of wp is one this worker may use
+ * towards target t: on a software-dispatch port only the ports whose
+ * symmetric flow hash selects this worker's slot, so the replies come back
+ * to it; every port otherwise (RSS-mode selection with rte_softrss is not
+ * done yet). With several targets the first decides (callers pass it).
+ */
+static inline bool
+gen_port_is_ours(const struct worker_port *wp, const struct gen_target *t, uint16_t p)
+{
+	if (wp->disp_nb <= 1)
+		return true;
+	return worker_flow_slot(worker_flow_hash(wp->ip, t->ip, rte_cpu_to_be_16(p), t->port),
+				wp->disp_nb) == wp->disp_slot;
+}
+
 struct gen_http;
 struct tcp_app;
 struct tcp_ctx;

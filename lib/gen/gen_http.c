@@ -575,9 +575,22 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 	 * ports), so that a new run does not reuse the previous run's first
 	 * ports while a peer may still remember them. */
 	uint32_t start = (uint32_t)(rte_rand() % g->port_cap);
-	for (uint32_t i = 0; i < g->port_cap; i++)
-		g->ports[i] = (uint16_t)(conf->port_lo + (start + i) % g->port_cap);
-	g->port_n = g->port_cap;
+	uint32_t np = 0;
+	for (uint32_t i = 0; i < g->port_cap; i++) {
+		uint16_t p = (uint16_t)(conf->port_lo + (start + i) % g->port_cap);
+		if (!gen_port_is_ours(wp, &conf->targets[0], p))
+			continue;
+		g->ports[np++] = p;
+	}
+	if (np == 0) {
+		rte_free(g->ports);
+		rte_free(g->idle);
+		rte_free(g);
+		errno = ERANGE;
+		return NULL;
+	}
+	g->port_cap = np;
+	g->port_n = np;
 	for (int i = 0; i < HIST_MAX; i++)
 		w->stats.h[i] = &g->hist[i];
 	memset(ops, 0, sizeof(*ops));

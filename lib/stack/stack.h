@@ -20,6 +20,8 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_hash_crc.h>
+#include <rte_ring.h>
 
 #include "lib/net/net.h"
 #include "lib/stats/stats.h"
@@ -42,6 +44,53 @@ struct neigh_table;
 struct worker;
 struct worker_port;
 
+#define WORKER_DISP_MAX	64	/**< workers sharing one software-dispatch port */
+
+/*
+ * Software dispatch (a port without usable RSS shared by several workers):
+ * the port's first worker (slot 0) is also its I/O poller. It rx_bursts the
+ * port's one queue, keeps the frames whose symmetric flow hash selects slot
+ * 0, hands the others to their worker's SP/SC RX ring, copies ARP to every
+ * worker (each neighbour table learns; only slot 0 answers requests) and
+ * sends everything else (ICMP, fragments, non-IPv4) to slot 0. The other
+ * workers read their RX ring instead of the port and write their TX batch
+ * into their SP/SC TX ring, which slot 0 drains into the port every loop.
+ */
+struct worker_disp {
+	uint16_t nb;				/**< workers sharing the port */
+	struct rte_ring *rx[WORKER_DISP_MAX];	/**< slot -> its RX ring (NULL for slot 0) */
+	struct rte_ring *tx[WORKER_DISP_MAX];	/**< slot -> its TX ring (NULL for slot 0) */
+};
+
+/**
+ * Symmetric flow hash of an IPv4 4-tuple (any byte order, as long as both
+ * ends use the same): swapping source and destination gives the same value.
+ */
+static inline uint32_t
+worker_flow_hash(uint32_t ip_a, uint32_t ip_b, uint16_t port_a, uint16_t port_b)
+{
+	uint32_t lo = ip_a < ip_b ? ip_a : ip_b, hi = ip_a < ip_b ? ip_b : ip_a;
+	uint32_t ports = port_a < port_b ? ((uint32_t)port_a << 16 | port_b)
+					 : ((uint32_t)port_b << 16 | port_a);
+	uint32_t h = rte_hash_crc_4byte(lo, 0x6d5a6d5a);
+
+	h = rte_hash_crc_4byte(hi, h);
+	return rte_hash_crc_4byte(ports, h);
+}
+
+/** The slot (0..nb-1) of the worker that owns a flow hash. */
+static inline unsigned int
+worker_flow_slot(uint32_t hash, unsigned int nb)
+{
+	return nb > 1 ? (unsigned int)(((uint64_t)hash * nb) >> 32) : 0;
+}
+
+/**
+ * Slot of a received frame on a dispatch port of nb workers: the flow's slot
+ * for unfragmented IPv4 TCP/UDP, -1 for ARP (every worker), 0 otherwise.
+ */
+int worker_frame_slot(const struct rte_mbuf *m, unsigned int nb);
+
 /** One port as seen by one worker: the queue it owns and the addresses. */
 struct worker_port {
 	uint16_t port_id;		/**< ethdev port */
@@ -56,6 +105,13 @@ struct worker_port {
 	rte_be32_t gateway;		/**< network order, 0 = none */
 	bool garp;			/**< send a gratuitous ARP at start (queue 0 owner) */
 	struct neigh_table *neigh;
+	/* software dispatch (see struct worker_disp); all NULL/0 in RSS mode */
+	uint16_t disp_nb;		/**< workers sharing this port (0/1 = not shared by dispatch) */
+	uint16_t disp_slot;		/**< this worker's slot on the port */
+	bool arp_quiet;			/**< learn from ARP but do not answer (slots > 0) */
+	struct rte_ring *rx_ring;	/**< slots > 0: RX comes from this ring */
+	struct rte_ring *tx_ring;	/**< slots > 0: TX goes to this ring */
+	struct worker_disp *disp;	/**< slot 0: the I/O poller's rings */
 	uint16_t tx_n;
 	struct rte_mbuf *tx[WORKER_TX_BATCH];
 };

@@ -82,7 +82,9 @@ void
 worker_flush(struct worker *w, struct worker_port *wp)
 {
 	uint16_t n = wp->tx_n;
-	uint16_t sent = rte_eth_tx_burst(wp->port_id, wp->queue, wp->tx, n);
+	uint16_t sent = wp->tx_ring != NULL
+				? (uint16_t)rte_ring_enqueue_burst(wp->tx_ring, (void **)wp->tx, n, NULL)
+				: rte_eth_tx_burst(wp->port_id, wp->queue, wp->tx, n);
 	uint64_t bytes = 0;
 
 	for (uint16_t i = 0; i < sent; i++)
@@ -154,6 +156,11 @@ arp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t 
 	rte_be32_t sip = arp->arp_data.arp_sip;
 	if (sip != 0 && sip != wp->ip)
 		neigh_learn(w, wp, sip, &arp->arp_data.arp_sha, true);
+	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) && wp->arp_quiet) {
+		/* software dispatch: every worker got a copy, slot 0 answers */
+		rte_pktmbuf_free(m);
+		return;
+	}
 	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST)) {
 		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
 
@@ -257,6 +264,97 @@ worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
 	}
 }
 
+int
+worker_frame_slot(const struct rte_mbuf *m, unsigned int nb)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	uint16_t et;
+	uint32_t ihl;
+
+	if (unlikely(len < NET_ETH_HLEN + 20))
+		return len >= NET_ETH_HLEN && d[12] == 0x08 && d[13] == 0x06 ? -1 : 0;
+	et = (uint16_t)(d[12] << 8 | d[13]);
+	if (et == RTE_ETHER_TYPE_ARP)
+		return -1;
+	if (et != RTE_ETHER_TYPE_IPV4 || nb <= 1)
+		return 0;
+	d += NET_ETH_HLEN;
+	ihl = (uint32_t)(d[0] & 0x0f) * 4;
+	if ((d[9] != IPPROTO_TCP && d[9] != IPPROTO_UDP) || ihl < 20 ||
+	    len < NET_ETH_HLEN + ihl + 4 || ((d[6] & 0x3f) | d[7]) != 0)
+		return 0; /* not TCP/UDP, short, or a fragment (MF or offset) */
+	uint32_t sip, dip;
+	uint16_t sp, dp;
+	memcpy(&sip, d + 12, 4);
+	memcpy(&dip, d + 16, 4);
+	memcpy(&sp, d + ihl, 2);
+	memcpy(&dp, d + ihl + 2, 2);
+	return (int)worker_flow_slot(worker_flow_hash(sip, dip, sp, dp), nb);
+}
+
+/* Slot 0 of a dispatch port: keep our share of pkts (compacted in place,
+ * returned count), hand the rest to the other workers' RX rings. */
+static uint16_t
+disp_spread(struct worker *w, struct worker_port *wp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct worker_disp *dp = wp->disp;
+	struct rte_mbuf *out[WORKER_DISP_MAX][WORKER_BURST];
+	uint16_t no[WORKER_DISP_MAX];
+	uint16_t keep = 0;
+
+	memset(no, 0, sizeof(no[0]) * dp->nb);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		int s = worker_frame_slot(m, dp->nb);
+
+		if (s < 0) {
+			for (unsigned int k = 1; k < dp->nb; k++) {
+				struct rte_mbuf *c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+				if (c != NULL)
+					out[k][no[k]++] = c;
+				else
+					stats_inc(&w->stats, STAT_drop_pool_empty);
+			}
+			s = 0;
+		}
+		if (s == 0)
+			pkts[keep++] = m;
+		else
+			out[s][no[s]++] = m;
+	}
+	for (unsigned int k = 1; k < dp->nb; k++) {
+		if (no[k] == 0)
+			continue;
+		unsigned int q = rte_ring_enqueue_burst(dp->rx[k], (void **)out[k], no[k], NULL);
+		if (unlikely(q < no[k])) {
+			stats_add(&w->stats, STAT_drop_dispatch_full, no[k] - q);
+			rte_pktmbuf_free_bulk(&out[k][q], no[k] - q);
+		}
+	}
+	return keep;
+}
+
+/* Slot 0 of a dispatch port: send what the other workers queued. */
+static void
+disp_drain_tx(struct worker *w, struct worker_port *wp)
+{
+	struct worker_disp *dp = wp->disp;
+	struct rte_mbuf *b[WORKER_TX_BATCH];
+
+	for (unsigned int k = 1; k < dp->nb; k++) {
+		unsigned int n = rte_ring_dequeue_burst(dp->tx[k], (void **)b, WORKER_TX_BATCH,
+							NULL);
+		if (n == 0)
+			continue;
+		uint16_t sent = rte_eth_tx_burst(wp->port_id, wp->queue, b, (uint16_t)n);
+		if (unlikely(sent < n)) {
+			stats_add(&w->stats, STAT_drop_tx_full, n - sent);
+			rte_pktmbuf_free_bulk(&b[sent], n - sent);
+		}
+	}
+}
+
 void
 worker_poll_once(struct worker *w)
 {
@@ -265,11 +363,18 @@ worker_poll_once(struct worker *w)
 	w->now = rte_rdtsc();
 	for (unsigned int p = 0; p < w->nb_ports; p++) {
 		struct worker_port *wp = &w->port[p];
-		uint16_t n = rte_eth_rx_burst(wp->port_id, wp->queue, pkts, WORKER_BURST);
+		uint16_t n;
 		uint64_t bytes = 0;
 
+		if (wp->rx_ring != NULL)
+			n = (uint16_t)rte_ring_dequeue_burst(wp->rx_ring, (void **)pkts,
+							     WORKER_BURST, NULL);
+		else
+			n = rte_eth_rx_burst(wp->port_id, wp->queue, pkts, WORKER_BURST);
 		if (n == 0)
 			continue;
+		if (wp->disp != NULL)
+			n = disp_spread(w, wp, pkts, n);
 		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 		for (uint16_t i = 0; i < n; i++) {
@@ -292,9 +397,12 @@ worker_poll_once(struct worker *w)
 			w->udp.timer(w, w->udp.ctx);
 		w->next_timer = w->now + w->hz / 1000;
 	}
-	for (unsigned int p = 0; p < w->nb_ports; p++)
+	for (unsigned int p = 0; p < w->nb_ports; p++) {
 		if (w->port[p].tx_n != 0)
 			worker_flush(w, &w->port[p]);
+		if (w->port[p].disp != NULL)
+			disp_drain_tx(w, &w->port[p]);
+	}
 }
 
 int

@@ -155,6 +155,7 @@ extern "C" {
 	X(drop_tcp_sndq_full,	"application send refused: send queue full") \
 	X(drop_multiseg,	"multi-segment frame that could not be linearised") \
 	X(drop_tx_full,		"TX queue full: frames not taken by the port") \
+	X(drop_dispatch_full,	"software dispatch: a worker's RX ring full") \
 	X(drop_too_big,		"reply would exceed the port MTU") \
 	X(drop_udp_short,	"UDP header truncated or its length field bad") \
 	X(drop_udp_csum,	"UDP checksum wrong") \

@@ -22,9 +22,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/integration/lib.sh
 . "$here/lib.sh"
 
-[ $# -eq 2 ] || { echo "usage: $0 af_xdp|af_packet SYNACK_BINARY" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 af_xdp|af_packet SYNACK_BINARY [server-only]" >&2; exit 2; }
 PMD=$1
 SYNACK=$2
+PARTS=${3:-all}
 [ -x "$SYNACK" ] || { echo "FAIL: synack binary '$SYNACK' not executable"; exit 1; }
 
 require_root_netns
@@ -128,8 +129,14 @@ pk=$(j "$tmp/udp.json" 'd["end"]["sum"]["packets"]')
 lost=$(j "$tmp/udp.json" 'd["end"]["sum"]["lost_packets"]')
 log "UDP 64 B: iperf3 sent $pk datagrams, lost $lost ($(j "$tmp/udp.json" 'round(d["end"]["sum"]["lost_percent"],2)')%), jitter $(j "$tmp/udp.json" 'd["end"]["sum"]["jitter_ms"]') ms; synack's port took $((u1 - u0)) datagrams (1 connect)"
 expect_ge "UDP: datagrams sent" 10000 "$pk"
-# the loss iperf3 reports is the loss before synack's port: what arrived is what synack received
-expect_eq "UDP: arrived (packets - lost) == synack udp_rx - connect" "$((pk - lost))" "$((u1 - u0 - 1))"
+# the loss iperf3 reports is the loss before synack's port: what arrived is
+# what synack received -- except datagrams lost after the last one that
+# arrived, which no receiver can see (iperf3 counts a gap when a higher
+# counter shows up): allow that tail, at most 1% of what was sent.
+gap=$(( (pk - lost) - (u1 - u0 - 1) ))
+log "UDP: iperf3's arrived - synack's received = $gap (the unseen tail)"
+expect_eq "UDP: arrived (packets - lost) >= synack udp_rx - connect, tail <= 1%" True \
+	"$( [ "$gap" -ge 0 ] && [ "$gap" -le $((pk / 100 + 64)) ] && echo True || echo False)"
 expect_eq "UDP: jitter is a finite number >= 0" True \
 	"$(j "$tmp/udp.json" '0 <= d["end"]["sum"]["jitter_ms"] < 1000')"
 
@@ -172,6 +179,11 @@ expect_eq "server: tests failed (the bad parameters)" 1 "$(jsonq "$SJSON" summar
 expect_ge "server: ACCESS_DENIED sent" 1 "$(jsonq "$SJSON" summary counters.iperf_denied)"
 
 # ------------------------------------------------------------ 3. client
+if [ "$PARTS" = server-only ]; then
+	[ "$FAILS" -eq 0 ] || { echo "$FAILS check(s) failed"; exit 1; }
+	echo "PASS (server part only)"
+	exit 0
+fi
 # iperf3 -s in the kernel namespace; synack connects from 198.18.1.2.
 run_client() {
 	local name=$1 rc=0

@@ -491,6 +491,28 @@ TEST_F(Config, Queues65IsOutOfRange)
 	EXPECT_EQ(Err(), "--set:port0:queues: 65 is out of range 0..64");
 }
 
+TEST_F(Config, DispatchDefaultsToAuto)
+{
+	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\n"), 0) << Err();
+	EXPECT_EQ(c_.port[0].dispatch, CFG_DISPATCH_AUTO);
+}
+
+TEST_F(Config, DispatchParses)
+{
+	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\ndispatch = software\n[port1]\ndev = "
+		       "net_ring:t\ndispatch = rss\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.port[0].dispatch, CFG_DISPATCH_SOFTWARE);
+	EXPECT_EQ(c_.port[1].dispatch, CFG_DISPATCH_RSS);
+}
+
+TEST_F(Config, DispatchUnknownIsRefused)
+{
+	EXPECT_EQ(Set("port0.dispatch=hash"), -1);
+	EXPECT_EQ(Err(), "--set:port0:dispatch: \"hash\" is not one of auto, rss, software");
+}
+
 TEST_F(Config, MtuParses)
 {
 	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\nmtu = 9000\n"), 0) << Err();
@@ -750,7 +772,7 @@ TEST_F(Config, ModelTcpIsNotAModel)
 {
 	EXPECT_EQ(Set("client.model=tcp"), -1);
 	EXPECT_EQ(Err(), "--set:client:model: \"tcp\" is not one of ping, cps, cc, rps, "
-			 "throughput, udp");
+			 "throughput, udp, iperf");
 }
 
 TEST_F(Config, TargetParsesListWithPorts)
@@ -1225,7 +1247,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 68u); // one per key of the table
+	ASSERT_EQ(lines.size(), 77u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
@@ -1655,4 +1677,84 @@ TEST_F(Config, BulkPortAlsoInListenIsRefused)
 	ASSERT_EQ(Set("server.bulk=80"), 0) << Err();
 	EXPECT_EQ(cfg_validate(&c_, err_, sizeof(err_)), -1);
 	EXPECT_EQ(Err(), "--set:server:bulk: 80 is also in server.listen");
+}
+
+/* ---- iperf3: [iperf] and the [client] keys of model iperf ---- */
+
+TEST_F(Config, IperfDefaults)
+{
+	EXPECT_EQ(c_.iperf.listen, 0u);
+	EXPECT_EQ(c_.iperf.idle_ms, 30000u);
+	EXPECT_FALSE(c_.client.iperf_udp);
+	EXPECT_FALSE(c_.client.iperf_reverse);
+	EXPECT_EQ(c_.client.iperf_bitrate, 0u);
+	EXPECT_EQ(c_.client.iperf_parallel, 1u);
+	EXPECT_EQ(c_.client.iperf_len, 0u);
+	EXPECT_STREQ(c_.client.iperf_json, "");
+}
+
+TEST_F(Config, IperfKeysParse)
+{
+	ASSERT_EQ(Load(std::string(kClient) +
+		       "model = iperf\niperf_udp = on\niperf_reverse = on\niperf_bitrate = 1000m\n"
+		       "iperf_parallel = 4\niperf_len = 64\niperf_json = out.json\n"
+		       "[iperf]\nlisten = 5201\nidle = 5s\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.client.model, CFG_MODEL_IPERF);
+	EXPECT_TRUE(c_.client.iperf_udp);
+	EXPECT_TRUE(c_.client.iperf_reverse);
+	EXPECT_EQ(c_.client.iperf_bitrate, 1000000000u);
+	EXPECT_EQ(c_.client.iperf_parallel, 4u);
+	EXPECT_EQ(c_.client.iperf_len, 64u);
+	EXPECT_STREQ(c_.client.iperf_json, "out.json");
+	EXPECT_EQ(c_.iperf.listen, 5201u);
+	EXPECT_EQ(c_.iperf.idle_ms, 5000u);
+}
+
+TEST_F(Config, IperfClientModeIsAnAlias)
+{
+	ASSERT_EQ(Load(std::string(kClient)), 0) << Err();
+	ASSERT_EQ(Set("run.mode=iperf-client"), 0) << Err();
+	EXPECT_EQ(c_.run.mode, CFG_MODE_CLIENT);
+	EXPECT_EQ(c_.client.model, CFG_MODEL_IPERF);
+	EXPECT_EQ(Set("run.mode=iperf"), -1);
+	EXPECT_EQ(Err(), "--set:run:mode: \"iperf\" is not one of server, client, both");
+}
+
+TEST_F(Config, IperfBadValuesNameTheKey)
+{
+	const struct {
+		const char *set, *err;
+	} cases[] = {
+		{"iperf.listen=65536", "--set:iperf:listen: 65536 is out of range 0..65535"},
+		{"iperf.listen=x", "--set:iperf:listen: \"x\" is not a number"},
+		{"iperf.idle=0", "--set:iperf:idle: 0 is out of range 1s..1h"},
+		{"client.iperf_udp=maybe",
+		 "--set:client:iperf_udp: \"maybe\" is not a boolean (on/off, yes/no, true/false, 1/0)"},
+		{"client.iperf_reverse=2",
+		 "--set:client:iperf_reverse: \"2\" is not a boolean (on/off, yes/no, true/false, 1/0)"},
+		{"client.iperf_bitrate=fast",
+		 "--set:client:iperf_bitrate: \"fast\" is not a number (suffixes k, m allowed)"},
+		{"client.iperf_parallel=0", "--set:client:iperf_parallel: 0 is out of range 1..128"},
+		{"client.iperf_parallel=129", "--set:client:iperf_parallel: 129 is out of range 1..128"},
+		{"client.iperf_len=2m", "--set:client:iperf_len: 2m is out of range 0..1m"},
+		{"client.model=iperf3",
+		 "--set:client:model: \"iperf3\" is not one of ping, cps, cc, rps, throughput, udp, "
+		 "iperf"},
+	};
+	for (const auto &k : cases) {
+		EXPECT_EQ(Set(k.set), -1) << k.set;
+		EXPECT_EQ(Err(), k.err) << k.set;
+	}
+}
+
+TEST_F(Config, IperfPortAlsoInListenIsRefused)
+{
+	EXPECT_EQ(Load(std::string(kServer) + "[iperf]\nlisten = 80\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:iperf:listen: 80 is also in server.listen");
+	ASSERT_EQ(Load(std::string(kServer)), 0) << Err();
+	ASSERT_EQ(Set("iperf.listen=5002"), 0) << Err();
+	EXPECT_EQ(cfg_validate(&c_, err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(), "--set:iperf:listen: 5002 is also server.bulk");
 }

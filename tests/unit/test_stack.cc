@@ -290,3 +290,115 @@ TEST(Stack, GratuitousArpIsARequestForOurOwnAddress)
 }
 
 } // namespace
+
+/* ---- software dispatch: the symmetric flow hash and client port selection ---- */
+
+namespace {
+
+// An Ethernet/IPv4/TCP (or proto) frame sip:sp -> dip:dp in a fresh mbuf.
+struct rte_mbuf *
+make_l4_frame(struct rte_mempool *mp, uint32_t sip, uint32_t dip, uint16_t sp, uint16_t dp,
+	      uint8_t proto = IPPROTO_TCP, uint16_t frag = 0)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	EXPECT_NE(m, nullptr);
+	uint8_t *d = reinterpret_cast<uint8_t *>(rte_pktmbuf_append(m, 14 + 20 + 20));
+	memset(d, 0, 54);
+	d[12] = 0x08;
+	d[13] = 0x00;
+	uint8_t *ip = d + 14;
+	ip[0] = 0x45;
+	ip[6] = (uint8_t)(frag >> 8);
+	ip[7] = (uint8_t)frag;
+	ip[8] = 64;
+	ip[9] = proto;
+	uint32_t s = rte_cpu_to_be_32(sip), t = rte_cpu_to_be_32(dip);
+	uint16_t ps = rte_cpu_to_be_16(sp), pt = rte_cpu_to_be_16(dp);
+	memcpy(ip + 12, &s, 4);
+	memcpy(ip + 16, &t, 4);
+	memcpy(ip + 20, &ps, 2);
+	memcpy(ip + 22, &pt, 2);
+	return m;
+}
+
+} // namespace
+
+TEST(Dispatch, FlowHashIsSymmetricAndSpreads)
+{
+	unsigned int per[4] = {};
+	for (uint32_t i = 0; i < 20000; i++) {
+		uint32_t a = 0xc6120000 + (i * 7919u) % 65536, b = 0xc6130000 + (i * 104729u) % 65536;
+		uint16_t pa = (uint16_t)(1024 + i * 31), pb = (uint16_t)(80 + i % 3);
+		uint32_t h = worker_flow_hash(a, b, pa, pb);
+		ASSERT_EQ(h, worker_flow_hash(b, a, pb, pa)) << i;
+		per[worker_flow_slot(h, 4)]++;
+	}
+	for (unsigned int k = 0; k < 4; k++)
+		EXPECT_GT(per[k], 20000u / 4 * 8 / 10) << "slot " << k;
+	EXPECT_EQ(worker_flow_slot(0xffffffffu, 4), 3u);
+	EXPECT_EQ(worker_flow_slot(0xffffffffu, 1), 0u);
+}
+
+TEST(Dispatch, FrameSlotIsTheSameBothWaysArpToAllOthersToSlot0)
+{
+	struct rte_mempool *mp = make_pool("disp_slot");
+	ASSERT_NE(mp, nullptr);
+	for (uint16_t p = 1024; p < 1224; p++) {
+		struct rte_mbuf *f = make_l4_frame(mp, IP_A, IP_B, p, 80);
+		struct rte_mbuf *r = make_l4_frame(mp, IP_B, IP_A, 80, p);
+		struct rte_mbuf *u = make_l4_frame(mp, IP_B, IP_A, 53, p, IPPROTO_UDP);
+		struct rte_mbuf *v = make_l4_frame(mp, IP_A, IP_B, p, 53, IPPROTO_UDP);
+		int s = worker_frame_slot(f, 4);
+		EXPECT_GE(s, 0);
+		EXPECT_LT(s, 4);
+		EXPECT_EQ(s, worker_frame_slot(r, 4)) << p;
+		EXPECT_EQ(worker_frame_slot(u, 4), worker_frame_slot(v, 4)) << p;
+		rte_pktmbuf_free(f);
+		rte_pktmbuf_free(r);
+		rte_pktmbuf_free(u);
+		rte_pktmbuf_free(v);
+	}
+	struct rte_mbuf *icmp = make_l4_frame(mp, IP_A, IP_B, 1, 2, IPPROTO_ICMP);
+	EXPECT_EQ(worker_frame_slot(icmp, 4), 0);
+	struct rte_mbuf *frag = make_l4_frame(mp, IP_A, IP_B, 1, 2, IPPROTO_TCP, 0x2000); // MF
+	EXPECT_EQ(worker_frame_slot(frag, 4), 0);
+	struct rte_mbuf *arp = make_l4_frame(mp, IP_A, IP_B, 1, 2);
+	rte_pktmbuf_mtod(arp, uint8_t *)[13] = 0x06;
+	EXPECT_EQ(worker_frame_slot(arp, 4), -1);
+	rte_pktmbuf_free(icmp);
+	rte_pktmbuf_free(frag);
+	rte_pktmbuf_free(arp);
+	rte_mempool_free(mp);
+}
+
+TEST(Dispatch, ClientPortsAreDisjointCoverTheRangeAndRepliesComeBack)
+{
+	struct rte_mempool *mp = make_pool("disp_ports");
+	ASSERT_NE(mp, nullptr);
+	struct gen_target t = {rte_cpu_to_be_32(IP_B), rte_cpu_to_be_16(80)};
+	struct worker_port wp = {};
+	wp.ip = rte_cpu_to_be_32(IP_A);
+	wp.disp_nb = 4;
+	unsigned int mine[4] = {};
+	for (uint32_t p = 1024; p < 5120; p++) {
+		unsigned int owners = 0, owner = 0;
+		for (uint16_t k = 0; k < 4; k++) {
+			wp.disp_slot = k;
+			if (gen_port_is_ours(&wp, &t, (uint16_t)p)) {
+				owners++;
+				owner = k;
+			}
+		}
+		ASSERT_EQ(owners, 1u) << p; // disjoint and covering
+		mine[owner]++;
+		// the server's reply (target -> us) reaches the same slot
+		struct rte_mbuf *r = make_l4_frame(mp, IP_B, IP_A, 80, (uint16_t)p);
+		EXPECT_EQ(worker_frame_slot(r, 4), (int)owner) << p;
+		rte_pktmbuf_free(r);
+	}
+	for (unsigned int k = 0; k < 4; k++)
+		EXPECT_GT(mine[k], 4096u / 4 * 8 / 10) << "slot " << k;
+	wp.disp_nb = 0; // not a dispatch port: every port
+	EXPECT_TRUE(gen_port_is_ours(&wp, &t, 1234));
+	rte_mempool_free(mp);
+}
