@@ -48,7 +48,7 @@ PY=$(command -v /usr/bin/python3 || command -v python3)
 JS="$PY $HERE/jsonstat.py"
 CG="$PY $HERE/cgparse.py"
 HISTORY=$HERE/history.tsv
-ALL_SCENARIOS=(cps_ring rps_ring cps_veth rps_veth insns latency cc tput)
+ALL_SCENARIOS=(cps_ring rps_ring cps_veth rps_veth wrk_veth udp_pps insns latency cc tput)
 
 # Addresses: only 198.18.0.0/15. veth: A (client side) <-> B (server side).
 NS_A="sbA$$"
@@ -460,9 +460,10 @@ OUT_E=""
 wrk_run() {
 	local name=$1
 	shift
-	show ip netns exec "$NS_A" taskset -c 0 wrk -t1 -c50 "-d${DUR}s" --latency "$@" "http://$K_B/"
+	local url=${WRK_URL:-http://$K_B/}
+	show ip netns exec "$NS_A" taskset -c 0 wrk -t1 -c50 "-d${DUR}s" --latency "$@" "$url"
 	ip netns exec "$NS_A" taskset -c 0 timeout $((DUR + 20)) wrk -t1 -c50 "-d${DUR}s" --latency "$@" \
-		"http://$K_B/" >"$TMP/$name.log" 2>&1 || true
+		"$url" >"$TMP/$name.log" 2>&1 || true
 	read -r OUT_V OUT_P OUT_E <<<"$("$PY" - "$TMP/$name.log" <<'EOF'
 import re, sys
 t = open(sys.argv[1], errors="replace").read()
@@ -590,6 +591,95 @@ veth_scenario() {
 
 cps_veth() { veth_scenario cps; }
 rps_veth() { veth_scenario rps; }
+
+# wrk_veth: the kernel's own client (wrk) against the synack server vs against
+# nginx, same veth, same cores: what a user sees pointing their usual tools at
+# synack (issue 3's benchmark).
+wrk_veth() {
+	local scen=wrk_veth i ks=() kn=() cs=() cn=() ksp=() knp=() errs=()
+	if ! veth_setup; then
+		row "$scen" "wrk against synack vs nginx" "error: needs root and ip netns" "-" "-" ""
+		return 0
+	fi
+	need wrk wrk || errs+=("wrk missing")
+	log "$scen: wrk -> synack server vs wrk -> nginx over veth (af_xdp), $REPS x ${DUR}s"
+	for i in $(seq 1 "$REPS"); do
+		# wrk (kernel, A) -> synack server (B's veth, no kernel address on B)
+		veth_addrs "$K_A" ""
+		VERR=""
+		if synack_server_veth "$scen.srv.$i"; then
+			WRK_URL="http://$S_B/" wrk_run "$scen.ks.$i"
+			isnum "$OUT_V" && ks+=("$OUT_V") && ksp+=("$OUT_P")
+			[ -n "$OUT_E" ] && errs+=("wrk->synack $OUT_E")
+			WRK_URL="http://$S_B/" wrk_run "$scen.cs.$i" -H "Connection: close"
+			isnum "$OUT_V" && cs+=("$OUT_V")
+			[ -n "$OUT_E" ] && errs+=("wrk close->synack $OUT_E")
+			stop_pid "$SRV_PID" 10
+			SRV_PID=""
+		else
+			errs+=("synack server: $VERR")
+		fi
+		# wrk -> nginx
+		veth_addrs "$K_A" "$K_B"
+		if nginx_start; then
+			wrk_run "$scen.kn.$i"
+			isnum "$OUT_V" && kn+=("$OUT_V") && knp+=("$OUT_P")
+			wrk_run "$scen.cn.$i" -H "Connection: close"
+			isnum "$OUT_V" && cn+=("$OUT_V")
+		else
+			errs+=("nginx did not start")
+		fi
+		nginx_stop
+	done
+	local a amin amax b bmin bmax c cmin cmax d dmin dmax
+	read -r a amin amax <<<"$(stats "${ks[@]}")"
+	read -r b bmin bmax <<<"$(stats "${kn[@]}")"
+	read -r c cmin cmax <<<"$(stats "${cs[@]}")"
+	read -r d dmin dmax <<<"$(stats "${cn[@]}")"
+	local err1=""
+	[ ${#errs[@]} -gt 0 ] && err1="; ${errs[0]}"
+	row "$scen" "keep-alive RPS: wrk->synack vs wrk->nginx" "${a:-error}" "${b:--}" "$(ratio "${a:-}" "${b:-}")" \
+		"median of $REPS (synack $amin..$amax, nginx $bmin..$bmax); p99 us synack $(stats "${ksp[@]}" | cut -d' ' -f1) nginx $(stats "${knp[@]}" | cut -d' ' -f1)$err1"
+	row "$scen" "CPS (Connection: close): wrk->synack vs wrk->nginx" "${c:-error}" "${d:--}" "$(ratio "${c:-}" "${d:-}")" \
+		"median of $REPS (synack $cmin..$cmax, nginx $dmin..$dmax)"
+}
+
+# udp_pps: UDP datagrams per second from synack's udp model to a UDP sink (one
+# lcore, both ends, net_ring) vs testpmd txonly 64-byte on net_null (the
+# generation ceiling of one core).
+udp_pps() {
+	local scen=udp_pps i v=() err=""
+	log "$scen: synack udp model to a UDP sink over net_ring, 1 lcore ($REPS x ${DUR}s)"
+	for i in $(seq 1 "$REPS"); do
+		synack_fg "$scen.$i" $((DUR + 30)) -c "$ROOT/config/udp-ring.ini" --set "run.duration=${DUR}s" \
+			--set run.lcores=1 --set client.echo=off --set client.payload=24 --set client.count=0
+		if [ "$SYN_RC" -eq 0 ]; then
+			local x
+			x=$($JS "$TMP/$scen.$i.json" mean tx_pps || echo -)
+			isnum "$x" && v+=("$x")
+		else
+			err="synack exit $SYN_RC: $(why "$TMP/$scen.$i.log")"
+		fi
+	done
+	local tp="" out=$TMP/testpmd-txonly.log
+	if need dpdk-testpmd dpdk-dev; then
+		local cmd=(dpdk-testpmd --no-huge -m 512 --no-pci --no-shconf -l "0,1" --vdev=net_null0
+			--log-level=lib.eal:error -- --forward-mode=txonly --txpkts=64 --nb-cores=1
+			--total-num-mbufs=16384 --stats-period=1)
+		show timeout -s INT $((DUR + 2)) "${cmd[@]}"
+		timeout -k 5 -s INT $((DUR + 2)) "${cmd[@]}" </dev/null >"$out" 2>&1 || true
+		tp=$("$PY" -c '
+import re, statistics, sys
+v = [int(x) for x in re.findall(r"Tx-pps:\s+(\d+)", open(sys.argv[1], errors="replace").read())]
+v = [x for x in v[1:] if x > 0]
+print(int(statistics.median(v)) if v else "")' "$out")
+	fi
+	local a amin amax
+	read -r a amin amax <<<"$(stats "${v[@]}")"
+	row "$scen" "UDP pps sent, 24-byte payload (udp model -> sink, 1 lcore, both ends)" "${a:-error}" "${tp:--}" \
+		"$(ratio "${a:-}" "${tp:-}")" "median of $REPS ($amin..$amax); peer: testpmd txonly 64 B on net_null, generation only${err:+; $err}"
+}
+
 
 # ---------------------------------------------------------------- insns
 
