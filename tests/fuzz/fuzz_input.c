@@ -43,7 +43,7 @@
  *                 bit 7 corrupt the TCP checksum;
  *                 m2: bit 0 destination port 81 (not listening), bit 1 IPv4
  *                 options, bit 2 Ethernet padding, bit 3 source 198.18.0.3
- *                 (unresolved neighbour), bit 4 source 10.0.0.1 (off-link),
+ *                 (unresolved neighbour), bit 4 source 198.19.0.1 (off-link),
  *                 bit 5 the TS option 1000 ticks in the past (PAWS), bit 6
  *                 a 2-segment mbuf chain, bit 7 source port + 1000.
  *                 Both checksums are made valid (unless bit 7 of m1).
@@ -128,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define US_IP	RTE_BE32(UINT32_C(0xc6120002))	/* 198.18.0.2 */
 #define PEER_IP RTE_BE32(UINT32_C(0xc6120001))	/* 198.18.0.1 */
 #define ALT_IP	RTE_BE32(UINT32_C(0xc6120003))	/* 198.18.0.3, never answers ARP */
-#define OFF_IP	RTE_BE32(UINT32_C(0x0a000001))	/* 10.0.0.1, no route */
+#define OFF_IP	RTE_BE32(UINT32_C(0xc6130001))	/* 198.19.0.1: off-link, no gateway */
 
 #define OPT_NOP 1
 #define OPT_MSS 2

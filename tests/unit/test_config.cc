@@ -399,8 +399,8 @@ TEST_F(Config, IpParses)
 	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.1/24\n"), 0) << Err();
 	EXPECT_EQ(c_.port[0].ip, 0xc6120001u);
 	EXPECT_EQ(c_.port[0].prefix, 24u);
-	ASSERT_EQ(Set("port0.ip=10.1.2.3/32"), 0) << Err();
-	EXPECT_EQ(c_.port[0].ip, 0x0a010203u);
+	ASSERT_EQ(Set("port0.ip=198.19.2.3/32"), 0) << Err();
+	EXPECT_EQ(c_.port[0].ip, 0xc6130203u);
 	EXPECT_EQ(c_.port[0].prefix, 32u);
 }
 
@@ -778,7 +778,7 @@ TEST_F(Config, ModelTcpIsNotAModel)
 TEST_F(Config, TargetParsesListWithPorts)
 {
 	ASSERT_EQ(Load(std::string(kServer) +
-		       "[client]\ntarget = 198.18.0.2, 198.18.0.3:8080 10.0.0.1:1\n"),
+		       "[client]\ntarget = 198.18.0.2, 198.18.0.3:8080 198.19.0.1:1\n"),
 		  0)
 		<< Err();
 	ASSERT_EQ(c_.client.nb_target, 3u);
@@ -786,7 +786,7 @@ TEST_F(Config, TargetParsesListWithPorts)
 	EXPECT_EQ(c_.client.target[0].port, 80u);
 	EXPECT_EQ(c_.client.target[1].ip, 0xc6120003u);
 	EXPECT_EQ(c_.client.target[1].port, 8080u);
-	EXPECT_EQ(c_.client.target[2].ip, 0x0a000001u);
+	EXPECT_EQ(c_.client.target[2].ip, 0xc6130001u);
 	EXPECT_EQ(c_.client.target[2].port, 1u);
 }
 
@@ -821,7 +821,7 @@ TEST_F(Config, TargetSeventeenAreTooMany)
 	std::string v;
 
 	for (int i = 1; i <= CFG_MAX_TARGETS + 1; i++)
-		v += "10.0.0." + std::to_string(i) + " ";
+		v += "198.19.0." + std::to_string(i) + " ";
 	EXPECT_EQ(Set("client.target=" + v), -1);
 	EXPECT_EQ(Err(), "--set:client:target: 17 targets given, at most 16");
 }
@@ -1183,8 +1183,8 @@ TEST_F(Config, CrossKeyErrorNamesTheFileForFileKeys)
 TEST_F(Config, SetGatewayOutsideNamesSet)
 {
 	ASSERT_EQ(Load(std::string(kServer) + "ip = 198.18.0.2/24\n"), 0) << Err();
-	EXPECT_EQ(cfg_set(&c_, "port0.gateway=10.0.0.1", err_, sizeof(err_)), -1);
-	EXPECT_EQ(Err(), "--set:port0:gateway: 10.0.0.1 is outside 198.18.0.0/24 (port0.ip)");
+	EXPECT_EQ(cfg_set(&c_, "port0.gateway=198.19.0.1", err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(), "--set:port0:gateway: 198.19.0.1 is outside 198.18.0.0/24 (port0.ip)");
 }
 
 TEST_F(Config, SetWithoutEqualsIsRefused)

@@ -813,8 +813,8 @@ TEST(NetAddr, IpParseAcceptsDottedQuads)
 	EXPECT_EQ(0u, ip);
 	EXPECT_EQ(0, net_ip_parse("255.255.255.255", &ip));
 	EXPECT_EQ(UINT32_MAX, ip);
-	EXPECT_EQ(0, net_ip_parse("10.200.30.4", &ip));
-	EXPECT_EQ(RTE_IPV4(10, 200, 30, 4), ip);
+	EXPECT_EQ(0, net_ip_parse("198.19.200.4", &ip));
+	EXPECT_EQ(0xc613c804u, ip);
 }
 
 TEST(NetAddr, IpParseRejectsJunk)
