@@ -162,13 +162,22 @@ int
 neigh_resolve(struct worker *w, struct worker_port *wp, rte_be32_t ip, struct rte_ether_addr *mac)
 {
 	struct neigh_table *t = wp->neigh;
-	int32_t pos = rte_hash_lookup(t->h, &ip);
 	struct neigh_entry *e;
 
+	/* One-entry cache: a reachable entry is never removed, only updated
+	 * (neigh_learn refreshes the cache too), so a hit is always current.
+	 * Saves a hash lookup per frame sent to the usual peer. */
+	if (likely(ip == wp->nh_ip && ip != 0)) {
+		*mac = wp->nh_mac;
+		return 0;
+	}
+	int32_t pos = rte_hash_lookup(t->h, &ip);
 	if (pos >= 0) {
 		e = &t->e[pos];
 		if (e->state == NEIGH_REACHABLE) {
 			*mac = e->mac;
+			wp->nh_ip = ip;
+			wp->nh_mac = e->mac;
 			return 0;
 		}
 		return -EAGAIN;
@@ -222,6 +231,8 @@ neigh_learn(struct worker *w, struct worker_port *wp, rte_be32_t ip,
 		e = &t->e[pos];
 	}
 	bool was_reachable = e->state == NEIGH_REACHABLE;
+	if (ip == wp->nh_ip)
+		wp->nh_mac = *mac;
 	if (e->state == NEIGH_INCOMPLETE)
 		incomplete_remove(t, pos);
 	e->mac = *mac;
@@ -270,6 +281,8 @@ neigh_timer(struct worker *w, struct worker_port *wp)
 		e->npending = 0;
 		e->state = NEIGH_NONE;
 		t->incomplete[i] = t->incomplete[--t->nb_incomplete];
+		if (ip == wp->nh_ip)
+			wp->nh_ip = 0;
 		rte_hash_del_key(t->h, &ip);
 		t->count--;
 		if (w->app.neigh_event != NULL)

@@ -105,6 +105,8 @@ struct worker_port {
 	rte_be32_t gateway;		/**< network order, 0 = none */
 	bool garp;			/**< send a gratuitous ARP at start (queue 0 owner) */
 	struct neigh_table *neigh;
+	rte_be32_t nh_ip;		/**< last next hop resolved (one-entry cache), 0 = none */
+	struct rte_ether_addr nh_mac;	/**< its MAC: most traffic goes to one peer */
 	/* software dispatch (see struct worker_disp); all NULL/0 in RSS mode */
 	uint16_t disp_nb;		/**< workers sharing this port (0/1 = not shared by dispatch) */
 	uint16_t disp_slot;		/**< this worker's slot on the port */
