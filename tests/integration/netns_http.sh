@@ -196,9 +196,10 @@ capture_check() {
 	expect_ge "capture $what: TCP packets" 10 "$n"
 	# Retransmitted bytes must equal the first transmission's; checked
 	# directly, byte by byte. Wireshark's reassembly also flags a
-	# re-segmented retransmission as "New fragment overlaps old data" even
-	# when the bytes agree (SACK recovery resends holes, not the original
-	# segments): that one expert message is left to the byte check.
+	# re-segmented retransmission as "New fragment overlaps old data"
+	# (_ws.malformed.reassembly) even when the bytes agree (SACK recovery
+	# resends holes, not the original segments): reassembly errors are left
+	# to the byte check; every other malformed or error verdict fails.
 	local consistent
 	if consistent=$("$PY" "$(dirname "${BASH_SOURCE[0]}")/tcp_bytes_consistent.py" "$f" "$SYN_IP"); then
 		echo "ok: capture $what: $consistent"
@@ -206,7 +207,7 @@ capture_check() {
 		fail "capture $what: a retransmission carried different bytes: $consistent"
 	fi
 	bad=$(tshark -r "$f" "${opts[@]}" \
-		-Y '_ws.malformed || (_ws.expert.severity >= error && !(_ws.expert.message contains "overlaps old data")) || tcp.checksum.status == 2 || ip.checksum.status == 2' \
+		-Y '((_ws.malformed || _ws.expert.severity >= error) && !_ws.malformed.reassembly) || tcp.checksum.status == 2 || ip.checksum.status == 2' \
 		2>/dev/null | head -n 20)
 	if [ -n "$bad" ]; then
 		fail "capture $what: malformed packets, bad checksums or expert errors:"
