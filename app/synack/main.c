@@ -1151,7 +1151,10 @@ nomem:
 		    (ugens[w] != NULL && gen_udp_failed(ugens[w])) ||
 		    (bulks[w] != NULL && gen_bulk_failed(bulks[w]))) {
 			char ip[16];
-			snprintf(why, sizeof(why), "failed: target %s did not answer ARP",
+			snprintf(why, sizeof(why),
+				 tot[STAT_drop_no_route] != 0
+					 ? "failed: target %s is off-link and the port has no gateway"
+					 : "failed: target %s did not answer ARP",
 				 net_ip_str(cfg.client.target[0].ip, ip));
 		}
 	}

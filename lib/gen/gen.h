@@ -11,6 +11,7 @@
 #ifndef SYNACK_GEN_H
 #define SYNACK_GEN_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,6 +20,25 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * One step of a model's start: the next hop towards target (network order)
+ * on wp. 0 with *mac filled when it is resolved; -EAGAIN while ARP runs (a
+ * request is out); -ENETUNREACH when the target is off-link and the port has
+ * no gateway (counted as drop_no_route): the run cannot reach it.
+ */
+static inline int
+gen_next_hop(struct worker *w, struct worker_port *wp, rte_be32_t target,
+	     struct rte_ether_addr *mac)
+{
+	rte_be32_t nh = worker_next_hop(wp, target);
+
+	if (nh == 0) {
+		stats_inc(&w->stats, STAT_drop_no_route);
+		return -ENETUNREACH;
+	}
+	return neigh_resolve(w, wp, nh, mac) == 0 ? 0 : -EAGAIN;
+}
 
 /** Missed launches a paced model makes up after a stall (descheduled vCPU). */
 #define GEN_PACE_CATCHUP_MS 50

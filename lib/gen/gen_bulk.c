@@ -373,14 +373,12 @@ bulk_poll(struct worker *w, void *arg)
 		return;
 	while (g->resolved < g->conf.nb_targets) {
 		struct rte_ether_addr mac;
-		rte_be32_t nh = worker_next_hop(g->wp, g->conf.targets[g->resolved].ip);
-		if (nh == 0) {
-			stats_inc(&w->stats, STAT_drop_no_route);
+		int r = gen_next_hop(w, g->wp, g->conf.targets[g->resolved].ip, &mac);
+		if (r == -ENETUNREACH) {
 			g->failed = true;
 			w->done = true;
-			return;
 		}
-		if (neigh_resolve(w, g->wp, nh, &mac) != 0)
+		if (r != 0)
 			return;
 		if (++g->resolved == g->conf.nb_targets && g->conf.duration_ms != 0)
 			g->t_end = w->now + g->conf.duration_ms * (w->hz / 1000);

@@ -281,9 +281,14 @@ gen_poll(struct worker *w, void *arg)
 	/* First resolve every target's next hop, so no SYN waits on ARP. */
 	while (g->resolved < g->conf.nb_targets) {
 		struct rte_ether_addr mac;
-		rte_be32_t nh = worker_next_hop(g->wp, g->conf.targets[g->resolved].ip);
-		if (nh == 0 || neigh_resolve(w, g->wp, nh, &mac) != 0)
-			return; /* unreachable targets fail by SYN timeouts later */
+		int r = gen_next_hop(w, g->wp, g->conf.targets[g->resolved].ip, &mac);
+		if (r == -ENETUNREACH) {
+			/* off-link and no gateway: no SYN could ever leave */
+			g->failed = true;
+			w->done = true;
+		}
+		if (r != 0)
+			return; /* ARP that never answers fails through on_neigh() */
 		g->resolved++;
 		g->last_tsc = g->next_due = w->now;
 	}
