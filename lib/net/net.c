@@ -102,7 +102,7 @@ net_wr32(uint8_t *p, uint32_t v)
 uint16_t
 net_cksum(const void *buf, uint32_t len)
 {
-	return (uint16_t)~rte_raw_cksum(buf, len);
+	return (uint16_t)~net_sum_fold(net_sum(buf, len, 0));
 }
 
 uint16_t
@@ -113,10 +113,10 @@ net_ipv4_hdr_cksum(const struct rte_ipv4_hdr *ip)
 
 	hlen = (uint32_t)(p[IP_OFF_VIHL] & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
 	/* The two runs around the checksum field: the field counts as 0. */
-	sum = __rte_raw_cksum(p, IP_OFF_CKSUM, 0);
+	sum = net_sum(p, IP_OFF_CKSUM, 0);
 	if (hlen > IP_OFF_CKSUM + 2)
-		sum = __rte_raw_cksum(p + IP_OFF_CKSUM + 2, hlen - IP_OFF_CKSUM - 2, sum);
-	return (uint16_t)~__rte_raw_cksum_reduce(sum);
+		sum = net_sum(p + IP_OFF_CKSUM + 2, hlen - IP_OFF_CKSUM - 2, sum);
+	return (uint16_t)~net_sum_fold(sum);
 }
 
 /*
@@ -231,7 +231,7 @@ net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, struct net_in
 		return STAT_drop_ip_len_big;
 	if (tot < hlen)
 		return STAT_drop_ip_len_small;
-	if (rte_raw_cksum(l3, hlen) != CKSUM_OK_SUM)
+	if (net_sum_fold(net_sum(l3, hlen, 0)) != CKSUM_OK_SUM)
 		return STAT_drop_ip_csum;
 	if (l3[IP_OFF_TTL] == 0)
 		return STAT_drop_ip_ttl;
@@ -260,7 +260,7 @@ net_icmp_check(const uint8_t *l4, uint32_t len)
 
 	if (len < NET_ICMP_HLEN)
 		return STAT_drop_icmp_short;
-	if (rte_raw_cksum(l4, len) != CKSUM_OK_SUM)
+	if (net_sum_fold(net_sum(l4, len, 0)) != CKSUM_OK_SUM)
 		return STAT_drop_icmp_csum;
 	type = l4[ICMP_OFF_TYPE];
 	if (type != RTE_IP_ICMP_ECHO_REQUEST && type != RTE_IP_ICMP_ECHO_REPLY)
@@ -413,7 +413,7 @@ net_icmp_echo_payload_ok(const uint8_t *payload, uint32_t len, uint16_t seq)
 static inline uint32_t
 udp_phdr_sum(const uint8_t *l3, uint32_t ulen)
 {
-	uint32_t sum = __rte_raw_cksum(l3 + IP_OFF_SRC, 8, 0); /* source and destination */
+	uint32_t sum = net_sum(l3 + IP_OFF_SRC, 8, 0); /* source and destination */
 
 	sum += rte_cpu_to_be_16(IPPROTO_UDP);
 	sum += rte_cpu_to_be_16((uint16_t)ulen);
@@ -435,8 +435,8 @@ net_udp_check(const uint8_t *l3, const struct net_info *info, bool verify)
 		return STAT_drop_udp_short;
 	if (!verify || net_rd16(uh + UDP_OFF_CKSUM) == 0)
 		return 0;
-	sum = __rte_raw_cksum(uh, ulen, udp_phdr_sum(l3, ulen));
-	if (__rte_raw_cksum_reduce(sum) != CKSUM_OK_SUM)
+	sum = net_sum(uh, ulen, udp_phdr_sum(l3, ulen));
+	if (net_sum_fold(sum) != CKSUM_OK_SUM)
 		return STAT_drop_udp_csum;
 	return 0;
 }
@@ -449,9 +449,9 @@ net_udp_cksum(const uint8_t *l3, uint32_t ihl, uint32_t ulen)
 	uint16_t ck;
 
 	/* The two runs around the checksum field: the field counts as 0. */
-	sum = __rte_raw_cksum(uh, UDP_OFF_CKSUM, sum);
+	sum = net_sum(uh, UDP_OFF_CKSUM, sum);
 	if (ulen > UDP_OFF_CKSUM + 2)
-		sum = __rte_raw_cksum(uh + UDP_OFF_CKSUM + 2, ulen - UDP_OFF_CKSUM - 2, sum);
+		sum = net_sum(uh + UDP_OFF_CKSUM + 2, ulen - UDP_OFF_CKSUM - 2, sum);
 	ck = (uint16_t)~__rte_raw_cksum_reduce(sum);
 	return ck == 0 ? 0xffff : ck;
 }

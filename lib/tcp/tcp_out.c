@@ -258,14 +258,14 @@ seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		th->cksum = net_ipv4_l4_cksum(ip, th);
 	}
 	if (wp->offloads & PORT_OFF_IPV4_CKSUM) {
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = sizeof(*ip);
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	} else {
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = net_ipv4_hdr20_cksum(ip);
 	}
 	stats_inc(&c->w->stats, STAT_tcp_tx);
 	worker_send_ip(c->w, wp, m, dst);
@@ -629,8 +629,8 @@ tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_m
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(r, struct rte_ipv4_hdr *,
 							   RTE_ETHER_HDR_LEN);
 	struct rte_tcp_hdr *rth = (struct rte_tcp_hdr *)(ip + 1);
-	rth->cksum = rte_ipv4_udptcp_cksum(ip, rth);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	rth->cksum = net_ipv4_l4_cksum(ip, rth);
+	ip->hdr_checksum = net_ipv4_hdr20_cksum(ip);
 	stats_inc(&c->w->stats, STAT_tcp_tx);
 	worker_tx(c->w, wp, r);
 }

@@ -164,6 +164,20 @@ stop_pid() {
 # file (PATH like counters.rx_pkts or status). Empty string when absent.
 jsonq() { "$PY" "$(dirname "${BASH_SOURCE[0]}")/jsonq.py" "$@" || true; }
 
+# json_fresh FILE: wait (at most 10 s) until synack has written two more JSON
+# lines to FILE than it had on entry, so the last interval line was taken
+# after the caller's action. A fixed sleep is not enough on a loaded machine:
+# the main lcore that writes the lines may be descheduled for a while.
+json_fresh() {
+	local f=$1 n0 i
+	n0=$(wc -l <"$f" 2>/dev/null || echo 0)
+	for i in $(seq 1 100); do
+		[ "$(wc -l <"$f" 2>/dev/null || echo 0)" -ge $((n0 + 2)) ] && return 0
+		sleep 0.1
+	done
+	return 0
+}
+
 # Assertions. Name, expected, actual.
 expect_eq() {
 	if [ "$3" != "$2" ]; then

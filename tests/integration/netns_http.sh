@@ -143,13 +143,13 @@ print(" ".join(f"{k}={v}" for k, v in s.items()
 # ctr NAME: a counter from the latest interval line, after letting one more
 # line be written so that it covers everything up to now.
 ctr() {
-	sleep 0.45
+	json_fresh "$SJSON"
 	local v
 	v=$(jsonq "$SJSON" interval "counters.$1")
 	echo "${v:-0}"
 }
 gauge() {
-	sleep 0.45
+	json_fresh "$SJSON"
 	jsonq "$SJSON" interval "gauges.$1"
 }
 

@@ -92,7 +92,7 @@ iperf_c() {
 	fi
 }
 
-udp_rx() { jsonq "$SJSON" interval counters.udp_rx; }
+udp_rx() { json_fresh "$SJSON"; jsonq "$SJSON" interval counters.udp_rx; }
 
 # ------------------------------------------------------------ 1. server
 start_server
