@@ -5,7 +5,12 @@
 #
 #   cps_ring   HTTP connections/s, client + server on one lcore over net_ring,
 #              vs the PMD ceiling (dpdk-testpmd io forwarding over net_ring)
+#   handshake  handshake-only connections/s (request = none), net_ring, one lcore
 #   rps_ring   keep-alive requests/s over net_ring, one lcore
+#   cps_link   HTTP CPS between two processes (server CPU 1, client CPU 0)
+#              over net_memif and over net_vhost <-> net_virtio_user,
+#              min/median/max of BENCH_LINK_REPS (5) runs, vs dpdk-testpmd
+#              txonly -> rxonly on the same link
 #   cps_veth   HTTP CPS over a veth pair between two namespaces (af_xdp):
 #              synack -> synack, wrk -> nginx, synack -> nginx
 #   rps_veth   the same with keep-alive requests
@@ -48,7 +53,7 @@ PY=$(command -v /usr/bin/python3 || command -v python3)
 JS="$PY $HERE/jsonstat.py"
 CG="$PY $HERE/cgparse.py"
 HISTORY=$HERE/history.tsv
-ALL_SCENARIOS=(cps_ring rps_ring cps_veth rps_veth wrk_veth udp_pps insns latency cc tput)
+ALL_SCENARIOS=(cps_ring handshake rps_ring cps_link cps_veth rps_veth wrk_veth udp_pps insns latency cc tput)
 
 # Addresses: only 198.18.0.0/15. veth: A (client side) <-> B (server side).
 NS_A="sbA$$"
@@ -779,6 +784,129 @@ insns() {
 	return 0
 }
 HIST=()
+
+# ---------------------------------------------------------------- handshake
+
+handshake() {
+	log "handshake: handshake-only CPS (connect, close; no request), one lcore over net_ring ($REPS x ${DUR}s)"
+	local i v=() pps=() err=""
+	for i in $(seq 1 "$REPS"); do
+		if ring_run "hs_ring.$i" --set client.request=none; then
+			v+=("$($JS "$TMP/hs_ring.$i.json" mean cps || true)")
+			pps+=("$($JS "$TMP/hs_ring.$i.json" mean rx_pps || true)")
+		else
+			err="exit $SYN_RC: $(why "$TMP/hs_ring.$i.log")"
+		fi
+	done
+	if [ ${#v[@]} -eq 0 ]; then
+		row handshake "handshake-only CPS, 1 lcore" "error: $err" "-" "-" ""
+		return 0
+	fi
+	local c cmin cmax p pmin pmax
+	read -r c cmin cmax <<<"$(stats "${v[@]}")"
+	read -r p pmin pmax <<<"$(stats "${pps[@]}")"
+	row handshake "handshake-only CPS, 1 lcore (client+server)" "$c" "-" "-" \
+		"median of $REPS, min $cmin max $cmax; $(ratio "$p" "$c") pkts/conn received (both ends)${err:+; a run failed: $err}"
+}
+
+# ---------------------------------------------------------------- cps_link
+
+# Two processes joined by a process-to-process link, one worker each, the
+# server pinned to CPU 1 and the client to CPU 0: HTTP CPS (min / median /
+# max of LINK_REPS runs: cross-core figures swing here), and the link's
+# ceiling measured the same way: dpdk-testpmd txonly in the client's place,
+# rxonly in the server's (64-byte frames, one forwarding core each).
+LINK_REPS=${BENCH_LINK_REPS:-5}
+
+# link_devs KIND SOCK: "SERVER_DEV CLIENT_DEV" for memif or vhost.
+link_devs() {
+	case "$1" in
+	memif) echo "net_memif0,role=server,socket=$2,id=0 net_memif0,role=client,socket=$2,id=0" ;;
+	vhost) echo "net_vhost0,iface=$2,queues=1 net_virtio_user0,path=$2,queues=1" ;;
+	esac
+}
+
+# link_testpmd KIND: sets LINK_PPS (rxonly Rx-pps, median of the periods).
+link_testpmd() {
+	local kind=$1 sock=$TMP/tp-$1.sock sdev cdev
+	LINK_PPS=""
+	need dpdk-testpmd dpdk-dev || return 0
+	read -r sdev cdev <<<"$(link_devs "$kind" "$sock")"
+	local common=(--no-huge -m 512 --no-pci --no-shconf --log-level=lib.eal:error)
+	local rx=(dpdk-testpmd "${common[@]}" --lcores=0@1,1@1 --vdev="$sdev" --
+		--forward-mode=rxonly --nb-cores=1 --total-num-mbufs=16384 --stats-period=1)
+	local tx=(dpdk-testpmd "${common[@]}" --lcores=0@0,1@0 --vdev="$cdev" --
+		--forward-mode=txonly --nb-cores=1 --total-num-mbufs=16384 --stats-period=1)
+	show timeout -s INT $((DUR + 4)) "${rx[@]}"
+	timeout -k 5 -s INT $((DUR + 4)) "${rx[@]}" </dev/null >"$TMP/tp-$kind-rx.log" 2>&1 &
+	local rpid=$!
+	track "$rpid"
+	sleep 1.5
+	show timeout -s INT $((DUR + 1)) "${tx[@]}"
+	timeout -k 5 -s INT $((DUR + 1)) "${tx[@]}" </dev/null >"$TMP/tp-$kind-tx.log" 2>&1 || true
+	STOP_RC=0
+	wait "$rpid" 2>/dev/null || STOP_RC=$?
+	LINK_PPS=$("$PY" - "$TMP/tp-$kind-rx.log" <<'PYEOF'
+import re, statistics, sys
+v = [int(x) for x in re.findall(r"Rx-pps:\s+(\d+)", open(sys.argv[1], errors="replace").read())]
+v = [x for x in v if x > 0][1:]
+print(int(statistics.median(v)) if v else "")
+PYEOF
+	)
+}
+
+cps_link() {
+	local kind
+	for kind in memif vhost; do
+		log "cps_link: HTTP CPS, synack client -> synack server, two processes over $kind ($LINK_REPS x ${DUR}s)"
+		local i v=() pps=() errs=() sock sdev cdev spid
+		for i in $(seq 1 "$LINK_REPS"); do
+			sock=$TMP/link-$kind.$i.sock
+			read -r sdev cdev <<<"$(link_devs "$kind" "$sock")"
+			show taskset -c 1 "$SYNACK" -c "$ROOT/config/$kind-server.ini" --set "port0.dev=$sdev" \
+				--json "$TMP/link_$kind.s$i.json"
+			taskset -c 1 "$SYNACK" -c "$ROOT/config/$kind-server.ini" --set "port0.dev=$sdev" \
+				--json "$TMP/link_$kind.s$i.json" >"$TMP/link_$kind.s$i.log" 2>&1 &
+			spid=$!
+			track "$spid"
+			if ! wait_line "$TMP/link_$kind.s$i.log" '^port0 ' 20 "$spid"; then
+				errs+=("server: $(why "$TMP/link_$kind.s$i.log")")
+				stop_pid "$spid" 5
+				continue
+			fi
+			sleep 0.5
+			local ccfg=$ROOT/config/memif-client.ini
+			[ "$kind" = vhost ] && ccfg=$ROOT/config/virtio-user-client.ini
+			show taskset -c 0 "$SYNACK" -c "$ccfg" --set "port0.dev=$cdev" --set "run.duration=${DUR}s" \
+				--json "$TMP/link_$kind.c$i.json"
+			SYN_RC=0
+			taskset -c 0 timeout -k 5 $((DUR + 30)) "$SYNACK" -c "$ccfg" --set "port0.dev=$cdev" \
+				--set "run.duration=${DUR}s" --json "$TMP/link_$kind.c$i.json" \
+				>"$TMP/link_$kind.c$i.log" 2>&1 || SYN_RC=$?
+			stop_pid "$spid" 10
+			if [ "$SYN_RC" -eq 0 ]; then
+				v+=("$($JS "$TMP/link_$kind.c$i.json" mean cps || true)")
+				pps+=("$($JS "$TMP/link_$kind.c$i.json" mean tx_pps || true)")
+			else
+				errs+=("client exit $SYN_RC: $(why "$TMP/link_$kind.c$i.log")")
+			fi
+		done
+		local name="HTTP CPS, 2 processes over $kind ($([ "$kind" = vhost ] && echo 'vhost <-> virtio-user' || echo 'memif server/client'))"
+		if [ ${#v[@]} -eq 0 ]; then
+			row cps_link "$name" "error: ${errs[0]:-no run}" "-" "-" ""
+			continue
+		fi
+		local c cmin cmax p pmin pmax
+		read -r c cmin cmax <<<"$(stats "${v[@]}")"
+		read -r p pmin pmax <<<"$(stats "${pps[@]}")"
+		row cps_link "$name" "$c" "-" "-" \
+			"median of ${#v[@]} (min $cmin, max $cmax); client on CPU 0, server on CPU 1${errs[0]:+; ${#errs[@]} failed: ${errs[0]}}"
+		link_testpmd "$kind"
+		row cps_link "client pps sent vs testpmd txonly -> rxonly ($kind, 64 B)" "$p" "${LINK_PPS:--}" \
+			"$(ratio "$p" "${LINK_PPS:-}")" \
+			"synack $(ratio "$p" "$c") pkts/conn sent by the client; peer: the link's ceiling, one core each end"
+	done
+}
 
 # ---------------------------------------------------------------- latency
 
