@@ -315,7 +315,7 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "delayed ACK timeout (every second full segment is ACKed at once), 1ms..500ms",
 	 FLD(tcp.delack_ms), .min = 1, .max = 500},
 	{.section = "tcp", .key = "rto_min", .parse = parse_duration, .dflt = "200ms",
-	 .help = "lower bound of the retransmission timeout, 1ms..60s", FLD(tcp.rto_min_ms),
+	 .help = "lower bound of the retransmission timeout (the initial 1 s one too), 1ms..60s", FLD(tcp.rto_min_ms),
 	 .min = 1, .max = 60 * 1000},
 	{.section = "tcp", .key = "rto_max", .parse = parse_duration, .dflt = "60s",
 	 .help = "upper bound of the retransmission timeout (RFC 6298 2.5), 1s..10m",

@@ -273,7 +273,8 @@ tcp_tcb_new(struct tcp_ctx *c, const struct tcp_key *k, uint8_t port)
 	t->sndq_head = TCP_NONE;
 	t->ooo = TCP_NONE;
 	t->t_next = t->t_prev = TCP_NONE;
-	t->rto = c->conf.rto_init_ms;
+	/* RFC 6298 2.1: 1 s; a configured rto_min above it bounds it too */
+	t->rto = RTE_MAX(c->conf.rto_init_ms, c->conf.rto_min_ms);
 	t->cwnd = 0;
 	t->ssthresh = UINT32_MAX;
 	c->nb_conns++;

@@ -198,7 +198,7 @@ rto_after_handshake(const struct tcp_ctx *c, struct tcb *t, bool syn_retransmitt
 {
 	if (t->srtt8 != 0)
 		return;
-	uint32_t rto = c->conf.rto_init_ms;
+	uint32_t rto = RTE_MAX(c->conf.rto_init_ms, c->conf.rto_min_ms);
 	if (syn_retransmitted && rto < 3000)
 		rto = 3000;
 	t->rto = rto > c->conf.rto_max_ms ? c->conf.rto_max_ms : rto;
