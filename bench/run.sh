@@ -651,7 +651,8 @@ wrk_veth() {
 
 # udp_pps: UDP datagrams per second from synack's udp model to a UDP sink (one
 # lcore, both ends, net_ring) vs testpmd txonly 64-byte on net_null (the
-# generation ceiling of one core).
+# generation ceiling of one core), and vs iperf3 -u -l 64 -b 0 between two
+# namespaces over veth (the kernel path a user would otherwise measure).
 udp_pps() {
 	local scen=udp_pps i v=() err=""
 	log "$scen: synack udp model to a UDP sink over net_ring, 1 lcore ($REPS x ${DUR}s)"
@@ -683,6 +684,35 @@ print(int(statistics.median(v)) if v else "")' "$out")
 	read -r a amin amax <<<"$(stats "${v[@]}")"
 	row "$scen" "UDP pps sent, 24-byte payload (udp model -> sink, 1 lcore, both ends)" "${a:-error}" "${tp:--}" \
 		"$(ratio "${a:-}" "${tp:-}")" "median of $REPS ($amin..$amax); peer: testpmd txonly 64 B on net_null, generation only${err:+; $err}"
+	# iperf3 -u -l 64 -b 0 over the veth pair (client CPU 0, server CPU 1):
+	# what a user gets from the kernel with the tool they know
+	local ip_s=() ip_r=()
+	if veth_setup && need iperf3 iperf3; then
+		veth_addrs "$K_A" "$K_B"
+		for i in $(seq 1 "$REPS"); do
+			iperf3_server "$NS_B" "$K_B" 1 || { stop_pid "$IPERF_PID" 5; continue; }
+			local out=$TMP/iperf3-udp.$i.json
+			show ip netns exec "$NS_A" taskset -c 0 iperf3 -c "$K_B" -u -l 64 -b 0 -t "$DUR" -J
+			ip netns exec "$NS_A" taskset -c 0 timeout $((DUR + 20)) iperf3 -c "$K_B" -u -l 64 -b 0 \
+				-t "$DUR" -J >"$out" 2>&1 || true
+			stop_pid "$IPERF_PID" 5
+			read -r x y <<<"$("$PY" - "$out" <<'PYEOF' || true
+import json, sys
+try:
+    s = json.load(open(sys.argv[1]))["end"]["sum"]
+    print(int(s["packets"] / s["seconds"]), int((s["packets"] - s["lost_packets"]) / s["seconds"]))
+except Exception:
+    pass
+PYEOF
+)"
+			isnum "${x:-}" && ip_s+=("$x") && ip_r+=("$y")
+		done
+	fi
+	local b bmin bmax r
+	read -r b bmin bmax <<<"$(stats "${ip_s[@]}")"
+	read -r r _ _ <<<"$(stats "${ip_r[@]}")"
+	row "$scen" "UDP pps sent: synack (above, 66 B frames) vs iperf3 -u -l 64 -b 0 (106 B frames, veth)" "${a:-error}" "${b:--}" \
+		"$(ratio "${a:-}" "${b:-}")" "iperf3 median of ${#ip_s[@]} ($bmin..$bmax), of which received ${r:-?}/s; kernel to kernel over the veth pair, client CPU 0, server CPU 1"
 }
 
 
