@@ -631,6 +631,11 @@ main(int argc, char **argv)
 	/* ---- workers on (port, queue) ---- */
 	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
 		static struct worker_disp disps[CFG_MAX_PORTS];
+		/* RSS mode: the port's key and RETA, for the client's source-port choice */
+		static struct worker_rss rsss[CFG_MAX_PORTS];
+		bool rss_sel = !pl.disp[p] && pl.nb_owners[p] > 1 && ports[p].rss &&
+			       worker_rss_init(&rsss[p], ports[p].rss_key, ports[p].rss_key_len,
+					       ports[p].reta, ports[p].reta_size) == 0;
 
 		for (unsigned int q = 0; q < pl.nb_owners[p]; q++) {
 			struct worker *w = workers[pl.owner[p][q]];
@@ -646,6 +651,8 @@ main(int argc, char **argv)
 				goto out_workers;
 			}
 			wp->garp = q == 0 && cfg.port[p].ip != 0;
+			if (rss_sel)
+				wp->rss = &rsss[p];
 			if (!pl.disp[p])
 				continue;
 			wp->disp_nb = pl.nb_owners[p];
@@ -808,9 +815,10 @@ main(int argc, char **argv)
 					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
 					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
 				};
-				if (cwp->disp_nb > 1) {
-					/* software dispatch: the whole range, filtered by
-					 * the flow hash (disjoint per worker by construction) */
+				if (cwp->disp_nb > 1 || cwp->rss != NULL) {
+					/* software dispatch or RSS: the whole range, filtered
+					 * by the dispatch hash or by the port's Toeplitz hash
+					 * and RETA (disjoint per worker by construction) */
 					gc.port_lo = cfg.client.port_lo;
 					gc.port_hi = cfg.client.port_hi;
 				}

@@ -128,18 +128,26 @@ struct gen_http_conf {
 };
 
 /**
- * Whether source port p (host order) of wp is one this worker may use
- * towards target t: on a software-dispatch port only the ports whose
- * symmetric flow hash selects this worker's slot, so the replies come back
- * to it; every port otherwise (RSS-mode selection with rte_softrss is not
- * done yet). With several targets the first decides (callers pass it).
+ * Whether source port p (host order), from our address lip (network order),
+ * is one this worker may use on wp towards target t, so that the replies
+ * (t -> lip:p) come back to this worker:
+ *  - RSS mode with a known key and RETA (wp->rss): the port's Toeplitz hash
+ *    of the reply, as the NIC computes it (rte_softrss_be), selects this
+ *    worker's queue through the RETA;
+ *  - software dispatch: the symmetric flow hash selects this worker's slot;
+ *  - otherwise (one worker, queue pairs such as net_ring or memif): every port.
+ * With several targets the first decides (callers pass it).
  */
 static inline bool
-gen_port_is_ours(const struct worker_port *wp, const struct gen_target *t, uint16_t p)
+gen_port_is_ours(const struct worker_port *wp, rte_be32_t lip, const struct gen_target *t,
+		 uint16_t p)
 {
+	if (wp->rss != NULL)
+		return worker_rss_queue(wp->rss, t->ip, lip, t->port, rte_cpu_to_be_16(p)) ==
+		       wp->queue;
 	if (wp->disp_nb <= 1)
 		return true;
-	return worker_flow_slot(worker_flow_hash(wp->ip, t->ip, rte_cpu_to_be_16(p), t->port),
+	return worker_flow_slot(worker_flow_hash(lip, t->ip, rte_cpu_to_be_16(p), t->port),
 				wp->disp_nb) == wp->disp_slot;
 }
 

@@ -65,6 +65,24 @@ worker_add_port(struct worker *w, uint16_t port_id, uint16_t queue, uint8_t inde
 	return wp;
 }
 
+int
+worker_rss_init(struct worker_rss *r, const uint8_t *key, unsigned int key_len,
+		const uint16_t *reta, unsigned int reta_size)
+{
+	uint32_t words[WORKER_RSS_KEY_MAX / 4];
+
+	if (key == NULL || reta == NULL || key_len < 16 || key_len % 4 != 0 ||
+	    key_len > WORKER_RSS_KEY_MAX || reta_size == 0 || reta_size > WORKER_RETA_MAX)
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	memset(words, 0, sizeof(words));
+	memcpy(words, key, key_len);
+	rte_convert_rss_key(words, r->key, (int)key_len);
+	memcpy(r->reta, reta, sizeof(r->reta[0]) * reta_size);
+	r->reta_size = (uint16_t)reta_size;
+	return 0;
+}
+
 void
 worker_free(struct worker *w)
 {
