@@ -136,10 +136,12 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "portN", .key = "queues", .parse = parse_uint, .dflt = "0",
 	 .help = "RX/TX queue pairs, 0..64; 0 = one per worker", PFLD(queues), .min = 0, .max = 64},
 	{.section = "portN", .key = "dispatch", .parse = parse_enum, .dflt = "auto",
-	 .help = "how the workers share the port: rss (a queue per worker, hardware RSS or "
-		 "net_ring queue pairing), software (one queue; the port's first worker polls it "
-		 "and spreads packets by a symmetric 4-tuple hash over rings), auto (rss when the "
-		 "driver has RSS or is net_ring, else software)",
+	 .help = "how the workers share the port: rss (a queue per worker: hardware RSS, or "
+		 "queue pairs on net_ring and net_memif, whose peer's TX queue i is our RX queue "
+		 "i: give both memif ends the same run.lcores), software (one queue; the port's "
+		 "first worker polls it and spreads packets by a symmetric 4-tuple hash over "
+		 "rings), auto (rss when the driver has RSS or is net_ring, else software: memif "
+		 "cannot tell how many queues its peer has)",
 	 PFLD(dispatch), .names = dispatch_names},
 	{.section = "portN", .key = "mtu", .parse = parse_uint, .dflt = "1500",
 	 .help = "L3 MTU, 68..9000", PFLD(mtu), .min = 68, .max = 9000},
@@ -184,8 +186,8 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "server", .key = "header", .parse = parse_str, .dflt = "",
 	 .help = "one extra response header, \"Name: value\"; empty = none", FLD(server.header)},
 	{.section = "server", .key = "access_log", .parse = parse_str, .dflt = "",
-	 .help = "access log file: time, client ip:port, method, path, status, bytes; "
-		 "empty = off",
+	 .help = "access log file: time, client ip:port, method, path, status, bytes, "
+		 "worker (w0, w1, ...); empty = off",
 	 FLD(server.access_log)},
 	{.section = "server", .key = "access_log_sample", .parse = parse_uint, .dflt = "1",
 	 .help = "log one request in N, 1..1000000", FLD(server.access_log_sample), .min = 1,
