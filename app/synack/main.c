@@ -711,20 +711,6 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_workers;
 	}
-	for (unsigned int w = 0; w < nb_workers && (udp_model || bulk_model); w++) {
-		struct worker_port *cwp = client_port(workers[w]);
-		if (cwp != NULL && cwp->disp_nb > 1) {
-			/* their source ports are a contiguous range per worker: not
-			 * yet filtered by the dispatch hash, replies would cross workers */
-			fprintf(stderr,
-				"synack: %s:client:model: %s is not available on a software-dispatch "
-				"port yet (port%u, %u workers): use run.lcores = 1 or a port with "
-				"one queue per worker (dispatch = rss)\n",
-				cfg.file, cfg_model_name(cfg.client.model), cwp->index, cwp->disp_nb);
-			rc = EXIT_USAGE;
-			goto out_workers;
-		}
-	}
 	if (nb_clients > 0 && udp_model) {
 		/* worker c sends from port_lo + c*flows .. + flows - 1: disjoint per worker */
 		for (unsigned int i = 0; i < cfg.client.nb_target; i++) {
@@ -780,6 +766,11 @@ main(int argc, char **argv)
 				goto nomem;
 		}
 		if (cwp != NULL && cfg.client.model != CFG_MODEL_IPERF) {
+			/* software dispatch or RSS steering: every worker picks from
+			 * the whole range the ports whose replies come back to it
+			 * (gen_port_is_ours, disjoint per worker by construction);
+			 * otherwise each takes its own slice */
+			bool filtered = cwp->disp_nb > 1 || cwp->rss != NULL;
 			/* this worker's share of the load, of the ports */
 			uint64_t share = cfg.client.count / nb_clients +
 					 (c < cfg.client.count % nb_clients ? 1 : 0);
@@ -815,10 +806,7 @@ main(int argc, char **argv)
 					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
 					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
 				};
-				if (cwp->disp_nb > 1 || cwp->rss != NULL) {
-					/* software dispatch or RSS: the whole range, filtered
-					 * by the dispatch hash or by the port's Toeplitz hash
-					 * and RETA (disjoint per worker by construction) */
+				if (filtered) {
 					gc.port_lo = cfg.client.port_lo;
 					gc.port_hi = cfg.client.port_hi;
 				}
@@ -841,13 +829,20 @@ main(int argc, char **argv)
 					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
 					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
 				};
+				if (filtered) {
+					bc.port_lo = cfg.client.port_lo;
+					bc.port_hi = cfg.client.port_hi;
+				}
 				bulks[w] = gen_bulk_create(wk, cwp, &bc, &cops);
 				if (bulks[w] == NULL) {
 					fprintf(stderr,
 						"synack: %s:client:concurrency: %u connections for "
-						"worker %u do not fit its %u source ports of client.ports "
+						"worker %u do not fit %s%u source ports of client.ports "
 						"(%s)\n",
-						cfg.file, conc, w, span, strerror(errno));
+						cfg.file, conc, w,
+						filtered ? "the ports whose replies reach it, about "
+							 : "its ",
+						span, strerror(errno));
 					rc = EXIT_USAGE;
 					goto out_workers;
 				}
@@ -866,7 +861,21 @@ main(int argc, char **argv)
 					.echo = cfg.client.echo,
 					.window = conc,
 				};
+				if (filtered) {
+					uc.port_lo = cfg.client.port_lo;
+					uc.port_hi = cfg.client.port_hi;
+				}
 				ugens[w] = gen_udp_create(wk, cwp, &uc);
+				if (ugens[w] == NULL && errno == ERANGE) {
+					fprintf(stderr,
+						"synack: %s:client:flows: %u flows for worker %u: fewer "
+						"ports of client.ports %u-%u send replies to it (about "
+						"%u): lower flows or widen ports\n",
+						cfg.file, cfg.client.flows, w, cfg.client.port_lo,
+						cfg.client.port_hi, span);
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
 				if (ugens[w] == NULL) {
 					fprintf(stderr,
 						"synack: %s:client:payload: %u bytes do not fit port%u "

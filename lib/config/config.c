@@ -260,12 +260,14 @@ static const struct cfg_key cfg_keys[] = {
 	 FLD(client.max_p99_ms), .min = 0, .max = 3600 * 1000},
 	{.section = "client", .key = "ports", .parse = parse_port_range, .dflt = "49152-65535",
 	 .help = "source ports LOW-HIGH (IANA dynamic range by default), split between the "
-		 "client workers",
+		 "client workers; on a port they share (software dispatch, RSS) each worker "
+		 "uses the ports of the whole range whose replies reach it",
 	 FLD(client.port_lo), .off2 = offsetof(struct cfg, client.port_hi), .min = 1,
 	 .max = 65535},
 	{.section = "client", .key = "flows", .parse = parse_uint, .dflt = "1",
 	 .help = "model udp: source ports per worker, used round robin (worker i takes "
-		 "ports LOW + i*flows ..), 1..65535",
+		 "ports LOW + i*flows ..; on a shared port the first flows ports whose echoes "
+		 "reach it), 1..65535",
 	 FLD(client.flows), .min = 1, .max = 65535},
 	{.section = "client", .key = "echo", .parse = parse_bool, .dflt = "off",
 	 .help = "model udp: on = the target echoes; measure RTT per datagram, loss, "

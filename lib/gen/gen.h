@@ -188,8 +188,11 @@ struct gen_udp_conf {
 	uint32_t burst;			/**< datagrams built per loop at most */
 	uint64_t count;			/**< stop sending after this many; 0 = no limit */
 	uint64_t duration_ms;		/**< stop sending after this long; 0 = no limit */
-	uint32_t flows;			/**< source ports port_lo .. port_lo + flows - 1 */
+	uint32_t flows;			/**< source ports used, round robin */
 	uint16_t port_lo;		/**< host order */
+	uint16_t port_hi;		/**< the flows' ports are the first `flows` ports of
+					     port_lo..port_hi that gen_port_is_ours() accepts
+					     (0 = port_lo + flows - 1) */
 	bool echo;			/**< expect echoes: RTT, loss, reordering, duplicates */
 	uint32_t window;		/**< echo, rate 0: datagrams in flight at most */
 };
@@ -201,7 +204,8 @@ struct udp_ctx;
  * The udp model on w's client port wp; registers HIST_rtt in w->stats.
  * NULL + errno: EINVAL (no target, no flow, ports beyond 65535, payload
  * below the sequence header), EMSGSIZE (payload does not fit the MTU or an
- * mbuf), ENOMEM.
+ * mbuf), ERANGE (fewer than `flows` ports of the range are this worker's),
+ * ENOMEM. Visits every port of the range once.
  */
 struct gen_udp *gen_udp_create(struct worker *w, struct worker_port *wp,
 			       const struct gen_udp_conf *conf);
@@ -318,7 +322,9 @@ struct gen_bulk_conf {
 	uint32_t write_size;		/**< bytes per tcp_send, 1..GEN_BULK_PATTERN_LEN */
 	uint64_t duration_ms;		/**< 0 = until stopped */
 	uint32_t burst;			/**< connections opened per loop at most */
-	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order */
+	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order: connection
+					     i takes the next one gen_port_is_ours() accepts
+					     towards its target */
 };
 
 struct gen_bulk;
@@ -327,7 +333,8 @@ struct gen_bulk;
  * The model on w's client port wp. Fills ops with the callbacks for active
  * connections (tcp_set_client_app); registers HIST_srtt. NULL + errno
  * (EINVAL: no target, write_size out of range, fewer ports than
- * connections; ENOMEM).
+ * connections; ERANGE: fewer ports of the range are this worker's than
+ * connections; ENOMEM). Visits the ports of the range once.
  */
 struct gen_bulk *gen_bulk_create(struct worker *w, struct worker_port *wp,
 				 const struct gen_bulk_conf *conf, struct tcp_app *ops);
