@@ -227,7 +227,11 @@ struct worker_port *worker_add_port(struct worker *w, uint16_t port_id, uint16_t
 				    uint32_t ip, uint8_t prefix, uint32_t gateway, uint16_t mtu,
 				    uint32_t offloads, uint32_t neigh_max);
 
-/** Free what worker_add_port created. */
+/**
+ * Free what worker_add_port created, and on a software-dispatch port the
+ * worker's RX and TX rings (they belong to its worker_port) with the frames
+ * still in them. Call once the worker has stopped.
+ */
 void worker_free(struct worker *w);
 
 /** The lcore entry point (rte_eal_remote_launch): loops until *stop. */

@@ -83,6 +83,20 @@ worker_rss_init(struct worker_rss *r, const uint8_t *key, unsigned int key_len,
 	return 0;
 }
 
+/* Free the frames still in r, then r (NULL: nothing). */
+static void
+ring_drain_free(struct rte_ring *r)
+{
+	struct rte_mbuf *m[WORKER_BURST];
+	unsigned int n;
+
+	if (r == NULL)
+		return;
+	while ((n = rte_ring_dequeue_burst(r, (void **)m, WORKER_BURST, NULL)) > 0)
+		rte_pktmbuf_free_bulk(m, n);
+	rte_ring_free(r);
+}
+
 void
 worker_free(struct worker *w)
 {
@@ -92,6 +106,14 @@ worker_free(struct worker *w)
 		wp->tx_n = 0;
 		neigh_free(wp->neigh);
 		wp->neigh = NULL;
+		ring_drain_free(wp->rx_ring);
+		ring_drain_free(wp->tx_ring);
+		wp->rx_ring = wp->tx_ring = NULL;
+		if (wp->disp != NULL) {
+			/* slot 0: the other slots' rings are theirs to free */
+			memset(wp->disp, 0, sizeof(*wp->disp));
+			wp->disp = NULL;
+		}
 	}
 	w->nb_ports = 0;
 }

@@ -607,3 +607,37 @@ TEST(Rss, TheSourceAddressIsPartOfTheChoice)
 	}
 	EXPECT_GT(differ, 0u);
 }
+
+// A software-dispatch worker's rings belong to its worker_port: worker_free
+// frees them and the frames still queued in them (the app stops the workers
+// first, so frames may be left over).
+TEST(Dispatch, WorkerFreeFreesTheRingsAndTheFramesInThem)
+{
+	struct rte_mempool *mp = make_pool("disp_free");
+	ASSERT_NE(mp, nullptr);
+	unsigned int full = rte_mempool_avail_count(mp);
+	struct worker *w = make_worker(40, mp, 3, 20);
+	struct rte_ether_addr mac = {{0x02, 0, 0, 0, 0x40, 1}};
+	struct worker_port *wp =
+		worker_add_port(w, 0, 0, 0, WORKER_ROLE_SERVER, &mac, IP_A, 24, 0, 1500, 0, 16);
+	ASSERT_NE(wp, nullptr);
+	wp->disp_nb = 2;
+	wp->disp_slot = 1;
+	wp->rx_ring = rte_ring_create("t_disp_rx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	wp->tx_ring = rte_ring_create("t_disp_tx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	ASSERT_NE(wp->rx_ring, nullptr);
+	ASSERT_NE(wp->tx_ring, nullptr);
+	for (struct rte_ring *r : {wp->rx_ring, wp->tx_ring})
+		for (int i = 0; i < 10; i++) {
+			struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+			ASSERT_NE(m, nullptr);
+			ASSERT_EQ(rte_ring_enqueue(r, m), 0);
+		}
+	EXPECT_EQ(rte_mempool_avail_count(mp), full - 20);
+	worker_free(w);
+	EXPECT_EQ(rte_ring_lookup("t_disp_rx"), nullptr);
+	EXPECT_EQ(rte_ring_lookup("t_disp_tx"), nullptr);
+	EXPECT_EQ(rte_mempool_avail_count(mp), full);
+	rte_free(w);
+	rte_mempool_free(mp);
+}
