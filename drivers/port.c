@@ -474,6 +474,7 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 	if (rss_hf != 0) {
 		ec.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		ec.rx_adv_conf.rss_conf.rss_hf = rss_hf;
+		p->rss_hf = rss_hf;
 		/* ethdev takes a key only of exactly the port's hash_key_size */
 		if (p->caps->rss_symmetric_key && di.hash_key_size > 0 &&
 		    di.hash_key_size <= PORT_RSS_KEY_MAX) {
@@ -682,6 +683,8 @@ port_rss_setup(struct port *p, char *err, size_t errlen)
 		memcpy(p->rss_key, key, rc.rss_key_len);
 		p->rss_key_len = rc.rss_key_len;
 		p->rss_key_read = true;
+		if (rc.rss_hf != 0)
+			p->rss_hf = rc.rss_hf;
 	}
 	p->rss_key_symmetric = port_rss_key_symmetric(p->rss_key, p->rss_key_len);
 	return 0;
@@ -729,10 +732,6 @@ port_print(FILE *out, const struct port *p)
 		fprintf(out, ", reta %u entries over %u queues\n", p->reta_size, p->nb_queues);
 	else
 		fprintf(out, ", reta unknown\n");
-	if (p->rss_key_len == 0 || p->reta_size == 0)
-		fprintf(out, "port%u: rss spreading unknown: client flows are not steered to "
-			"their worker (replies may reach another worker and be dropped)\n",
-			p->port_id);
 }
 
 void

@@ -88,6 +88,7 @@ struct port {
 	bool rss_key_read;		/**< rss_key was read back from the port (else: the
 					 *   key synack programmed) */
 	bool rss_key_symmetric;		/**< hash(a->b) == hash(b->a) for IPv4/IPv6 4-tuples */
+	uint64_t rss_hf;		/**< RTE_ETH_RSS_* hashed (read back, else as configured) */
 	uint8_t rss_key_len;		/**< bytes in rss_key, 0 = key unknown */
 	uint16_t reta_size;		/**< entries in reta, 0 = RETA unknown */
 	uint8_t rss_key[PORT_RSS_KEY_MAX];	/**< Toeplitz key, as the port holds it */

@@ -633,9 +633,21 @@ main(int argc, char **argv)
 		static struct worker_disp disps[CFG_MAX_PORTS];
 		/* RSS mode: the port's key and RETA, for the client's source-port choice */
 		static struct worker_rss rsss[CFG_MAX_PORTS];
+		/* the 4-tuple the client's flows are steered by must be one the
+		 * port hashes: TCP for the HTTP and bulk models, UDP for udp */
+		uint64_t need = cfg.client.model == CFG_MODEL_UDP ? RTE_ETH_RSS_NONFRAG_IPV4_UDP
+								  : RTE_ETH_RSS_NONFRAG_IPV4_TCP;
 		bool rss_sel = !pl.disp[p] && pl.nb_owners[p] > 1 && ports[p].rss &&
+			       (ports[p].rss_hf & need) != 0 &&
 			       worker_rss_init(&rsss[p], ports[p].rss_key, ports[p].rss_key_len,
 					       ports[p].reta, ports[p].reta_size) == 0;
+		if (!pl.disp[p] && pl.nb_owners[p] > 1 && ports[p].rss && !rss_sel &&
+		    (pl.role[p] & WORKER_ROLE_CLIENT))
+			printf("port%u: client flows are not steered to their worker (the port %s): "
+			       "replies may reach another worker and be dropped\n",
+			       ports[p].port_id,
+			       (ports[p].rss_hf & need) == 0 ? "does not hash the IPv4 4-tuple"
+							     : "cannot tell its RSS key or RETA");
 
 		for (unsigned int q = 0; q < pl.nb_owners[p]; q++) {
 			struct worker *w = workers[pl.owner[p][q]];
