@@ -379,6 +379,7 @@ main(int argc, char **argv)
 	int opt, eal_argc = 0, rc = EXIT_DONE;
 	char **eal_argv = NULL;
 	bool derived = false;
+	bool ran = false;		/* the workers were launched */
 	struct http_server *srv = NULL;	/* shared by the server workers */
 	FILE *access = NULL;		/* access log */
 
@@ -1094,6 +1095,7 @@ nomem:
 		}
 	}
 
+	ran = true;
 	uint64_t t0 = now_ms(), t = 0, next_report = cfg.run.report_ms;
 	const char *status = "done";
 	char stop_why[160];
@@ -1265,6 +1267,39 @@ out_workers:
 		http_server_free(srv);
 	if (access != NULL)
 		fclose(access);
+	/* run.linger: the workers are stopped; keep the ports up until the peer
+	 * leaves, so that on a shared-memory link (memif) the peer's teardown
+	 * finds nobody polling here (the 22.11 PMD unmaps the rings under a
+	 * polling lcore) and the peer is the side that closes first */
+	if (ran && cfg.run.linger_ms != 0 && !got_signal && nb_up > 0) {
+		uint64_t l0 = now_ms(), waited = 0;
+		bool up = true;
+
+		printf("synack: linger: ports up, workers stopped, until the peer leaves "
+		       "(%.1fs at most)\n", (double)cfg.run.linger_ms / 1000.0);
+		fflush(stdout);
+		while (up && !got_signal && (waited = now_ms() - l0) < cfg.run.linger_ms) {
+			usleep(10 * 1000);
+			up = false;
+			for (unsigned int p = 0; p < nb_up; p++) {
+				struct rte_eth_link link;
+
+				memset(&link, 0, sizeof(link));
+				if (rte_eth_link_get_nowait(ports[p].port_id, &link) == 0 &&
+				    link.link_status == RTE_ETH_LINK_UP)
+					up = true;
+			}
+		}
+		/* memif marks the link down first, then tears the rings down in
+		 * its interrupt thread: let that finish before our own close */
+		if (!up)
+			usleep(200 * 1000);
+		printf("synack: linger: %s after %.1fs\n",
+		       !up ? "every link is down (the peer left)"
+		       : got_signal ? "stopped by a signal" : "time is up",
+		       (double)waited / 1000.0);
+		fflush(stdout);
+	}
 out_ports:
 	for (unsigned int p = 0; p < nb_up; p++)
 		port_close(&ports[p]);

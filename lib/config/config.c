@@ -122,6 +122,12 @@ static const struct cfg_key cfg_keys[] = {
 	 .min = 100, .max = 3600 * 1000},
 	{.section = "run", .key = "quiet", .parse = parse_bool, .dflt = "off",
 	 .help = "on: no periodic lines, the final summary only", FLD(run.quiet)},
+	{.section = "run", .key = "linger", .parse = parse_duration, .dflt = "0",
+	 .help = "after the summary, with the workers stopped, keep the ports up until every "
+		 "link is down (the peer left) or this long, 0..1h; for shared-memory links "
+		 "(memif): the process still polling when its peer leaves can crash in the "
+		 "22.11 PMD, so let the peer stop first; 0 = close the ports at once",
+	 FLD(run.linger_ms), .min = 0, .max = 3600 * 1000},
 
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,

@@ -13,8 +13,12 @@
 #  0. dispatch = auto on memif with 4 workers stays software dispatch (memif
 #     cannot tell how many queues the peer has);
 #  1. both ends print "queues 4" and "dispatch queue pairs (4 workers)";
-#  2. cps, count 20000: client exit 0 and status done; server stopped by
-#     SIGTERM afterwards (client first, then server), exit 0;
+#  2. cps, count 20000: client status done; the client lingers
+#     (run.linger: workers stopped, ports up) until the server, stopped by
+#     SIGTERM, has left, then exits 0 by itself ("every link is down"): the
+#     22.11 memif PMD unmaps the rings under any lcore still polling when the
+#     peer leaves, so the side that stops last must not be polling; server
+#     exit 0;
 #  3. totals equal: client gen_done == gen_resp_rx == server tcp_accepted ==
 #     http_resp_200 == 20000, no gen_err_*;
 #  4. per worker: client worker i's tcp_connected == server worker i's
@@ -91,25 +95,34 @@ start_server server --set port0.dispatch=rss --set "server.access_log=$tmp/acces
 "$SYNACK" -c "$CCFG" --set "port0.dev=net_memif0,role=client,socket=$SOCK,id=0" \
 	--set run.lcores=$W --set port0.dispatch=rss --set client.model=cps \
 	--set client.count=$C --set run.duration=100s --set run.quiet=on \
-	--set client.ports=$PORT_LO-$PORT_HI \
+	--set client.ports=$PORT_LO-$PORT_HI --set run.linger=60s \
 	--json "$tmp/client.jsonl" >"$tmp/client.out" 2>"$tmp/client.err" &
 CPID=$!
 track_pid "$CPID"
-for _ in $(seq 1 1200); do
+if ! wait_for_line "$tmp/client.out" "synack: linger: ports up" 120 "$CPID"; then
+	fail "client did not reach its linger phase within 120 s (bounded run did not end?)"
+fi
+# the client's workers are stopped: the server leaves first, then the client
+stop_pid "$SPID" 10
+SRC=$STOP_RC
+for _ in $(seq 1 200); do
 	kill -0 "$CPID" 2>/dev/null || break
 	sleep 0.1
 done
 CRC=0
 if kill -0 "$CPID" 2>/dev/null; then
-	fail "client still running after 120 s (bounded run did not end)"
+	fail "client still lingering 20 s after the server left"
 	stop_pid "$CPID" 10
 	CRC=timeout
 else
 	wait "$CPID" || CRC=$?
 fi
-# memif: the client stops first, then the server
-stop_pid "$SPID" 10
-SRC=$STOP_RC
+if grep -q "^synack: linger: every link is down (the peer left)" "$tmp/client.out"; then
+	echo "ok: client: linger ended when the server left"
+else
+	fail "client: no 'linger: every link is down' line"
+	tail -n 5 "$tmp/client.out"
+fi
 
 for side in server client; do
 	if grep -q "^port0 net_memif0 (net_memif) .* queues $W " "$tmp/$side.out" &&
