@@ -725,7 +725,8 @@ main(int argc, char **argv)
 		goto out_workers;
 	}
 	if (nb_clients > 0 && udp_model) {
-		/* worker c sends from port_lo + c*flows .. + flows - 1: disjoint per worker */
+		/* worker c sends from port_lo + c*flows .. + flows - 1 (on a shared port: the
+		 * first flows ports of the range whose echoes reach it): disjoint per worker */
 		for (unsigned int i = 0; i < cfg.client.nb_target; i++) {
 			targets[i].ip = rte_cpu_to_be_32(cfg.client.target[i].ip);
 			targets[i].port = rte_cpu_to_be_16(cfg.client.target[i].port);
@@ -824,6 +825,15 @@ main(int argc, char **argv)
 					gc.port_hi = cfg.client.port_hi;
 				}
 				gens[w] = gen_http_create(wk, cwp, &gc, &cops);
+				if (gens[w] == NULL && errno == ERANGE) {
+					fprintf(stderr,
+						"synack: %s:client:ports: no port of %u-%u sends "
+						"replies to worker %u (on an RSS port: does the RETA "
+						"give its queue no entry?)\n",
+						cfg.file, gc.port_lo, gc.port_hi, w);
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
 				if (gens[w] == NULL)
 					goto nomem;
 			} else if (bulk_model) {
