@@ -9,7 +9,9 @@
 # queues on both ends. net_memif has no hash: the client's TX queue i is
 # ring C2S i, which is the server's RX queue i (and S2C i back), so each
 # flow stays on worker i on both sides without any steering. The socket is
-# private to this run ($tmp). Checks:
+# private to this run ($tmp). Ten spinning lcores share the 2 CPUs (and
+# whatever else runs here), so a worker can wait seconds for a CPU: the
+# response timeout is 60 s (the default 10 s was hit under load 12). Checks:
 #  0. dispatch = auto on memif with 4 workers stays software dispatch (memif
 #     cannot tell how many queues the peer has);
 #  1. both ends print "queues 4" and "dispatch queue pairs (4 workers)";
@@ -95,7 +97,7 @@ start_server server --set port0.dispatch=rss --set "server.access_log=$tmp/acces
 "$SYNACK" -c "$CCFG" --set "port0.dev=net_memif0,role=client,socket=$SOCK,id=0" \
 	--set run.lcores=$W --set port0.dispatch=rss --set client.model=cps \
 	--set client.count=$C --set run.duration=100s --set run.quiet=on \
-	--set client.ports=$PORT_LO-$PORT_HI --set run.linger=60s \
+	--set client.ports=$PORT_LO-$PORT_HI --set run.linger=60s --set client.timeout=60s \
 	--json "$tmp/client.jsonl" >"$tmp/client.out" 2>"$tmp/client.err" &
 CPID=$!
 track_pid "$CPID"
