@@ -28,7 +28,6 @@
 #define RING_LINK_NAMELEN 20	/* "LINK_ab63" must fit RTE_RING_NAMESIZE */
 #define RING_SIZE	  4096	/* per direction and queue; power of two */
 #define DEFAULT_DESC	  1024
-#define RSS_KEY_MAX	  128
 
 /*
  * One in-process link: side a (first port naming it) receives on ba[] and
@@ -420,7 +419,6 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 	struct rte_eth_dev_info di;
 	struct rte_eth_txconf txc;
 	struct rte_eth_link link;
-	uint8_t rss_key[RSS_KEY_MAX];
 	uint16_t nbq, maxq, nb_rxd, nb_txd, q, mtu;
 	uint64_t rss_hf = 0;
 	const char *name;
@@ -476,15 +474,17 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 	if (rss_hf != 0) {
 		ec.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		ec.rx_adv_conf.rss_conf.rss_hf = rss_hf;
+		p->rss_hf = rss_hf;
 		/* ethdev takes a key only of exactly the port's hash_key_size */
 		if (p->caps->rss_symmetric_key && di.hash_key_size > 0 &&
-		    di.hash_key_size <= RSS_KEY_MAX) {
+		    di.hash_key_size <= PORT_RSS_KEY_MAX) {
 			/* 0x6d5a repeated: Toeplitz gives hash(a->b) == hash(b->a) */
 			uint8_t klen = di.hash_key_size;
 
 			for (i = 0; i < klen; i++)
-				rss_key[i] = i % 2 ? 0x5a : 0x6d;
-			ec.rx_adv_conf.rss_conf.rss_key = rss_key;
+				p->rss_key[i] = i % 2 ? 0x5a : 0x6d;
+			p->rss_key_len = klen;
+			ec.rx_adv_conf.rss_conf.rss_key = p->rss_key;
 			ec.rx_adv_conf.rss_conf.rss_key_len = klen;
 		}
 		p->rss = true;
@@ -597,6 +597,96 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 			p->link_mbps = link.link_speed;
 	}
 	p->nb_queues = nbq;
+	/* the RETA after start: some PMDs (i40e) load a default one in dev_start */
+	if (p->rss && port_rss_setup(p, err, errlen) != 0) {
+		rte_eth_dev_stop(port_id);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+port_rss_key_symmetric(const uint8_t *key, unsigned int len)
+{
+	unsigned int i, n = len < 40 ? len : 40;
+
+	if (key == NULL || len < 16)
+		return false;
+	for (i = 2; i < n; i++)
+		if (key[i] != key[i - 2])
+			return false;
+	return true;
+}
+
+int
+port_rss_setup(struct port *p, char *err, size_t errlen)
+{
+	struct rte_eth_rss_reta_entry64 conf[PORT_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+	uint8_t key[PORT_RSS_KEY_MAX];
+	struct rte_eth_rss_conf rc;
+	struct rte_eth_dev_info di;
+	uint16_t n, i, nbq = p->nb_queues ? p->nb_queues : 1;
+	bool programmed = false;
+	int ret;
+
+	p->reta_size = 0;
+	ret = rte_eth_dev_info_get(p->port_id, &di);
+	if (ret != 0) {
+		snprintf(err, errlen, "port %s: rte_eth_dev_info_get: %s", p->name,
+			 rte_strerror(-ret));
+		return -1;
+	}
+	/* RETA: entry i = queue i % nbq, then what the port says it holds */
+	n = di.reta_size;
+	if (n > 0 && n <= PORT_RETA_MAX && n % RTE_ETH_RETA_GROUP_SIZE == 0) {
+		memset(conf, 0, sizeof(conf[0]) * (n / RTE_ETH_RETA_GROUP_SIZE));
+		for (i = 0; i < n; i++) {
+			conf[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
+			conf[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] = i % nbq;
+		}
+		ret = rte_eth_dev_rss_reta_update(p->port_id, conf, n);
+		if (ret != 0 && ret != -ENOTSUP) {
+			snprintf(err, errlen, "port %s (%s): rte_eth_dev_rss_reta_update(%u entries "
+				 "over %u queues): %s (try queues = 1 or dispatch = software)",
+				 p->name, p->driver, n, nbq, rte_strerror(-ret));
+			return -1;
+		}
+		programmed = ret == 0;
+		for (i = 0; i < n / RTE_ETH_RETA_GROUP_SIZE; i++) {
+			conf[i].mask = UINT64_MAX;
+			memset(conf[i].reta, 0, sizeof(conf[i].reta));
+		}
+		ret = rte_eth_dev_rss_reta_query(p->port_id, conf, n);
+		if (ret == 0 || programmed) {
+			for (i = 0; i < n; i++) {
+				p->reta[i] = ret == 0 ? conf[i / RTE_ETH_RETA_GROUP_SIZE]
+							    .reta[i % RTE_ETH_RETA_GROUP_SIZE]
+						      : i % nbq;
+				if (p->reta[i] >= nbq) {
+					/* an entry for a queue nobody polls: unusable */
+					n = 0;
+					break;
+				}
+			}
+			p->reta_size = n;
+		}
+	}
+	/* the key the port hashes with; the one we programmed if it cannot say */
+	memset(key, 0, sizeof(key));
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_key = key;
+	rc.rss_key_len = di.hash_key_size > 0 && di.hash_key_size <= PORT_RSS_KEY_MAX
+				 ? di.hash_key_size
+				 : 40; /* the Toeplitz key size of most NICs */
+	if (rte_eth_dev_rss_hash_conf_get(p->port_id, &rc) == 0 && rc.rss_key_len >= 16 &&
+	    rc.rss_key_len <= PORT_RSS_KEY_MAX && rc.rss_key_len % 4 == 0) {
+		memcpy(p->rss_key, key, rc.rss_key_len);
+		p->rss_key_len = rc.rss_key_len;
+		p->rss_key_read = true;
+		if (rc.rss_hf != 0)
+			p->rss_hf = rc.rss_hf;
+	}
+	p->rss_key_symmetric = port_rss_key_symmetric(p->rss_key, p->rss_key_len);
 	return 0;
 }
 
@@ -630,6 +720,18 @@ port_print(FILE *out, const struct port *p)
 	fprintf(out, "port%u %s (%s) %s queues %u rss %s offloads %s link %s mtu %u\n",
 		p->port_id, p->name, p->driver, mac, p->nb_queues, p->rss ? "yes" : "no", off,
 		link, p->mtu);
+	if (!p->rss)
+		return;
+	if (p->rss_key_len != 0)
+		fprintf(out, "port%u: rss key symmetric %s (%u bytes, %s)", p->port_id,
+			p->rss_key_symmetric ? "yes" : "no", p->rss_key_len,
+			p->rss_key_read ? "read back" : "as programmed");
+	else
+		fprintf(out, "port%u: rss key unknown", p->port_id);
+	if (p->reta_size != 0)
+		fprintf(out, ", reta %u entries over %u queues\n", p->reta_size, p->nb_queues);
+	else
+		fprintf(out, ", reta unknown\n");
 }
 
 void

@@ -26,6 +26,8 @@ extern "C" {
 #define PORT_MAX	8
 #define PORT_MAX_QUEUES	64
 #define PORT_ERR_LEN	512
+#define PORT_RSS_KEY_MAX 128	/**< Toeplitz key bytes kept (ixgbe 40, i40e/ice 52) */
+#define PORT_RETA_MAX	2048	/**< RSS redirection table entries kept (ice 2048) */
 
 /** Dev strings of this form are synack's own in-process links (not EAL vdevs). */
 #define PORT_RING_PREFIX "net_ring:"
@@ -82,6 +84,15 @@ struct port {
 	uint32_t offloads;		/**< PORT_OFF_* actually enabled */
 	uint32_t link_mbps;		/**< as reported after start, 0 = unknown */
 	bool link_up;			/**< link status right after start (not waited for) */
+	/* RSS in use (port_rss_setup), to pick flows that land on a given queue */
+	bool rss_key_read;		/**< rss_key was read back from the port (else: the
+					 *   key synack programmed) */
+	bool rss_key_symmetric;		/**< hash(a->b) == hash(b->a) for IPv4/IPv6 4-tuples */
+	uint64_t rss_hf;		/**< RTE_ETH_RSS_* hashed (read back, else as configured) */
+	uint8_t rss_key_len;		/**< bytes in rss_key, 0 = key unknown */
+	uint16_t reta_size;		/**< entries in reta, 0 = RETA unknown */
+	uint8_t rss_key[PORT_RSS_KEY_MAX];	/**< Toeplitz key, as the port holds it */
+	uint16_t reta[PORT_RETA_MAX];	/**< hash % reta_size -> RX queue */
 };
 
 /**
@@ -111,7 +122,28 @@ int port_resolve_q(const char *dev, uint16_t nb_queues, char *err, size_t errlen
 int port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *const *pools,
 	       struct port *p, char *err, size_t errlen);
 
-/** One line per port: driver, MAC, queues, RSS yes/no, offloads. */
+/**
+ * On a port configured with mq_mode RSS and started (port_setup does this for
+ * its RSS ports; tests call it on ports they configured): program the RETA
+ * round robin over p->nb_queues when the port has one, then read back the
+ * key and the RETA the port uses into p (falling back to what was programmed:
+ * the key already in p->rss_key, the round-robin RETA). Sets
+ * rss_key_symmetric. A port that can tell neither leaves rss_key_len or
+ * reta_size 0 (no source-port selection on it).
+ * @return 0, or -1 with err when the port refuses the RETA it says it takes.
+ */
+int port_rss_setup(struct port *p, char *err, size_t errlen);
+
+/**
+ * Whether a Toeplitz key gives the same hash both ways for IPv4 and IPv6
+ * 4-tuples: its first min(len, 40) bytes repeat with a period of 2 bytes
+ * (as 0x6d5a repeated), so swapping addresses (multiples of 32 bits) and
+ * ports (16 bits) meets the same key bits. Needs len >= 16.
+ */
+bool port_rss_key_symmetric(const uint8_t *key, unsigned int len);
+
+/** One line per port: driver, MAC, queues, RSS yes/no, offloads; RSS ports get a
+ *  second line: how the port spreads (key symmetric or not, RETA size). */
 void port_print(FILE *out, const struct port *p);
 
 /** Stop and close a port started by port_setup (a net_ring link's rings are freed

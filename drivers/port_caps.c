@@ -114,7 +114,8 @@ static const struct port_caps caps_table[] = {
 	{
 		.driver = "net_memif", .kind = "vdev", .max_queues = 0,
 		.rss = false, .offloads = 0, .link_mbps = 0,
-		.quirks = "no hash: the peer picks the queue; software dispatch",
+		.quirks = "no hash: the peer's TX queue i is our RX queue i; software dispatch "
+			  "unless dispatch = rss (queue pairs, same queues on both ends)",
 	},
 	{
 		.driver = "net_vhost", .kind = "vdev", .max_queues = 0,

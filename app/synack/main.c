@@ -379,6 +379,7 @@ main(int argc, char **argv)
 	int opt, eal_argc = 0, rc = EXIT_DONE;
 	char **eal_argv = NULL;
 	bool derived = false;
+	bool ran = false;		/* the workers were launched */
 	struct http_server *srv = NULL;	/* shared by the server workers */
 	FILE *access = NULL;		/* access log */
 
@@ -631,6 +632,23 @@ main(int argc, char **argv)
 	/* ---- workers on (port, queue) ---- */
 	for (unsigned int p = 0; p < cfg.nb_ports; p++) {
 		static struct worker_disp disps[CFG_MAX_PORTS];
+		/* RSS mode: the port's key and RETA, for the client's source-port choice */
+		static struct worker_rss rsss[CFG_MAX_PORTS];
+		/* the 4-tuple the client's flows are steered by must be one the
+		 * port hashes: TCP for the HTTP and bulk models, UDP for udp */
+		uint64_t need = cfg.client.model == CFG_MODEL_UDP ? RTE_ETH_RSS_NONFRAG_IPV4_UDP
+								  : RTE_ETH_RSS_NONFRAG_IPV4_TCP;
+		bool rss_sel = !pl.disp[p] && pl.nb_owners[p] > 1 && ports[p].rss &&
+			       (ports[p].rss_hf & need) != 0 &&
+			       worker_rss_init(&rsss[p], ports[p].rss_key, ports[p].rss_key_len,
+					       ports[p].reta, ports[p].reta_size) == 0;
+		if (!pl.disp[p] && pl.nb_owners[p] > 1 && ports[p].rss && !rss_sel &&
+		    (pl.role[p] & WORKER_ROLE_CLIENT))
+			printf("port%u: client flows are not steered to their worker (the port %s): "
+			       "replies may reach another worker and be dropped\n",
+			       ports[p].port_id,
+			       (ports[p].rss_hf & need) == 0 ? "does not hash the IPv4 4-tuple"
+							     : "cannot tell its RSS key or RETA");
 
 		for (unsigned int q = 0; q < pl.nb_owners[p]; q++) {
 			struct worker *w = workers[pl.owner[p][q]];
@@ -646,6 +664,8 @@ main(int argc, char **argv)
 				goto out_workers;
 			}
 			wp->garp = q == 0 && cfg.port[p].ip != 0;
+			if (rss_sel)
+				wp->rss = &rsss[p];
 			if (!pl.disp[p])
 				continue;
 			wp->disp_nb = pl.nb_owners[p];
@@ -704,22 +724,9 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_workers;
 	}
-	for (unsigned int w = 0; w < nb_workers && (udp_model || bulk_model); w++) {
-		struct worker_port *cwp = client_port(workers[w]);
-		if (cwp != NULL && cwp->disp_nb > 1) {
-			/* their source ports are a contiguous range per worker: not
-			 * yet filtered by the dispatch hash, replies would cross workers */
-			fprintf(stderr,
-				"synack: %s:client:model: %s is not available on a software-dispatch "
-				"port yet (port%u, %u workers): use run.lcores = 1 or a port with "
-				"one queue per worker (dispatch = rss)\n",
-				cfg.file, cfg_model_name(cfg.client.model), cwp->index, cwp->disp_nb);
-			rc = EXIT_USAGE;
-			goto out_workers;
-		}
-	}
 	if (nb_clients > 0 && udp_model) {
-		/* worker c sends from port_lo + c*flows .. + flows - 1: disjoint per worker */
+		/* worker c sends from port_lo + c*flows .. + flows - 1 (on a shared port: the
+		 * first flows ports of the range whose echoes reach it): disjoint per worker */
 		for (unsigned int i = 0; i < cfg.client.nb_target; i++) {
 			targets[i].ip = rte_cpu_to_be_32(cfg.client.target[i].ip);
 			targets[i].port = rte_cpu_to_be_16(cfg.client.target[i].port);
@@ -773,6 +780,11 @@ main(int argc, char **argv)
 				goto nomem;
 		}
 		if (cwp != NULL && cfg.client.model != CFG_MODEL_IPERF) {
+			/* software dispatch or RSS steering: every worker picks from
+			 * the whole range the ports whose replies come back to it
+			 * (gen_port_is_ours, disjoint per worker by construction);
+			 * otherwise each takes its own slice */
+			bool filtered = cwp->disp_nb > 1 || cwp->rss != NULL;
 			/* this worker's share of the load, of the ports */
 			uint64_t share = cfg.client.count / nb_clients +
 					 (c < cfg.client.count % nb_clients ? 1 : 0);
@@ -808,13 +820,20 @@ main(int argc, char **argv)
 					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
 					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
 				};
-				if (cwp->disp_nb > 1) {
-					/* software dispatch: the whole range, filtered by
-					 * the flow hash (disjoint per worker by construction) */
+				if (filtered) {
 					gc.port_lo = cfg.client.port_lo;
 					gc.port_hi = cfg.client.port_hi;
 				}
 				gens[w] = gen_http_create(wk, cwp, &gc, &cops);
+				if (gens[w] == NULL && errno == ERANGE) {
+					fprintf(stderr,
+						"synack: %s:client:ports: no port of %u-%u sends "
+						"replies to worker %u (on an RSS port: does the RETA "
+						"give its queue no entry?)\n",
+						cfg.file, gc.port_lo, gc.port_hi, w);
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
 				if (gens[w] == NULL)
 					goto nomem;
 			} else if (bulk_model) {
@@ -833,13 +852,20 @@ main(int argc, char **argv)
 					.port_lo = (uint16_t)(cfg.client.port_lo + c * span),
 					.port_hi = (uint16_t)(cfg.client.port_lo + (c + 1) * span - 1),
 				};
+				if (filtered) {
+					bc.port_lo = cfg.client.port_lo;
+					bc.port_hi = cfg.client.port_hi;
+				}
 				bulks[w] = gen_bulk_create(wk, cwp, &bc, &cops);
 				if (bulks[w] == NULL) {
 					fprintf(stderr,
 						"synack: %s:client:concurrency: %u connections for "
-						"worker %u do not fit its %u source ports of client.ports "
+						"worker %u do not fit %s%u source ports of client.ports "
 						"(%s)\n",
-						cfg.file, conc, w, span, strerror(errno));
+						cfg.file, conc, w,
+						filtered ? "the ports whose replies reach it, about "
+							 : "its ",
+						span, strerror(errno));
 					rc = EXIT_USAGE;
 					goto out_workers;
 				}
@@ -858,7 +884,21 @@ main(int argc, char **argv)
 					.echo = cfg.client.echo,
 					.window = conc,
 				};
+				if (filtered) {
+					uc.port_lo = cfg.client.port_lo;
+					uc.port_hi = cfg.client.port_hi;
+				}
 				ugens[w] = gen_udp_create(wk, cwp, &uc);
+				if (ugens[w] == NULL && errno == ERANGE) {
+					fprintf(stderr,
+						"synack: %s:client:flows: %u flows for worker %u: fewer "
+						"ports of client.ports %u-%u send replies to it (about "
+						"%u): lower flows or widen ports\n",
+						cfg.file, cfg.client.flows, w, cfg.client.port_lo,
+						cfg.client.port_hi, span);
+					rc = EXIT_USAGE;
+					goto out_workers;
+				}
 				if (ugens[w] == NULL) {
 					fprintf(stderr,
 						"synack: %s:client:payload: %u bytes do not fit port%u "
@@ -1065,6 +1105,7 @@ nomem:
 		}
 	}
 
+	ran = true;
 	uint64_t t0 = now_ms(), t = 0, next_report = cfg.run.report_ms;
 	const char *status = "done";
 	char stop_why[160];
@@ -1236,6 +1277,39 @@ out_workers:
 		http_server_free(srv);
 	if (access != NULL)
 		fclose(access);
+	/* run.linger: the workers are stopped; keep the ports up until the peer
+	 * leaves, so that on a shared-memory link (memif) the peer's teardown
+	 * finds nobody polling here (the 22.11 PMD unmaps the rings under a
+	 * polling lcore) and the peer is the side that closes first */
+	if (ran && cfg.run.linger_ms != 0 && !got_signal && nb_up > 0) {
+		uint64_t l0 = now_ms(), waited = 0;
+		bool up = true;
+
+		printf("synack: linger: ports up, workers stopped, until the peer leaves "
+		       "(%.1fs at most)\n", (double)cfg.run.linger_ms / 1000.0);
+		fflush(stdout);
+		while (up && !got_signal && (waited = now_ms() - l0) < cfg.run.linger_ms) {
+			usleep(10 * 1000);
+			up = false;
+			for (unsigned int p = 0; p < nb_up; p++) {
+				struct rte_eth_link link;
+
+				memset(&link, 0, sizeof(link));
+				if (rte_eth_link_get_nowait(ports[p].port_id, &link) == 0 &&
+				    link.link_status == RTE_ETH_LINK_UP)
+					up = true;
+			}
+		}
+		/* memif marks the link down first, then tears the rings down in
+		 * its interrupt thread: let that finish before our own close */
+		if (!up)
+			usleep(200 * 1000);
+		printf("synack: linger: %s after %.1fs\n",
+		       !up ? "every link is down (the peer left)"
+		       : got_signal ? "stopped by a signal" : "time is up",
+		       (double)waited / 1000.0);
+		fflush(stdout);
+	}
 out_ports:
 	for (unsigned int p = 0; p < nb_up; p++)
 		port_close(&ports[p]);

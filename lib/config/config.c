@@ -122,6 +122,12 @@ static const struct cfg_key cfg_keys[] = {
 	 .min = 100, .max = 3600 * 1000},
 	{.section = "run", .key = "quiet", .parse = parse_bool, .dflt = "off",
 	 .help = "on: no periodic lines, the final summary only", FLD(run.quiet)},
+	{.section = "run", .key = "linger", .parse = parse_duration, .dflt = "0",
+	 .help = "after the summary, with the workers stopped, keep the ports up until every "
+		 "link is down (the peer left) or this long, 0..1h; for shared-memory links "
+		 "(memif): the process still polling when its peer leaves can crash in the "
+		 "22.11 PMD, so let the peer stop first; 0 = close the ports at once",
+	 FLD(run.linger_ms), .min = 0, .max = 3600 * 1000},
 
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
@@ -136,10 +142,12 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "portN", .key = "queues", .parse = parse_uint, .dflt = "0",
 	 .help = "RX/TX queue pairs, 0..64; 0 = one per worker", PFLD(queues), .min = 0, .max = 64},
 	{.section = "portN", .key = "dispatch", .parse = parse_enum, .dflt = "auto",
-	 .help = "how the workers share the port: rss (a queue per worker, hardware RSS or "
-		 "net_ring queue pairing), software (one queue; the port's first worker polls it "
-		 "and spreads packets by a symmetric 4-tuple hash over rings), auto (rss when the "
-		 "driver has RSS or is net_ring, else software)",
+	 .help = "how the workers share the port: rss (a queue per worker: hardware RSS, or "
+		 "queue pairs on net_ring and net_memif, whose peer's TX queue i is our RX queue "
+		 "i: give both memif ends the same run.lcores), software (one queue; the port's "
+		 "first worker polls it and spreads packets by a symmetric 4-tuple hash over "
+		 "rings), auto (rss when the driver has RSS or is net_ring, else software: memif "
+		 "cannot tell how many queues its peer has)",
 	 PFLD(dispatch), .names = dispatch_names},
 	{.section = "portN", .key = "mtu", .parse = parse_uint, .dflt = "1500",
 	 .help = "L3 MTU, 68..9000", PFLD(mtu), .min = 68, .max = 9000},
@@ -184,8 +192,8 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "server", .key = "header", .parse = parse_str, .dflt = "",
 	 .help = "one extra response header, \"Name: value\"; empty = none", FLD(server.header)},
 	{.section = "server", .key = "access_log", .parse = parse_str, .dflt = "",
-	 .help = "access log file: time, client ip:port, method, path, status, bytes; "
-		 "empty = off",
+	 .help = "access log file: time, client ip:port, method, path, status, bytes, "
+		 "worker (w0, w1, ...); empty = off",
 	 FLD(server.access_log)},
 	{.section = "server", .key = "access_log_sample", .parse = parse_uint, .dflt = "1",
 	 .help = "log one request in N, 1..1000000", FLD(server.access_log_sample), .min = 1,
@@ -258,12 +266,14 @@ static const struct cfg_key cfg_keys[] = {
 	 FLD(client.max_p99_ms), .min = 0, .max = 3600 * 1000},
 	{.section = "client", .key = "ports", .parse = parse_port_range, .dflt = "49152-65535",
 	 .help = "source ports LOW-HIGH (IANA dynamic range by default), split between the "
-		 "client workers",
+		 "client workers; on a port they share (software dispatch, RSS) each worker "
+		 "uses the ports of the whole range whose replies reach it",
 	 FLD(client.port_lo), .off2 = offsetof(struct cfg, client.port_hi), .min = 1,
 	 .max = 65535},
 	{.section = "client", .key = "flows", .parse = parse_uint, .dflt = "1",
 	 .help = "model udp: source ports per worker, used round robin (worker i takes "
-		 "ports LOW + i*flows ..), 1..65535",
+		 "ports LOW + i*flows ..; on a shared port the first flows ports whose echoes "
+		 "reach it), 1..65535",
 	 FLD(client.flows), .min = 1, .max = 65535},
 	{.section = "client", .key = "echo", .parse = parse_bool, .dflt = "off",
 	 .help = "model udp: on = the target echoes; measure RTT per datagram, loss, "

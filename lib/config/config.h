@@ -84,6 +84,8 @@ struct cfg_run {
 	char json[CFG_PATH_LEN];	/**< JSON lines output; "" = none */
 	uint32_t report_ms;		/**< per-second report interval */
 	bool quiet;			/**< no per-interval lines, summary only */
+	uint32_t linger_ms;		/**< after the run: keep the ports up this long, workers
+					     stopped, until the peer leaves (0 = close at once) */
 };
 
 struct cfg_pool {

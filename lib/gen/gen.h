@@ -128,18 +128,26 @@ struct gen_http_conf {
 };
 
 /**
- * Whether source port p (host order) of wp is one this worker may use
- * towards target t: on a software-dispatch port only the ports whose
- * symmetric flow hash selects this worker's slot, so the replies come back
- * to it; every port otherwise (RSS-mode selection with rte_softrss is not
- * done yet). With several targets the first decides (callers pass it).
+ * Whether source port p (host order), from our address lip (network order),
+ * is one this worker may use on wp towards target t, so that the replies
+ * (t -> lip:p) come back to this worker:
+ *  - RSS mode with a known key and RETA (wp->rss): the port's Toeplitz hash
+ *    of the reply, as the NIC computes it (rte_softrss_be), selects this
+ *    worker's queue through the RETA;
+ *  - software dispatch: the symmetric flow hash selects this worker's slot;
+ *  - otherwise (one worker, queue pairs such as net_ring or memif): every port.
+ * With several targets the first decides (callers pass it).
  */
 static inline bool
-gen_port_is_ours(const struct worker_port *wp, const struct gen_target *t, uint16_t p)
+gen_port_is_ours(const struct worker_port *wp, rte_be32_t lip, const struct gen_target *t,
+		 uint16_t p)
 {
+	if (wp->rss != NULL)
+		return worker_rss_queue(wp->rss, t->ip, lip, t->port, rte_cpu_to_be_16(p)) ==
+		       wp->queue;
 	if (wp->disp_nb <= 1)
 		return true;
-	return worker_flow_slot(worker_flow_hash(wp->ip, t->ip, rte_cpu_to_be_16(p), t->port),
+	return worker_flow_slot(worker_flow_hash(lip, t->ip, rte_cpu_to_be_16(p), t->port),
 				wp->disp_nb) == wp->disp_slot;
 }
 
@@ -180,8 +188,11 @@ struct gen_udp_conf {
 	uint32_t burst;			/**< datagrams built per loop at most */
 	uint64_t count;			/**< stop sending after this many; 0 = no limit */
 	uint64_t duration_ms;		/**< stop sending after this long; 0 = no limit */
-	uint32_t flows;			/**< source ports port_lo .. port_lo + flows - 1 */
+	uint32_t flows;			/**< source ports used, round robin */
 	uint16_t port_lo;		/**< host order */
+	uint16_t port_hi;		/**< the flows' ports are the first `flows` ports of
+					     port_lo..port_hi that gen_port_is_ours() accepts
+					     (0 = port_lo + flows - 1) */
 	bool echo;			/**< expect echoes: RTT, loss, reordering, duplicates */
 	uint32_t window;		/**< echo, rate 0: datagrams in flight at most */
 };
@@ -193,7 +204,8 @@ struct udp_ctx;
  * The udp model on w's client port wp; registers HIST_rtt in w->stats.
  * NULL + errno: EINVAL (no target, no flow, ports beyond 65535, payload
  * below the sequence header), EMSGSIZE (payload does not fit the MTU or an
- * mbuf), ENOMEM.
+ * mbuf), ERANGE (fewer than `flows` ports of the range are this worker's),
+ * ENOMEM. Visits every port of the range once.
  */
 struct gen_udp *gen_udp_create(struct worker *w, struct worker_port *wp,
 			       const struct gen_udp_conf *conf);
@@ -310,7 +322,9 @@ struct gen_bulk_conf {
 	uint32_t write_size;		/**< bytes per tcp_send, 1..GEN_BULK_PATTERN_LEN */
 	uint64_t duration_ms;		/**< 0 = until stopped */
 	uint32_t burst;			/**< connections opened per loop at most */
-	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order */
+	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order: connection
+					     i takes the next one gen_port_is_ours() accepts
+					     towards its target */
 };
 
 struct gen_bulk;
@@ -319,7 +333,8 @@ struct gen_bulk;
  * The model on w's client port wp. Fills ops with the callbacks for active
  * connections (tcp_set_client_app); registers HIST_srtt. NULL + errno
  * (EINVAL: no target, write_size out of range, fewer ports than
- * connections; ENOMEM).
+ * connections; ERANGE: fewer ports of the range are this worker's than
+ * connections; ENOMEM). Visits the ports of the range once.
  */
 struct gen_bulk *gen_bulk_create(struct worker *w, struct worker_port *wp,
 				 const struct gen_bulk_conf *conf, struct tcp_app *ops);

@@ -290,6 +290,7 @@ struct gen_bulk {
 	struct tcp_ctx *tcp;
 	struct gen_bulk_conf conf;
 	struct tcb **conns;		/**< per connection slot; NULL once closed */
+	uint16_t *ports;		/**< per connection slot: its source port, host order */
 	uint32_t launched;		/**< slots used (connections attempted) */
 	uint32_t open;			/**< connections not closed yet */
 	uint32_t resolved;		/**< targets whose next hop answered ARP */
@@ -322,7 +323,7 @@ launch(struct gen_bulk *g)
 {
 	const struct gen_target *tg = &g->conf.targets[g->next_target];
 	uint32_t slot = g->launched++;
-	uint16_t port = (uint16_t)(g->conf.port_lo + slot);
+	uint16_t port = g->ports[slot];
 	struct tcb *t;
 	int r;
 
@@ -525,8 +526,26 @@ gen_bulk_create(struct worker *w, struct worker_port *wp, const struct gen_bulk_
 	if (g->conf.burst == 0)
 		g->conf.burst = 32;
 	g->conns = rte_zmalloc("gen_bulk_conns", sizeof(struct tcb *) * conf->connections, 0);
-	if (g->conns == NULL)
+	g->ports = rte_malloc("gen_bulk_ports", sizeof(uint16_t) * conf->connections, 0);
+	if (g->conns == NULL || g->ports == NULL)
 		goto nomem;
+	/* slot i goes to target i % nb_targets: the next port of the range whose
+	 * replies from that target come back to this worker */
+	uint32_t p = conf->port_lo;
+	for (uint32_t i = 0; i < conf->connections; i++) {
+		const struct gen_target *tg = &conf->targets[i % conf->nb_targets];
+
+		while (p <= conf->port_hi && !gen_port_is_ours(wp, wp->ip, tg, (uint16_t)p))
+			p++;
+		if (p > conf->port_hi) {
+			rte_free(g->ports);
+			rte_free(g->conns);
+			rte_free(g);
+			errno = ERANGE;
+			return NULL;
+		}
+		g->ports[i] = (uint16_t)p++;
+	}
 	gen_bulk_pattern();
 	w->stats.h[HIST_srtt] = &g->srtt;
 	memset(ops, 0, sizeof(*ops));
@@ -538,8 +557,11 @@ gen_bulk_create(struct worker *w, struct worker_port *wp, const struct gen_bulk_
 	ops->arg = g;
 	return g;
 nomem:
-	if (g != NULL)
+	if (g != NULL) {
+		rte_free(g->ports);
+		rte_free(g->conns);
 		rte_free(g);
+	}
 	errno = ENOMEM;
 	return NULL;
 }
@@ -568,5 +590,6 @@ gen_bulk_free(struct gen_bulk *g)
 	if (g->w->stats.h[HIST_srtt] == &g->srtt)
 		g->w->stats.h[HIST_srtt] = NULL;
 	rte_free(g->conns);
+	rte_free(g->ports);
 	rte_free(g);
 }

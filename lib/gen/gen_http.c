@@ -583,7 +583,7 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 	uint32_t np = 0;
 	for (uint32_t i = 0; i < g->port_cap; i++) {
 		uint16_t p = (uint16_t)(conf->port_lo + (start + i) % g->port_cap);
-		if (!gen_port_is_ours(wp, &conf->targets[0], p))
+		if (!gen_port_is_ours(wp, wp->ip, &conf->targets[0], p))
 			continue;
 		g->ports[np++] = p;
 	}

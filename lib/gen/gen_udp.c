@@ -2,8 +2,11 @@
 /*
  * The udp model on one worker: datagrams of `payload` bytes at `rate` per
  * second (token bucket on the TSC) or as fast as the loop goes, over `flows`
- * source ports (port_lo .. port_lo + flows - 1, round robin) and the targets
- * (round robin).
+ * source ports (round robin) and the targets (round robin). The ports are
+ * the first `flows` of port_lo .. port_hi that gen_port_is_ours() gives this
+ * worker towards the first target: on a port shared by several workers
+ * (software dispatch, RSS) the echoes then come back to the worker that
+ * sent; otherwise they are port_lo .. port_lo + flows - 1.
  *
  * Each payload starts with struct udp_seq_hdr: magic, worker id, flags, a
  * per-worker sequence number and the send TSC. Frames come from one
@@ -72,6 +75,9 @@ struct gen_udp {
 	uint64_t tokens, last_tsc;	/**< pacing, in datagrams x hz */
 	struct udp_seq track;
 	uint64_t *flow_high;		/**< per flow: highest seq echoed + 1, 0 = none */
+	uint16_t *ports;		/**< flow -> source port, host order */
+	uint32_t *flow_of;		/**< port - port_lo -> flow, UINT32_MAX = not ours */
+	uint32_t span;			/**< port_hi - port_lo + 1 */
 	struct gen_udp_tpl *tpl;
 	struct stats_hist rtt;
 };
@@ -129,7 +135,7 @@ fill(struct gen_udp *g, struct rte_mbuf *m)
 {
 	const struct gen_udp_tpl *t = &g->tpl[g->next_target];
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	rte_be16_t sport = rte_cpu_to_be_16((uint16_t)(g->conf.port_lo + g->next_flow));
+	rte_be16_t sport = rte_cpu_to_be_16(g->ports[g->next_flow]);
 	rte_be16_t id = rte_cpu_to_be_16(g->ip_id++);
 	rte_be64_t seq = rte_cpu_to_be_64(g->seq);
 	uint64_t tsc = g->w->now;
@@ -232,7 +238,8 @@ gen_udp_recv(struct udp_ctx *c, const struct udp_dgram *d, void *arg)
 	struct gen_udp *g = arg;
 	struct worker *w = g->w;
 	struct udp_seq_hdr h;
-	uint32_t flow = (uint32_t)rte_be_to_cpu_16(d->dport) - g->conf.port_lo;
+	uint32_t idx = (uint32_t)rte_be_to_cpu_16(d->dport) - g->conf.port_lo;
+	uint32_t flow = idx < g->span ? g->flow_of[idx] : UINT32_MAX;
 
 	if (d->len < UDP_SEQ_HLEN || flow >= g->conf.flows)
 		goto bad;
@@ -268,9 +275,10 @@ gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_co
 	uint32_t room = rte_pktmbuf_data_room_size(w->pool) - RTE_PKTMBUF_HEADROOM;
 	struct gen_udp *g;
 
-	if (conf->nb_targets == 0 || conf->flows == 0 ||
-	    (uint32_t)conf->port_lo + conf->flows - 1 > UINT16_MAX || conf->port_lo == 0 ||
-	    conf->payload < UDP_SEQ_HLEN) {
+	uint32_t hi = conf->port_hi != 0 ? conf->port_hi : (uint32_t)conf->port_lo + conf->flows - 1;
+
+	if (conf->nb_targets == 0 || conf->flows == 0 || hi > UINT16_MAX || conf->port_lo == 0 ||
+	    hi < conf->port_lo || conf->payload < UDP_SEQ_HLEN) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -291,10 +299,29 @@ gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_co
 		g->conf.window = 1;
 	g->frame_len = RTE_MAX((uint32_t)conf->payload + HDR_OFF, NET_ETH_MIN_FRAME);
 	g->ip_id = (uint16_t)(w->id << 12);
+	g->span = hi - conf->port_lo + 1;
 	g->flow_high = rte_zmalloc("gen_udp_flows", sizeof(uint64_t) * conf->flows, 0);
+	g->ports = rte_malloc("gen_udp_ports", sizeof(uint16_t) * conf->flows, 0);
+	g->flow_of = rte_malloc("gen_udp_flow_of", sizeof(uint32_t) * g->span, 0);
 	g->tpl = rte_zmalloc("gen_udp_tpl", sizeof(*g->tpl) * conf->nb_targets, 0);
-	if (g->flow_high == NULL || g->tpl == NULL)
+	if (g->flow_high == NULL || g->ports == NULL || g->flow_of == NULL || g->tpl == NULL)
 		goto nomem;
+	/* the first `flows` ports of the range whose echoes come back to this worker */
+	uint32_t nf = 0;
+	for (uint32_t i = 0; i < g->span; i++) {
+		uint16_t p = (uint16_t)(conf->port_lo + i);
+
+		g->flow_of[i] = UINT32_MAX;
+		if (nf < conf->flows && gen_port_is_ours(wp, wp->ip, &conf->targets[0], p)) {
+			g->ports[nf] = p;
+			g->flow_of[i] = nf++;
+		}
+	}
+	if (nf < conf->flows) {
+		gen_udp_free(g);
+		errno = ERANGE;
+		return NULL;
+	}
 	for (uint32_t i = 0; i < conf->nb_targets; i++) {
 		g->tpl[i].frame = rte_zmalloc("gen_udp_frame", g->frame_len, RTE_CACHE_LINE_SIZE);
 		if (g->tpl[i].frame == NULL)
@@ -315,7 +342,7 @@ gen_udp_start(struct gen_udp *g, struct udp_ctx *udp)
 
 	g->udp = udp;
 	for (uint32_t f = 0; f < g->conf.flows; f++)
-		udp_bind(udp, (uint16_t)(g->conf.port_lo + f), UDP_PORT_APP);
+		udp_bind(udp, g->ports[f], UDP_PORT_APP);
 	udp_set_app(udp, &app);
 	g->w->now = rte_rdtsc();
 	g->w->app.poll = gen_udp_poll;
@@ -348,5 +375,7 @@ gen_udp_free(struct gen_udp *g)
 			rte_free(g->tpl[i].frame);
 	rte_free(g->tpl);
 	rte_free(g->flow_high);
+	rte_free(g->ports);
+	rte_free(g->flow_of);
 	rte_free(g);
 }

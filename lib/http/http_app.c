@@ -53,10 +53,10 @@ access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16
 	tcp_get_tuple(t, &lip, &lport, &rip, &rport);
 	gettimeofday(&tv, NULL);
 	net_ip_str(rte_be_to_cpu_32(rip), ip);
-	fprintf(a->log, "%ld.%03ld %s:%u %s %s %u %u\n", (long)tv.tv_sec,
+	fprintf(a->log, "%ld.%03ld %s:%u %s %s %u %u w%u\n", (long)tv.tv_sec,
 		(long)(tv.tv_usec / 1000), ip, rte_be_to_cpu_16(rport),
 		req->method == HTTP_M_GET ? "GET" : req->method == HTTP_M_HEAD ? "HEAD" : "-",
-		a->path[0] ? a->path : "-", status, bytes);
+		a->path[0] ? a->path : "-", status, bytes, a->w->id);
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_ether.h>
@@ -22,6 +23,7 @@
 #include <rte_mempool.h>
 #include <rte_hash_crc.h>
 #include <rte_ring.h>
+#include <rte_thash.h>
 
 #include "lib/net/net.h"
 #include "lib/stats/stats.h"
@@ -91,6 +93,51 @@ worker_flow_slot(uint32_t hash, unsigned int nb)
  */
 int worker_frame_slot(const struct rte_mbuf *m, unsigned int nb);
 
+#define WORKER_RSS_KEY_MAX 128	/**< Toeplitz key bytes (as PORT_RSS_KEY_MAX) */
+#define WORKER_RETA_MAX	   2048	/**< RETA entries (as PORT_RETA_MAX) */
+
+/*
+ * RSS mode: how a port spreads flows over its queues, so that a client worker
+ * can pick the source ports whose replies the NIC steers to its own queue.
+ * Built once per port before the workers start, shared read-only by them.
+ */
+struct worker_rss {
+	uint32_t key[WORKER_RSS_KEY_MAX / 4];	/**< the port's key, converted with
+						     rte_convert_rss_key for rte_softrss_be */
+	uint16_t reta_size;			/**< entries in reta, > 0 */
+	uint16_t reta[WORKER_RETA_MAX];		/**< hash % reta_size -> RX queue */
+};
+
+/**
+ * Fill r from a port's key (as the port holds it, key_len bytes, a multiple
+ * of 4 and >= 16) and RETA (reta_size entries, 1..WORKER_RETA_MAX).
+ * @return 0, or -EINVAL when either does not fit.
+ */
+int worker_rss_init(struct worker_rss *r, const uint8_t *key, unsigned int key_len,
+		    const uint16_t *reta, unsigned int reta_size);
+
+/**
+ * The RX queue a port spreading by r gives an IPv4 TCP/UDP frame with this
+ * 4-tuple (network order, as on the wire): the Toeplitz hash of
+ * src, dst, sport, dport (rte_softrss_be), through the RETA. Visits at most
+ * 96 key bits.
+ */
+static inline uint16_t
+worker_rss_queue(const struct worker_rss *r, rte_be32_t src, rte_be32_t dst, rte_be16_t sport,
+		 rte_be16_t dport)
+{
+	struct rte_ipv4_tuple t;
+	uint32_t h;
+
+	memset(&t, 0, sizeof(t));
+	t.src_addr = rte_be_to_cpu_32(src);
+	t.dst_addr = rte_be_to_cpu_32(dst);
+	t.sport = rte_be_to_cpu_16(sport);
+	t.dport = rte_be_to_cpu_16(dport);
+	h = rte_softrss_be((uint32_t *)&t, RTE_THASH_V4_L4_LEN, (const uint8_t *)r->key);
+	return r->reta[h % r->reta_size];
+}
+
 /** One port as seen by one worker: the queue it owns and the addresses. */
 struct worker_port {
 	uint16_t port_id;		/**< ethdev port */
@@ -114,6 +161,8 @@ struct worker_port {
 	struct rte_ring *rx_ring;	/**< slots > 0: RX comes from this ring */
 	struct rte_ring *tx_ring;	/**< slots > 0: TX goes to this ring */
 	struct worker_disp *disp;	/**< slot 0: the I/O poller's rings */
+	/* RSS mode with a known key and RETA: NULL otherwise */
+	const struct worker_rss *rss;	/**< how the port spreads flows over its queues */
 	uint16_t tx_n;
 	struct rte_mbuf *tx[WORKER_TX_BATCH];
 };
@@ -178,7 +227,11 @@ struct worker_port *worker_add_port(struct worker *w, uint16_t port_id, uint16_t
 				    uint32_t ip, uint8_t prefix, uint32_t gateway, uint16_t mtu,
 				    uint32_t offloads, uint32_t neigh_max);
 
-/** Free what worker_add_port created. */
+/**
+ * Free what worker_add_port created, and on a software-dispatch port the
+ * worker's RX and TX rings (they belong to its worker_port) with the frames
+ * still in them. Call once the worker has stopped.
+ */
 void worker_free(struct worker *w);
 
 /** The lcore entry point (rte_eal_remote_launch): loops until *stop. */

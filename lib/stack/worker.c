@@ -65,6 +65,38 @@ worker_add_port(struct worker *w, uint16_t port_id, uint16_t queue, uint8_t inde
 	return wp;
 }
 
+int
+worker_rss_init(struct worker_rss *r, const uint8_t *key, unsigned int key_len,
+		const uint16_t *reta, unsigned int reta_size)
+{
+	uint32_t words[WORKER_RSS_KEY_MAX / 4];
+
+	if (key == NULL || reta == NULL || key_len < 16 || key_len % 4 != 0 ||
+	    key_len > WORKER_RSS_KEY_MAX || reta_size == 0 || reta_size > WORKER_RETA_MAX)
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	memset(words, 0, sizeof(words));
+	memcpy(words, key, key_len);
+	rte_convert_rss_key(words, r->key, (int)key_len);
+	memcpy(r->reta, reta, sizeof(r->reta[0]) * reta_size);
+	r->reta_size = (uint16_t)reta_size;
+	return 0;
+}
+
+/* Free the frames still in r, then r (NULL: nothing). */
+static void
+ring_drain_free(struct rte_ring *r)
+{
+	struct rte_mbuf *m[WORKER_BURST];
+	unsigned int n;
+
+	if (r == NULL)
+		return;
+	while ((n = rte_ring_dequeue_burst(r, (void **)m, WORKER_BURST, NULL)) > 0)
+		rte_pktmbuf_free_bulk(m, n);
+	rte_ring_free(r);
+}
+
 void
 worker_free(struct worker *w)
 {
@@ -74,6 +106,14 @@ worker_free(struct worker *w)
 		wp->tx_n = 0;
 		neigh_free(wp->neigh);
 		wp->neigh = NULL;
+		ring_drain_free(wp->rx_ring);
+		ring_drain_free(wp->tx_ring);
+		wp->rx_ring = wp->tx_ring = NULL;
+		if (wp->disp != NULL) {
+			/* slot 0: the other slots' rings are theirs to free */
+			memset(wp->disp, 0, sizeof(*wp->disp));
+			wp->disp = NULL;
+		}
 	}
 	w->nb_ports = 0;
 }

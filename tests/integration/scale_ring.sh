@@ -21,7 +21,19 @@
 #     -- unless the run retransmitted (a loaded VM can stall a spinning
 #     lcore past an RTO; a retransmission for a closed connection is then a
 #     legitimate no_conn), in which case it is reported, not failed;
-#  4. dispatch = software set explicitly gives the same split.
+#  4. dispatch = software set explicitly gives the same split;
+#  5. model udp with echo (config/udp-ring.ini), same 4 workers, count
+#     200000 over 8 flows per worker: each client worker picks the ports
+#     whose hash selects its own slot, so each flow stays on one worker on
+#     both ports: per slot k, client worker k's udp_gen_tx == udp_gen_rx ==
+#     server slot k's udp_echo_tx; no udp_gen_bad, udp_lost, drop_udp_no_port
+#     (an echo reaching another client worker would land on a port not bound
+#     there), drop_dispatch_full;
+#  6. model throughput (config/bulk-ring.ini), direction both, 8 connections
+#     for 3 s: per slot k, client worker k's gen_conn_ok == 4 == server slot
+#     k's bulk_accepted, bytes sent and acknowledged on one side == sunk on
+#     the other, both ways, every worker moved data, no drop_tcp_no_conn
+#     (same retransmission proviso as 3).
 # Needs no root and no NIC. Exit 0 pass, 1 fail.
 set -euo pipefail
 
@@ -43,7 +55,7 @@ RUN_RC=""
 run_synack() {
 	local name=$1 secs=$2 _
 	shift 2
-	"$SYNACK" -c "$CFG" --json "$tmp/$name.jsonl" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	"$SYNACK" -c "${RCFG:-$CFG}" --json "$tmp/$name.jsonl" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	local pid=$!
 	track_pid "$pid"
 	for _ in $(seq 1 $((secs * 10))); do
@@ -140,6 +152,77 @@ rc=0
 "$SYNACK" -c "$CFG" --set run.lcores=4 --set port0.queues=1 --set port0.dispatch=rss \
 	>"$tmp/rss.out" 2>&1 || rc=$?
 expect_eq "rss with one queue: exit code (usage)" 2 "$rc"
+
+# check_model NAME udp|bulk: checks 5 or 6 on $tmp/NAME.jsonl (mode both,
+# 4 workers: port0 slots 0, 1 are workers 0, 1; port1 slots 0, 1 are 2, 3).
+check_model() {
+	local name=$1 kind=$2 out
+	expect_eq "$name: exit code" 0 "$RUN_RC"
+	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
+	out=$("$PY" - "$tmp/$name.jsonl" "$kind" <<'EOF'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+sums = [o for o in objs if o.get("type") == "summary"]
+if not sums:
+    print("FAIL no summary"); sys.exit(0)
+s = sums[-1]
+kind = sys.argv[2]
+ws = s.get("workers", [])
+c = s.get("counters", {})
+bad = []
+def w(i, k): return ws[i]["counters"].get(k, 0)
+if [x["label"] for x in ws] != ["w0 c0/0", "w1 c0/0", "w2 s1/0", "w3 s1/0"]:
+    bad.append("labels %s" % [x["label"] for x in ws])
+    print("FAIL " + "; ".join(bad)); sys.exit(0)
+for k in range(4):
+    for d in ("drop_dispatch_full", "drop_udp_no_port"):
+        if w(k, d): bad.append("worker %d %s %d" % (k, d, w(k, d)))
+split = []
+if kind == "udp":
+    for k in (0, 1):
+        tx, rx, echo = w(k, "udp_gen_tx"), w(k, "udp_gen_rx"), w(2 + k, "udp_echo_tx")
+        if tx != 100000: bad.append("client worker %d sent %d, want 100000" % (k, tx))
+        if rx != tx: bad.append("client worker %d: %d echoes for %d sent" % (k, rx, tx))
+        if echo != tx: bad.append("server slot %d echoed %d, client slot %d sent %d" % (k, echo, k, tx))
+        for d in ("udp_gen_bad", "udp_lost"):
+            if w(k, d): bad.append("client worker %d %s %d" % (k, d, w(k, d)))
+        split.append("slot %d: sent %d echoed %d received %d" % (k, tx, echo, rx))
+else:
+    for k in (0, 1):
+        ok, acc = w(k, "gen_conn_ok"), w(2 + k, "bulk_accepted")
+        if ok != 4 or acc != 4:
+            bad.append("slot %d: client connections %d, server accepted %d, want 4 and 4" % (k, ok, acc))
+        up, down = w(k, "gen_bulk_tx"), w(k, "gen_bulk_rx")
+        if up == 0 or down == 0: bad.append("client worker %d moved up %d down %d" % (k, up, down))
+        sunk, src = w(2 + k, "bulk_sink_bytes"), w(2 + k, "bulk_src_bytes")
+        if sunk != up or src != down:
+            bad.append("slot %d: up %d sunk %d, down %d sourced %d" % (k, up, sunk, down, src))
+        split.append("slot %d: %d conns, up %d down %d" % (k, ok, up, down))
+    errs = {k: v for k, v in c.items() if k.startswith("gen_err_") and v}
+    if errs: bad.append("errors %s" % errs)
+    nc = c.get("drop_tcp_no_conn", 0)
+    if nc and not c.get("tcp_retrans", 0):
+        bad.append("drop_tcp_no_conn %d with no retransmission" % nc)
+print(("FAIL " + "; ".join(bad)) if bad else ("ok " + "; ".join(split)))
+EOF
+)
+	case "$out" in
+	ok*) echo "ok: $name: ${out#ok }" ;;
+	*) fail "$name: ${out#FAIL }"; tail -n 60 "$tmp/$name.out"; cat "$tmp/$name.err" ;;
+	esac
+}
+
+log "5. model udp with echo over software dispatch, 4 workers, 200000 datagrams"
+RCFG=config/udp-ring.ini run_synack udp 120 --set run.lcores=4 --set port0.queues=1 \
+	--set port1.queues=1 --set client.count=200000 --set client.flows=8 \
+	--set run.duration=90s --set run.quiet=on
+check_model udp udp
+
+log "6. model throughput, direction both, 8 connections over software dispatch, 3 s"
+RCFG=config/bulk-ring.ini run_synack bulk 60 --set run.lcores=4 --set port0.queues=1 \
+	--set port1.queues=1 --set client.direction=both --set client.concurrency=8 \
+	--set run.duration=3s --set run.quiet=on
+check_model bulk bulk
 
 if [ "$FAILS" -ne 0 ]; then
 	echo "$FAILS assertion(s) failed"

@@ -308,6 +308,19 @@ TEST_F(Config, ReportIntervalAboveMaxIsOutOfRange)
 	EXPECT_EQ(Err(), "--set:run:report_interval: 2h is out of range 100ms..1h");
 }
 
+TEST_F(Config, LingerParsesAndIsBounded)
+{
+	struct cfg d;
+	cfg_defaults(&d);
+	EXPECT_EQ(d.run.linger_ms, 0u);
+	ASSERT_EQ(Load(std::string(kServer) + "[run]\nlinger = 30s\n"), 0) << Err();
+	EXPECT_EQ(c_.run.linger_ms, 30000u);
+	EXPECT_EQ(Set("run.linger=2h"), -1);
+	EXPECT_EQ(Err(), "--set:run:linger: 2h is out of range 0..1h");
+	EXPECT_EQ(Set("run.linger=soon"), -1);
+	EXPECT_NE(Err().find("--set:run:linger: "), std::string::npos) << Err();
+}
+
 TEST_F(Config, QuietAcceptsEveryBooleanSpelling)
 {
 	const char *yes[] = {"on", "ON", "yes", "Yes", "true", "TRUE", "1"};
@@ -1247,7 +1260,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 77u); // one per key of the table
+	ASSERT_EQ(lines.size(), 78u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
