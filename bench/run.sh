@@ -907,13 +907,29 @@ cps_link() {
 			sleep 0.5
 			local ccfg=$ROOT/config/memif-client.ini
 			[ "$kind" = vhost ] && ccfg=$ROOT/config/virtio-user-client.ini
+			# memif: the client lingers after its summary until the server
+			# has left (run.linger): the 22.11 memif PMD can crash the side
+			# still polling when its peer goes away. virtio-user must not
+			# linger: the vhost side leaving gets it a SIGPIPE.
+			local linger=0
+			[ "$kind" = memif ] && linger=20s
 			show taskset -c 0 "$SYNACK" -c "$ccfg" --set "port0.dev=$cdev" --set "run.duration=${DUR}s" \
-				--json "$TMP/link_$kind.c$i.json"
-			SYN_RC=0
-			taskset -c 0 timeout -k 5 $((DUR + 30)) "$SYNACK" -c "$ccfg" --set "port0.dev=$cdev" \
-				--set "run.duration=${DUR}s" --json "$TMP/link_$kind.c$i.json" \
-				>"$TMP/link_$kind.c$i.log" 2>&1 || SYN_RC=$?
+				--set "run.linger=$linger" --json "$TMP/link_$kind.c$i.json"
+			taskset -c 0 timeout -k 5 $((DUR + 40)) "$SYNACK" -c "$ccfg" --set "port0.dev=$cdev" \
+				--set "run.duration=${DUR}s" --set "run.linger=$linger" --json "$TMP/link_$kind.c$i.json" \
+				>"$TMP/link_$kind.c$i.log" 2>&1 &
+			local cpid=$!
+			track "$cpid"
+			if [ "$kind" = memif ]; then
+				wait_line "$TMP/link_$kind.c$i.json" '"type":"summary"' $((DUR + 30)) "$cpid" || true
+			else
+				wait_line "$TMP/link_$kind.c$i.json" '"type":"summary"' $((DUR + 30)) "$cpid" || true
+				for _ in $(seq 1 50); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.1; done
+			fi
 			stop_pid "$spid" 10
+			STOP_RC=0
+			wait "$cpid" 2>/dev/null || STOP_RC=$?
+			SYN_RC=$STOP_RC
 			if [ "$SYN_RC" -eq 0 ]; then
 				v+=("$($JS "$TMP/link_$kind.c$i.json" mean cps || true)")
 				pps+=("$($JS "$TMP/link_$kind.c$i.json" mean tx_pps || true)")
@@ -1239,10 +1255,19 @@ tput() {
 		track "$spid"
 		if wait_line "$TMP/tput_msrv.$i.log" '^port0 ' 20 "$spid"; then
 			sleep 0.5
-			show taskset -c 0 "$SYNACK" -c "$TMP/tput-mcli.ini" --json "$TMP/tput_mcli.$i.json"
-			SYN_RC=0
-			taskset -c 0 timeout -k 5 $((DUR + 30)) "$SYNACK" -c "$TMP/tput-mcli.ini" \
-				--json "$TMP/tput_mcli.$i.json" >"$TMP/tput_mcli.$i.log" 2>&1 || SYN_RC=$?
+			# client lingers until the server has left (see cps_link)
+			show taskset -c 0 "$SYNACK" -c "$TMP/tput-mcli.ini" --set run.linger=20s \
+				--json "$TMP/tput_mcli.$i.json"
+			taskset -c 0 timeout -k 5 $((DUR + 40)) "$SYNACK" -c "$TMP/tput-mcli.ini" \
+				--set run.linger=20s --json "$TMP/tput_mcli.$i.json" \
+				>"$TMP/tput_mcli.$i.log" 2>&1 &
+			local cpid=$!
+			track "$cpid"
+			wait_line "$TMP/tput_mcli.$i.json" '"type":"summary"' $((DUR + 30)) "$cpid" || true
+			stop_pid "$spid" 10
+			STOP_RC=0
+			wait "$cpid" 2>/dev/null || STOP_RC=$?
+			SYN_RC=$STOP_RC
 			v=$(tput_gbps "$TMP/tput_mcli.$i.json" gen_bulk_tx)
 			if isnum "$v"; then mem+=("$v"); else errs+=("memif client exit $SYN_RC: $(why "$TMP/tput_mcli.$i.log")"); fi
 		else
