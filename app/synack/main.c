@@ -622,6 +622,12 @@ main(int argc, char **argv)
 		}
 		nb_up++;
 		port_print(stdout, &ports[p]);
+		if (cfg.port[p].ip_count > 1) {
+			char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+			printf("port%u: %u addresses %s-%s\n", ports[p].port_id, cfg.port[p].ip_count,
+			       net_ip_str(cfg.port[p].ip, a),
+			       net_ip_str(cfg.port[p].ip + cfg.port[p].ip_count - 1, b));
+		}
 		if (pl.nb_owners[p] > 1)
 			printf("port%u: dispatch %s (%u workers)\n", ports[p].port_id,
 			       pl.disp[p] ? "software" : ports[p].rss ? "rss" : "queue pairs",
@@ -645,6 +651,7 @@ main(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out_workers;
 			}
+			wp->ip_n = cfg.port[p].ip_count ? cfg.port[p].ip_count : 1;
 			wp->garp = q == 0 && cfg.port[p].ip != 0;
 			if (!pl.disp[p])
 				continue;

@@ -124,22 +124,28 @@ struct gen_http_conf {
 	const uint8_t *request;		/**< request bytes (kept by the caller); NULL = handshake only */
 	uint32_t request_len;
 	bool head;			/**< the request is HEAD (responses have no body) */
-	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order */
+	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order; from each
+					     of the client port's ip_n addresses */
 };
 
+/** Source (address, port) pairs a gen_http keeps at most (4 bytes each). */
+#define GEN_SRC_MAX (1u << 24)
+
 /**
- * Whether source port p (host order) of wp is one this worker may use
- * towards target t: on a software-dispatch port only the ports whose
- * symmetric flow hash selects this worker's slot, so the replies come back
- * to it; every port otherwise (RSS-mode selection with rte_softrss is not
- * done yet). With several targets the first decides (callers pass it).
+ * Whether source port p (host order) from wp's address lip (network order)
+ * is one this worker may use towards target t: on a software-dispatch port
+ * only the pairs whose symmetric flow hash selects this worker's slot, so
+ * the replies come back to it; every pair otherwise (RSS-mode selection
+ * with rte_softrss is not done yet). With several targets the first decides
+ * (callers pass it).
  */
 static inline bool
-gen_port_is_ours(const struct worker_port *wp, const struct gen_target *t, uint16_t p)
+gen_port_is_ours(const struct worker_port *wp, rte_be32_t lip, const struct gen_target *t,
+		 uint16_t p)
 {
 	if (wp->disp_nb <= 1)
 		return true;
-	return worker_flow_slot(worker_flow_hash(wp->ip, t->ip, rte_cpu_to_be_16(p), t->port),
+	return worker_flow_slot(worker_flow_hash(lip, t->ip, rte_cpu_to_be_16(p), t->port),
 				wp->disp_nb) == wp->disp_slot;
 }
 
@@ -164,6 +170,9 @@ bool gen_http_failed(const struct gen_http *g);
 
 /** Connections counted against concurrency now. */
 uint64_t gen_http_active(const struct gen_http *g);
+
+/** Source (address, port) pairs free now: every pair the worker may use at start. */
+uint32_t gen_http_free_sources(const struct gen_http *g);
 
 void gen_http_free(struct gen_http *g);
 

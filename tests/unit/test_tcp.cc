@@ -540,7 +540,7 @@ class Tcp : public ::testing::Test {
 	void open_active(const Bytes &synack_opts = O_MSS(1460), uint32_t pisn = 7000)
 	{
 		struct tcb *t = nullptr;
-		ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+		ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 				      rte_cpu_to_be_16(rport), &t),
 			  0);
 		Out syn = one();
@@ -899,7 +899,7 @@ TEST_F(Tcp, EveryStateAndSegmentKind)
 		case TCP_SYN_SENT: {
 			lport = 50000;
 			struct tcb *t;
-			ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport),
+			ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport),
 					      rte_cpu_to_be_32(PEER_IP),
 					      rte_cpu_to_be_16(rport), &t),
 				  0);
@@ -1186,7 +1186,7 @@ TEST_F(Tcp, ActiveOpenOffersOptionsAndKeepsOnlyWhatThePeerAnswered)
 	lport = 50001;
 	rport = 8080;
 	struct tcb *t = nullptr;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -1842,7 +1842,7 @@ TEST_F(Tcp, SynRetransmittedThenActiveOpenTimesOut)
 	attach();
 	lport = 50002;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -1880,7 +1880,7 @@ TEST_F(Tcp, ActiveOpenRttSampleSetsTheRto)
 	attach();
 	lport = 50003;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -2406,7 +2406,7 @@ TEST_F(Tcp, TableFullWithoutCookiesIsCounted)
 	EXPECT_EQ(st(STAT_tcp_syncookie_tx), 0u);
 	// an active open fails cleanly too
 	struct tcb *t;
-	EXPECT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(1), rte_cpu_to_be_32(PEER_IP),
+	EXPECT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(1), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(2), &t),
 		  -ENOSPC);
 }
@@ -2468,7 +2468,7 @@ TEST_F(Tcp, SimultaneousOpenReachesEstablished)
 	lport = 50004;
 	rport = 50005;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -2506,7 +2506,7 @@ TEST_F(Tcp, RstWithoutAcceptableAckInSynSentIsIgnored)
 	attach();
 	lport = 50006;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
