@@ -577,9 +577,14 @@ on_timeout(struct tcp_ctx *c, struct tcb *t, void *arg)
 		conn_fail(g, t, gc, STAT_gen_err_timeout);
 		return;
 	}
-	/* cc: time for the next request */
-	if (g->conf.model == GEN_CC && g->conf.interval_ms != 0 && !limit_reached(g))
-		send_requests(g, t, gc, 1, ts32(g->w->now));
+	/* cc: time for the next request; once the count is reached, the
+	 * connection closes instead (else it would wait for the end of the run) */
+	if (g->conf.model == GEN_CC && g->conf.interval_ms != 0) {
+		if (limit_reached(g))
+			conn_close(g, t, gc);
+		else
+			send_requests(g, t, gc, 1, ts32(g->w->now));
+	}
 }
 
 /* ---- life cycle ---- */

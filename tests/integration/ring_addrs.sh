@@ -11,7 +11,8 @@
 #     gauge reaches 400 and all 400 are closed by the client (gen_done)
 #     once the count was reached; the server's access
 #     log shows requests from each of the 4 addresses and no other, from
-#     100 source ports each.
+#     100 source ports each; the summary's memory object counts the peak
+#     of 800 TCBs (client and server on one worker).
 #  2. The same with ip_count = 1: at most 100 connections held, port
 #     exhaustion counted (gen_err_ports) -- what ip_count lifts.
 #  3. Config errors: a range leaving the subnet and one over the gateway
@@ -119,6 +120,12 @@ for a in 10 11 12 13; do
 		"$(awk -v ip="198.18.0.$a" '{split($2, p, ":"); if (p[1] == ip) print p[2]}' \
 			"$tmp/access.log" | sort -u | wc -l)"
 done
+# memory per connection: the peak counts client and server TCBs (one worker)
+expect_ge "four: summary memory.peak_conns" 800 "$(jsonq "$tmp/four.jsonl" summary memory.peak_conns)"
+expect_ge "four: summary memory.est_bytes_per_conn" 192 \
+	"$(jsonq "$tmp/four.jsonl" summary memory.est_bytes_per_conn)"
+grep -qE "^memory: peak [0-9]+ connections" "$tmp/four.out" &&
+	echo "ok: four: memory line printed" || fail "four: no 'memory: peak N connections' line"
 [ "$FAILS" -eq "$b" ] || show_logs four
 
 # ------------------------------------------------ 2. one address: capped
