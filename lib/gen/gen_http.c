@@ -63,6 +63,7 @@ struct gen_http {
 	uint32_t next_target;
 	uint32_t resolved;		/**< targets whose next hop answered ARP */
 	uint32_t announced;		/**< (extra address, target) ARP announcements sent */
+	uint32_t nann;			/**< of (ip_n - 1) x nb_targets */
 	bool failed;			/**< a target's next hop never answered ARP */
 	uint64_t ports_empty_tsc;	/**< last time port exhaustion was counted */
 	uint64_t table_full_tsc;	/**< last time a full table was counted */
@@ -312,9 +313,8 @@ gen_poll(struct worker *w, void *arg)
 	 * hop (an ARP request from it), so that the peer knows them before
 	 * the first SYN from them: a peer that had to resolve them itself
 	 * would hold only a few replies per address meanwhile. */
-	uint32_t nann = (g->wp->ip_n - 1) * g->conf.nb_targets;
-	if (g->announced < nann) {
-		for (; g->announced < nann && n < g->conf.burst; g->announced++, n++) {
+	if (unlikely(g->announced < g->nann)) {
+		for (; g->announced < g->nann && n < g->conf.burst; g->announced++, n++) {
 			uint32_t a = 1 + g->announced / g->conf.nb_targets;
 			const struct gen_target *tg =
 				&g->conf.targets[g->announced % g->conf.nb_targets];
@@ -646,6 +646,7 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 	}
 	g->src_cap = np;
 	g->src_n = np;
+	g->nann = (nip - 1) * g->conf.nb_targets;
 	for (int i = 0; i < HIST_MAX; i++)
 		w->stats.h[i] = &g->hist[i];
 	memset(ops, 0, sizeof(*ops));
