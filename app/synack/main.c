@@ -677,8 +677,8 @@ main(int argc, char **argv)
 		port_print(stdout, &ports[p]);
 		if (cfg.port[p].ip_count > 1) {
 			char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-			printf("port%u: %u addresses %s-%s\n", ports[p].port_id, cfg.port[p].ip_count,
-			       net_ip_str(cfg.port[p].ip, a),
+			printf("port%u: %u addresses %s-%s\n", ports[p].port_id,
+			       cfg.port[p].ip_count, net_ip_str(cfg.port[p].ip, a),
 			       net_ip_str(cfg.port[p].ip + cfg.port[p].ip_count - 1, b));
 		}
 		if (pl.nb_owners[p] > 1)

@@ -134,8 +134,8 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "portN", .key = "ip_count", .parse = parse_uint, .dflt = "1",
 	 .help = "consecutive addresses the port owns from ip on (ip, ip + 1, ...), 1..65536, "
 		 "all inside ip/N, short of its broadcast address and not the gateway; the stack "
-		 "answers ARP and traffic for each, a client uses every (address, source port) pair "
-		 "(ip_count x client.ports connections)",
+		 "answers ARP and traffic for each, a client uses every (address, source port) "
+		 "pair (ip_count x client.ports connections)",
 	 PFLD(ip_count), .min = 1, .max = CFG_MAX_IP_COUNT},
 	{.section = "portN", .key = "gateway", .parse = parse_ipv4, .dflt = NULL,
 	 .help = "next hop for targets outside the subnet, a.b.c.d inside ip/N", PFLD(gateway)},

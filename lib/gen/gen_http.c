@@ -18,9 +18,10 @@
  * addresses and this worker's ports, the addresses interleaved -- come from
  * a per-worker FIFO so a pair is reused as late as possible and only after
  * its connection is gone (TIME-WAIT over, or closed by RST). The FIFO takes
- * 4 bytes per pair, GEN_SRC_MAX pairs at most. Timestamps are 32-bit TSC >> GEN_TS_SHIFT: 6.4 ns steps at
- * 2.5 GHz, wrapping after ~27 s, so connection durations are recorded for
- * cps only (short-lived by construction).
+ * 4 bytes per pair, GEN_SRC_MAX pairs at most. Timestamps are 32-bit
+ * TSC >> GEN_TS_SHIFT: 6.4 ns steps at 2.5 GHz, wrapping after ~27 s, so
+ * connection durations are recorded for cps only (short-lived by
+ * construction).
  */
 #include <errno.h>
 #include <string.h>

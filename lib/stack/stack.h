@@ -101,7 +101,7 @@ struct worker_port {
 	uint32_t offloads;		/**< PORT_OFF_* enabled on the port */
 	struct rte_ether_addr mac;
 	rte_be32_t ip;			/**< our (first) address, network order */
-	uint32_t ip_n;			/**< we own ip .. ip + ip_n - 1 (>= 1; [portN] ip_count) */
+	uint32_t ip_n;			/**< we own ip .. ip + ip_n - 1 (>= 1; ip_count) */
 	rte_be32_t netmask;		/**< network order */
 	rte_be32_t gateway;		/**< network order, 0 = none */
 	bool garp;			/**< send a gratuitous ARP at start (queue 0 owner) */

@@ -379,7 +379,8 @@ TEST(GenHttp, SourcesAreEveryAddressPortPairSplitByDispatch)
 	for (uint32_t a = 0; a < 4; a++)
 		for (uint16_t k = 0; k < 4; k++) {
 			wp->disp_slot = k;
-			owners += gen_port_is_ours(wp, rte_cpu_to_be_32(IP_A + a), &t, 50000) ? 1 : 0;
+			rte_be32_t lip = rte_cpu_to_be_32(IP_A + a);
+			owners += gen_port_is_ours(wp, lip, &t, 50000) ? 1 : 0;
 		}
 	EXPECT_EQ(owners, 4u);
 	rte_free(w);

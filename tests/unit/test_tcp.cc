@@ -544,8 +544,8 @@ class Tcp : public ::testing::Test {
 	void open_active(const Bytes &synack_opts = O_MSS(1460), uint32_t pisn = 7000)
 	{
 		struct tcb *t = nullptr;
-		ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
-				      rte_cpu_to_be_16(rport), &t),
+		ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport),
+				      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(rport), &t),
 			  0);
 		Out syn = one();
 		ASSERT_EQ(syn.flags, TCP_SYN) << syn;
