@@ -10,6 +10,9 @@ jsonstat.py FILE rate KEY [SKIP]    per-second rate of the cumulative counter
                                     KEY between interval SKIP (default 1)
                                     and the last interval
 jsonstat.py FILE last KEY           KEY in the last interval object
+jsonstat.py FILE max KEY            largest KEY over the interval objects
+jsonstat.py FILE reach KEY V        t of the first interval object whose KEY
+                                    is >= V (seconds since start)
 jsonstat.py FILE summary KEY        KEY in the summary object
                                     (latency_us.handshake.p99, counters.x)
 jsonstat.py FILE worker SUB KEY     KEY in the summary's worker whose label
@@ -69,7 +72,18 @@ def main(argv):
     ivals = [o for o in objs if o.get("type") == "interval"]
     summ = [o for o in objs if o.get("type") == "summary"]
     v = None
-    if op == "mean":
+    if op == "max":
+        vals = [dig(o, argv[3]) for o in ivals]
+        vals = [x for x in vals if isinstance(x, (int, float))]
+        if vals:
+            v = max(vals)
+    elif op == "reach" and len(argv) > 4:
+        for o in ivals:
+            x = dig(o, argv[3])
+            if isinstance(x, (int, float)) and x >= float(argv[4]):
+                v = o.get("t")
+                break
+    elif op == "mean":
         skip = int(argv[4]) if len(argv) > 4 else 1
         vals = [dig(o, argv[3]) for o in ivals[skip:]]
         vals = [x for x in vals if isinstance(x, (int, float))]

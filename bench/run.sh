@@ -37,7 +37,12 @@
 # Environment: BENCH_BUILD (build dir, default build-bench, built when
 # missing), BENCH_REPS (runs per cross-core figure, default 3),
 # BENCH_DURATION (seconds per timed run, default 5, at most 10),
-# BENCH_CC (concurrency asked of the cc scenario, default 1000000),
+# BENCH_CC (concurrency asked of the cc scenario, default 10000000),
+# BENCH_CC_SECS (at most this long to establish them, default 180),
+# BENCH_CC_HOLD (seconds they are held once up, default 3),
+# BENCH_CC_RAMP (seconds of the client's linear ramp-up, default one per
+# 300k connections: SYNs faster than the server takes them are dropped and
+# wait out their retransmission timeouts),
 # BENCH_KEEP=1 keeps the temporary directory.
 set -euo pipefail
 
@@ -48,7 +53,10 @@ SYNACK=$BUILD/app/synack/synack
 REPS=${BENCH_REPS:-3}
 DUR=${BENCH_DURATION:-5}
 [ "$DUR" -gt 10 ] && DUR=10
-CC_CONC=${BENCH_CC:-1000000}
+CC_CONC=${BENCH_CC:-10000000}
+CC_SECS=${BENCH_CC_SECS:-180}
+CC_HOLD=${BENCH_CC_HOLD:-3}
+CC_RAMP=${BENCH_CC_RAMP:-$(((CC_CONC + 299999) / 300000))}
 PY=$(command -v /usr/bin/python3 || command -v python3)
 JS="$PY $HERE/jsonstat.py"
 CG="$PY $HERE/cgparse.py"
@@ -1001,43 +1009,60 @@ latency() {
 
 # ---------------------------------------------------------------- cc
 
+# cc: hold CC_CONC idle connections between two processes over net_memif,
+# one worker each. The client has one target (198.18.2.2:80) and as many
+# consecutive addresses (port0.ip_count) as CC_CONC needs at 64512 source
+# ports each. It runs until CC_CONC connections are established (or
+# CC_SECS pass), holds them CC_HOLD seconds, and is stopped (SIGINT); then
+# the server (SIGTERM). Figures: connections reached (client / server
+# peak), time to establish them, bytes per connection printed at start
+# (reserved) and measured (RSS growth since before the flow tables / peak
+# connections, the summary's memory object of each process).
 cc() {
-	log "cc: concurrent connections, synack server + client processes over net_memif (concurrency $CC_CONC)"
-	local sock=$TMP/memif.sock ports="" targets="" p
-	for p in $(seq 80 95); do
-		ports+="$p,"
-		targets+="198.18.2.2:$p,"
-	done
-	local maxc=$(((CC_CONC + 1023) / 1024 + 64))k
+	log "cc: concurrent connections, synack server + client processes over net_memif (concurrency $CC_CONC, ramp-up ${CC_RAMP}s, at most ${CC_SECS}s to establish)"
+	local sock=$TMP/memif-$$.sock
+	local nip=$(((CC_CONC + 64511) / 64512))
+	if [ "$nip" -gt 240 ]; then
+		log "cc: $CC_CONC connections need $nip client addresses; capped at 240 (198.18.2.10-249)"
+		nip=240
+	fi
+	# the tables: the connections plus 1% (SYN-RECEIVED, TIME-WAIT, slack)
+	local maxc=$((CC_CONC + CC_CONC / 100 + 1024))
+	[ "$maxc" -lt 4096 ] && maxc=4096
 	cat >"$TMP/cc-server.ini" <<EOF
 ; bench cc: the server end of a memif link
 [run]
 mode     = server
 duration = 0
 lcores   = 1
+report_interval = 500ms
 [port0]
 dev = net_memif0,role=server,socket=$sock
 ip  = 198.18.2.2/24
 [server]
-listen = ${ports%,}
+listen = 80
 [tcp]
 max_conns   = $maxc
 syn_backlog = $maxc
 EOF
 	cat >"$TMP/cc-client.ini" <<EOF
-; bench cc: the client end; 16 target ports, the widest source port range
+; bench cc: the client end; $nip addresses x source ports 1024-65535, idle connections
 [run]
 mode     = client
-duration = 8s
+duration = $((CC_SECS + CC_HOLD + 5))s
 lcores   = 1
+report_interval = 500ms
 [port0]
 dev = net_memif0,role=client,socket=$sock
-ip  = 198.18.2.1/24
+ip  = 198.18.2.10/24
+ip_count = $nip
 [client]
 model       = cc
-target      = ${targets%,}
+target      = 198.18.2.2:80
 concurrency = $CC_CONC
 ports       = 1024-65535
+interval    = 0
+ramp_up     = ${CC_RAMP}s
 [tcp]
 max_conns = $maxc
 EOF
@@ -1045,7 +1070,7 @@ EOF
 	taskset -c 1 "$SYNACK" -c "$TMP/cc-server.ini" --json "$TMP/cc-server.json" >"$TMP/cc-server.log" 2>&1 &
 	local spid=$!
 	track "$spid"
-	if ! wait_line "$TMP/cc-server.log" '^port0 ' 30 "$spid"; then
+	if ! wait_line "$TMP/cc-server.log" '^synack: mode ' 120 "$spid"; then
 		local e
 		e=$(why "$TMP/cc-server.log")
 		stop_pid "$spid" 5
@@ -1054,62 +1079,71 @@ EOF
 		return 0
 	fi
 	sleep 1
-	local s_rss0 c_rss1="" s_rss1=""
-	s_rss0=$(rss_kb "$spid")
 	show taskset -c 0 "$SYNACK" -c "$TMP/cc-client.ini" --json "$TMP/cc-client.json"
-	taskset -c 0 timeout -k 5 40 "$SYNACK" -c "$TMP/cc-client.ini" --json "$TMP/cc-client.json" \
+	taskset -c 0 "$SYNACK" -c "$TMP/cc-client.ini" --json "$TMP/cc-client.json" \
 		>"$TMP/cc-client.log" 2>&1 &
-	local cpid=$! cpid_real=""
+	local cpid=$!
 	track "$cpid"
-	# RSS of the client right after start, and of both near the end (held).
-	local i
-	for i in $(seq 1 50); do
-		grep -q '^port0 ' "$TMP/cc-client.log" 2>/dev/null && break
+	# bounded: the start line, then CC_CONC up or CC_SECS
+	wait_line "$TMP/cc-client.log" '^synack: mode ' 120 "$cpid" || true
+	local t0 up=0 i
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt "$CC_SECS" ] && kill -0 "$cpid" 2>/dev/null; do
+		up=$($JS "$TMP/cc-client.json" last counters.gen_conn_ok || echo 0)
+		isnum "$up" && [ "$up" -ge "$CC_CONC" ] && break
+		sleep 1
+	done
+	log "cc: $up connections established after $(($(date +%s) - t0)) s; holding ${CC_HOLD}s"
+	sleep "$CC_HOLD"
+	kill -INT "$cpid" 2>/dev/null || true
+	# the end of the run aborts every connection (an RST and a hash delete
+	# each: tens of seconds for 10M on a busy vCPU): bounded at 180 s
+	for i in $(seq 1 1800); do
+		kill -0 "$cpid" 2>/dev/null || break
 		sleep 0.1
 	done
-	cpid_real=$(pgrep -P "$cpid" -x synack | head -1 || true)
-	sleep 6.5
-	[ -n "$cpid_real" ] && c_rss1=$(rss_kb "$cpid_real")
-	s_rss1=$(rss_kb "$spid")
-	local s_open
-	s_open=$($JS "$TMP/cc-server.json" last gauges.tcp_open || echo "")
-	STOP_RC=0
-	wait "$cpid" || STOP_RC=$?
+	stop_pid "$cpid" 5
 	local crc=$STOP_RC
-	stop_pid "$spid" 10   # memif: the client stops first, then the server
+	stop_pid "$spid" 180  # memif: the client stops first, then the server
 	local src=$STOP_RC
-	local held errp bpc
-	held=$($JS "$TMP/cc-client.json" last gauges.tcp_open || echo "")
+	local c_peak s_peak t_est c_est c_meas s_est s_meas errp errt
+	c_peak=$($JS "$TMP/cc-client.json" summary memory.peak_conns || echo "")
+	s_peak=$($JS "$TMP/cc-server.json" summary memory.peak_conns || echo "")
+	t_est=$($JS "$TMP/cc-client.json" reach counters.gen_conn_ok "$CC_CONC" || echo "")
+	c_est=$($JS "$TMP/cc-client.json" summary memory.est_bytes_per_conn || echo "")
+	c_meas=$($JS "$TMP/cc-client.json" summary memory.rss_bytes_per_conn || echo "")
+	s_est=$($JS "$TMP/cc-server.json" summary memory.est_bytes_per_conn || echo "")
+	s_meas=$($JS "$TMP/cc-server.json" summary memory.rss_bytes_per_conn || echo "")
 	errp=$($JS "$TMP/cc-client.json" summary counters.gen_err_ports || echo 0)
-	bpc=$(grep -oE '[0-9]+ bytes per connection' "$TMP/cc-client.log" | head -1 | cut -d' ' -f1)
-	if [ "$crc" -ne 0 ] || ! isnum "$held" || [ "$held" -eq 0 ]; then
+	errt=$($JS "$TMP/cc-client.json" summary counters.gen_err_table || echo 0)
+	grep -E '^memory:' "$TMP/cc-client.log" "$TMP/cc-server.log" || true
+	if ! isnum "$c_peak" || [ "$c_peak" -eq 0 ]; then
 		log "memif client failed (exit $crc: $(why "$TMP/cc-client.log")): one process instead"
 		cc_one_process "memif client exit $crc: $(why "$TMP/cc-client.log")"
 		return 0
 	fi
 	local note=""
 	[ "$src" -eq 0 ] || note="; server exit $src after SIGTERM: $(why "$TMP/cc-server.log")"
-	[ "$held" -eq 64512 ] && [ "${errp:-0}" != 0 ] &&
-		note+="; held = the 64512 source ports 1024-65535 of one client address: ports are not reused across the 16 targets"
-	row cc "concurrent conns held (client / server)" "$held / ${s_open:-?}" "$CC_CONC" "$(ratio "$held" "$CC_CONC")" \
-		"memif, 2 processes, 1 worker each, 16 target ports; gen_err_ports=$errp$note"
-	row cc "bytes/conn printed at start" "${bpc:-?}" "192" "$(ratio "${bpc:-}" 192)" "tcp.max_conns=$maxc per worker; target <= 192"
-	if isnum "$s_rss1" && isnum "${s_open:-}" && [ "${s_open:-0}" -gt 0 ]; then
-		row cc "server RSS/conn, bytes (total / growth)" \
-			"$((s_rss1 * 1024 / s_open)) / $(((s_rss1 - s_rss0) * 1024 / s_open))" "-" "-" \
-			"RSS ${s_rss0}kB before the client -> ${s_rss1}kB holding $s_open conns (growth = the difference)"
-	fi
-	if isnum "$c_rss1"; then
-		row cc "client RSS/conn, bytes (total)" "$((c_rss1 * 1024 / held))" "-" "-" \
-			"RSS ${c_rss1}kB holding $held conns (it connects within its first second: no idle sample)"
-	fi
+	row cc "concurrent conns reached (client / server peak)" "$c_peak / ${s_peak:-?}" "$CC_CONC" \
+		"$(ratio "$c_peak" "$CC_CONC")" \
+		"memif, 2 processes, 1 worker each, $nip client addresses; gen_err_ports=$errp gen_err_table=$errt; client exit $crc$note"
+	row cc "time to establish $CC_CONC, s" "${t_est:-not reached}" "-" "-" \
+		"first 500 ms report with gen_conn_ok >= $CC_CONC (ramp-up ${CC_RAMP}s, bounded at ${CC_SECS}s)"
+	row cc "bytes/conn estimated at start (client / server)" "${c_est:-?} / ${s_est:-?}" "192" \
+		"$(ratio "${c_est:-}" 192)" "reserved per connection: tcp.max_conns=$maxc"
+	row cc "bytes/conn measured (client / server)" "${c_meas:-?} / ${s_meas:-?}" "192" \
+		"$(ratio "${c_meas:-}" 192)" "RSS growth since before the flow tables / peak connections (summary memory.*)"
 }
 
 # Fallback: client and server in one process over net_ring.
 cc_one_process() {
 	local why1=$1
+	local nip=$(((CC_CONC + 64511) / 64512))
+	[ "$nip" -gt 240 ] && nip=240
 	local args=(-c "$ROOT/config/demo.ini" --set run.duration=8s --set client.model=cc
-		--set "client.concurrency=$CC_CONC" --set client.ports=1024-65535 --json "$TMP/cc_one.json")
+		--set "client.concurrency=$CC_CONC" --set client.ports=1024-65535
+		--set port0.ip=198.18.0.10/24 --set "port0.ip_count=$nip"
+		--set "tcp.max_conns=$((2 * CC_CONC + 4096))" --json "$TMP/cc_one.json")
 	show "$SYNACK" "${args[@]}"
 	timeout -k 5 40 "$SYNACK" "${args[@]}" >"$TMP/cc_one.log" 2>&1 &
 	local pid=$! real rss=""

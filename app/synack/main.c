@@ -182,6 +182,59 @@ place_workers(const struct cfg *cfg, struct placement *pl, char *err, size_t err
 	return 0;
 }
 
+/* Resident set of the process in bytes (/proc/self/statm), 0 when unknown. */
+static uint64_t
+rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Memory per connection, measured: what the resident set grew by since
+ * before the flow tables were allocated, over the peak number of TCBs in
+ * the tables. Pages of hugepage memory are not in the RSS: with hugepages
+ * the figure is not measured.
+ */
+static void
+report_memory(struct stats_report *rep, uint64_t peak, uint64_t t_peak, size_t est, uint64_t rss0,
+	      uint64_t rss1)
+{
+	char js[256];
+	bool ok = rss0 != 0 && rss1 >= rss0 && rte_eal_has_hugepages() == 0;
+	uint64_t per = ok ? (rss1 - rss0) / peak : 0;
+
+	if (ok) {
+		printf("memory: peak %" PRIu64 " connections (at %.1fs), RSS %.1f MiB -> %.1f MiB: "
+		       "%" PRIu64 " bytes per connection measured (%zu estimated)\n",
+		       peak, (double)t_peak / 1000.0, (double)rss0 / 1048576.0,
+		       (double)rss1 / 1048576.0, per, est);
+		snprintf(js, sizeof(js),
+			 "{\"peak_conns\":%" PRIu64 ",\"peak_t\":%.3f,\"est_bytes_per_conn\":%zu,"
+			 "\"rss_before\":%" PRIu64 ",\"rss_end\":%" PRIu64
+			 ",\"rss_bytes_per_conn\":%" PRIu64 "}",
+			 peak, (double)t_peak / 1000.0, est, rss0, rss1, per);
+	} else {
+		printf("memory: peak %" PRIu64 " connections (at %.1fs), %zu bytes per connection "
+		       "estimated (not measured: %s)\n",
+		       peak, (double)t_peak / 1000.0, est,
+		       rte_eal_has_hugepages() ? "hugepage memory is not in the RSS"
+					       : "no RSS from /proc/self/statm");
+		snprintf(js, sizeof(js),
+			 "{\"peak_conns\":%" PRIu64 ",\"peak_t\":%.3f,\"est_bytes_per_conn\":%zu,"
+			 "\"rss_bytes_per_conn\":null}",
+			 peak, (double)t_peak / 1000.0, est);
+	}
+	stats_report_add_json(rep, "memory", js);
+}
+
 static uint64_t
 now_ms(void)
 {
@@ -623,6 +676,12 @@ main(int argc, char **argv)
 		}
 		nb_up++;
 		port_print(stdout, &ports[p]);
+		if (cfg.port[p].ip_count > 1) {
+			char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+			printf("port%u: %u addresses %s-%s\n", ports[p].port_id,
+			       cfg.port[p].ip_count, net_ip_str(cfg.port[p].ip, a),
+			       net_ip_str(cfg.port[p].ip + cfg.port[p].ip_count - 1, b));
+		}
 		if (pl.nb_owners[p] > 1)
 			printf("port%u: dispatch %s (%u workers)\n", ports[p].port_id,
 			       pl.disp[p] ? "software" : ports[p].rss ? "rss" : "queue pairs",
@@ -663,6 +722,7 @@ main(int argc, char **argv)
 				rc = EXIT_USAGE;
 				goto out_workers;
 			}
+			wp->ip_n = cfg.port[p].ip_count ? cfg.port[p].ip_count : 1;
 			wp->garp = q == 0 && cfg.port[p].ip != 0;
 			if (rss_sel)
 				wp->rss = &rsss[p];
@@ -694,6 +754,10 @@ main(int argc, char **argv)
 	}
 
 	/* ---- transports and applications ---- */
+	/* the resident set before the flow tables, TCBs, send queues and source
+	 * pools: what grows from here on is the per-connection memory */
+	uint64_t rss0 = rss_bytes();
+	size_t est_per_conn = 0;
 	static struct tcp_ctx *tcps[CFG_MAX_LCORES];
 	static struct http_app *apps[CFG_MAX_LCORES];
 	static struct gen_ping *pings[CFG_MAX_LCORES];
@@ -979,10 +1043,12 @@ main(int argc, char **argv)
 			tcp_set_client_app(tcps[w], &cops);
 			gen_bulk_start(bulks[w], tcps[w]);
 		}
-		if (w == 0 || tcps[w - 1] == NULL)
+		if (est_per_conn == 0) {
+			est_per_conn = tcp_bytes_per_conn(tcps[w]);
 			printf("tcp: %u connections per worker, %zu bytes per connection "
 			       "(TCB %zu + flow table and send queue share)\n",
-			       cfg.tcp.max_conns, tcp_bytes_per_conn(tcps[w]), tcp_tcb_size());
+			       cfg.tcp.max_conns, est_per_conn, tcp_tcb_size());
+		}
 	}
 	if (0) {
 nomem:
@@ -1107,6 +1173,7 @@ nomem:
 
 	ran = true;
 	uint64_t t0 = now_ms(), t = 0, next_report = cfg.run.report_ms;
+	uint64_t peak_conns = 0, t_peak = 0;	/* TCBs in the tables, all workers */
 	const char *status = "done";
 	char stop_why[160];
 	bool server_in_process = false;
@@ -1121,6 +1188,14 @@ nomem:
 		}
 		if (srv != NULL)
 			http_server_tick(srv, time(NULL));
+		uint64_t open = 0;
+		for (unsigned int w = 0; w < nb_workers; w++)
+			if (tcps[w] != NULL)
+				open += tcp_nb_conns(tcps[w]); /* a gauge: one word read */
+		if (open > peak_conns) {
+			peak_conns = open;
+			t_peak = t;
+		}
 		if (t >= next_report) {
 			stats_report_interval(rep, t);
 			next_report += cfg.run.report_ms;
@@ -1166,6 +1241,7 @@ nomem:
 	}
 	stop_workers = true;
 	rte_eal_mp_wait_lcore();
+	uint64_t rss1 = rss_bytes();
 	/* Leave no peer holding a connection: RST what is still open (the
 	 * workers are stopped, so their queues are free to use from here). */
 	for (unsigned int w = 0; w < nb_workers; w++) {
@@ -1244,6 +1320,8 @@ nomem:
 		snprintf(pj + pn, sizeof(pj) - pn, "]");
 		stats_report_add_json(rep, "ports", pj);
 	}
+	if (peak_conns > 0)
+		report_memory(rep, peak_conns, t_peak, est_per_conn, rss0, rss1);
 	stats_report_summary(rep, t, status);
 
 out_report:

@@ -137,6 +137,12 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "portN", .key = "ip", .parse = parse_ip_prefix, .dflt = NULL,
 	 .help = "the port's IPv4 address with prefix length, a.b.c.d/N (N 1..32)", PFLD(ip),
 	 .off2 = offsetof(struct cfg_port, prefix)},
+	{.section = "portN", .key = "ip_count", .parse = parse_uint, .dflt = "1",
+	 .help = "consecutive addresses the port owns from ip on (ip, ip + 1, ...), 1..65536, "
+		 "all inside ip/N, short of its broadcast address and not the gateway; the stack "
+		 "answers ARP and traffic for each, a client uses every (address, source port) "
+		 "pair (ip_count x client.ports connections)",
+	 PFLD(ip_count), .min = 1, .max = CFG_MAX_IP_COUNT},
 	{.section = "portN", .key = "gateway", .parse = parse_ipv4, .dflt = NULL,
 	 .help = "next hop for targets outside the subnet, a.b.c.d inside ip/N", PFLD(gateway)},
 	{.section = "portN", .key = "queues", .parse = parse_uint, .dflt = "0",
@@ -1177,6 +1183,42 @@ section_origin(const struct cfg *cfg, int port)
 	return file_origin(cfg);
 }
 
+/* [portN] ip_count > 1: an address to start from, the range inside ip/N and
+ * short of its broadcast address (/31 and /32 have none), without the gateway. */
+static int
+check_ip_count(const struct cfg *cfg, int i, char *err, size_t errlen)
+{
+	const struct cfg_port *p = &cfg->port[i];
+	uint32_t mask = prefix_mask(p->prefix);
+	uint64_t last = (uint64_t)p->ip + p->ip_count - 1;
+	uint32_t bcast = (p->ip & mask) | ~mask;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+
+	if (p->ip == 0) {
+		set_err(err, errlen, "%s:port%d:ip_count: %u given without ip (the addresses start "
+			"at ip)", key_origin(cfg, i, "ip_count"), i, p->ip_count);
+		return -1;
+	}
+	if (last > UINT32_MAX || ((uint32_t)last & mask) != (p->ip & mask) ||
+	    (p->prefix < 31 && (uint32_t)last == bcast)) {
+		set_err(err, errlen,
+			"%s:port%d:ip_count: %u addresses from %s leave %s/%u (the last usable one "
+			"is %s)",
+			key_origin(cfg, i, "ip_count"), i, p->ip_count, fmt_ip(a, sizeof(a), p->ip),
+			fmt_ip(b, sizeof(b), p->ip & mask), p->prefix,
+			fmt_ip(c, sizeof(c), p->prefix < 31 ? bcast - 1 : bcast));
+		return -1;
+	}
+	if (p->gateway != 0 && p->gateway >= p->ip && p->gateway <= (uint32_t)last) {
+		set_err(err, errlen,
+			"%s:port%d:ip_count: the %u addresses %s-%s include the gateway %s",
+			key_origin(cfg, i, "ip_count"), i, p->ip_count, fmt_ip(a, sizeof(a), p->ip),
+			fmt_ip(b, sizeof(b), (uint32_t)last), fmt_ip(c, sizeof(c), p->gateway));
+		return -1;
+	}
+	return 0;
+}
+
 int
 cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 {
@@ -1201,6 +1243,8 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 				section_origin(cfg, i), i);
 			return -1;
 		}
+		if (p->ip_count > 1 && check_ip_count(cfg, i, err, errlen) != 0)
+			return -1;
 		if (p->gateway == 0)
 			continue;
 		if (p->ip == 0) {
@@ -1287,6 +1331,15 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 		set_err(err, errlen,
 			"%s:port1:ip: missing (mode both needs an address on the server port)",
 			key_origin(cfg, 1, "ip"));
+		return -1;
+	}
+	if (cfg->run.mode == CFG_MODE_BOTH &&
+	    (uint64_t)cfg->port[1].ip - cfg->port[0].ip < cfg->port[0].ip_count) {
+		char a[INET_ADDRSTRLEN];
+		set_err(err, errlen,
+			"%s:port1:ip: %s is one of port0's %u addresses (port0.ip_count)",
+			key_origin(cfg, 1, "ip"), fmt_ip(a, sizeof(a), cfg->port[1].ip),
+			cfg->port[0].ip_count);
 		return -1;
 	}
 	if (cfg->client.nb_target == 0) {

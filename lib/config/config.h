@@ -64,11 +64,14 @@ enum cfg_dispatch {
 	CFG_DISPATCH_SOFTWARE,		/**< one queue, worker 0 spreads by a symmetric hash */
 };
 
+#define CFG_MAX_IP_COUNT 65536 /**< [portN] ip_count at most */
+
 struct cfg_port {
 	bool present;			/**< section [portN] exists */
 	char dev[CFG_DEV_LEN];		/**< PCI address, vdev string or net_ring:LINK */
 	uint32_t ip;			/**< host order; 0 = none */
 	uint8_t prefix;			/**< 0..32 */
+	uint32_t ip_count;		/**< consecutive addresses from ip, 1..CFG_MAX_IP_COUNT */
 	uint32_t gateway;		/**< host order; 0 = none */
 	uint16_t queues;		/**< 0 = one per worker */
 	uint8_t dispatch;		/**< enum cfg_dispatch */

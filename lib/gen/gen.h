@@ -124,13 +124,17 @@ struct gen_http_conf {
 	const uint8_t *request;		/**< request bytes (kept by the caller); NULL = handshake only */
 	uint32_t request_len;
 	bool head;			/**< the request is HEAD (responses have no body) */
-	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order */
+	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order; from each
+					     of the client port's ip_n addresses */
 };
 
+/** Source (address, port) pairs a gen_http keeps at most (4 bytes each). */
+#define GEN_SRC_MAX (1u << 24)
+
 /**
- * Whether source port p (host order), from our address lip (network order),
- * is one this worker may use on wp towards target t, so that the replies
- * (t -> lip:p) come back to this worker:
+ * Whether source port p (host order), from our address lip (network order,
+ * one of wp's ip_n addresses), is one this worker may use on wp towards
+ * target t, so that the replies (t -> lip:p) come back to this worker:
  *  - RSS mode with a known key and RETA (wp->rss): the port's Toeplitz hash
  *    of the reply, as the NIC computes it (rte_softrss_be), selects this
  *    worker's queue through the RETA;
@@ -172,6 +176,9 @@ bool gen_http_failed(const struct gen_http *g);
 
 /** Connections counted against concurrency now. */
 uint64_t gen_http_active(const struct gen_http *g);
+
+/** Source (address, port) pairs free now: every pair the worker may use at start. */
+uint32_t gen_http_free_sources(const struct gen_http *g);
 
 void gen_http_free(struct gen_http *g);
 

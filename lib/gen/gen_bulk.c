@@ -329,7 +329,7 @@ launch(struct gen_bulk *g)
 
 	if (++g->next_target == g->conf.nb_targets)
 		g->next_target = 0;
-	r = tcp_connect(g->tcp, g->wp, rte_cpu_to_be_16(port), tg->ip, tg->port, &t);
+	r = tcp_connect(g->tcp, g->wp, g->wp->ip, rte_cpu_to_be_16(port), tg->ip, tg->port, &t);
 	if (r != 0) {
 		stats_inc(&g->w->stats, r == -EEXIST ? STAT_gen_err_ports : STAT_gen_err_table);
 		return;

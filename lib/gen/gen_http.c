@@ -14,11 +14,14 @@
  *      coordinated omission).
  *
  * Per connection state lives in the TCB's application area (struct
- * gen_conn); source ports come from a per-worker FIFO so a port is reused as
- * late as possible and only after its connection is gone (TIME-WAIT over, or
- * closed by RST). Timestamps are 32-bit TSC >> GEN_TS_SHIFT: 6.4 ns steps at
- * 2.5 GHz, wrapping after ~27 s, so connection durations are recorded for
- * cps only (short-lived by construction).
+ * gen_conn); sources -- (address, port) pairs over the client port's ip_n
+ * addresses and this worker's ports, the addresses interleaved -- come from
+ * a per-worker FIFO so a pair is reused as late as possible and only after
+ * its connection is gone (TIME-WAIT over, or closed by RST). The FIFO takes
+ * 4 bytes per pair, GEN_SRC_MAX pairs at most. Timestamps are 32-bit
+ * TSC >> GEN_TS_SHIFT: 6.4 ns steps at 2.5 GHz, wrapping after ~27 s, so
+ * connection durations are recorded for cps only (short-lived by
+ * construction).
  */
 #include <errno.h>
 #include <string.h>
@@ -45,7 +48,6 @@ struct gen_conn {
 	uint32_t t_req;		/**< request sent (or due, open loop) */
 	uint8_t flags;		/**< GC_* */
 	uint8_t inflight;	/**< requests sent and not yet answered */
-	uint16_t port;		/**< our source port (host order) */
 };
 
 _Static_assert(sizeof(struct gen_conn) <= TCP_APP_DATA, "gen_conn must fit the TCB's app area");
@@ -61,6 +63,8 @@ struct gen_http {
 	uint32_t active;		/**< connections counted against concurrency */
 	uint32_t next_target;
 	uint32_t resolved;		/**< targets whose next hop answered ARP */
+	uint32_t announced;		/**< (extra address, target) ARP announcements sent */
+	uint32_t nann;			/**< of (ip_n - 1) x nb_targets */
 	bool failed;			/**< a target's next hop never answered ARP */
 	uint64_t ports_empty_tsc;	/**< last time port exhaustion was counted */
 	uint64_t table_full_tsc;	/**< last time a full table was counted */
@@ -68,9 +72,9 @@ struct gen_http {
 	uint64_t last_tsc;
 	uint64_t tokens;		/**< in units of 1/hz launches */
 	uint64_t next_due;		/**< open loop: TSC the next request is due */
-	/* source ports: FIFO ring */
-	uint16_t *ports;
-	uint32_t port_cap, port_head, port_n;
+	/* sources: FIFO ring of SRC(address offset from wp->ip, port) */
+	uint32_t *src;
+	uint32_t src_cap, src_head, src_n;
 	/* open loop: idle keep-alive connections */
 	struct tcb **idle;
 	uint32_t nidle, idle_cap;
@@ -89,24 +93,38 @@ ts_since(uint64_t now, uint32_t then)
 	return (uint64_t)(uint32_t)(ts32(now) - then) << GEN_TS_SHIFT;
 }
 
-/* ---- source ports ---- */
+/* ---- sources: (address, port) pairs ---- */
+
+#define SRC(ip_off, port) ((uint32_t)(ip_off) << 16 | (port))
+#define SRC_PORT(s)	  ((uint16_t)((s) & 0xffff))
+#define SRC_IP_OFF(s)	  ((s) >> 16)
 
 static bool
-port_pop(struct gen_http *g, uint16_t *port)
+src_pop(struct gen_http *g, uint32_t *src)
 {
-	if (g->port_n == 0)
+	if (g->src_n == 0)
 		return false;
-	*port = g->ports[g->port_head];
-	g->port_head = (g->port_head + 1) % g->port_cap;
-	g->port_n--;
+	*src = g->src[g->src_head];
+	if (++g->src_head == g->src_cap)
+		g->src_head = 0;
+	g->src_n--;
 	return true;
 }
 
 static void
-port_push(struct gen_http *g, uint16_t port)
+src_push(struct gen_http *g, uint32_t src)
 {
-	g->ports[(g->port_head + g->port_n) % g->port_cap] = port;
-	g->port_n++;
+	uint32_t i = g->src_head + g->src_n;
+
+	g->src[i >= g->src_cap ? i - g->src_cap : i] = src;
+	g->src_n++;
+}
+
+/* Network-order address of a source. */
+static inline rte_be32_t
+src_ip(const struct gen_http *g, uint32_t src)
+{
+	return rte_cpu_to_be_32(rte_be_to_cpu_32(g->wp->ip) + SRC_IP_OFF(src));
 }
 
 /* ---- helpers ---- */
@@ -199,10 +217,10 @@ launch(struct gen_http *g)
 	struct stats_worker *st = &g->w->stats;
 	const struct gen_target *tg;
 	struct tcb *t;
-	uint16_t port;
+	uint32_t src;
 	int r;
 
-	if (!port_pop(g, &port)) {
+	if (!src_pop(g, &src)) {
 		/* counted at most once per ms: a closed-loop model asks every loop */
 		if (g->w->now - g->ports_empty_tsc >= g->w->hz / 1000) {
 			g->ports_empty_tsc = g->w->now;
@@ -213,9 +231,10 @@ launch(struct gen_http *g)
 	tg = &g->conf.targets[g->next_target];
 	if (++g->next_target == g->conf.nb_targets)
 		g->next_target = 0;
-	r = tcp_connect(g->tcp, g->wp, rte_cpu_to_be_16(port), tg->ip, tg->port, &t);
+	r = tcp_connect(g->tcp, g->wp, src_ip(g, src), rte_cpu_to_be_16(SRC_PORT(src)), tg->ip,
+			tg->port, &t);
 	if (r != 0) {
-		port_push(g, port);
+		src_push(g, src);
 		/* counted at most once per ms, as port exhaustion */
 		if (g->w->now - g->table_full_tsc >= g->w->hz / 1000) {
 			g->table_full_tsc = g->w->now;
@@ -227,7 +246,6 @@ launch(struct gen_http *g)
 	memset(gc, 0, sizeof(*gc));
 	http_resp_init(&gc->resp, g->conf.head);
 	gc->t_open = ts32(g->w->now);
-	gc->port = port;
 	g->active++;
 	g->launched++;
 	stats_inc(st, STAT_gen_conn_tx);
@@ -291,6 +309,21 @@ gen_poll(struct worker *w, void *arg)
 			return; /* ARP that never answers fails through on_neigh() */
 		g->resolved++;
 		g->last_tsc = g->next_due = w->now;
+	}
+	/* Then announce each further address of ours to each target's next
+	 * hop (an ARP request from it), so that the peer knows them before
+	 * the first SYN from them: a peer that had to resolve them itself
+	 * would hold only a few replies per address meanwhile. */
+	if (unlikely(g->announced < g->nann)) {
+		for (; g->announced < g->nann && n < g->conf.burst; g->announced++, n++) {
+			uint32_t a = 1 + g->announced / g->conf.nb_targets;
+			const struct gen_target *tg =
+				&g->conf.targets[g->announced % g->conf.nb_targets];
+			neigh_send_request_from(w, g->wp, src_ip(g, SRC(a, 0)),
+						worker_next_hop(g->wp, tg->ip));
+		}
+		g->last_tsc = g->next_due = w->now;
+		return;
 	}
 	if (limit_reached(g)) {
 		/* open loop: nothing more is due, idle connections go */
@@ -528,7 +561,11 @@ on_closed(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg
 		}
 		conn_finish(g, gc);
 	}
-	port_push(g, gc->port);
+	rte_be32_t lip, rip;
+	rte_be16_t lport, rport;
+	tcp_get_tuple(t, &lip, &lport, &rip, &rport);
+	src_push(g, SRC(rte_be_to_cpu_32(lip) - rte_be_to_cpu_32(g->wp->ip),
+			rte_be_to_cpu_16(lport)));
 }
 
 static void
@@ -541,9 +578,14 @@ on_timeout(struct tcp_ctx *c, struct tcb *t, void *arg)
 		conn_fail(g, t, gc, STAT_gen_err_timeout);
 		return;
 	}
-	/* cc: time for the next request */
-	if (g->conf.model == GEN_CC && g->conf.interval_ms != 0 && !limit_reached(g))
-		send_requests(g, t, gc, 1, ts32(g->w->now));
+	/* cc: time for the next request; once the count is reached, the
+	 * connection closes instead (else it would wait for the end of the run) */
+	if (g->conf.model == GEN_CC && g->conf.interval_ms != 0) {
+		if (limit_reached(g))
+			conn_close(g, t, gc);
+		else
+			send_requests(g, t, gc, 1, ts32(g->w->now));
+	}
 }
 
 /* ---- life cycle ---- */
@@ -570,32 +612,42 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 		errno = EINVAL;
 		return NULL;
 	}
-	g->port_cap = (uint32_t)conf->port_hi - conf->port_lo + 1;
-	g->ports = rte_malloc("gen_ports", sizeof(uint16_t) * g->port_cap, 0);
-	g->idle_cap = g->conf.concurrency;
+	uint32_t nports = (uint32_t)conf->port_hi - conf->port_lo + 1;
+	uint32_t nip = wp->ip_n ? wp->ip_n : 1;
+	uint64_t pairs = (uint64_t)nports * nip;
+	g->src_cap = pairs < GEN_SRC_MAX ? (uint32_t)pairs : GEN_SRC_MAX;
+	g->src = rte_malloc("gen_src", sizeof(uint32_t) * g->src_cap, 0);
+	/* open loop rps only: the idle keep-alive connections */
+	g->idle_cap = g->conf.model == GEN_RPS && g->conf.rate != 0 ? g->conf.concurrency : 0;
 	g->idle = rte_malloc("gen_idle", sizeof(struct tcb *) * (g->idle_cap ? g->idle_cap : 1), 0);
-	if (g->ports == NULL || g->idle == NULL)
+	if (g->src == NULL || g->idle == NULL)
 		goto nomem;
-	/* Start at a random place in the range (as kernels randomise ephemeral
+	/* Start at a random port of the range (as kernels randomise ephemeral
 	 * ports), so that a new run does not reuse the previous run's first
-	 * ports while a peer may still remember them. */
-	uint32_t start = (uint32_t)(rte_rand() % g->port_cap);
+	 * ports while a peer may still remember them; every address of a port
+	 * before the next port, so consecutive connections spread over the
+	 * addresses. Bounded by pairs visited. */
+	uint32_t start = (uint32_t)(rte_rand() % nports);
 	uint32_t np = 0;
-	for (uint32_t i = 0; i < g->port_cap; i++) {
-		uint16_t p = (uint16_t)(conf->port_lo + (start + i) % g->port_cap);
-		if (!gen_port_is_ours(wp, wp->ip, &conf->targets[0], p))
-			continue;
-		g->ports[np++] = p;
+	for (uint32_t i = 0; i < nports && np < g->src_cap; i++) {
+		uint16_t p = (uint16_t)(conf->port_lo + (start + i) % nports);
+		for (uint32_t a = 0; a < nip && np < g->src_cap; a++) {
+			rte_be32_t lip = rte_cpu_to_be_32(rte_be_to_cpu_32(wp->ip) + a);
+			if (!gen_port_is_ours(wp, lip, &conf->targets[0], p))
+				continue;
+			g->src[np++] = SRC(a, p);
+		}
 	}
 	if (np == 0) {
-		rte_free(g->ports);
+		rte_free(g->src);
 		rte_free(g->idle);
 		rte_free(g);
 		errno = ERANGE;
 		return NULL;
 	}
-	g->port_cap = np;
-	g->port_n = np;
+	g->src_cap = np;
+	g->src_n = np;
+	g->nann = (nip - 1) * g->conf.nb_targets;
 	for (int i = 0; i < HIST_MAX; i++)
 		w->stats.h[i] = &g->hist[i];
 	memset(ops, 0, sizeof(*ops));
@@ -608,7 +660,7 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 	return g;
 nomem:
 	if (g != NULL) {
-		rte_free(g->ports);
+		rte_free(g->src);
 		rte_free(g->idle);
 		rte_free(g);
 	}
@@ -635,6 +687,12 @@ gen_http_active(const struct gen_http *g)
 	return g->active;
 }
 
+uint32_t
+gen_http_free_sources(const struct gen_http *g)
+{
+	return g->src_n;
+}
+
 void
 gen_http_free(struct gen_http *g)
 {
@@ -643,7 +701,7 @@ gen_http_free(struct gen_http *g)
 	for (int i = 0; i < HIST_MAX; i++)
 		if (g->w->stats.h[i] == &g->hist[i])
 			g->w->stats.h[i] = NULL;
-	rte_free(g->ports);
+	rte_free(g->src);
 	rte_free(g->idle);
 	rte_free(g);
 }

@@ -285,7 +285,7 @@ streams_create(struct iperf_client *c)
 			udp_bind(c->udp, st->lport, UDP_PORT_APP);
 			continue;
 		}
-		if (tcp_connect(c->tcp, c->wp, rte_cpu_to_be_16(st->lport),
+		if (tcp_connect(c->tcp, c->wp, c->wp->ip, rte_cpu_to_be_16(st->lport),
 				rte_cpu_to_be_32(c->conf.ip), rte_cpu_to_be_16(c->conf.port),
 				&st->t) != 0) {
 			cli_fail(c, "cannot open a stream connection (port in use or table full)");
@@ -542,7 +542,7 @@ cli_poll(struct worker *w, void *arg)
 		}
 		c->started = true;
 		c->t_phase = w->now;
-		if (tcp_connect(c->tcp, c->wp, rte_cpu_to_be_16(c->conf.lport_lo), dst,
+		if (tcp_connect(c->tcp, c->wp, c->wp->ip, rte_cpu_to_be_16(c->conf.lport_lo), dst,
 				rte_cpu_to_be_16(c->conf.port), &c->ctl) != 0) {
 			cli_fail(c, "cannot open the control connection");
 			return;

@@ -181,7 +181,7 @@ net_eth_check(const uint8_t *frame, uint32_t len, const struct rte_ether_addr *m
 
 /* Checks, in this order: length, format (htype/ptype/hlen/plen/op), target address. */
 int
-net_arp_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip)
+net_arp_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, uint32_t nb_ip)
 {
 	uint16_t op;
 
@@ -193,7 +193,7 @@ net_arp_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip)
 	    l3[ARP_OFF_HLEN] != RTE_ETHER_ADDR_LEN || l3[ARP_OFF_PLEN] != sizeof(rte_be32_t) ||
 	    (op != RTE_BE16(RTE_ARP_OP_REQUEST) && op != RTE_BE16(RTE_ARP_OP_REPLY)))
 		return STAT_drop_arp_bad;
-	if (net_rd32(l3 + ARP_OFF_TIP) != our_ip)
+	if (!net_ip_in_range(net_rd32(l3 + ARP_OFF_TIP), our_ip, nb_ip))
 		return STAT_drop_arp_not_us;
 	return 0;
 }
@@ -214,7 +214,8 @@ net_ipv4_src_bad(rte_be32_t src)
  * and skipped. Work: one pass over the IHL*4 header bytes.
  */
 int
-net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, struct net_info *info)
+net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, uint32_t nb_ip,
+	       struct net_info *info)
 {
 	uint32_t hlen, tot;
 	rte_be32_t src;
@@ -238,10 +239,10 @@ net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, struct net_in
 	if ((net_rd16(l3 + IP_OFF_FRAG) &
 	     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
 		return STAT_drop_ip_frag;
-	if (net_rd32(l3 + IP_OFF_DST) != our_ip)
+	if (!net_ip_in_range(net_rd32(l3 + IP_OFF_DST), our_ip, nb_ip))
 		return STAT_drop_ip_not_us;
 	src = net_rd32(l3 + IP_OFF_SRC);
-	if (net_ipv4_src_bad(src) || src == our_ip)
+	if (net_ipv4_src_bad(src) || net_ip_in_range(src, our_ip, nb_ip))
 		return STAT_drop_ip_src;
 	info->l3_hlen = (uint16_t)hlen;
 	info->l3_len = (uint16_t)tot;

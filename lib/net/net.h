@@ -185,6 +185,16 @@ uint16_t net_cksum_update32(uint16_t cksum, uint32_t old_word, uint32_t new_word
 /* ---------------- validation (input path) ---------------- */
 
 /** What the input path learned about a frame. */
+/**
+ * Whether ip is one of the nb consecutive addresses from first (both network
+ * order): first, first + 1, ... first + nb - 1.
+ */
+static inline bool
+net_ip_in_range(rte_be32_t ip, rte_be32_t first, uint32_t nb)
+{
+	return rte_be_to_cpu_32(ip) - rte_be_to_cpu_32(first) < nb;
+}
+
 struct net_info {
 	uint16_t ethertype;	/**< host order: RTE_ETHER_TYPE_IPV4 / _ARP */
 	uint16_t l3_off;	/**< offset of the L3 header in the frame */
@@ -205,20 +215,22 @@ int net_eth_check(const uint8_t *frame, uint32_t len, const struct rte_ether_add
 /**
  * ARP (l3 = the ARP header, len = bytes from it to the frame end): htype 1,
  * ptype IPv4, hlen 6, plen 4, op request or reply; target protocol address
- * must be our_ip (network order).
+ * must be one of our nb_ip consecutive addresses from our_ip (network order).
  * @return 0 or STAT_drop_arp_short / STAT_drop_arp_bad / STAT_drop_arp_not_us.
  */
-int net_arp_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip);
+int net_arp_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, uint32_t nb_ip);
 
 /**
  * IPv4 (l3 = the IP header, len = bytes from it to the frame end, padding
  * included): version 4, 5 <= IHL and IHL*4 <= len, IHL*4 <= total length <=
  * len, header checksum, TTL > 0, not a fragment (MF set or offset != 0),
- * destination our_ip (network order), source not broadcast/multicast/0.
+ * destination one of our nb_ip consecutive addresses from our_ip (network
+ * order), source not broadcast/multicast/0 and not one of ours.
  * Fills info->l3_hlen, l3_len, proto.
  * @return 0 or one STAT_drop_ip_* reason.
  */
-int net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, struct net_info *info);
+int net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, uint32_t nb_ip,
+		   struct net_info *info);
 
 /**
  * ICMP (l4 = the ICMP header, len = IPv4 payload length): at least 8 bytes,

@@ -113,6 +113,12 @@ neigh_get(const struct neigh_table *t, rte_be32_t ip, struct rte_ether_addr *mac
 void
 neigh_send_request(struct worker *w, struct worker_port *wp, rte_be32_t ip)
 {
+	neigh_send_request_from(w, wp, wp->ip, ip);
+}
+
+void
+neigh_send_request_from(struct worker *w, struct worker_port *wp, rte_be32_t sip, rte_be32_t ip)
+{
 	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
 
 	if (m == NULL) {
@@ -120,11 +126,11 @@ neigh_send_request(struct worker *w, struct worker_port *wp, rte_be32_t ip)
 		return;
 	}
 	uint8_t *buf = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = net_arp_build(buf, RTE_ARP_OP_REQUEST, &wp->mac, wp->ip, NULL, ip);
+	uint32_t len = net_arp_build(buf, RTE_ARP_OP_REQUEST, &wp->mac, sip, NULL, ip);
 
 	m->data_len = m->pkt_len = len;
 	stats_inc(&w->stats, STAT_arp_req_tx);
-	if (ip == wp->ip)
+	if (ip == sip)
 		stats_inc(&w->stats, STAT_arp_garp_tx);
 	worker_tx(w, wp, m);
 }

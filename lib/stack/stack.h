@@ -147,7 +147,8 @@ struct worker_port {
 	uint16_t mtu;			/**< L3 MTU */
 	uint32_t offloads;		/**< PORT_OFF_* enabled on the port */
 	struct rte_ether_addr mac;
-	rte_be32_t ip;			/**< our address, network order */
+	rte_be32_t ip;			/**< our (first) address, network order */
+	uint32_t ip_n;			/**< we own ip .. ip + ip_n - 1 (>= 1; ip_count) */
 	rte_be32_t netmask;		/**< network order */
 	rte_be32_t gateway;		/**< network order, 0 = none */
 	bool garp;			/**< send a gratuitous ARP at start (queue 0 owner) */
@@ -218,7 +219,8 @@ void worker_init(struct worker *w, unsigned int id, struct rte_mempool *pool,
 		 volatile bool *stop, uint32_t arp_retries, uint32_t arp_timeout_ms);
 
 /**
- * Add (port, queue) with its addresses (host order, prefix 0..32) to w.
+ * Add (port, queue) with its address (host order, prefix 0..32) to w; the
+ * port owns that one address (ip_n = 1) until the caller widens ip_n.
  * Creates its neighbour table with neigh_max entries.
  * @return the worker_port, or NULL (errno) when full or out of memory.
  */
@@ -256,6 +258,13 @@ void worker_flush(struct worker *w, struct worker_port *wp);
  * resolves. Takes ownership of m in every case.
  */
 void worker_send_ip(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst);
+
+/** Whether ip (network order) is one of wp's addresses. */
+static inline bool
+worker_ip_is_ours(const struct worker_port *wp, rte_be32_t ip)
+{
+	return net_ip_in_range(ip, wp->ip, wp->ip_n);
+}
 
 /** Next hop for dst (network order) on wp: dst itself on-link, else the gateway (0 = none). */
 static inline rte_be32_t
@@ -312,6 +321,14 @@ void neigh_timer(struct worker *w, struct worker_port *wp);
 
 /** Send one ARP request for ip from wp (gratuitous when ip == wp->ip). */
 void neigh_send_request(struct worker *w, struct worker_port *wp, rte_be32_t ip);
+
+/**
+ * Send one ARP request for ip from our address sip (one of wp's). The target
+ * learns sip -> our MAC (RFC 826), so its replies to sip need no ARP of its
+ * own: a client announces its extra addresses to its peer this way.
+ */
+void neigh_send_request_from(struct worker *w, struct worker_port *wp, rte_be32_t sip,
+			     rte_be32_t ip);
 
 #ifdef __cplusplus
 }

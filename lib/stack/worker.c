@@ -53,6 +53,7 @@ worker_add_port(struct worker *w, uint16_t port_id, uint16_t queue, uint8_t inde
 	wp->role = role;
 	wp->mac = *mac;
 	wp->ip = rte_cpu_to_be_32(ip);
+	wp->ip_n = 1;
 	wp->netmask = rte_cpu_to_be_32(prefix == 0 ? 0 : (uint32_t)(~0ULL << (32 - prefix)));
 	wp->gateway = rte_cpu_to_be_32(gateway);
 	wp->mtu = mtu ? mtu : RTE_ETHER_MTU;
@@ -185,16 +186,17 @@ arp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t 
 	int r;
 
 	stats_inc(&w->stats, STAT_arp_rx);
-	r = net_arp_check(d + NET_ETH_HLEN, len - NET_ETH_HLEN, wp->ip);
+	r = net_arp_check(d + NET_ETH_HLEN, len - NET_ETH_HLEN, wp->ip, wp->ip_n);
 	if (r != 0) {
 		if (r == STAT_drop_arp_not_us && arp->arp_data.arp_sip != 0 &&
-		    arp->arp_data.arp_sip != wp->ip)
+		    !worker_ip_is_ours(wp, arp->arp_data.arp_sip))
 			neigh_learn(w, wp, arp->arp_data.arp_sip, &arp->arp_data.arp_sha, false);
 		drop(w, m, r);
 		return;
 	}
 	rte_be32_t sip = arp->arp_data.arp_sip;
-	if (sip != 0 && sip != wp->ip)
+	rte_be32_t tip = arp->arp_data.arp_tip; /* one of ours (checked) */
+	if (sip != 0 && !worker_ip_is_ours(wp, sip))
 		neigh_learn(w, wp, sip, &arp->arp_data.arp_sha, true);
 	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) && wp->arp_quiet) {
 		/* software dispatch: every worker got a copy, slot 0 answers */
@@ -208,7 +210,7 @@ arp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t 
 		arp->arp_data.arp_tha = arp->arp_data.arp_sha;
 		arp->arp_data.arp_tip = sip;
 		arp->arp_data.arp_sha = wp->mac;
-		arp->arp_data.arp_sip = wp->ip;
+		arp->arp_data.arp_sip = tip;
 		eh->dst_addr = arp->arp_data.arp_tha;
 		eh->src_addr = wp->mac;
 		stats_inc(&w->stats, STAT_arp_reply_tx);
@@ -278,7 +280,7 @@ worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
 		arp_input(w, wp, m, d, len);
 		return;
 	}
-	r = net_ipv4_check(d + ni.l3_off, len - ni.l3_off, wp->ip, &ni);
+	r = net_ipv4_check(d + ni.l3_off, len - ni.l3_off, wp->ip, wp->ip_n, &ni);
 	if (unlikely(r != 0)) {
 		drop(w, m, r);
 		return;

@@ -109,12 +109,14 @@ void tcp_listen(struct tcp_ctx *c, uint16_t port);
 int tcp_listen_app(struct tcp_ctx *c, uint16_t port, const struct tcp_app *app);
 
 /**
- * Active open from wp to rip:rport (network order) using lport (network
- * order; the caller owns port allocation). *out gets the TCB.
- * @return 0, -EEXIST (tuple in use), -ENOSPC (table full).
+ * Active open from wp's address lip to rip:rport, using lport (all network
+ * order; lip one of wp's addresses, the caller owns address and port
+ * allocation). *out gets the TCB.
+ * @return 0, -EEXIST (tuple in use), -ENOSPC (table full), -EADDRNOTAVAIL
+ * (lip is not one of wp's addresses).
  */
-int tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be16_t lport, rte_be32_t rip,
-		rte_be16_t rport, struct tcb **out);
+int tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be32_t lip, rte_be16_t lport,
+		rte_be32_t rip, rte_be16_t rport, struct tcb **out);
 
 /**
  * Queue len bytes at data for sending (referenced until sent() acks them).

@@ -92,9 +92,12 @@ tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *
 	c->ooo = rte_malloc_socket("ooo", sizeof(struct tcp_ooo) * (size_t)nooo, 0, socket);
 	if (c->tcbs == NULL || c->sndq == NULL || c->ooo == NULL)
 		goto fail;
-	for (uint32_t i = 0; i < nsq; i++)
-		c->sndq[i].next = i + 1 < nsq ? i + 1 : TCP_NONE;
-	c->sndq_free = 0;
+	/* taken from the fresh end until it is used up, then from the free
+	 * list: memory no connection ever needed is never touched (an idle
+	 * connection queues nothing, so holding millions costs no send queue) */
+	c->sndq_free = TCP_NONE;
+	c->sndq_fresh = 0;
+	c->sndq_cap = nsq;
 	for (uint32_t i = 0; i < nooo; i++)
 		c->ooo[i].next = i + 1 < nooo ? i + 1 : TCP_NONE;
 	c->ooo_free = 0;
@@ -175,13 +178,19 @@ tcp_tcb_size(void)
 size_t
 tcp_bytes_per_conn(const struct tcp_ctx *c)
 {
-	/* TCB + hash key slot (key + data pointer, 16-byte aligned) + bucket share
-	 * (8 entries of sig + index per bucket, ~1.25 buckets per entry with the
-	 * extendable table) + send-queue share (4 entries). */
-	size_t key_slot = RTE_ALIGN_CEIL(sizeof(struct tcp_key) + sizeof(void *), 16);
-	size_t bucket_share = 8;
-	return sizeof(struct tcb) + key_slot + bucket_share +
-	       (c->conf.sndq_segs ? 0 : 4 * sizeof(struct tcp_sndseg));
+	/* What tcp_attach reserves, over max_conns (DPDK 22.11 rte_hash, one
+	 * writer, extendable table): the TCBs; a key slot per entry (key + data
+	 * pointer, 16-byte aligned); 64-byte buckets of 8 entries for the
+	 * entries rounded up to a power of two, as many again for the
+	 * extendable table; the free-slot ring (4 bytes x the next power of
+	 * two above entries + 1) and the extension ring; the send queue. */
+	uint64_t n = c->conf.max_conns;
+	uint64_t p2 = rte_align64pow2(n);
+	uint64_t bytes = (uint64_t)sizeof(struct tcb) * c->nb_slots +
+			 RTE_ALIGN_CEIL(sizeof(struct tcp_key) + sizeof(void *), 16) * (n + 1) +
+			 2 * (p2 / 8) * 64 + 4 * rte_align64pow2(n + 1) + 4 * (p2 / 8 + 1) +
+			 (uint64_t)sizeof(struct tcp_sndseg) * c->sndq_cap;
+	return (size_t)((bytes + n - 1) / n);
 }
 
 void *
@@ -440,11 +449,14 @@ tcp_send(struct tcp_ctx *c, struct tcb *t, const void *data, uint32_t len)
 	if (len == 0)
 		return 0;
 	uint32_t i = c->sndq_free;
-	if (i == TCP_NONE) {
+	if (likely(i != TCP_NONE)) {
+		c->sndq_free = c->sndq[i].next;
+	} else if (c->sndq_fresh < c->sndq_cap) {
+		i = c->sndq_fresh++;
+	} else {
 		stats_inc(&c->w->stats, STAT_drop_tcp_sndq_full);
 		return -ENOBUFS;
 	}
-	c->sndq_free = c->sndq[i].next;
 	c->sndq[i].base = data;
 	c->sndq[i].len = len;
 	c->sndq[i].next = TCP_NONE;

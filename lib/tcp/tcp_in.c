@@ -952,11 +952,13 @@ syn_sent(struct tcp_ctx *c, struct tcb *t, struct seg *s, struct worker_port *wp
 }
 
 int
-tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be16_t lport, rte_be32_t rip,
-	    rte_be16_t rport, struct tcb **out)
+tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be32_t lip, rte_be16_t lport,
+	    rte_be32_t rip, rte_be16_t rport, struct tcb **out)
 {
-	struct tcp_key k = {.rip = rip, .lip = wp->ip, .rport = rport, .lport = lport};
+	struct tcp_key k = {.rip = rip, .lip = lip, .rport = rport, .lport = lport};
 
+	if (unlikely(!worker_ip_is_ours(wp, lip)))
+		return -EADDRNOTAVAIL;
 	if (tcp_lookup(c, &k) != NULL)
 		return -EEXIST;
 	struct tcb *t = tcp_tcb_new(c, &k, (uint8_t)(wp - c->w->port));

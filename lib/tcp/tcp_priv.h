@@ -158,7 +158,9 @@ struct tcp_ctx {
 	uint8_t listen[65536];		/**< per port (host order): app slot + 1, 0 = closed */
 
 	struct tcp_sndseg *sndq;
-	uint32_t sndq_free;
+	uint32_t sndq_free;		/**< free list of entries used before */
+	uint32_t sndq_fresh;		/**< entries [sndq_fresh, sndq_cap) never used yet */
+	uint32_t sndq_cap;
 
 	struct tcp_ooo *ooo;
 	uint32_t ooo_free;

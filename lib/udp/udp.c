@@ -274,6 +274,8 @@ closed_port(struct udp_ctx *c, struct worker_port *wp, struct rte_mbuf *m,
 	}
 	uint8_t *ip = d + ni->l3_off;
 	rte_be32_t src = ((const struct rte_ipv4_hdr *)ip)->src_addr;
+	/* from the address the datagram was sent to (one of the port's) */
+	rte_be32_t dst = ((const struct rte_ipv4_hdr *)ip)->dst_addr;
 	uint32_t quote = ni->l3_hlen + NET_UDP_HLEN;
 
 	memcpy(&peer, d + offsetof(struct rte_ether_hdr, src_addr), sizeof(peer));
@@ -286,7 +288,7 @@ closed_port(struct udp_ctx *c, struct worker_port *wp, struct rte_mbuf *m,
 	}
 	d = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = net_icmp_unreach_build(d, d + NET_ETH_HLEN + UNREACH_PREPEND, quote,
-					      &wp->mac, &peer, wp->ip, src,
+					      &wp->mac, &peer, dst, src,
 					      NET_ICMP_PORT_UNREACH, c->ip_id++);
 	rte_pktmbuf_trim(m, m->pkt_len - len);
 	m->ol_flags = 0;

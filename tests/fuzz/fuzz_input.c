@@ -237,7 +237,7 @@ check_tx(struct rte_mbuf *m)
 	if (ni.ethertype == RTE_ETHER_TYPE_ARP) {
 		const struct rte_arp_hdr *arp = (const struct rte_arp_hdr *)l3;
 		FUZZ_ASSERT(len - ni.l3_off >= sizeof(*arp));
-		FUZZ_ASSERT(net_arp_check(l3, len - ni.l3_off, arp->arp_data.arp_tip) == 0);
+		FUZZ_ASSERT(net_arp_check(l3, len - ni.l3_off, arp->arp_data.arp_tip, 1) == 0);
 		FUZZ_ASSERT(rte_is_same_ether_addr(&arp->arp_data.arp_sha, &us_mac));
 		FUZZ_ASSERT(arp->arp_data.arp_sip == US_IP);
 		return;
@@ -245,7 +245,7 @@ check_tx(struct rte_mbuf *m)
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
 	FUZZ_ASSERT(len - ni.l3_off >= sizeof(*ip));
 	FUZZ_ASSERT(ip->src_addr == US_IP);
-	FUZZ_ASSERT(net_ipv4_check(l3, len - ni.l3_off, ip->dst_addr, &ni) == 0);
+	FUZZ_ASSERT(net_ipv4_check(l3, len - ni.l3_off, ip->dst_addr, 1, &ni) == 0);
 	if (ni.l3_len > F.wp->mtu && !F.no_mtu_check) {
 		fprintf(stderr, "IPv4 packet of %u bytes (MTU %u), protocol %u, L4 header %u bytes\n",
 			ni.l3_len, F.wp->mtu, ni.proto,

@@ -55,7 +55,7 @@ fuzz_arp(const uint8_t *arp)
 	memset(&info, 0, sizeof(info));
 	FUZZ_ASSERT(net_eth_check(reply, n, &sha, &info) == 0);
 	FUZZ_ASSERT(info.ethertype == RTE_ETHER_TYPE_ARP);
-	FUZZ_ASSERT(net_arp_check(reply + info.l3_off, n - info.l3_off, sip) == 0);
+	FUZZ_ASSERT(net_arp_check(reply + info.l3_off, n - info.l3_off, sip, 1) == 0);
 }
 
 static void
@@ -79,7 +79,7 @@ fuzz_echo_reply(const uint8_t *frame, size_t size, const struct net_info *info)
 	memset(&rinfo, 0, sizeof(rinfo));
 	FUZZ_ASSERT(net_eth_check(copy, size, &peer_mac, &rinfo) == 0);
 	ip = copy + rinfo.l3_off;
-	FUZZ_ASSERT(net_ipv4_check(ip, size - rinfo.l3_off, peer_ip, &rinfo) == 0);
+	FUZZ_ASSERT(net_ipv4_check(ip, size - rinfo.l3_off, peer_ip, 1, &rinfo) == 0);
 	FUZZ_ASSERT(rinfo.l3_hlen == info->l3_hlen && rinfo.l3_len == info->l3_len);
 	FUZZ_ASSERT(rinfo.proto == IPPROTO_ICMP);
 	FUZZ_ASSERT(net_icmp_check(ip + rinfo.l3_hlen, rinfo.l3_len - rinfo.l3_hlen) == 0);
@@ -109,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l3_len = len - info.l3_off;
 
 	if (info.ethertype == RTE_ETHER_TYPE_ARP) {
-		r = net_arp_check(l3, l3_len, FUZZ_IP);
+		r = net_arp_check(l3, l3_len, FUZZ_IP, 1);
 		if (r != 0) {
 			fuzz_drop_ok(r, STAT_drop_arp_short, STAT_drop_arp_not_us);
 			return 0;
@@ -119,7 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	FUZZ_ASSERT(info.ethertype == RTE_ETHER_TYPE_IPV4);
-	r = net_ipv4_check(l3, l3_len, FUZZ_IP, &info);
+	r = net_ipv4_check(l3, l3_len, FUZZ_IP, 1, &info);
 	if (r != 0) {
 		fuzz_drop_ok(r, STAT_drop_ip_short, STAT_drop_ip_src);
 		return 0;

@@ -110,6 +110,7 @@ TEST_F(Config, DefaultsComeFromTheKeyTable)
 		EXPECT_EQ(d.port[i].ip, 0u);
 		EXPECT_EQ(d.port[i].prefix, 0u);
 		EXPECT_EQ(d.port[i].gateway, 0u);
+		EXPECT_EQ(d.port[i].ip_count, 1u);
 		EXPECT_EQ(d.port[i].queues, 0u);
 		EXPECT_EQ(d.port[i].mtu, 1500u);
 		EXPECT_EQ(d.port[i].rxd, 1024u);
@@ -490,6 +491,66 @@ TEST_F(Config, GatewayEqualToOwnAddressIsRefused)
 	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.2/24\ngateway = 198.18.0.2\n"),
 		  -1);
 	EXPECT_EQ(Err(), "cfg.ini:port0:gateway: 198.18.0.2 is the port's own address");
+}
+
+TEST_F(Config, IpCountParses)
+{
+	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.10/24\nip_count = 200\n"
+		       "gateway = 198.18.0.1\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.port[0].ip_count, 200u);
+	/* up to the last host address of the subnet */
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.1/24\nip_count = 254\n"), 0)
+		<< Err();
+	/* a /16 holds more than one /24 */
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.1.0/16\nip_count = 65535\n"), -1);
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.1.0/16\nip_count = 1000\n"), 0)
+		<< Err();
+}
+
+TEST_F(Config, IpCountOutOfRange)
+{
+	EXPECT_EQ(Set("port0.ip_count=0"), -1);
+	EXPECT_EQ(Err(), "--set:port0:ip_count: 0 is out of range 1..65536");
+	EXPECT_EQ(Set("port0.ip_count=65537"), -1);
+	EXPECT_EQ(Set("port0.ip_count=four"), -1);
+}
+
+TEST_F(Config, IpCountLeavingTheSubnetIsRefused)
+{
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.200/24\nip_count = 100\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:port0:ip_count: 100 addresses from 198.18.0.200 leave "
+			 "198.18.0.0/24 (the last usable one is 198.18.0.254)");
+	/* the broadcast address is not one */
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.200/24\nip_count = 56\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:port0:ip_count: 56 addresses from 198.18.0.200 leave "
+			 "198.18.0.0/24 (the last usable one is 198.18.0.254)");
+}
+
+TEST_F(Config, IpCountOverTheGatewayIsRefused)
+{
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.2/24\nip_count = 10\n"
+		       "gateway = 198.18.0.5\n"),
+		  -1);
+	EXPECT_EQ(Err(), "cfg.ini:port0:ip_count: the 10 addresses 198.18.0.2-198.18.0.11 include "
+			 "the gateway 198.18.0.5");
+}
+
+TEST_F(Config, IpCountWithoutIpIsRefused)
+{
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip_count = 4\n"), -1);
+	EXPECT_EQ(Err(), "cfg.ini:port0:ip_count: 4 given without ip (the addresses start at ip)");
+}
+
+TEST_F(Config, IpCountOverTheServerPortIsRefused)
+{
+	EXPECT_EQ(Load("[run]\nmode = both\n[port0]\ndev = net_ring:t\nip = 198.18.0.1/24\n"
+		       "ip_count = 4\n[port1]\ndev = net_ring:t\nip = 198.18.0.3/24\n"
+		       "[client]\ntarget = 198.18.0.3:80\n"),
+		  -1);
+	EXPECT_EQ(Err(), "cfg.ini:port1:ip: 198.18.0.3 is one of port0's 4 addresses "
+			 "(port0.ip_count)");
 }
 
 TEST_F(Config, QueuesParses)
@@ -1260,7 +1321,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 78u); // one per key of the table
+	ASSERT_EQ(lines.size(), 79u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];

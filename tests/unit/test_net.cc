@@ -177,9 +177,9 @@ input(const Frame &f, struct net_info *out = nullptr)
 	const uint8_t *l3 = f.data() + info.l3_off;
 	uint32_t l3_len = (uint32_t)f.size() - info.l3_off;
 	if (info.ethertype == RTE_ETHER_TYPE_ARP) {
-		r = net_arp_check(l3, l3_len, our_ip);
+		r = net_arp_check(l3, l3_len, our_ip, 1);
 	} else {
-		r = net_ipv4_check(l3, l3_len, our_ip, &info);
+		r = net_ipv4_check(l3, l3_len, our_ip, 1, &info);
 		if (r == 0 && info.proto == IPPROTO_ICMP)
 			r = net_icmp_check(l3 + info.l3_hlen, info.l3_len - info.l3_hlen);
 	}
@@ -375,7 +375,7 @@ TEST(NetInput, ArpReplyIsAccepted)
 	Frame f = frame_of(arp_reply_expect, sizeof(arp_reply_expect));
 
 	/* Scapy's reply goes to .1; look at it from .1's side. */
-	EXPECT_REASON(0, net_arp_check(&f[O_ARP], 46, peer_ip));
+	EXPECT_REASON(0, net_arp_check(&f[O_ARP], 46, peer_ip, 1));
 }
 
 TEST(NetInput, ValidIcmpEchoIsAccepted)
@@ -415,7 +415,7 @@ TEST(NetInput, IcmpEchoReplyIsAccepted)
 
 	memset(&info, 0, sizeof(info));
 	EXPECT_REASON(0, net_eth_check(f.data(), 58, &peer_mac, &info));
-	EXPECT_REASON(0, net_ipv4_check(&f[O_IP], 44, peer_ip, &info));
+	EXPECT_REASON(0, net_ipv4_check(&f[O_IP], 44, peer_ip, 1, &info));
 	EXPECT_REASON(0, net_icmp_check(&f[O_ICMP], 24));
 }
 
@@ -761,7 +761,7 @@ expect_reply_validates(Frame f)
 	memset(&rinfo, 0, sizeof(rinfo));
 	EXPECT_REASON(0, net_eth_check(f.data(), (uint32_t)f.size(), &peer_mac, &rinfo));
 	EXPECT_EQ(0, memcmp(&f[6], our_mac.addr_bytes, 6));
-	EXPECT_REASON(0, net_ipv4_check(&f[O_IP], (uint32_t)f.size() - O_IP, peer_ip, &rinfo));
+	EXPECT_REASON(0, net_ipv4_check(&f[O_IP], (uint32_t)f.size() - O_IP, peer_ip, 1, &rinfo));
 	EXPECT_EQ(64, f[O_IP_TTL]);
 	EXPECT_EQ(0, f[O_IP + rinfo.l3_hlen]);
 	EXPECT_REASON(0, net_icmp_check(&f[O_IP + rinfo.l3_hlen], rinfo.l3_len - rinfo.l3_hlen));

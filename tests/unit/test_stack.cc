@@ -18,6 +18,7 @@
 #include "lib/gen/gen.h"
 #include "lib/net/net.h"
 #include "lib/stack/stack.h"
+#include "lib/tcp/tcp.h"
 #include "lib/stats/stats.h"
 
 namespace {
@@ -289,6 +290,102 @@ TEST(Stack, GratuitousArpIsARequestForOurOwnAddress)
 	EXPECT_EQ(neigh_count(l.wb->port[0].neigh), 0u);
 	worker_free(l.wa);
 	worker_free(l.wb);
+}
+
+TEST(Stack, EveryAddressOfARangeAnswersArpAndEcho)
+{
+	Link l;
+	make_link(l, "ut_range", "mp_range", 10, 64);
+	l.wb->port[0].ip_n = 4; // B owns 198.18.0.2 .. 198.18.0.5
+	struct worker_port *wa = &l.wa->port[0];
+	struct rte_ether_addr mac;
+	for (uint32_t i = 0; i < 5; i++)
+		neigh_resolve(l.wa, wa, rte_cpu_to_be_32(IP_B + i), &mac);
+	for (int i = 0; i < 50; i++) {
+		worker_poll_once(l.wa);
+		worker_poll_once(l.wb);
+	}
+	for (uint32_t i = 0; i < 4; i++) {
+		EXPECT_EQ(neigh_get(wa->neigh, rte_cpu_to_be_32(IP_B + i), &mac), NEIGH_REACHABLE)
+			<< i;
+		EXPECT_TRUE(rte_is_same_ether_addr(&mac, &l.pb.mac)) << i;
+	}
+	// 198.18.0.6 is not B's: not answered
+	EXPECT_NE(neigh_get(wa->neigh, rte_cpu_to_be_32(IP_B + 4), nullptr), NEIGH_REACHABLE);
+	EXPECT_EQ(c(l.wb, STAT_arp_reply_tx), 4u);
+	EXPECT_GE(c(l.wb, STAT_drop_arp_not_us), 1u);
+	// an echo to the last address comes back from it
+	struct gen_ping_conf gc = {};
+	gc.target = IP_B + 3;
+	gc.payload = 56;
+	gc.window = 8;
+	gc.burst = 8;
+	gc.count = 100;
+	struct gen_ping *g = gen_ping_create(l.wa, wa, &gc);
+	ASSERT_NE(g, nullptr);
+	uint64_t deadline = rte_rdtsc() + 2 * rte_get_tsc_hz();
+	while (!l.wa->done && rte_rdtsc() < deadline) {
+		worker_poll_once(l.wa);
+		worker_poll_once(l.wb);
+	}
+	EXPECT_EQ(c(l.wb, STAT_icmp_echo_reply_tx), 100u);
+	EXPECT_EQ(c(l.wa, STAT_icmp_reply_rx), 100u);
+	EXPECT_EQ(c(l.wb, STAT_drop_ip_not_us), 0u);
+	gen_ping_free(g);
+	for (int i = 0; i < 100; i++)
+		worker_poll_once(l.wb);
+	worker_free(l.wa);
+	worker_free(l.wb);
+}
+
+TEST(GenHttp, SourcesAreEveryAddressPortPairSplitByDispatch)
+{
+	struct worker *w = make_worker(12, nullptr, 1, 1);
+	ASSERT_NE(w, nullptr);
+	struct worker_port *wp = &w->port[0];
+	wp->ip = rte_cpu_to_be_32(IP_A);
+	wp->ip_n = 4;
+	struct gen_target t = {rte_cpu_to_be_32(0xc6130001), rte_cpu_to_be_16(80)};
+	struct gen_http_conf gc = {};
+	gc.model = GEN_CC;
+	gc.targets = &t;
+	gc.nb_targets = 1;
+	gc.concurrency = 400;
+	gc.port_lo = 50000;
+	gc.port_hi = 50099;
+	struct tcp_app ops;
+	struct gen_http *g = gen_http_create(w, wp, &gc, &ops);
+	ASSERT_NE(g, nullptr);
+	EXPECT_EQ(gen_http_free_sources(g), 400u); // 4 addresses x 100 ports
+	gen_http_free(g);
+	wp->ip_n = 1;
+	g = gen_http_create(w, wp, &gc, &ops);
+	ASSERT_NE(g, nullptr);
+	EXPECT_EQ(gen_http_free_sources(g), 100u);
+	gen_http_free(g);
+	// software dispatch over 4 workers: the pairs split between them, each
+	// pair to exactly one (gen_port_is_ours on the pair's own address)
+	wp->ip_n = 4;
+	wp->disp_nb = 4;
+	uint32_t sum = 0;
+	for (uint16_t k = 0; k < 4; k++) {
+		wp->disp_slot = k;
+		g = gen_http_create(w, wp, &gc, &ops);
+		ASSERT_NE(g, nullptr);
+		EXPECT_GT(gen_http_free_sources(g), 400u / 4 / 2) << "slot " << k;
+		sum += gen_http_free_sources(g);
+		gen_http_free(g);
+	}
+	EXPECT_EQ(sum, 400u);
+	uint32_t owners = 0;
+	for (uint32_t a = 0; a < 4; a++)
+		for (uint16_t k = 0; k < 4; k++) {
+			wp->disp_slot = k;
+			rte_be32_t lip = rte_cpu_to_be_32(IP_A + a);
+			owners += gen_port_is_ours(wp, lip, &t, 50000) ? 1 : 0;
+		}
+	EXPECT_EQ(owners, 4u);
+	rte_free(w);
 }
 
 } // namespace

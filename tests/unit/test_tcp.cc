@@ -50,6 +50,9 @@ const ::testing::Environment *const eal_env = ::testing::AddGlobalTestEnvironmen
 volatile bool never_stop = false;
 
 const uint32_t OUR_IP = 0xc6120001;  // 198.18.0.1
+// The local address the peer's segments go to and ours must come from;
+// OUR_IP unless a test gives the port several addresses (wp->ip_n).
+uint32_t our_ip_now = OUR_IP;
 const uint32_t PEER_IP = 0xc6120002; // 198.18.0.2
 const struct rte_ether_addr PEER_MAC = {{0x02, 0, 0, 0, 0, 0x99}};
 const unsigned int POOL_N = 2047;
@@ -212,6 +215,7 @@ class Tcp : public ::testing::Test {
 		char link[16], pname[32], dev[64], err[PORT_ERR_LEN];
 		unsigned int id = seq++;
 
+		our_ip_now = OUR_IP;
 		snprintf(link, sizeof(link), "tcp%u", id);
 		snprintf(pname, sizeof(pname), "mp_tcp%u", id);
 		snprintf(dev, sizeof(dev), "net_ring:%s", link);
@@ -309,7 +313,7 @@ class Tcp : public ::testing::Test {
 		ip->time_to_live = 64;
 		ip->next_proto_id = IPPROTO_TCP;
 		ip->src_addr = rte_cpu_to_be_32(PEER_IP);
-		ip->dst_addr = rte_cpu_to_be_32(OUR_IP);
+		ip->dst_addr = rte_cpu_to_be_32(our_ip_now);
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 		th->src_port = rte_cpu_to_be_16(s.sport ? s.sport : rport);
@@ -354,7 +358,7 @@ class Tcp : public ::testing::Test {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
 		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 		o.addr_ok = rte_is_same_ether_addr(&eh->dst_addr, &PEER_MAC) &&
-			    ip->src_addr == rte_cpu_to_be_32(OUR_IP) &&
+			    ip->src_addr == rte_cpu_to_be_32(our_ip_now) &&
 			    ip->dst_addr == rte_cpu_to_be_32(PEER_IP) &&
 			    ip->next_proto_id == IPPROTO_TCP;
 		o.csum_ok = rte_ipv4_cksum(ip) == 0 && rte_ipv4_udptcp_cksum_verify(ip, th) == 0;
@@ -540,8 +544,8 @@ class Tcp : public ::testing::Test {
 	void open_active(const Bytes &synack_opts = O_MSS(1460), uint32_t pisn = 7000)
 	{
 		struct tcb *t = nullptr;
-		ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
-				      rte_cpu_to_be_16(rport), &t),
+		ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport),
+				      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(rport), &t),
 			  0);
 		Out syn = one();
 		ASSERT_EQ(syn.flags, TCP_SYN) << syn;
@@ -899,7 +903,7 @@ TEST_F(Tcp, EveryStateAndSegmentKind)
 		case TCP_SYN_SENT: {
 			lport = 50000;
 			struct tcb *t;
-			ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport),
+			ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport),
 					      rte_cpu_to_be_32(PEER_IP),
 					      rte_cpu_to_be_16(rport), &t),
 				  0);
@@ -1180,13 +1184,71 @@ TEST_F(Tcp, WindowScalingAppliedBothWays)
 	tcp_abort(c, tcb());
 }
 
+TEST_F(Tcp, SeveralLocalAddressesActiveAndPassiveOpensUseTheirOwn)
+{
+	attach();
+	tcp_listen(c, 80);
+	const uint32_t BASE = 0xc6120010; // 198.18.0.16 .. 198.18.0.19 (the peer is 198.18.0.2)
+	wp->ip = rte_cpu_to_be_32(BASE);
+	wp->ip_n = 4;
+	struct tcb *t = nullptr;
+	// not one of ours
+	EXPECT_EQ(tcp_connect(c, wp, rte_cpu_to_be_32(BASE + 4), rte_cpu_to_be_16(50000),
+			      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(8080), &t),
+		  -EADDRNOTAVAIL);
+	EXPECT_TRUE(take().empty());
+	// active open from the third address: the SYN comes from it
+	our_ip_now = BASE + 2;
+	lport = 50000;
+	rport = 8080;
+	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_32(BASE + 2), rte_cpu_to_be_16(lport),
+			      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(rport), &t),
+		  0);
+	Out syn = one(); // addr_ok: from 198.18.0.18
+	ASSERT_EQ(syn.flags, TCP_SYN) << syn;
+	Seg sa;
+	sa.flags = TCP_SYN | TCP_ACK;
+	sa.seq = 7000;
+	sa.ack = syn.seq + 1;
+	sa.opts = O_MSS(1460);
+	inject(sa); // to 198.18.0.18
+	Out a = one();
+	EXPECT_EQ(a.flags, TCP_ACK) << a;
+	EXPECT_EQ(tcp_get_state(t), TCP_ESTABLISHED);
+	rte_be32_t lip, rip;
+	rte_be16_t lp, rp;
+	tcp_get_tuple(t, &lip, &lp, &rip, &rp);
+	EXPECT_EQ(lip, rte_cpu_to_be_32(BASE + 2));
+	// the same port from another address is another connection
+	our_ip_now = BASE + 1;
+	struct tcb *t2 = nullptr;
+	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_32(BASE + 1), rte_cpu_to_be_16(lport),
+			      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(rport), &t2),
+		  0);
+	EXPECT_NE(t2, t);
+	EXPECT_EQ(one().flags, TCP_SYN);
+	// passive open on the last address: the SYN-ACK comes from it
+	our_ip_now = BASE + 3;
+	lport = 80;
+	rport = 40000;
+	Seg syn_in;
+	syn_in.flags = TCP_SYN;
+	syn_in.seq = 1234;
+	syn_in.opts = O_MSS(1460);
+	inject(syn_in);
+	Out synack = one(); // addr_ok: from 198.18.0.19
+	EXPECT_EQ(synack.flags, TCP_SYN | TCP_ACK) << synack;
+	EXPECT_EQ(synack.ack, 1235u);
+	EXPECT_EQ(tcp_nb_conns(c), 3u);
+}
+
 TEST_F(Tcp, ActiveOpenOffersOptionsAndKeepsOnlyWhatThePeerAnswered)
 {
 	attach();
 	lport = 50001;
 	rport = 8080;
 	struct tcb *t = nullptr;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -1842,7 +1904,7 @@ TEST_F(Tcp, SynRetransmittedThenActiveOpenTimesOut)
 	attach();
 	lport = 50002;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -1880,7 +1942,7 @@ TEST_F(Tcp, ActiveOpenRttSampleSetsTheRto)
 	attach();
 	lport = 50003;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -2406,7 +2468,7 @@ TEST_F(Tcp, TableFullWithoutCookiesIsCounted)
 	EXPECT_EQ(st(STAT_tcp_syncookie_tx), 0u);
 	// an active open fails cleanly too
 	struct tcb *t;
-	EXPECT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(1), rte_cpu_to_be_32(PEER_IP),
+	EXPECT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(1), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(2), &t),
 		  -ENOSPC);
 }
@@ -2468,7 +2530,7 @@ TEST_F(Tcp, SimultaneousOpenReachesEstablished)
 	lport = 50004;
 	rport = 50005;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();
@@ -2506,7 +2568,7 @@ TEST_F(Tcp, RstWithoutAcceptableAckInSynSentIsIgnored)
 	attach();
 	lport = 50006;
 	struct tcb *t;
-	ASSERT_EQ(tcp_connect(c, wp, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
+	ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport), rte_cpu_to_be_32(PEER_IP),
 			      rte_cpu_to_be_16(rport), &t),
 		  0);
 	Out syn = one();

@@ -668,7 +668,8 @@ TEST_F(Udp, ModelCountsDuplicatedAndReorderedEchoes)
 		struct net_info ni = {};
 		uint8_t *d = rte_pktmbuf_mtod(e, uint8_t *);
 		ASSERT_EQ(net_eth_check(d, e->data_len, &pb_.mac, &ni), 0);
-		ASSERT_EQ(net_ipv4_check(d + ni.l3_off, e->data_len - ni.l3_off, wpb_->ip, &ni), 0);
+		ASSERT_EQ(net_ipv4_check(d + ni.l3_off, e->data_len - ni.l3_off, wpb_->ip, 1, &ni),
+			  0);
 		net_udp_echo_inplace(d, &ni, &pb_.mac);
 		ASSERT_EQ(rte_eth_tx_burst(pb_.port_id, 0, &e, 1), 1u);
 	}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# ring_addrs.sh SYNACK_BINARY
+#
+# Several local addresses per port ([portN] ip_count) over net_ring, mode
+# both (config/demo.ini), no root:
+#  1. cc needing more connections than one address's ports allow: 100 source
+#     ports (50000-50099) x 4 client addresses (198.18.0.10-13) -> 400 held
+#     connections, a request every 100 ms, 2000 requests. Exit 0, status done
+#     (the model ends once its gen_active gauge is back to 0), 0 errors; the
+#     gauge reaches 400 and all 400 are closed by the client (gen_done)
+#     once the count was reached; the server's access
+#     log shows requests from each of the 4 addresses and no other, from
+#     100 source ports each; the summary's memory object counts the peak
+#     of 800 TCBs (client and server on one worker).
+#  2. The same with ip_count = 1: at most 100 connections held, port
+#     exhaustion counted (gen_err_ports) -- what ip_count lifts.
+#  3. Config errors: a range leaving the subnet and one over the gateway
+#     exit 2 naming FILE:port0:ip_count.
+# Exit 0 pass, 1 fail.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
+
+[ $# -eq 1 ] || { echo "usage: $0 SYNACK_BINARY" >&2; exit 2; }
+SYNACK=$1
+[ -x "$SYNACK" ] || { echo "FAIL: synack binary '$SYNACK' not executable"; exit 1; }
+CFG=config/demo.ini
+[ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
+
+make_tmp
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# run_synack NAME TIMEOUT_S ARGS...: bounded background run; sets RUN_RC.
+RUN_RC=""
+run_synack() {
+	local name=$1 secs=$2 _
+	shift 2
+	"$SYNACK" -c "$CFG" --json "$tmp/$name.jsonl" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	local pid=$!
+	track_pid "$pid"
+	for _ in $(seq 1 $((secs * 10))); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "$name: synack still running after ${secs}s (bounded run did not end)"
+		stop_pid "$pid" 10
+		RUN_RC=timeout
+		return 0
+	fi
+	RUN_RC=0
+	wait "$pid" || RUN_RC=$?
+}
+
+show_logs() {
+	echo "---- $1 stdout (last 30 lines) ----"
+	tail -n 30 "$tmp/$1.out" || true
+	echo "---- $1 stderr ----"
+	tail -n 20 "$tmp/$1.err" || true
+}
+
+# pyj NAME CODE: python CODE with s (summary), iv (intervals), c (counters).
+pyj() {
+	"$PY" - "$tmp/$1.jsonl" "$2" <<'PYEOF' || true
+import json, sys
+objs = []
+try:
+    with open(sys.argv[1]) as f:
+        objs = [json.loads(l) for l in f if l.strip()]
+except (OSError, ValueError):
+    sys.exit(0)
+sums = [o for o in objs if o.get("type") == "summary"]
+iv = [o for o in objs if o.get("type") == "interval"]
+if not sums:
+    sys.exit(0)
+s = sums[-1]
+c = s.get("counters", {})
+exec(sys.argv[2])
+PYEOF
+}
+
+COMMON=(--set port0.ip=198.18.0.10/24 --set client.model=cc --set client.ports=50000-50099
+	--set client.interval=100ms --set client.count=2000 --set run.duration=20s
+	--set run.report_interval=100ms --set server.access_log="$tmp/access.log")
+
+# ------------------------------------------------ 1. 4 addresses x 100 ports
+log "1. cc 400 connections from 4 addresses x 100 ports"
+run_synack four 40 "${COMMON[@]}" --set port0.ip_count=4 --set client.concurrency=400
+b=$FAILS
+expect_eq "four: exit code" 0 "$RUN_RC"
+expect_eq "four: summary status" done "$(jsonq "$tmp/four.jsonl" summary status)"
+expect_eq "four: errors (sum of gen_err_*)" 0 \
+	"$(pyj four 'print(sum(v for k, v in c.items() if k.startswith("gen_err_")))')"
+expect_eq "four: peak gen_active" 400 \
+	"$(pyj four 'print(max(o.get("gauges", {}).get("gen_active", 0) for o in iv))')"
+# done only once gen_active is back to 0: every connection closed by the client
+expect_eq "four: gen_done (connections closed after the count)" 400 \
+	"$(jsonq "$tmp/four.jsonl" summary counters.gen_done)"
+expect_ge "four: server tcp_accepted" 400 "$(jsonq "$tmp/four.jsonl" summary counters.tcp_accepted)"
+expect_eq "four: client gen_resp_rx == server http_resp_200" \
+	"$(jsonq "$tmp/four.jsonl" summary counters.http_resp_200)" \
+	"$(jsonq "$tmp/four.jsonl" summary counters.gen_resp_rx)"
+grep -q "port[0-9]*: 4 addresses 198.18.0.10-198.18.0.13" "$tmp/four.out" &&
+	echo "ok: four: start line names the 4 addresses" ||
+	fail "four: no 'port0: 4 addresses 198.18.0.10-198.18.0.13' line"
+# access log: time, client ip:port, method, path, status, bytes
+addrs=$(awk '{split($2, a, ":"); print a[1]}' "$tmp/access.log" | sort | uniq -c | sort -k2 |
+	awk '{printf "%s=%s ", $2, $1}')
+echo "info: four: requests per client address: $addrs"
+expect_eq "four: client addresses in the access log" \
+	"198.18.0.10 198.18.0.11 198.18.0.12 198.18.0.13" \
+	"$(awk '{split($2, a, ":"); print a[1]}' "$tmp/access.log" | sort -u | xargs)"
+# each address held its 100 connections: 100 distinct ports each
+for a in 10 11 12 13; do
+	expect_eq "four: distinct source ports of 198.18.0.$a" 100 \
+		"$(awk -v ip="198.18.0.$a" '{split($2, p, ":"); if (p[1] == ip) print p[2]}' \
+			"$tmp/access.log" | sort -u | wc -l)"
+done
+# memory per connection: the peak counts client and server TCBs (one worker)
+expect_ge "four: summary memory.peak_conns" 800 "$(jsonq "$tmp/four.jsonl" summary memory.peak_conns)"
+expect_ge "four: summary memory.est_bytes_per_conn" 192 \
+	"$(jsonq "$tmp/four.jsonl" summary memory.est_bytes_per_conn)"
+grep -qE "^memory: peak [0-9]+ connections" "$tmp/four.out" &&
+	echo "ok: four: memory line printed" || fail "four: no 'memory: peak N connections' line"
+[ "$FAILS" -eq "$b" ] || show_logs four
+
+# ------------------------------------------------ 2. one address: capped
+log "2. the same with ip_count = 1: 100 connections at most"
+rm -f "$tmp/access.log"
+run_synack one 40 "${COMMON[@]}" --set port0.ip_count=1 --set client.concurrency=400
+b=$FAILS
+expect_eq "one: exit code" 0 "$RUN_RC"
+expect_eq "one: peak gen_active" 100 \
+	"$(pyj one 'print(max(o.get("gauges", {}).get("gen_active", 0) for o in iv))')"
+expect_ge "one: gen_err_ports (source pairs exhausted)" 1 \
+	"$(jsonq "$tmp/one.jsonl" summary counters.gen_err_ports)"
+[ "$FAILS" -eq "$b" ] || show_logs one
+
+# ------------------------------------------------ 3. config errors
+log "3. ranges leaving the subnet or covering the gateway are refused"
+rc=0
+"$SYNACK" -c "$CFG" --set port0.ip=198.18.0.250/24 --set port0.ip_count=8 \
+	>"$tmp/bad1.out" 2>"$tmp/bad1.err" || rc=$?
+expect_eq "leaving the subnet: exit code" 2 "$rc"
+grep -q "^--set:port0:ip_count: 8 addresses from 198.18.0.250 leave 198.18.0.0/24" "$tmp/bad1.err" &&
+	echo "ok: leaving the subnet: error names port0:ip_count" ||
+	fail "leaving the subnet: unexpected error: $(cat "$tmp/bad1.err")"
+rc=0
+"$SYNACK" -c "$CFG" --set port0.ip=198.18.0.10/24 --set port0.gateway=198.18.0.12 \
+	--set port0.ip_count=4 >"$tmp/bad2.out" 2>"$tmp/bad2.err" || rc=$?
+expect_eq "over the gateway: exit code" 2 "$rc"
+grep -q "port0:ip_count: the 4 addresses 198.18.0.10-198.18.0.13 include the gateway" "$tmp/bad2.err" &&
+	echo "ok: over the gateway: error names port0:ip_count" ||
+	fail "over the gateway: unexpected error: $(cat "$tmp/bad2.err")"
+
+if [ "$FAILS" -ne 0 ]; then
+	echo "$FAILS assertion(s) failed"
+	exit 1
+fi
+echo "PASS: ring_addrs"
+exit 0
