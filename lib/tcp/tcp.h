@@ -181,6 +181,9 @@ struct tcp_info {
 					     TCP clock ticks in ms: 1 ms is "1 ms or less" */
 	uint32_t rttvar_us;
 	uint32_t rto_ms;
+	uint32_t total_retrans;		/**< segments retransmitted since the open (SYN, data, FIN,
+					     probes): Linux's tcpi_total_retrans, what iperf3
+					     reports as "retransmits" */
 };
 
 /** Fill *info from t. O(1), reads only. */

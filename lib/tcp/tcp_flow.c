@@ -219,6 +219,7 @@ tcp_get_info(const struct tcb *t, struct tcp_info *info)
 	info->srtt_us = t->srtt8 * 125u;	/* x8 ms -> us */
 	info->rttvar_us = t->rttvar4 * 250u;	/* x4 ms -> us */
 	info->rto_ms = t->rto;
+	info->total_retrans = t->retrans;
 }
 
 enum tcp_state

@@ -1048,7 +1048,7 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	if (t->state == TCP_SYN_RECEIVED && (s.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
 	    s.seq == t->rcv_nxt - 1) { /* the IRS */
 		stats_inc(&w->stats, STAT_tcp_syn_rx);
-		stats_inc(&w->stats, STAT_tcp_retrans);
+		tcp_count_retrans(c, t);
 		tcp_send_syn(c, t);
 		goto free;
 	}

@@ -353,7 +353,7 @@ tcp_send_syn(struct tcp_ctx *c, struct tcb *t)
 	if (t->retries == 0)
 		stats_inc(&c->w->stats, t->state == TCP_SYN_SENT ? STAT_tcp_syn_tx : STAT_tcp_synack_tx);
 	else
-		stats_inc(&c->w->stats, STAT_tcp_retrans);
+		tcp_count_retrans(c, t);
 	/* in SYN-SENT / SYN-RECEIVED, SND.UNA is the ISS */
 	xmit(c, t, flags, t->snd_una, 0);
 	t->snd_nxt = t->snd_una + 1;
@@ -392,7 +392,7 @@ tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t)
 		flags |= TCP_FIN;
 	if (len == 0 && !(flags & TCP_FIN))
 		return;
-	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	tcp_count_retrans(c, t);
 	if (len)
 		flags |= TCP_PSH;
 	xmit(c, t, flags, t->snd_una, len);
@@ -414,7 +414,7 @@ tcp_retransmit_seg(struct tcp_ctx *c, struct tcb *t, uint32_t seq, uint32_t len)
 		len = data_end - seq;
 	if (len == 0 || SEQ_LT(seq, t->snd_una))
 		return;
-	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	tcp_count_retrans(c, t);
 	xmit(c, t, TCP_ACK, seq, len);
 	if (SEQ_GT(seq + len, t->high_rxt))
 		t->high_rxt = seq + len;
@@ -470,7 +470,7 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 		if (xmit(c, t, flags, t->snd_nxt, len) != 0)
 			break;
 		if (retrans) {
-			stats_inc(&c->w->stats, STAT_tcp_retrans);
+			tcp_count_retrans(c, t);
 		} else {
 			stats_add(&c->w->stats, STAT_tcp_data_tx, len);
 			if (!(t->flags & TF_RTT) && !(t->flags & TF_TS)) {
@@ -496,7 +496,7 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 	    (!(t->flags & TF_FIN_SENT) || SEQ_LT(t->snd_nxt, t->snd_max))) {
 		if (xmit(c, t, TCP_FIN | TCP_ACK, data_end, 0) == 0) {
 			if (t->flags & TF_FIN_SENT)
-				stats_inc(&c->w->stats, STAT_tcp_retrans);
+				tcp_count_retrans(c, t);
 			t->snd_nxt = data_end + 1;
 			if (!(t->flags & TF_FIN_SENT)) {
 				t->flags |= TF_FIN_SENT;
@@ -524,7 +524,7 @@ probe(struct tcp_ctx *c, struct tcb *t)
 
 	if (t->snd_max != t->snd_una) {
 		/* the previous probe's byte is still unacknowledged: resend it */
-		stats_inc(&c->w->stats, STAT_tcp_retrans);
+		tcp_count_retrans(c, t);
 		xmit(c, t, TCP_ACK, t->snd_una, 1);
 	} else if (SEQ_LT(t->snd_nxt, data_end)) {
 		xmit(c, t, TCP_ACK, t->snd_nxt, 1);

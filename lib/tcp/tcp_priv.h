@@ -118,6 +118,7 @@ struct tcb {
 	uint32_t sndq_off;		/**< bytes of the head entry already acked */
 	uint32_t sndq_bytes;		/**< bytes queued from snd_una */
 	uint32_t ooo;			/**< head of the out-of-order list (ctx->ooo index) */
+	uint32_t retrans;		/**< segments retransmitted over the connection's life */
 
 	uint64_t app[TCP_APP_DATA / 8];	/**< tcp_app_data() */
 };
@@ -198,6 +199,14 @@ tcb_app(const struct tcp_ctx *c, const struct tcb *t)
 {
 	return (t->flags & TF_PASSIVE) ? &c->apps[(t->flags & TF_APP_MASK) >> TF_APP_SHIFT]
 				       : &c->capp;
+}
+
+/** Count one retransmitted segment of t: the worker's tcp_retrans and the TCB's own. */
+static inline void
+tcp_count_retrans(struct tcp_ctx *c, struct tcb *t)
+{
+	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	t->retrans++;
 }
 
 static inline uint32_t

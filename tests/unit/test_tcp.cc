@@ -1071,6 +1071,10 @@ TEST_F(Tcp, RetransmittedSynInSynReceivedResendsSynAck)
 	EXPECT_TRUE(again.sackok);
 	EXPECT_EQ(state(), TCP_SYN_RECEIVED);
 	EXPECT_EQ(tcp_nb_conns(c), 1u);
+	struct tcp_info ti;
+	tcp_get_info(tcb(), &ti);
+	EXPECT_EQ(ti.total_retrans, 1u);
+	EXPECT_EQ(st(STAT_tcp_retrans), 1u);
 }
 
 // ============================================================ options negotiation
@@ -1728,6 +1732,7 @@ TEST_F(Tcp, InfoReportsTheSendSide)
 	EXPECT_EQ(ti.srtt_us, tcb()->srtt8 * 125u);
 	EXPECT_EQ(ti.rttvar_us, tcb()->rttvar4 * 250u);
 	EXPECT_EQ(ti.rto_ms, tcb()->rto);
+	EXPECT_EQ(ti.total_retrans, 0u);
 	take();
 	tcp_abort(c, tcb());
 }
@@ -1773,6 +1778,9 @@ TEST_F(Tcp, RtoBacksOffToTheMaxThenAbortsWithRst)
 	}
 	EXPECT_EQ(st(STAT_tcp_rto), 6u);
 	EXPECT_EQ(st(STAT_tcp_retrans), 6u);
+	struct tcp_info ti;
+	tcp_get_info(tcb(), &ti);
+	EXPECT_EQ(ti.total_retrans, 6u) << "the connection's own count (iperf3's retransmits)";
 	advance(7999);
 	EXPECT_TRUE(take().empty());
 	advance(1);
