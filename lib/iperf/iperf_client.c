@@ -707,6 +707,7 @@ iperf_client_create(struct worker *w, struct worker_port *wp, struct tcp_ctx *tc
 		return NULL;
 	}
 	iperf_fill_random(c->block, IPERF_SRV_BLOCK, 0xc11e47 ^ w->id);
+	(void)tcp_zc_register(tcp, c->block, IPERF_SRV_BLOCK); /* sent zero-copy where it can */
 	iperf_fill_random(c->dgram, IPERF_SRV_DGRAM_MAX, 0xd6 ^ w->id);
 	iperf_cookie_make(c->cookie, rte_rdtsc());
 	iperf_rx_init(&c->rx, c->rxbuf, IPERF_JSON_MAX + 1, IPERF_MSG_STATE);

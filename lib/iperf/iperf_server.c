@@ -897,6 +897,7 @@ iperf_server_create(struct worker *w, struct tcp_ctx *tcp, struct udp_ctx *udp,
 		return NULL;
 	}
 	iperf_fill_random(s->block, IPERF_SRV_BLOCK, 0x5eed ^ w->id);
+	(void)tcp_zc_register(tcp, s->block, IPERF_SRV_BLOCK); /* sent zero-copy where it can */
 	iperf_fill_random(s->dgram, IPERF_SRV_DGRAM_MAX, 0xd06 ^ w->id);
 	s->ops = (struct tcp_app){
 		.accepted = srv_accepted,

@@ -5,7 +5,11 @@
  * checksums (offloaded when the port has them, software otherwise).
  *
  * Payload bytes are copied from the referenced application data into the
- * segment; headers are written per segment.
+ * segment, headers written per segment -- except zero-copy: a segment of
+ * at least conf.zero_copy_min bytes from a registered long-lived region
+ * (tcp_zc_register), on a port that takes mbuf chains, is a header mbuf
+ * chained to an mbuf attached to those bytes (external buffer, no-op free),
+ * and its checksum is computed over the chain (or offloaded).
  */
 #include <string.h>
 
@@ -186,13 +190,14 @@ build_opts(const struct tcp_ctx *c, const struct tcb *t, uint8_t flags, uint8_t 
 
 /*
  * Write Ethernet (source MAC only; worker_send_ip fills the destination),
- * IPv4 and TCP headers for a segment of paylen bytes into a new mbuf.
+ * IPv4 and TCP headers for a segment of paylen bytes into a new mbuf, which
+ * holds inl of them (paylen, or 0 when the payload is chained after it).
  * Returns the mbuf with *payload pointing at the payload area.
  */
 static struct rte_mbuf *
 seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, uint8_t flags,
 	  uint32_t seq, uint32_t ack, uint16_t win, const uint8_t *opts, uint32_t optlen,
-	  uint32_t paylen, uint8_t **payload)
+	  uint32_t paylen, uint32_t inl, uint8_t **payload)
 {
 	struct worker *w = c->w;
 	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
@@ -203,7 +208,8 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	}
 	uint32_t tcplen = sizeof(struct rte_tcp_hdr) + optlen;
 	uint32_t len = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tcplen + paylen;
-	if (unlikely(len > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > wp->mtu)) {
+	uint32_t here = len - (paylen - inl);	/* bytes in this mbuf */
+	if (unlikely(here > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > wp->mtu)) {
 		/* never write past the buffer or send beyond the MTU */
 		stats_inc(&w->stats, STAT_drop_too_big);
 		rte_pktmbuf_free(m);
@@ -237,9 +243,14 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	th->tcp_urp = 0;
 	if (optlen)
 		memcpy(th + 1, opts, optlen);
-	m->data_len = m->pkt_len = len < NET_ETH_MIN_FRAME ? NET_ETH_MIN_FRAME : len;
-	if (len < NET_ETH_MIN_FRAME)
-		memset(d + len, 0, NET_ETH_MIN_FRAME - len);
+	if (here < len) {
+		/* the payload follows in a chained mbuf (never short of 60 bytes) */
+		m->data_len = m->pkt_len = here;
+	} else {
+		m->data_len = m->pkt_len = len < NET_ETH_MIN_FRAME ? NET_ETH_MIN_FRAME : len;
+		if (len < NET_ETH_MIN_FRAME)
+			memset(d + len, 0, NET_ETH_MIN_FRAME - len);
+	}
 	*payload = (uint8_t *)(th + 1) + optlen;
 	return m;
 }
@@ -257,6 +268,9 @@ seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32
 		m->l3_len = sizeof(*ip);
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else if (m->nb_segs > 1) {
+		/* zero-copy: the payload is in the next segment */
+		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, RTE_ETHER_HDR_LEN + sizeof(*ip));
 	} else {
 		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
 	}
@@ -285,17 +299,23 @@ adv_window(struct tcp_ctx *c, struct tcb *t, uint8_t flags)
 	return (uint16_t)(win > 65535 ? 65535 : win);
 }
 
-/* Copy len bytes of queued data starting at sequence seq into dst. */
-static void
-copy_sndq(struct tcp_ctx *c, const struct tcb *t, uint32_t seq, uint8_t *dst, uint32_t len)
+/* The send-queue entry *i holding sequence seq, and seq's offset *off in it
+ * (*i = TCP_NONE past the end). Walks the queue from its head. */
+static inline void
+sndq_find(const struct tcp_ctx *c, const struct tcb *t, uint32_t seq, uint32_t *i, uint32_t *off)
 {
-	uint32_t off = seq - t->snd_una + t->sndq_off;
-	uint32_t i = t->sndq_head;
-
-	while (i != TCP_NONE && off >= c->sndq[i].len) {
-		off -= c->sndq[i].len;
-		i = c->sndq[i].next;
+	*off = seq - t->snd_una + t->sndq_off;
+	*i = t->sndq_head;
+	while (*i != TCP_NONE && *off >= c->sndq[*i].len) {
+		*off -= c->sndq[*i].len;
+		*i = c->sndq[*i].next;
 	}
+}
+
+/* Copy len bytes of queued data, from entry i at offset off on, into dst. */
+static void
+copy_sndq(const struct tcp_ctx *c, uint32_t i, uint32_t off, uint8_t *dst, uint32_t len)
+{
 	while (len > 0 && i != TCP_NONE) {
 		uint32_t n = c->sndq[i].len - off;
 		if (n > len)
@@ -308,6 +328,37 @@ copy_sndq(struct tcp_ctx *c, const struct tcb *t, uint32_t seq, uint8_t *dst, ui
 	}
 }
 
+/*
+ * The registered region holding [p, p + len), or NULL. At most
+ * TCP_ZC_REGIONS compares.
+ */
+static inline struct tcp_zc_region *
+zc_region(struct tcp_ctx *c, const uint8_t *p, uint32_t len)
+{
+	for (uint32_t k = 0; k < c->nb_zc; k++)
+		if (p >= c->zc[k].base && p + len <= c->zc[k].end)
+			return &c->zc[k];
+	return NULL;
+}
+
+/* An mbuf attached to [p, p + len) of region r (one more reference on its shinfo). */
+static struct rte_mbuf *
+zc_attach(struct tcp_ctx *c, struct tcp_zc_region *r, const uint8_t *p, uint32_t len)
+{
+	struct rte_mbuf *d = rte_pktmbuf_alloc(c->w->pool);
+
+	if (unlikely(d == NULL)) {
+		stats_inc(&c->w->stats, STAT_drop_pool_empty);
+		return NULL;
+	}
+	rte_mbuf_ext_refcnt_update(&r->shinfo, 1);
+	rte_pktmbuf_attach_extbuf(d, (void *)(uintptr_t)p, r->iova + (rte_iova_t)(p - r->base),
+				  (uint16_t)len, &r->shinfo);
+	d->data_len = (uint16_t)len;
+	d->pkt_len = len;
+	return d;
+}
+
 /* Send one segment of t: flags, at seq, len payload bytes from the queue. */
 static int
 xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len)
@@ -317,15 +368,42 @@ xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len
 	uint32_t room = wp->mtu - 40u > len ? wp->mtu - 40u - len : 0;
 	uint32_t optlen = build_opts(c, t, flags, opts, room);
 	uint16_t win = adv_window(c, t, flags);
+	struct tcp_zc_region *zr = NULL;
+	const uint8_t *zp = NULL;
+	uint32_t qi = TCP_NONE, qoff = 0;
 	struct rte_mbuf *m;
 
 	if (t->state != TCP_SYN_SENT)
 		flags |= TCP_ACK;
-	m = seg_alloc(c, wp, &t->key, flags, seq, t->rcv_nxt, win, opts, optlen, len, &pay);
+	if (len) {
+		sndq_find(c, t, seq, &qi, &qoff);
+		/* zero-copy when the segment lies in one queued chunk of a region */
+		if (len >= c->conf.zero_copy_min && c->conf.zero_copy_min != 0 &&
+		    (wp->offloads & PORT_OFF_MULTI_SEGS) && qi != TCP_NONE &&
+		    c->sndq[qi].len - qoff >= len) {
+			zp = c->sndq[qi].base + qoff;
+			zr = zc_region(c, zp, len);
+			if (zr != NULL && !zr->dma && (wp->offloads & PORT_OFF_TX_DMA))
+				zr = NULL;
+		}
+	}
+	m = seg_alloc(c, wp, &t->key, flags, seq, t->rcv_nxt, win, opts, optlen, len,
+		      zr != NULL ? 0 : len, &pay);
 	if (m == NULL)
 		return -1;
-	if (len)
-		copy_sndq(c, t, seq, pay, len);
+	if (zr != NULL) {
+		struct rte_mbuf *d = zc_attach(c, zr, zp, len);
+		if (unlikely(d == NULL)) {
+			rte_pktmbuf_free(m);
+			return -1;
+		}
+		m->next = d;
+		m->nb_segs = 2;
+		m->pkt_len += len;
+		stats_inc(&c->w->stats, STAT_tcp_tx_zc);
+	} else if (len) {
+		copy_sndq(c, qi, qoff, pay, len);
+	}
 	if (flags & TCP_ACK) {
 		t->last_ack_sent = t->rcv_nxt;
 		uint32_t edge = t->rcv_nxt + ((uint32_t)win << ((flags & TCP_SYN) ? 0 : t->rcv_ws));
@@ -619,7 +697,7 @@ tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_m
 		seq = 0;
 		ack = rte_be_to_cpu_32(th->sent_seq) + seg_len;
 	}
-	struct rte_mbuf *r = seg_alloc(c, wp, &k, flags, seq, ack, 0, NULL, 0, 0, &pay);
+	struct rte_mbuf *r = seg_alloc(c, wp, &k, flags, seq, ack, 0, NULL, 0, 0, 0, &pay);
 	if (r == NULL)
 		return;
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
@@ -648,7 +726,7 @@ tcp_send_cookie_synack(struct tcp_ctx *c, struct worker_port *wp, const struct t
 	memcpy(opts + 2, &our, 2);
 	struct rte_mbuf *m = seg_alloc(c, wp, k, TCP_SYN | TCP_ACK, iss, rcv_nxt,
 				       (uint16_t)(c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd),
-				       opts, 4, 0, &pay);
+				       opts, 4, 0, 0, &pay);
 	if (m == NULL)
 		return;
 	stats_inc(&c->w->stats, STAT_tcp_syncookie_tx);

@@ -141,6 +141,18 @@ struct tcp_ooo {
 	uint8_t recent;		/**< the most recently queued (first SACK block) */
 };
 
+/** A registered long-lived region (tcp_zc_register). */
+struct tcp_zc_region {
+	const uint8_t *base;
+	const uint8_t *end;
+	rte_iova_t iova;		/**< of base */
+	bool dma;			/**< DPDK memory, one IOVA range: any port may take it */
+	/** shared by every mbuf attached to the region: refcnt 1 + one per
+	 *  attached mbuf; the free callback does nothing (the memory is the
+	 *  application's) */
+	struct rte_mbuf_ext_shared_info shinfo;
+};
+
 #define TCP_WHEEL_BITS 12
 #define TCP_WHEEL_SIZE (1u << TCP_WHEEL_BITS)
 #define TCP_WHEEL_MASK (TCP_WHEEL_SIZE - 1)
@@ -163,6 +175,10 @@ struct tcp_ctx {
 
 	struct tcp_ooo *ooo;
 	uint32_t ooo_free;
+
+	uint32_t nb_zc;
+	struct tcp_zc_region *zc;	/**< TCP_ZC_REGIONS, static storage per worker id:
+					     mbufs attached to them may outlive the context */
 
 	/* timers */
 	uint32_t wheel[TCP_WHEEL_SIZE];
