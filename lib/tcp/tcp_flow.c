@@ -45,7 +45,7 @@ tcp_conf_defaults(struct tcp_conf *c)
 	c->sndq_segs = 0; /* 0 = 4 per connection */
 	c->ooo_max = 16;
 	c->init_cwnd = 10;
-	c->zero_copy_min = 256;
+	c->zero_copy_min = 1024;
 }
 
 static void

@@ -1367,7 +1367,7 @@ TEST_F(Config, TcpDefaults)
 	EXPECT_EQ(c_.tcp.syn_backlog, 64u * 1024);
 	EXPECT_EQ(c_.tcp.init_cwnd, 10u);
 	EXPECT_EQ(c_.tcp.ooo_max, 16u);
-	EXPECT_EQ(c_.tcp.zero_copy_min, 256u);
+	EXPECT_EQ(c_.tcp.zero_copy_min, 1024u);
 	EXPECT_TRUE(c_.tcp.syncookies);
 	EXPECT_TRUE(c_.tcp.wscale);
 	EXPECT_TRUE(c_.tcp.sack);

@@ -1370,6 +1370,7 @@ TEST_F(Tcp, TooOldAckIsChallengeAcked)
 
 TEST_F(Tcp, ZeroCopySegmentsAttachRegisteredDataAndCopyTheRest)
 {
+	conf.zero_copy_min = 256;
 	attach();
 	ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1000)})));
 	wp->offloads |= PORT_OFF_MULTI_SEGS;
