@@ -9,7 +9,9 @@
  * at least conf.zero_copy_min bytes from a registered long-lived region
  * (tcp_zc_register), on a port that takes mbuf chains, is a header mbuf
  * chained to an mbuf attached to those bytes (external buffer, no-op free),
- * and its checksum is computed over the chain (or offloaded).
+ * and its checksum is computed over the chain (or offloaded). On a port with
+ * TSO, new data of such a chunk goes out in frames of up to TCP_TSO_MAX
+ * bytes that the port cuts into MSS-sized segments (RTE_MBUF_F_TX_TCP_SEG).
  */
 #include <string.h>
 
@@ -209,7 +211,10 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	uint32_t tcplen = sizeof(struct rte_tcp_hdr) + optlen;
 	uint32_t len = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tcplen + paylen;
 	uint32_t here = len - (paylen - inl);	/* bytes in this mbuf */
-	if (unlikely(here > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > wp->mtu)) {
+	/* a TSO frame (payload beyond one MSS, chained) is cut by the port */
+	bool tso = inl == 0 && paylen > wp->mtu - 40u && (wp->offloads & PORT_OFF_TSO);
+	if (unlikely(here > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > UINT16_MAX ||
+		     (!tso && len - RTE_ETHER_HDR_LEN > wp->mtu))) {
 		/* never write past the buffer or send beyond the MTU */
 		stats_inc(&w->stats, STAT_drop_too_big);
 		rte_pktmbuf_free(m);
@@ -255,15 +260,28 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	return m;
 }
 
-/* Checksums (offloaded or in software), then out through the neighbour table. */
+/* Checksums (offloaded or in software), then out through the neighbour table.
+ * tso_segsz != 0: a TSO frame, cut into segments of that many bytes. */
 static void
-seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst)
+seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst,
+	 uint16_t tso_segsz)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 							   RTE_ETHER_HDR_LEN);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 
-	if (wp->offloads & PORT_OFF_L4_CKSUM) {
+	if (tso_segsz != 0) {
+		/* TSO: the port cuts the payload into tso_segsz pieces, writing
+		 * each one's headers and checksums; the TCP checksum field holds
+		 * the pseudo-header sum without the length (rte_ipv4_phdr_cksum
+		 * leaves it out for TCP_SEG), as rte_net_intel_cksum_prepare does */
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = sizeof(*ip);
+		m->l4_len = (uint64_t)((th->data_off >> 4) * 4);
+		m->tso_segsz = tso_segsz;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else if (wp->offloads & PORT_OFF_L4_CKSUM) {
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = sizeof(*ip);
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
@@ -412,7 +430,8 @@ xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len
 		t->flags &= ~(TF_ACKNOW | TF_DELACK);
 		t->delack_at = 0;
 	}
-	seg_send(c, wp, m, t->key.rip);
+	uint32_t mss = seg_payload_max(c, t);
+	seg_send(c, wp, m, t->key.rip, len > mss ? (uint16_t)mss : 0);
 	return 0;
 }
 
@@ -499,6 +518,37 @@ tcp_retransmit_seg(struct tcp_ctx *c, struct tcb *t, uint32_t seq, uint32_t len)
 	t->flags &= ~TF_RTT; /* Karn */
 }
 
+/*
+ * Payload of one TSO frame at SND.NXT: whole segments of mss (or the rest
+ * of the queue) up to TCP_TSO_MAX, within the usable window, from one queued
+ * chunk of a registered region -- attached, never copied. 0 when the port
+ * has no TSO, fewer than two segments would go, or the FIN would ride on it.
+ */
+static uint32_t
+tso_len(struct tcp_ctx *c, const struct tcb *t, uint32_t avail, uint32_t usable, uint32_t mss)
+{
+	const struct worker_port *wp = &c->w->port[t->port];
+	uint32_t qi, qoff, n;
+
+	if (!(wp->offloads & PORT_OFF_TSO) || !(wp->offloads & PORT_OFF_MULTI_SEGS) ||
+	    c->conf.zero_copy_min == 0 || avail <= mss || usable < 2 * mss)
+		return 0;
+	sndq_find(c, t, t->snd_nxt, &qi, &qoff);
+	if (qi == TCP_NONE)
+		return 0;
+	n = RTE_MIN(avail, usable);
+	n = RTE_MIN(n, c->sndq[qi].len - qoff);
+	n = RTE_MIN(n, TCP_TSO_MAX);
+	if (n < avail)
+		n -= n % mss;
+	if (n <= mss || n < c->conf.zero_copy_min || (n == avail && (t->flags & TF_FIN_QUEUED)))
+		return 0;
+	struct tcp_zc_region *r = zc_region(c, c->sndq[qi].base + qoff, n);
+	if (r == NULL || (!r->dma && (wp->offloads & PORT_OFF_TX_DMA)))
+		return 0;
+	return n;
+}
+
 void
 tcp_output(struct tcp_ctx *c, struct tcb *t)
 {
@@ -530,8 +580,11 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 		uint32_t usable = off < win ? win - off : 0;
 		uint32_t max = seg_payload_max(c, t);
 		uint32_t len = avail < max ? avail : max;
+		uint32_t big = tso_len(c, t, avail, usable, max);
 
-		if (usable < len) {
+		if (big > len) {
+			len = big; /* TSO: the port cuts it into segments of max */
+		} else if (usable < len) {
 			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1): a partial
 			 * segment only when nothing is in flight. */
 			if (usable == 0 || off != 0)
@@ -730,5 +783,5 @@ tcp_send_cookie_synack(struct tcp_ctx *c, struct worker_port *wp, const struct t
 	if (m == NULL)
 		return;
 	stats_inc(&c->w->stats, STAT_tcp_syncookie_tx);
-	seg_send(c, wp, m, k->rip);
+	seg_send(c, wp, m, k->rip, 0);
 }

@@ -25,6 +25,7 @@ extern "C" {
 
 #define TCP_NONE UINT32_MAX	/**< null index */
 #define TCP_CWND_MAX (1u << 30)	/**< cwnd ceiling, bytes: far above any window, never wraps */
+#define TCP_TSO_MAX  (63u * 1024u)	/**< payload of one TSO frame at most (IPv4 length <= 64 KiB) */
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02

@@ -1466,6 +1466,79 @@ TEST_F(Tcp, ZeroCopySegmentsAttachRegisteredDataAndCopyTheRest)
 	rte_free(region);
 }
 
+TEST_F(Tcp, TsoFramesCarrySeveralSegmentsForThePortToCut)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	wp->offloads |= PORT_OFF_MULTI_SEGS | PORT_OFF_TSO | PORT_OFF_L4_CKSUM;
+	const uint32_t n = 20000;
+	uint8_t *region = static_cast<uint8_t *>(rte_malloc("tso", n, 0));
+	ASSERT_NE(region, nullptr);
+	for (uint32_t i = 0; i < n; i++)
+		region[i] = (uint8_t)(i * 13 + 1);
+	ASSERT_EQ(tcp_zc_register(c, region, n), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), region, n), 0);
+
+	// the frames as the port gets them (not cut: the ring has no TSO)
+	auto frames = [&]() {
+		std::vector<struct rte_mbuf *> v;
+		struct rte_mbuf *m[64];
+		worker_flush(w, wp);
+		uint16_t k;
+		while ((k = rte_eth_rx_burst(pb.port_id, 0, m, 64)) > 0)
+			v.insert(v.end(), m, m + k);
+		return v;
+	};
+	uint32_t mss = tcb()->mss, sent = 0;
+	std::string got;
+	for (uint32_t want : {10 * mss, n - 10 * mss}) {
+		std::vector<struct rte_mbuf *> v = frames();
+		ASSERT_EQ(v.size(), 1u) << "one frame for the whole window";
+		struct rte_mbuf *m = v[0];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		EXPECT_TRUE(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+		EXPECT_TRUE(m->ol_flags & RTE_MBUF_F_TX_IPV4);
+		EXPECT_EQ(m->tso_segsz, mss);
+		EXPECT_EQ(m->l2_len, 14u);
+		EXPECT_EQ(m->l3_len, 20u);
+		EXPECT_EQ(m->l4_len, 20u);
+		EXPECT_EQ(m->nb_segs, 2);
+		EXPECT_EQ(m->pkt_len, 54u + want);
+		EXPECT_EQ(rte_be_to_cpu_16(ip->total_length), 40u + want);
+		EXPECT_EQ(rte_ipv4_cksum(ip), 0) << "IPv4 header checksum in software";
+		// the pseudo-header sum without the length, as rte_net_intel_cksum_prepare
+		EXPECT_EQ(th->cksum, rte_ipv4_phdr_cksum(ip, m->ol_flags));
+		EXPECT_EQ(rte_be_to_cpu_32(th->sent_seq), onxt + sent);
+		std::string d(want, '\0');
+		const void *p = rte_pktmbuf_read(m, 54, want, &d[0]);
+		ASSERT_NE(p, nullptr);
+		got.append((const char *)p, want);
+		sent += want;
+		rte_pktmbuf_free(m);
+		una = onxt + sent;
+		inject(seg(TCP_ACK));
+	}
+	EXPECT_EQ(got, std::string((const char *)region, n));
+	EXPECT_EQ(st(STAT_tcp_data_tx), n);
+	// after an RTO (cwnd 1 MSS) a retransmission is one plain segment
+	ASSERT_EQ(tcp_send(c, tcb(), region, 3 * mss), 0);
+	std::vector<struct rte_mbuf *> v = frames();
+	ASSERT_EQ(v.size(), 1u);
+	EXPECT_TRUE(v[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+	rte_pktmbuf_free(v[0]);
+	advance(tcb()->rto);
+	v = frames();
+	ASSERT_EQ(v.size(), 1u);
+	EXPECT_FALSE(v[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+	EXPECT_EQ(v[0]->pkt_len, 54u + mss);
+	rte_pktmbuf_free(v[0]);
+	wp->offloads &= ~(PORT_OFF_TSO | PORT_OFF_L4_CKSUM); // software checksum for the RST
+	tcp_abort(c, tcb());
+	take();
+	rte_free(region);
+}
+
 TEST_F(Tcp, ChainedFrameWithHeadersThenPayloadIsTakenAsIs)
 {
 	attach();
