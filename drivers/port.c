@@ -389,6 +389,10 @@ tx_offloads_pick(uint32_t want, uint64_t capa, uint32_t *got)
 		off |= l4;
 		*got |= PORT_OFF_L4_CKSUM;
 	}
+	if ((want & PORT_OFF_MULTI_SEGS) && (capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)) {
+		off |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+		*got |= PORT_OFF_MULTI_SEGS;
+	}
 	/* TSO computes the TCP checksum of each segment: needs L4 offload too */
 	if ((want & PORT_OFF_TSO) && (*got & PORT_OFF_L4_CKSUM) &&
 	    (capa & RTE_ETH_TX_OFFLOAD_TCP_TSO)) {
@@ -497,6 +501,8 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 	if (!conf->no_fast_free && (di.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE))
 		ec.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	ec.rxmode.offloads = rx_offloads_pick(p->caps->offloads, di.rx_offload_capa, &p->offloads);
+	if (strcmp(p->caps->kind, "vdev") != 0)
+		p->offloads |= PORT_OFF_TX_DMA;
 
 	/* MTU: only touched when asked, so a kernel interface behind a vdev keeps its own */
 	mtu = conf->mtu;
@@ -701,6 +707,7 @@ port_print(FILE *out, const struct port *p)
 		{ PORT_OFF_L4_CKSUM, "l4-cksum" },
 		{ PORT_OFF_RX_CKSUM, "rx-cksum" },
 		{ PORT_OFF_TSO, "tso" },
+		{ PORT_OFF_MULTI_SEGS, "multi-seg" },
 	};
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], off[64], link[24];
 	size_t o = 0;

@@ -37,6 +37,10 @@ extern "C" {
 #define PORT_OFF_L4_CKSUM   (1u << 1)	/**< TX TCP/UDP checksum */
 #define PORT_OFF_RX_CKSUM   (1u << 2)	/**< RX IPv4/L4 checksum status in mbuf ol_flags */
 #define PORT_OFF_TSO	    (1u << 3)	/**< TCP segmentation offload */
+#define PORT_OFF_MULTI_SEGS (1u << 4)	/**< TX takes mbuf chains (zero-copy payload segments) */
+#define PORT_OFF_TX_DMA	    (1u << 5)	/**< not an offload: TX reads payload by IOVA (PCI DMA;
+					 *   virtio: the host maps DPDK memory only), so
+					 *   zero-copy payload must be DPDK memory */
 
 /** What the capability table knows about a driver (static, per PMD). */
 struct port_caps {

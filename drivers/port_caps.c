@@ -10,6 +10,16 @@
  * Driver names checked at runtime on DPDK 22.11 (EAL vdevs): net_null,
  * net_ring, net_tap, net_memif, net_af_packet, net_af_xdp, net_vhost. The PCI
  * and virtio_user names are the PMD registration names in the 22.11 PMDs.
+ *
+ * PORT_OFF_MULTI_SEGS (TX takes mbuf chains: zero-copy payload segments)
+ * where the 22.11 PMD's TX walks the chain and reports
+ * RTE_ETH_TX_OFFLOAD_MULTI_SEGS: the Intel PMDs and virtio (descriptor per
+ * segment), memif and af_packet (copy every segment into the ring slot),
+ * vhost (rte_vhost_enqueue_burst copies the chain into guest buffers), tap
+ * (one iovec per segment), and net_ring (pointers passed on: synack's
+ * receive path takes the chain, see worker_input). Not af_xdp: its 22.11
+ * copy-mode TX copies the first segment only and does not report it.
+ * synack prints "multi-seg" in the port line when the port has it.
  */
 #include <string.h>
 
@@ -22,7 +32,8 @@
 	(RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP | \
 	 RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_TCP | RTE_ETH_RSS_NONFRAG_IPV6_UDP)
 
-#define OFF_ALL (PORT_OFF_IPV4_CKSUM | PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO)
+#define OFF_ALL (PORT_OFF_IPV4_CKSUM | PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO | \
+		 PORT_OFF_MULTI_SEGS)
 
 static const struct port_caps caps_table[] = {
 	{
@@ -84,7 +95,8 @@ static const struct port_caps caps_table[] = {
 		.driver = "net_virtio", .kind = "virtio", .max_queues = 0,
 		.rss = false, .rss_probe = true, .rss_symmetric_key = true, .reta_size = 0,
 		.rss_hf = RSS_HF_4TUPLE,
-		.offloads = PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO,
+		.offloads = PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO |
+			    PORT_OFF_MULTI_SEGS,
 		.max_mtu = 0, .link_mbps = 0,
 		.quirks = "RSS only with mq + VIRTIO_NET_F_RSS; IPv4 header checksum in software",
 	},
@@ -92,7 +104,8 @@ static const struct port_caps caps_table[] = {
 		.driver = "net_virtio_user", .kind = "virtio", .max_queues = 0,
 		.rss = false, .rss_probe = true, .rss_symmetric_key = true, .reta_size = 0,
 		.rss_hf = RSS_HF_4TUPLE,
-		.offloads = PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO,
+		.offloads = PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO |
+			    PORT_OFF_MULTI_SEGS,
 		.max_mtu = 0, .link_mbps = 0,
 		.quirks = "RSS only with mq + VIRTIO_NET_F_RSS; IPv4 header checksum in software",
 	},
@@ -103,28 +116,28 @@ static const struct port_caps caps_table[] = {
 	},
 	{
 		.driver = "net_af_packet", .kind = "vdev", .max_queues = 0,
-		.rss = false, .offloads = 0, .link_mbps = 0,
+		.rss = false, .offloads = PORT_OFF_MULTI_SEGS, .link_mbps = 0,
 		.quirks = "queues = qpairs=N; kernel fanout is not symmetric: software dispatch",
 	},
 	{
 		.driver = "net_tap", .kind = "vdev", .max_queues = 0,
-		.rss = false, .offloads = 0, .link_mbps = 0,
+		.rss = false, .offloads = PORT_OFF_MULTI_SEGS, .link_mbps = 0,
 		.quirks = "RSS needs the BPF/flow support: software dispatch",
 	},
 	{
 		.driver = "net_memif", .kind = "vdev", .max_queues = 0,
-		.rss = false, .offloads = 0, .link_mbps = 0,
+		.rss = false, .offloads = PORT_OFF_MULTI_SEGS, .link_mbps = 0,
 		.quirks = "no hash: the peer's TX queue i is our RX queue i; software dispatch "
 			  "unless dispatch = rss (queue pairs, same queues on both ends)",
 	},
 	{
 		.driver = "net_vhost", .kind = "vdev", .max_queues = 0,
-		.rss = false, .offloads = 0, .link_mbps = 0,
+		.rss = false, .offloads = PORT_OFF_MULTI_SEGS, .link_mbps = 0,
 		.quirks = "guest-negotiated offloads not trusted: checksums in software",
 	},
 	{
 		.driver = "net_ring", .kind = "vdev", .max_queues = 0,
-		.rss = false, .offloads = 0, .link_mbps = 0,
+		.rss = false, .offloads = PORT_OFF_MULTI_SEGS, .link_mbps = 0,
 		.quirks = "in-process link: queue q of one side feeds queue q of the other",
 	},
 	{

@@ -338,11 +338,29 @@ tcp_conf_from(const struct cfg *cfg)
 	tc.syn_backlog = cfg->tcp.syn_backlog;
 	tc.init_cwnd = cfg->tcp.init_cwnd;
 	tc.ooo_max = cfg->tcp.ooo_max;
+	tc.zero_copy_min = cfg->tcp.zero_copy_min;
 	tc.syncookies = cfg->tcp.syncookies;
 	tc.wscale = cfg->tcp.wscale;
 	tc.sack = cfg->tcp.sack;
 	tc.timestamps = cfg->tcp.timestamps;
 	return tc;
+}
+
+/*
+ * Zero-copy sending (tcp.zero_copy_min): the long-lived payloads a worker's
+ * TCP may attach instead of copying -- the bulk pattern and the bodies of the
+ * prebuilt HTTP responses (iperf registers its own blocks).
+ */
+static void
+zc_setup(struct tcp_ctx *tcp, const struct http_server *srv)
+{
+	struct http_iov b[2 * 3];
+	unsigned int n;
+
+	(void)tcp_zc_register(tcp, gen_bulk_pattern(), GEN_BULK_PATTERN_LEN);
+	n = srv != NULL ? http_server_bodies(srv, b, RTE_DIM(b)) : 0;
+	for (unsigned int i = 0; i < n; i++)
+		(void)tcp_zc_register(tcp, b[i].base, b[i].len);
 }
 
 /* The prebuilt responses (shared by the server workers) and the access log. */
@@ -662,8 +680,9 @@ main(int argc, char **argv)
 			.mtu = cfg.port[p].mtu,
 			.nb_rxd = cfg.port[p].rxd,
 			.nb_txd = cfg.port[p].txd,
-			/* dispatch: slot 0 sends every worker's mbufs (several pools) */
-			.no_fast_free = pl.disp[p],
+			/* dispatch: slot 0 sends every worker's mbufs (several pools);
+			 * zero-copy: chains and external buffers */
+			.no_fast_free = pl.disp[p] || cfg.tcp.zero_copy_min != 0,
 		};
 
 		for (unsigned int q = 0; q < pl.nb_queues[p]; q++)
@@ -1023,6 +1042,7 @@ main(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out_workers;
 		}
+		zc_setup(tcps[w], srv);
 		if (serve)
 			for (unsigned int l = 0; l < cfg.server.nb_listen; l++)
 				tcp_listen(tcps[w], cfg.server.listen[l]);

@@ -351,6 +351,12 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "tcp", .key = "ooo_max", .parse = parse_uint, .dflt = "16",
 	 .help = "out-of-order segments kept per connection, 0..1024", FLD(tcp.ooo_max),
 	 .min = 0, .max = 1024},
+	{.section = "tcp", .key = "zero_copy_min", .parse = parse_uint, .dflt = "1024",
+	 .help = "segments carrying at least this many payload bytes of long-lived data (the "
+		 "bulk pattern, prebuilt HTTP bodies, iperf3 blocks) reference it instead of "
+		 "copying it, on ports that take mbuf chains (a chain costs about what copying "
+		 "1 KB does); 0 = always copy, 0..65535",
+	 FLD(tcp.zero_copy_min), .min = 0, .max = 65535},
 	{.section = "tcp", .key = "syncookies", .parse = parse_bool, .dflt = "on",
 	 .help = "answer SYNs with SYN cookies (RFC 4987) when the table or backlog is full",
 	 FLD(tcp.syncookies)},

@@ -124,6 +124,8 @@ struct cfg_tcp {
 	uint32_t syn_backlog;
 	uint32_t init_cwnd;		/**< segments */
 	uint32_t ooo_max;		/**< out-of-order segments kept per connection */
+	uint32_t zero_copy_min;		/**< payload bytes from which segments reference
+					 *   long-lived data instead of copying it; 0 = never */
 	bool syncookies;
 	bool wscale;
 	bool sack;

@@ -185,6 +185,15 @@ int http_server_response(const struct http_server *s, const struct http_req *req
 struct http_iov http_server_body(const struct http_server *s, bool gzip);
 
 /**
+ * The bodies of every prebuilt 200 response (each variant has its own
+ * buffer), at most max into out: memory that never changes until
+ * http_server_free() (unlike the headers, whose Date is rewritten), for
+ * zero-copy sending (tcp_zc_register). @return the number written.
+ */
+unsigned int http_server_bodies(const struct http_server *s, struct http_iov *out,
+				unsigned int max);
+
+/**
  * Rewrite the Date header of every prebuilt response for now (UTC seconds);
  * does the work at most once per distinct second. Call from the thread that
  * sends the responses.

@@ -433,6 +433,24 @@ http_server_response(const struct http_server *s, const struct http_req *req,
 	return rc;
 }
 
+unsigned int
+http_server_bodies(const struct http_server *s, struct http_iov *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned g = 0; g < (s->gzip ? 2u : 1u); g++)
+		for (unsigned v = 0; v < HTTP_V_N; v++) {
+			const struct http_tmpl *t = &s->ok[g][v];
+
+			if (n == max || t->buf == NULL || t->len == t->hdr_len)
+				continue;
+			out[n].base = t->buf + t->hdr_len;
+			out[n].len = t->len - t->hdr_len;
+			n++;
+		}
+	return n;
+}
+
 struct http_iov
 http_server_body(const struct http_server *s, bool gzip)
 {

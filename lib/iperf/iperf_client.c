@@ -51,6 +51,15 @@ struct cli_conn {
 	uint16_t idx;
 };
 
+/* One stream at the end of one interval (iperf3's per-interval TCP_INFO). */
+struct cli_iv {
+	uint64_t bytes;			/* stream_bytes() so far */
+	uint32_t retrans;		/* segments retransmitted so far */
+	uint32_t cwnd;			/* bytes, now */
+	uint32_t snd_wnd;		/* the peer's window, bytes, now */
+	uint32_t rtt_us, rttvar_us;	/* smoothed, now */
+};
+
 struct cli_stream {
 	struct tcb *t;
 	int32_t id;
@@ -62,7 +71,12 @@ struct cli_stream {
 	uint64_t udp_sent;		/* UDP sending: datagrams */
 	struct iperf_udp_rx urx;	/* UDP receiving */
 	uint64_t tokens, last;
-	uint64_t *iv;			/* bytes at each interval end */
+	struct cli_iv *iv;		/* at each interval end */
+	/* TCP sending: the TCB's figures, sampled at interval ends and when it closes */
+	uint32_t retrans;		/* segments retransmitted */
+	uint32_t max_cwnd, max_snd_wnd;
+	uint32_t min_rtt_us, max_rtt_us;
+	uint64_t sum_rtt_us, nb_rtt;	/* for the mean */
 };
 
 struct iperf_client {
@@ -164,6 +178,36 @@ stream_bytes(const struct iperf_client *c, const struct cli_stream *st)
 	return c->p.reverse ? st->rx : st->acked;
 }
 
+/* A TCP sender's TCB now: retransmits, cwnd and RTT into st (and *iv when given). */
+static void
+sample_tcp(const struct iperf_client *c, struct cli_stream *st, struct cli_iv *iv)
+{
+	struct tcp_info ti;
+
+	if (c->p.udp || c->p.reverse || st->t == NULL)
+		return;
+	tcp_get_info(st->t, &ti);
+	st->retrans = ti.total_retrans;
+	if (ti.cwnd > st->max_cwnd)
+		st->max_cwnd = ti.cwnd;
+	if (ti.snd_wnd > st->max_snd_wnd)
+		st->max_snd_wnd = ti.snd_wnd;
+	if (ti.srtt_us != 0) {
+		if (st->nb_rtt == 0 || ti.srtt_us < st->min_rtt_us)
+			st->min_rtt_us = ti.srtt_us;
+		if (ti.srtt_us > st->max_rtt_us)
+			st->max_rtt_us = ti.srtt_us;
+		st->sum_rtt_us += ti.srtt_us;
+		st->nb_rtt++;
+	}
+	if (iv != NULL) {
+		iv->cwnd = ti.cwnd;
+		iv->snd_wnd = ti.snd_wnd;
+		iv->rtt_us = ti.srtt_us;
+		iv->rttvar_us = ti.rttvar_us;
+	}
+}
+
 static void
 close_intervals(struct iperf_client *c, bool last)
 {
@@ -172,8 +216,20 @@ close_intervals(struct iperf_client *c, bool last)
 	while (c->nb_iv < IPERF_CLI_MAX_INTERVALS &&
 	       (now - c->t_start >= (uint64_t)(c->nb_iv + 1) * c->w->hz ||
 		(last && now - c->t_start > (uint64_t)c->nb_iv * c->w->hz))) {
-		for (uint32_t i = 0; i < c->p.parallel; i++)
-			c->st[i].iv[c->nb_iv] = stream_bytes(c, &c->st[i]);
+		for (uint32_t i = 0; i < c->p.parallel; i++) {
+			struct cli_stream *st = &c->st[i];
+			struct cli_iv *iv = &st->iv[c->nb_iv];
+
+			sample_tcp(c, st, iv);
+			iv->bytes = stream_bytes(c, st);
+			iv->retrans = st->retrans;
+			if (st->t == NULL && c->nb_iv > 0) { /* closed: its last figures stay */
+				iv->cwnd = st->iv[c->nb_iv - 1].cwnd;
+				iv->snd_wnd = st->iv[c->nb_iv - 1].snd_wnd;
+				iv->rtt_us = st->iv[c->nb_iv - 1].rtt_us;
+				iv->rttvar_us = st->iv[c->nb_iv - 1].rttvar_us;
+			}
+		}
 		c->nb_iv++;
 		if (last && now - c->t_start < (uint64_t)c->nb_iv * c->w->hz)
 			break;
@@ -307,7 +363,8 @@ our_results(struct iperf_client *c)
 
 	if (r == NULL)
 		return NULL;
-	r->sender_has_retransmits = c->p.reverse ? -1 : 0;
+	/* like iperf3 on Linux: a TCP sender has its retransmits, UDP none */
+	r->sender_has_retransmits = c->p.reverse ? -1 : c->p.udp ? 0 : 1;
 	if (!c->p.udp)
 		snprintf(r->congestion, sizeof(r->congestion), "newreno");
 	r->nb_streams = c->p.parallel;
@@ -317,7 +374,7 @@ our_results(struct iperf_client *c)
 
 		x->id = st->id;
 		x->bytes = stream_bytes(c, st);
-		x->retransmits = c->p.reverse ? -1 : 0;
+		x->retransmits = c->p.reverse ? -1 : c->p.udp ? 0 : (int64_t)st->retrans;
 		x->end_time = (double)(c->t_end - c->t_start) / (double)c->w->hz;
 		if (c->p.udp && c->p.reverse) {
 			x->jitter = st->urx.jitter;
@@ -488,6 +545,8 @@ cli_closed(struct tcp_ctx *tc, struct tcb *t, enum tcp_close_reason why, void *a
 				   : why == TCP_CLOSE_TIMEOUT ? "connection timed out"
 							      : "control connection lost");
 	} else if (cd->kind == KIND_STREAM) {
+		if (c->t_end == 0)
+			sample_tcp(c, &c->st[cd->idx], NULL);
 		c->st[cd->idx].t = NULL;
 		c->st[cd->idx].fin = true;
 	}
@@ -639,7 +698,7 @@ iperf_client_create(struct worker *w, struct worker_port *wp, struct tcp_ctx *tc
 	bool ok = c->rxbuf && c->out && c->block && c->dgram;
 	for (uint32_t i = 0; ok && i < p->parallel; i++) {
 		c->st[i].iv = rte_zmalloc("iperf_iv",
-					  sizeof(uint64_t) * (IPERF_CLI_MAX_INTERVALS + 1), 0);
+					  sizeof(struct cli_iv) * (IPERF_CLI_MAX_INTERVALS + 1), 0);
 		ok = c->st[i].iv != NULL;
 	}
 	if (!ok) {
@@ -648,6 +707,7 @@ iperf_client_create(struct worker *w, struct worker_port *wp, struct tcp_ctx *tc
 		return NULL;
 	}
 	iperf_fill_random(c->block, IPERF_SRV_BLOCK, 0xc11e47 ^ w->id);
+	(void)tcp_zc_register(tcp, c->block, IPERF_SRV_BLOCK); /* sent zero-copy where it can */
 	iperf_fill_random(c->dgram, IPERF_SRV_DGRAM_MAX, 0xd6 ^ w->id);
 	iperf_cookie_make(c->cookie, rte_rdtsc());
 	iperf_rx_init(&c->rx, c->rxbuf, IPERF_JSON_MAX + 1, IPERF_MSG_STATE);
@@ -680,9 +740,15 @@ iperf_client_start(struct iperf_client *c)
 
 /* ---- the iperf3-shaped JSON ---- */
 
+/*
+ * One interval entry. A TCP sender's carry "retransmits" (retrans in the
+ * interval); a stream's (tcp != NULL) also its TCB's state at the interval
+ * end, as iperf3 takes it from TCP_INFO: snd_cwnd, snd_wnd (bytes), rtt and
+ * rttvar (us), pmtu.
+ */
 static cJSON *
 interval_obj(const struct iperf_client *c, double start, double end, uint64_t bytes,
-	     int64_t packets, bool sender)
+	     int64_t packets, bool sender, uint32_t retrans, const struct cli_iv *tcp)
 {
 	cJSON *o = cJSON_CreateObject();
 	double secs = end - start > 0 ? end - start : 1e-9;
@@ -695,7 +761,14 @@ interval_obj(const struct iperf_client *c, double start, double end, uint64_t by
 	if (c->p.udp)
 		cJSON_AddNumberToObject(o, "packets", (double)packets);
 	else if (sender)
-		cJSON_AddNumberToObject(o, "retransmits", 0);
+		cJSON_AddNumberToObject(o, "retransmits", retrans);
+	if (!c->p.udp && sender && tcp != NULL) {
+		cJSON_AddNumberToObject(o, "snd_cwnd", tcp->cwnd);
+		cJSON_AddNumberToObject(o, "snd_wnd", tcp->snd_wnd);
+		cJSON_AddNumberToObject(o, "rtt", tcp->rtt_us);
+		cJSON_AddNumberToObject(o, "rttvar", tcp->rttvar_us);
+		cJSON_AddNumberToObject(o, "pmtu", c->wp->mtu);
+	}
 	cJSON_AddBoolToObject(o, "omitted", false);
 	cJSON_AddBoolToObject(o, "sender", sender);
 	return o;
@@ -704,10 +777,11 @@ interval_obj(const struct iperf_client *c, double start, double end, uint64_t by
 /* The end-of-test figures of one side: ours or the server's (by stream id). */
 static void
 side(const struct iperf_client *c, uint32_t i, bool ours, uint64_t *bytes, double *secs,
-     int64_t *packets, int64_t *errors, double *jitter)
+     int64_t *packets, int64_t *errors, double *jitter, int64_t *retrans)
 {
 	const struct cli_stream *st = &c->st[i];
 
+	*retrans = -1;
 	*bytes = 0;
 	*packets = *errors = 0;
 	*jitter = 0;
@@ -720,6 +794,8 @@ side(const struct iperf_client *c, uint32_t i, bool ours, uint64_t *bytes, doubl
 			*jitter = st->urx.jitter;
 		} else if (c->p.udp) {
 			*packets = (int64_t)st->udp_sent;
+		} else if (!c->p.reverse) {
+			*retrans = st->retrans;
 		}
 		return;
 	}
@@ -731,14 +807,17 @@ side(const struct iperf_client *c, uint32_t i, bool ours, uint64_t *bytes, doubl
 		*packets = x->packets;
 		*errors = x->errors;
 		*jitter = x->jitter;
+		if (c->theirs.sender_has_retransmits == 1 && x->retransmits >= 0)
+			*retrans = x->retransmits;
 		if (x->end_time > 0)
 			*secs = x->end_time - x->start_time;
 	}
 }
 
+/* An end entry; retrans < 0: not known (no "retransmits", as iperf3 without them). */
 static cJSON *
 sum_obj(double secs, uint64_t bytes, int64_t packets, int64_t lost, double jitter, bool udp,
-	bool sender)
+	bool sender, int64_t retrans)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -755,8 +834,8 @@ sum_obj(double secs, uint64_t bytes, int64_t packets, int64_t lost, double jitte
 		cJSON_AddNumberToObject(o, "packets", (double)packets);
 		cJSON_AddNumberToObject(o, "lost_percent",
 					packets > 0 ? 100.0 * (double)lost / (double)packets : 0);
-	} else if (sender) {
-		cJSON_AddNumberToObject(o, "retransmits", 0);
+	} else if (sender && retrans >= 0) {
+		cJSON_AddNumberToObject(o, "retransmits", (double)retrans);
 	}
 	cJSON_AddBoolToObject(o, "sender", sender);
 	return o;
@@ -818,36 +897,42 @@ build_doc(const struct iperf_client *c)
 		cJSON *iv = cJSON_CreateObject(), *sa = cJSON_AddArrayToObject(iv, "streams");
 		double t0 = k, t1 = k + 1.0, total = (double)(c->t_end - c->t_start) / (double)c->w->hz;
 		uint64_t sum = 0;
+		uint32_t rsum = 0;
 
 		if (t1 > total)
 			t1 = total;
 		for (uint32_t i = 0; i < c->p.parallel; i++) {
-			uint64_t b = c->st[i].iv[k] - (k ? c->st[i].iv[k - 1] : 0);
+			const struct cli_iv *cur = &c->st[i].iv[k];
+			uint64_t b = cur->bytes - (k ? c->st[i].iv[k - 1].bytes : 0);
+			uint32_t r = cur->retrans - (k ? c->st[i].iv[k - 1].retrans : 0);
 			o = interval_obj(c, t0, t1, b, c->p.udp ? (int64_t)(b / c->p.len) : 0,
-					 we_send);
+					 we_send, r, cur);
 			cJSON_AddNumberToObject(o, "socket", i + 5);
 			cJSON_AddItemToArray(sa, o);
 			sum += b;
+			rsum += r;
 		}
 		cJSON_AddItemToObject(iv, "sum", interval_obj(c, t0, t1, sum,
 							      c->p.udp ? (int64_t)(sum / c->p.len) : 0,
-							      we_send));
+							      we_send, rsum, NULL));
 		cJSON_AddItemToArray(ivs, iv);
 	}
 
 	end = cJSON_AddObjectToObject(d, "end");
 	arr = cJSON_AddArrayToObject(end, "streams");
 	uint64_t sb = 0, rb = 0;
-	int64_t sp = 0, rp = 0, rl = 0;
+	int64_t sp = 0, rp = 0, rl = 0, sr = 0;
 	double ss = 0, rs = 0, jit = 0;
 	for (uint32_t i = 0; i < c->p.parallel; i++) {
 		uint64_t b[2];
 		double secs[2], j[2];
-		int64_t pk[2], er[2];
+		int64_t pk[2], er[2], rt[2];
 
 		/* [0] the sender's view, [1] the receiver's */
-		side(c, i, we_send, &b[0], &secs[0], &pk[0], &er[0], &j[0]);
-		side(c, i, !we_send, &b[1], &secs[1], &pk[1], &er[1], &j[1]);
+		side(c, i, we_send, &b[0], &secs[0], &pk[0], &er[0], &j[0], &rt[0]);
+		side(c, i, !we_send, &b[1], &secs[1], &pk[1], &er[1], &j[1], &rt[1]);
+		if (sr >= 0)
+			sr = rt[0] >= 0 ? sr + rt[0] : -1;
 		sb += b[0];
 		rb += b[1];
 		sp += pk[0];
@@ -858,14 +943,27 @@ build_doc(const struct iperf_client *c)
 		rs = secs[1] > rs ? secs[1] : rs;
 		o = cJSON_CreateObject();
 		if (c->p.udp) {
-			cJSON *u2 = sum_obj(secs[1], b[1], pk[1], er[1], j[1], true, we_send);
+			cJSON *u2 = sum_obj(secs[1], b[1], pk[1], er[1], j[1], true, we_send, -1);
 			cJSON_AddNumberToObject(u2, "socket", i + 5);
 			cJSON_AddNumberToObject(u2, "out_of_order",
 						c->p.reverse ? (double)c->st[i].urx.outoforder : 0);
 			cJSON_AddItemToObject(o, "udp", u2);
 		} else {
-			cJSON *s1 = sum_obj(secs[0], b[0], 0, 0, 0, false, true);
-			cJSON *r1 = sum_obj(secs[1], b[1], 0, 0, 0, false, false);
+			const struct cli_stream *st = &c->st[i];
+			cJSON *s1 = sum_obj(secs[0], b[0], 0, 0, 0, false, true, rt[0]);
+			cJSON *r1 = sum_obj(secs[1], b[1], 0, 0, 0, false, false, -1);
+			if (rt[0] >= 0) {
+				/* ours when we send; iperf3 shows 0 for a remote sender's */
+				cJSON_AddNumberToObject(s1, "max_snd_cwnd", we_send ? st->max_cwnd : 0);
+				cJSON_AddNumberToObject(s1, "max_snd_wnd",
+							we_send ? st->max_snd_wnd : 0);
+				cJSON_AddNumberToObject(s1, "max_rtt", we_send ? st->max_rtt_us : 0);
+				cJSON_AddNumberToObject(s1, "min_rtt", we_send ? st->min_rtt_us : 0);
+				cJSON_AddNumberToObject(s1, "mean_rtt",
+							we_send && st->nb_rtt
+								? (double)(st->sum_rtt_us / st->nb_rtt)
+								: 0);
+			}
 			cJSON_AddNumberToObject(s1, "socket", i + 5);
 			cJSON_AddNumberToObject(r1, "socket", i + 5);
 			cJSON_AddItemToObject(o, "sender", s1);
@@ -876,10 +974,10 @@ build_doc(const struct iperf_client *c)
 	if (c->p.parallel > 0)
 		jit /= c->p.parallel;
 	if (c->p.udp)
-		cJSON_AddItemToObject(end, "sum", sum_obj(rs, rb, rp, rl, jit, true, we_send));
-	cJSON_AddItemToObject(end, "sum_sent", sum_obj(ss, sb, sp, 0, 0, c->p.udp, true));
+		cJSON_AddItemToObject(end, "sum", sum_obj(rs, rb, rp, rl, jit, true, we_send, -1));
+	cJSON_AddItemToObject(end, "sum_sent", sum_obj(ss, sb, sp, 0, 0, c->p.udp, true, sr));
 	cJSON_AddItemToObject(end, "sum_received",
-			      sum_obj(rs, rb, rp, rl, jit, c->p.udp, false));
+			      sum_obj(rs, rb, rp, rl, jit, c->p.udp, false, -1));
 	o = cJSON_AddObjectToObject(end, "cpu_utilization_percent");
 	cJSON_AddNumberToObject(o, "host_total", 100.0);
 	cJSON_AddNumberToObject(o, "host_user", 100.0);

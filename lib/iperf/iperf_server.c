@@ -66,6 +66,7 @@ struct srv_stream {
 	uint64_t rx;			/* TCP bytes received (after the cookie) */
 	uint64_t queued, acked;		/* TCP sending */
 	uint64_t acked_at_end;
+	uint32_t retrans;		/* TCP sending: segments retransmitted, as of TEST_END */
 	/* UDP */
 	struct worker_port *wp;
 	rte_be32_t ip;
@@ -336,7 +337,7 @@ stream_result(struct iperf_server *s, uint32_t i, struct iperf_stream_res *r)
 		r->packets = st->urx.packets;
 	} else if (x->p.reverse) {
 		r->bytes = st->acked_at_end;
-		r->retransmits = 0;
+		r->retransmits = st->retrans;
 	} else {
 		r->bytes = st->rx;
 	}
@@ -357,7 +358,9 @@ send_results(struct iperf_server *s)
 	r->cpu_total = x->cpu[0];
 	r->cpu_user = x->cpu[1];
 	r->cpu_system = x->cpu[2];
-	r->sender_has_retransmits = x->p.reverse ? 0 : -1;
+	/* as iperf3 on Linux (TCP_INFO): the TCP sender reports its
+	 * retransmits; a UDP sender has none to report; the receiver -1 */
+	r->sender_has_retransmits = !x->p.reverse ? -1 : x->p.udp ? 0 : 1;
 	if (!x->p.udp)
 		snprintf(r->congestion, sizeof(r->congestion), "newreno");
 	r->nb_streams = x->nb_streams;
@@ -404,6 +407,18 @@ check_drain(struct iperf_server *s)
 		send_results(s);
 }
 
+/* The stream's retransmitted segments so far (the TCB's count; kept once it is gone). */
+static void
+stream_note_retrans(struct srv_stream *st)
+{
+	struct tcp_info ti;
+
+	if (st->t == NULL)
+		return;
+	tcp_get_info(st->t, &ti);
+	st->retrans = ti.total_retrans;
+}
+
 /* TEST_END: stop the clock, stop sending, ask for the results. */
 static void
 test_stop(struct iperf_server *s)
@@ -416,6 +431,7 @@ test_stop(struct iperf_server *s)
 		struct srv_stream *st = &x->st[i];
 
 		st->acked_at_end = st->acked;
+		stream_note_retrans(st);
 		if (x->p.reverse && st->t != NULL) {
 			/* as iperf3: the sender closes its streams at the end */
 			tcp_app_timer(s->tcp, st->t, 0);
@@ -663,6 +679,8 @@ srv_closed(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *ar
 		fail(s, "control connection lost");
 		break;
 	case CONN_STREAM:
+		if (x->t_end == 0)
+			stream_note_retrans(&x->st[cd->idx]);
 		x->st[cd->idx].t = NULL;
 		if (x->draining)
 			check_drain(s);
@@ -879,6 +897,7 @@ iperf_server_create(struct worker *w, struct tcp_ctx *tcp, struct udp_ctx *udp,
 		return NULL;
 	}
 	iperf_fill_random(s->block, IPERF_SRV_BLOCK, 0x5eed ^ w->id);
+	(void)tcp_zc_register(tcp, s->block, IPERF_SRV_BLOCK); /* sent zero-copy where it can */
 	iperf_fill_random(s->dgram, IPERF_SRV_DGRAM_MAX, 0xd06 ^ w->id);
 	s->ops = (struct tcp_app){
 		.accepted = srv_accepted,

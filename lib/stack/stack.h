@@ -184,6 +184,8 @@ struct worker_app {
 /**
  * A transport on the worker (TCP, UDP): input gets every valid IPv4 packet of
  * its protocol addressed to us (ownership of m passes), timer runs every ms.
+ * m is one segment, except TCP: two segments, the first holding exactly the
+ * headers and the second the payload (a zero-copy sender's frame).
  */
 struct worker_l4 {
 	void (*input)(struct worker *w, struct worker_port *wp, struct rte_mbuf *m,

@@ -257,6 +257,29 @@ icmp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * A two-segment IPv4 TCP frame whose first segment holds exactly the
+ * Ethernet, IPv4 and TCP headers -- what a zero-copy sender (synack itself
+ * across a net_ring link) hands over -- is taken as it is: the checks read
+ * the headers from the first segment and the lengths from pkt_len, and TCP
+ * finds the payload in the second (worker_l4 input contract). Any other
+ * chain is linearised.
+ */
+static inline bool
+split_tcp(const struct rte_mbuf *m)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t h = rte_pktmbuf_data_len(m), ihl;
+
+	if (m->nb_segs != 2 || h < NET_ETH_HLEN + NET_IPV4_HLEN + 20 || d[12] != 0x08 ||
+	    d[13] != 0x00 || d[NET_ETH_HLEN + 9] != IPPROTO_TCP)
+		return false;
+	ihl = (uint32_t)(d[NET_ETH_HLEN] & 0x0f) * 4;
+	if (NET_ETH_HLEN + ihl + 20 > h)
+		return false;
+	return h == NET_ETH_HLEN + ihl + (uint32_t)(d[NET_ETH_HLEN + ihl + 12] >> 4) * 4;
+}
+
 void
 worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
 {
@@ -265,12 +288,18 @@ worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
 	uint32_t len;
 	int r;
 
-	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0) {
-		drop(w, m, STAT_drop_multiseg);
-		return;
+	len = rte_pktmbuf_data_len(m);
+	if (unlikely(m->nb_segs > 1)) {
+		if (split_tcp(m))
+			len = rte_pktmbuf_pkt_len(m);
+		else if (rte_pktmbuf_linearize(m) == 0)
+			len = rte_pktmbuf_data_len(m);
+		else {
+			drop(w, m, STAT_drop_multiseg);
+			return;
+		}
 	}
 	d = rte_pktmbuf_mtod(m, uint8_t *);
-	len = rte_pktmbuf_data_len(m);
 	r = net_eth_check(d, len, &wp->mac, &ni);
 	if (unlikely(r != 0)) {
 		drop(w, m, r);

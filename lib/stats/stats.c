@@ -135,6 +135,9 @@ struct stats_report {
 	unsigned int nb_extra;
 	char *extra_key[8];
 	char *extra_val[8];
+	struct stats_hist *srtt_prev;	/**< the workers' srtt histograms merged, last interval */
+	struct stats_hist *srtt_cur;	/**< scratch: the same, now */
+	struct stats_hist *srtt_mem;	/**< the two above, one allocation */
 };
 
 struct stats_report *
@@ -150,6 +153,14 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 		free(r);
 		return NULL;
 	}
+	r->srtt_mem = calloc(2, sizeof(struct stats_hist));
+	if (r->srtt_mem == NULL) {
+		free(r->label);
+		free(r);
+		return NULL;
+	}
+	r->srtt_prev = r->srtt_mem;
+	r->srtt_cur = r->srtt_mem + 1;
 	r->workers = workers;
 	r->nb_workers = nb_workers;
 	r->hz = 1000000000ULL;
@@ -160,6 +171,7 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 		r->json = fopen(json_path, "w");
 		if (r->json == NULL) {
 			int e = errno;
+			free(r->srtt_mem);
 			free(r->label);
 			free(r);
 			errno = e;
@@ -263,6 +275,52 @@ json_gauges(FILE *f, const uint64_t *g)
 	fputc('}', f);
 }
 
+/* What one interval's RTT samples say (bulk senders' smoothed RTT), in ms. */
+struct rtt_iv {
+	uint64_t n;
+	double min, mean, max;
+};
+
+/*
+ * The bulk senders' RTT over the last interval: what the workers' srtt
+ * histograms gained since the previous call (they only grow). min and max
+ * are the middles of the lowest and highest buckets that gained (<= 0.4%
+ * off, as the summary's percentiles). Visits every bucket: once a second.
+ */
+static void
+srtt_interval(struct stats_report *r, struct rtt_iv *o)
+{
+	struct stats_hist *cur = r->srtt_cur, *prev = r->srtt_prev;
+	double ms = (double)r->hz / 1000.0;
+	int lo = -1, hi = -1;
+
+	memset(o, 0, sizeof(*o));
+	memset(cur, 0, sizeof(*cur));
+	for (unsigned int w = 0; w < r->nb_workers; w++)
+		if (r->workers[w]->h[HIST_srtt] != NULL)
+			stats_hist_merge(cur, r->workers[w]->h[HIST_srtt]);
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
+		if (cur->b[i] <= prev->b[i])
+			continue;
+		if (lo < 0)
+			lo = (int)i;
+		hi = (int)i;
+	}
+	if (lo >= 0 && cur->count > prev->count) {
+		uint64_t low, width;
+
+		o->n = cur->count - prev->count;
+		o->mean = (double)(cur->sum - prev->sum) / (double)o->n / ms;
+		stats_hist_bucket((unsigned int)lo, &low, &width);
+		o->min = (double)(low + width / 2) / ms;
+		stats_hist_bucket((unsigned int)hi, &low, &width);
+		o->max = (double)(low + width / 2) / ms;
+	}
+	/* the next interval starts from here */
+	r->srtt_prev = cur;
+	r->srtt_cur = prev;
+}
+
 void
 stats_report_interval(struct stats_report *r, uint64_t t_ms)
 {
@@ -298,6 +356,8 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 	bool bulk_server = cur[STAT_bulk_accepted] != 0;
 	double bulk_a = (bulk_client ? d[STAT_gen_bulk_tx] : d[STAT_bulk_sink_bytes]) * 8 / secs / 1e9;
 	double bulk_b = (bulk_client ? d[STAT_gen_bulk_rx] : d[STAT_bulk_src_bytes]) * 8 / secs / 1e9;
+	struct rtt_iv rtt;
+	srtt_interval(r, &rtt);
 
 	if (r->out != NULL) {
 		fprintf(r->out, "[%7.1fs] rx %spps %.2fGbps  tx %spps %.2fGbps", t_ms / 1000.0,
@@ -316,10 +376,14 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 			fprintf(r->out, "  bulk %s %.2fGbps %s %.2fGbps", bulk_client ? "up" : "sink",
 				bulk_a, bulk_client ? "down" : "source", bulk_b);
 			if (g[GAUGE_bulk_senders] != 0)
-				fprintf(r->out, " cwnd %sB srtt %.2fms",
+				fprintf(r->out, " cwnd %sB",
 					rate_str((double)g[GAUGE_bulk_cwnd] /
 							 (double)g[GAUGE_bulk_senders],
-						 b3, sizeof(b3)),
+						 b3, sizeof(b3)));
+			if (rtt.n != 0)
+				fprintf(r->out, " rtt %.2f/%.2f/%.2fms", rtt.min, rtt.mean, rtt.max);
+			else if (g[GAUGE_bulk_senders] != 0)
+				fprintf(r->out, " srtt %.2fms",
 					(double)g[GAUGE_bulk_srtt_us] /
 						(double)g[GAUGE_bulk_senders] / 1000.0);
 		}
@@ -336,10 +400,20 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"cps\":%.0f,\"rps\":%.0f,"
 			"\"errors\":%" PRIu64 ",\"drops\":%" PRIu64 ",",
 			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, errs, drops_of(d));
-		if (bulk_client || bulk_server)
+		if (bulk_client || bulk_server) {
 			fprintf(r->json, "\"bulk_%s_gbps\":%.4f,\"bulk_%s_gbps\":%.4f,",
 				bulk_client ? "up" : "sink", bulk_a, bulk_client ? "down" : "source",
 				bulk_b);
+			fprintf(r->json, "\"bulk_retrans\":%" PRIu64 ",", d[STAT_tcp_retrans]);
+			if (g[GAUGE_bulk_senders] != 0)
+				fprintf(r->json, "\"bulk_cwnd\":%.0f,",
+					(double)g[GAUGE_bulk_cwnd] / (double)g[GAUGE_bulk_senders]);
+			if (rtt.n != 0)
+				fprintf(r->json,
+					"\"bulk_rtt_ms\":{\"samples\":%" PRIu64 ",\"min\":%.3f,"
+					"\"mean\":%.3f,\"max\":%.3f},",
+					rtt.n, rtt.min, rtt.mean, rtt.max);
+		}
 		fputs("\"gauges\":", r->json);
 		json_gauges(r->json, g);
 		fputs(",\"counters\":", r->json);
@@ -467,6 +541,7 @@ stats_report_free(struct stats_report *r)
 		free(r->extra_key[i]);
 		free(r->extra_val[i]);
 	}
+	free(r->srtt_mem);
 	free(r->label);
 	free(r);
 }

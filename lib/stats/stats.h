@@ -54,6 +54,7 @@ extern "C" {
 	X(tcp_data_rx,		"payload bytes delivered in order to applications") \
 	X(tcp_data_tx,		"payload bytes sent (first transmissions)") \
 	X(tcp_retrans,		"segments retransmitted") \
+	X(tcp_tx_zc,		"data segments sent zero-copy (payload attached, not copied)") \
 	X(tcp_rto,		"retransmission timeouts") \
 	X(tcp_fast_retrans,	"fast retransmits (three duplicate ACKs)") \
 	X(tcp_dupack_rx,	"duplicate ACKs received") \

@@ -40,6 +40,9 @@ struct tcp_conf {
 	uint32_t sndq_segs;		/**< send-queue entries per worker (shared pool) */
 	uint32_t ooo_max;		/**< out-of-order segments kept per connection */
 	uint32_t init_cwnd;		/**< initial window in segments (RFC 6928: 10) */
+	uint32_t zero_copy_min;		/**< payload bytes from which a segment of registered
+					     memory (tcp_zc_register) is attached, not copied,
+					     on ports with PORT_OFF_MULTI_SEGS; 0 = never */
 };
 
 void tcp_conf_defaults(struct tcp_conf *c);
@@ -124,6 +127,26 @@ int tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be32_t lip, rte_b
  */
 int tcp_send(struct tcp_ctx *c, struct tcb *t, const void *data, uint32_t len);
 
+/** Long-lived memory regions per context that segments may reference (tcp_zc_register). */
+#define TCP_ZC_REGIONS 16
+
+/**
+ * Register [base, base + len) as long-lived application memory: payload
+ * queued from it (tcp_send) goes out zero-copy -- each data segment of at
+ * least conf.zero_copy_min bytes that lies in one queued chunk is a header
+ * mbuf chained to an mbuf attached to the bytes as an external buffer --
+ * on ports with PORT_OFF_MULTI_SEGS; retransmissions attach again. The
+ * memory must stay valid and unchanged until the workers have stopped:
+ * segments referencing it may sit in TX rings, or at the peer of a
+ * net_ring link, after the data was acknowledged (freeing such an mbuf
+ * later touches only static storage). Ports that DMA (PORT_OFF_TX_DMA) get
+ * it zero-copy only when it is DPDK memory in one IOVA range (rte_malloc);
+ * other memory is copied for them. Registering the same range again is a
+ * no-op.
+ * @return 0, -EINVAL (NULL, len 0 or > 4 GiB), -ENOSPC (TCP_ZC_REGIONS full).
+ */
+int tcp_zc_register(struct tcp_ctx *c, const void *base, size_t len);
+
 /** Send FIN after the queued data (RFC 9293 CLOSE). */
 void tcp_close(struct tcp_ctx *c, struct tcb *t);
 
@@ -183,6 +206,9 @@ struct tcp_info {
 					     TCP clock ticks in ms: 1 ms is "1 ms or less" */
 	uint32_t rttvar_us;
 	uint32_t rto_ms;
+	uint32_t total_retrans;		/**< segments retransmitted since the open (SYN, data, FIN,
+					     probes): Linux's tcpi_total_retrans, what iperf3
+					     reports as "retransmits" */
 };
 
 /** Fill *info from t. O(1), reads only. */

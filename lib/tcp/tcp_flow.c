@@ -18,6 +18,7 @@
 #include <rte_jhash.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_memory.h>
 #include <rte_random.h>
 
 #include "tcp_priv.h"
@@ -44,6 +45,66 @@ tcp_conf_defaults(struct tcp_conf *c)
 	c->sndq_segs = 0; /* 0 = 4 per connection */
 	c->ooo_max = 16;
 	c->init_cwnd = 10;
+	c->zero_copy_min = 1024;
+}
+
+static void
+zc_free_nothing(void *addr, void *opaque)
+{
+	(void)addr;
+	(void)opaque;
+}
+
+/* The regions of each worker's context: static, so that an mbuf attached to
+ * one can be freed after its context (tcp_detach), e.g. from a net_ring
+ * peer's queue or a port's TX ring at the end of the run. */
+static struct tcp_zc_region zc_tab[RTE_MAX_LCORE][TCP_ZC_REGIONS];
+
+/* Is [b, b + len) DPDK memory in one IOVA range? *iova gets b's IOVA. */
+static bool
+zc_dma_ok(const uint8_t *b, size_t len, rte_iova_t *iova)
+{
+	const struct rte_memseg *ms = rte_mem_virt2memseg(b, NULL);
+
+	*iova = RTE_BAD_IOVA;
+	if (ms == NULL || rte_mem_virt2memseg(b + len - 1, NULL) == NULL)
+		return false;
+	*iova = rte_mem_virt2iova(b);
+	if (*iova == RTE_BAD_IOVA)
+		return false;
+	if (rte_eal_iova_mode() != RTE_IOVA_VA) {
+		/* base's IOVA + offset must hold on every page */
+		size_t pg = ms->hugepage_sz ? ms->hugepage_sz : 4096;
+		for (size_t off = pg - ((uintptr_t)b & (pg - 1)); off < len; off += pg)
+			if (rte_mem_virt2iova(b + off) != *iova + off)
+				return false;
+	}
+	return true;
+}
+
+int
+tcp_zc_register(struct tcp_ctx *c, const void *base, size_t len)
+{
+	const uint8_t *b = base;
+	rte_iova_t iova;
+
+	if (base == NULL || len == 0 || len > UINT32_MAX)
+		return -EINVAL;
+	for (uint32_t i = 0; i < c->nb_zc; i++)
+		if (c->zc[i].base == b && c->zc[i].end == b + len)
+			return 0;
+	if (c->nb_zc == TCP_ZC_REGIONS)
+		return -ENOSPC;
+	bool dma = zc_dma_ok(b, len, &iova);
+	struct tcp_zc_region *r = &c->zc[c->nb_zc++];
+	r->base = b;
+	r->end = b + len;
+	r->iova = iova;
+	r->dma = dma;
+	r->shinfo.free_cb = zc_free_nothing;
+	r->shinfo.fcb_opaque = NULL;
+	rte_mbuf_ext_refcnt_set(&r->shinfo, 1);
+	return 0;
 }
 
 uint32_t
@@ -65,6 +126,7 @@ tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *
 	}
 	c->w = w;
 	c->conf = *conf;
+	c->zc = zc_tab[w->id % RTE_MAX_LCORE];
 	c->apps[0] = *app;
 	c->nb_apps = 1;
 	c->capp = *app;
@@ -228,6 +290,7 @@ tcp_get_info(const struct tcb *t, struct tcp_info *info)
 	info->srtt_us = t->srtt8 * 125u;	/* x8 ms -> us */
 	info->rttvar_us = t->rttvar4 * 250u;	/* x4 ms -> us */
 	info->rto_ms = t->rto;
+	info->total_retrans = t->retrans;
 }
 
 enum tcp_state

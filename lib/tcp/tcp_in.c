@@ -1000,10 +1000,12 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 		goto free;
 	}
 	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	bool chained = m->nb_segs > 1; /* headers, then the payload (worker_l4) */
 	if ((wp->offloads & PORT_OFF_RX_CKSUM) && l4 == RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
 		/* verified by the NIC */
 	} else if (((wp->offloads & PORT_OFF_RX_CKSUM) && l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD) ||
-		   net_ipv4_l4_cksum_verify(ip, th) != 0) {
+		   (chained ? rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, ni->l3_off + ni->l3_hlen)
+			    : net_ipv4_l4_cksum_verify(ip, th)) != 0) {
 		stats_inc(&w->stats, STAT_drop_tcp_csum);
 		goto free;
 	}
@@ -1021,8 +1023,12 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	s.seq = rte_be_to_cpu_32(th->sent_seq);
 	s.ack = rte_be_to_cpu_32(th->recv_ack);
 	s.wnd = rte_be_to_cpu_16(th->rx_win);
-	s.data = (const uint8_t *)th + hlen;
+	s.data = chained ? rte_pktmbuf_mtod(m->next, const uint8_t *) : (const uint8_t *)th + hlen;
 	s.plen = tcp_len - hlen;
+	if (unlikely(chained && s.plen > rte_pktmbuf_data_len(m->next))) {
+		stats_inc(&w->stats, STAT_drop_tcp_short);
+		goto free;
+	}
 	s.len = s.plen + ((s.flags & TCP_SYN) ? 1 : 0) + ((s.flags & TCP_FIN) ? 1 : 0);
 	s.m = m;
 	s.kept = false;
@@ -1050,7 +1056,7 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	if (t->state == TCP_SYN_RECEIVED && (s.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
 	    s.seq == t->rcv_nxt - 1) { /* the IRS */
 		stats_inc(&w->stats, STAT_tcp_syn_rx);
-		stats_inc(&w->stats, STAT_tcp_retrans);
+		tcp_count_retrans(c, t);
 		tcp_send_syn(c, t);
 		goto free;
 	}

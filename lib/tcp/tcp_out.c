@@ -5,7 +5,13 @@
  * checksums (offloaded when the port has them, software otherwise).
  *
  * Payload bytes are copied from the referenced application data into the
- * segment; headers are written per segment.
+ * segment, headers written per segment -- except zero-copy: a segment of
+ * at least conf.zero_copy_min bytes from a registered long-lived region
+ * (tcp_zc_register), on a port that takes mbuf chains, is a header mbuf
+ * chained to an mbuf attached to those bytes (external buffer, no-op free),
+ * and its checksum is computed over the chain (or offloaded). On a port with
+ * TSO, new data of such a chunk goes out in frames of up to TCP_TSO_MAX
+ * bytes that the port cuts into MSS-sized segments (RTE_MBUF_F_TX_TCP_SEG).
  */
 #include <string.h>
 
@@ -186,13 +192,14 @@ build_opts(const struct tcp_ctx *c, const struct tcb *t, uint8_t flags, uint8_t 
 
 /*
  * Write Ethernet (source MAC only; worker_send_ip fills the destination),
- * IPv4 and TCP headers for a segment of paylen bytes into a new mbuf.
+ * IPv4 and TCP headers for a segment of paylen bytes into a new mbuf, which
+ * holds inl of them (paylen, or 0 when the payload is chained after it).
  * Returns the mbuf with *payload pointing at the payload area.
  */
 static struct rte_mbuf *
 seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, uint8_t flags,
 	  uint32_t seq, uint32_t ack, uint16_t win, const uint8_t *opts, uint32_t optlen,
-	  uint32_t paylen, uint8_t **payload)
+	  uint32_t paylen, uint32_t inl, uint8_t **payload)
 {
 	struct worker *w = c->w;
 	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
@@ -203,7 +210,11 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	}
 	uint32_t tcplen = sizeof(struct rte_tcp_hdr) + optlen;
 	uint32_t len = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tcplen + paylen;
-	if (unlikely(len > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > wp->mtu)) {
+	uint32_t here = len - (paylen - inl);	/* bytes in this mbuf */
+	/* a TSO frame (payload beyond one MSS, chained) is cut by the port */
+	bool tso = inl == 0 && paylen > wp->mtu - 40u && (wp->offloads & PORT_OFF_TSO);
+	if (unlikely(here > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > UINT16_MAX ||
+		     (!tso && len - RTE_ETHER_HDR_LEN > wp->mtu))) {
 		/* never write past the buffer or send beyond the MTU */
 		stats_inc(&w->stats, STAT_drop_too_big);
 		rte_pktmbuf_free(m);
@@ -237,26 +248,47 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	th->tcp_urp = 0;
 	if (optlen)
 		memcpy(th + 1, opts, optlen);
-	m->data_len = m->pkt_len = len < NET_ETH_MIN_FRAME ? NET_ETH_MIN_FRAME : len;
-	if (len < NET_ETH_MIN_FRAME)
-		memset(d + len, 0, NET_ETH_MIN_FRAME - len);
+	if (here < len) {
+		/* the payload follows in a chained mbuf (never short of 60 bytes) */
+		m->data_len = m->pkt_len = here;
+	} else {
+		m->data_len = m->pkt_len = len < NET_ETH_MIN_FRAME ? NET_ETH_MIN_FRAME : len;
+		if (len < NET_ETH_MIN_FRAME)
+			memset(d + len, 0, NET_ETH_MIN_FRAME - len);
+	}
 	*payload = (uint8_t *)(th + 1) + optlen;
 	return m;
 }
 
-/* Checksums (offloaded or in software), then out through the neighbour table. */
+/* Checksums (offloaded or in software), then out through the neighbour table.
+ * tso_segsz != 0: a TSO frame, cut into segments of that many bytes. */
 static void
-seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst)
+seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst,
+	 uint16_t tso_segsz)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 							   RTE_ETHER_HDR_LEN);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 
-	if (wp->offloads & PORT_OFF_L4_CKSUM) {
+	if (tso_segsz != 0) {
+		/* TSO: the port cuts the payload into tso_segsz pieces, writing
+		 * each one's headers and checksums; the TCP checksum field holds
+		 * the pseudo-header sum without the length (rte_ipv4_phdr_cksum
+		 * leaves it out for TCP_SEG), as rte_net_intel_cksum_prepare does */
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = sizeof(*ip);
+		m->l4_len = (uint64_t)((th->data_off >> 4) * 4);
+		m->tso_segsz = tso_segsz;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else if (wp->offloads & PORT_OFF_L4_CKSUM) {
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = sizeof(*ip);
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else if (m->nb_segs > 1) {
+		/* zero-copy: the payload is in the next segment */
+		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, RTE_ETHER_HDR_LEN + sizeof(*ip));
 	} else {
 		th->cksum = net_ipv4_l4_cksum(ip, th);
 	}
@@ -285,17 +317,23 @@ adv_window(struct tcp_ctx *c, struct tcb *t, uint8_t flags)
 	return (uint16_t)(win > 65535 ? 65535 : win);
 }
 
-/* Copy len bytes of queued data starting at sequence seq into dst. */
-static void
-copy_sndq(struct tcp_ctx *c, const struct tcb *t, uint32_t seq, uint8_t *dst, uint32_t len)
+/* The send-queue entry *i holding sequence seq, and seq's offset *off in it
+ * (*i = TCP_NONE past the end). Walks the queue from its head. */
+static inline void
+sndq_find(const struct tcp_ctx *c, const struct tcb *t, uint32_t seq, uint32_t *i, uint32_t *off)
 {
-	uint32_t off = seq - t->snd_una + t->sndq_off;
-	uint32_t i = t->sndq_head;
-
-	while (i != TCP_NONE && off >= c->sndq[i].len) {
-		off -= c->sndq[i].len;
-		i = c->sndq[i].next;
+	*off = seq - t->snd_una + t->sndq_off;
+	*i = t->sndq_head;
+	while (*i != TCP_NONE && *off >= c->sndq[*i].len) {
+		*off -= c->sndq[*i].len;
+		*i = c->sndq[*i].next;
 	}
+}
+
+/* Copy len bytes of queued data, from entry i at offset off on, into dst. */
+static void
+copy_sndq(const struct tcp_ctx *c, uint32_t i, uint32_t off, uint8_t *dst, uint32_t len)
+{
 	while (len > 0 && i != TCP_NONE) {
 		uint32_t n = c->sndq[i].len - off;
 		if (n > len)
@@ -308,6 +346,37 @@ copy_sndq(struct tcp_ctx *c, const struct tcb *t, uint32_t seq, uint8_t *dst, ui
 	}
 }
 
+/*
+ * The registered region holding [p, p + len), or NULL. At most
+ * TCP_ZC_REGIONS compares.
+ */
+static inline struct tcp_zc_region *
+zc_region(struct tcp_ctx *c, const uint8_t *p, uint32_t len)
+{
+	for (uint32_t k = 0; k < c->nb_zc; k++)
+		if (p >= c->zc[k].base && p + len <= c->zc[k].end)
+			return &c->zc[k];
+	return NULL;
+}
+
+/* An mbuf attached to [p, p + len) of region r (one more reference on its shinfo). */
+static struct rte_mbuf *
+zc_attach(struct tcp_ctx *c, struct tcp_zc_region *r, const uint8_t *p, uint32_t len)
+{
+	struct rte_mbuf *d = rte_pktmbuf_alloc(c->w->pool);
+
+	if (unlikely(d == NULL)) {
+		stats_inc(&c->w->stats, STAT_drop_pool_empty);
+		return NULL;
+	}
+	rte_mbuf_ext_refcnt_update(&r->shinfo, 1);
+	rte_pktmbuf_attach_extbuf(d, (void *)(uintptr_t)p, r->iova + (rte_iova_t)(p - r->base),
+				  (uint16_t)len, &r->shinfo);
+	d->data_len = (uint16_t)len;
+	d->pkt_len = len;
+	return d;
+}
+
 /* Send one segment of t: flags, at seq, len payload bytes from the queue. */
 static int
 xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len)
@@ -317,15 +386,42 @@ xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len
 	uint32_t room = wp->mtu - 40u > len ? wp->mtu - 40u - len : 0;
 	uint32_t optlen = build_opts(c, t, flags, opts, room);
 	uint16_t win = adv_window(c, t, flags);
+	struct tcp_zc_region *zr = NULL;
+	const uint8_t *zp = NULL;
+	uint32_t qi = TCP_NONE, qoff = 0;
 	struct rte_mbuf *m;
 
 	if (t->state != TCP_SYN_SENT)
 		flags |= TCP_ACK;
-	m = seg_alloc(c, wp, &t->key, flags, seq, t->rcv_nxt, win, opts, optlen, len, &pay);
+	if (len) {
+		sndq_find(c, t, seq, &qi, &qoff);
+		/* zero-copy when the segment lies in one queued chunk of a region */
+		if (len >= c->conf.zero_copy_min && c->conf.zero_copy_min != 0 &&
+		    (wp->offloads & PORT_OFF_MULTI_SEGS) && qi != TCP_NONE &&
+		    c->sndq[qi].len - qoff >= len) {
+			zp = c->sndq[qi].base + qoff;
+			zr = zc_region(c, zp, len);
+			if (zr != NULL && !zr->dma && (wp->offloads & PORT_OFF_TX_DMA))
+				zr = NULL;
+		}
+	}
+	m = seg_alloc(c, wp, &t->key, flags, seq, t->rcv_nxt, win, opts, optlen, len,
+		      zr != NULL ? 0 : len, &pay);
 	if (m == NULL)
 		return -1;
-	if (len)
-		copy_sndq(c, t, seq, pay, len);
+	if (zr != NULL) {
+		struct rte_mbuf *d = zc_attach(c, zr, zp, len);
+		if (unlikely(d == NULL)) {
+			rte_pktmbuf_free(m);
+			return -1;
+		}
+		m->next = d;
+		m->nb_segs = 2;
+		m->pkt_len += len;
+		stats_inc(&c->w->stats, STAT_tcp_tx_zc);
+	} else if (len) {
+		copy_sndq(c, qi, qoff, pay, len);
+	}
 	if (flags & TCP_ACK) {
 		t->last_ack_sent = t->rcv_nxt;
 		uint32_t edge = t->rcv_nxt + ((uint32_t)win << ((flags & TCP_SYN) ? 0 : t->rcv_ws));
@@ -334,7 +430,8 @@ xmit(struct tcp_ctx *c, struct tcb *t, uint8_t flags, uint32_t seq, uint32_t len
 		t->flags &= ~(TF_ACKNOW | TF_DELACK);
 		t->delack_at = 0;
 	}
-	seg_send(c, wp, m, t->key.rip);
+	uint32_t mss = seg_payload_max(c, t);
+	seg_send(c, wp, m, t->key.rip, len > mss ? (uint16_t)mss : 0);
 	return 0;
 }
 
@@ -353,7 +450,7 @@ tcp_send_syn(struct tcp_ctx *c, struct tcb *t)
 	if (t->retries == 0)
 		stats_inc(&c->w->stats, t->state == TCP_SYN_SENT ? STAT_tcp_syn_tx : STAT_tcp_synack_tx);
 	else
-		stats_inc(&c->w->stats, STAT_tcp_retrans);
+		tcp_count_retrans(c, t);
 	/* in SYN-SENT / SYN-RECEIVED, SND.UNA is the ISS */
 	xmit(c, t, flags, t->snd_una, 0);
 	t->snd_nxt = t->snd_una + 1;
@@ -392,7 +489,7 @@ tcp_retransmit_una(struct tcp_ctx *c, struct tcb *t)
 		flags |= TCP_FIN;
 	if (len == 0 && !(flags & TCP_FIN))
 		return;
-	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	tcp_count_retrans(c, t);
 	if (len)
 		flags |= TCP_PSH;
 	xmit(c, t, flags, t->snd_una, len);
@@ -414,11 +511,42 @@ tcp_retransmit_seg(struct tcp_ctx *c, struct tcb *t, uint32_t seq, uint32_t len)
 		len = data_end - seq;
 	if (len == 0 || SEQ_LT(seq, t->snd_una))
 		return;
-	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	tcp_count_retrans(c, t);
 	xmit(c, t, TCP_ACK, seq, len);
 	if (SEQ_GT(seq + len, t->high_rxt))
 		t->high_rxt = seq + len;
 	t->flags &= ~TF_RTT; /* Karn */
+}
+
+/*
+ * Payload of one TSO frame at SND.NXT: whole segments of mss (or the rest
+ * of the queue) up to TCP_TSO_MAX, within the usable window, from one queued
+ * chunk of a registered region -- attached, never copied. 0 when the port
+ * has no TSO, fewer than two segments would go, or the FIN would ride on it.
+ */
+static uint32_t
+tso_len(struct tcp_ctx *c, const struct tcb *t, uint32_t avail, uint32_t usable, uint32_t mss)
+{
+	const struct worker_port *wp = &c->w->port[t->port];
+	uint32_t qi, qoff, n;
+
+	if (!(wp->offloads & PORT_OFF_TSO) || !(wp->offloads & PORT_OFF_MULTI_SEGS) ||
+	    c->conf.zero_copy_min == 0 || avail <= mss || usable < 2 * mss)
+		return 0;
+	sndq_find(c, t, t->snd_nxt, &qi, &qoff);
+	if (qi == TCP_NONE)
+		return 0;
+	n = RTE_MIN(avail, usable);
+	n = RTE_MIN(n, c->sndq[qi].len - qoff);
+	n = RTE_MIN(n, TCP_TSO_MAX);
+	if (n < avail)
+		n -= n % mss;
+	if (n <= mss || n < c->conf.zero_copy_min || (n == avail && (t->flags & TF_FIN_QUEUED)))
+		return 0;
+	struct tcp_zc_region *r = zc_region(c, c->sndq[qi].base + qoff, n);
+	if (r == NULL || (!r->dma && (wp->offloads & PORT_OFF_TX_DMA)))
+		return 0;
+	return n;
 }
 
 void
@@ -452,8 +580,11 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 		uint32_t usable = off < win ? win - off : 0;
 		uint32_t max = seg_payload_max(c, t);
 		uint32_t len = avail < max ? avail : max;
+		uint32_t big = tso_len(c, t, avail, usable, max);
 
-		if (usable < len) {
+		if (big > len) {
+			len = big; /* TSO: the port cuts it into segments of max */
+		} else if (usable < len) {
 			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1): a partial
 			 * segment only when nothing is in flight. */
 			if (usable == 0 || off != 0)
@@ -470,7 +601,7 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 		if (xmit(c, t, flags, t->snd_nxt, len) != 0)
 			break;
 		if (retrans) {
-			stats_inc(&c->w->stats, STAT_tcp_retrans);
+			tcp_count_retrans(c, t);
 		} else {
 			stats_add(&c->w->stats, STAT_tcp_data_tx, len);
 			if (!(t->flags & TF_RTT) && !(t->flags & TF_TS)) {
@@ -496,7 +627,7 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 	    (!(t->flags & TF_FIN_SENT) || SEQ_LT(t->snd_nxt, t->snd_max))) {
 		if (xmit(c, t, TCP_FIN | TCP_ACK, data_end, 0) == 0) {
 			if (t->flags & TF_FIN_SENT)
-				stats_inc(&c->w->stats, STAT_tcp_retrans);
+				tcp_count_retrans(c, t);
 			t->snd_nxt = data_end + 1;
 			if (!(t->flags & TF_FIN_SENT)) {
 				t->flags |= TF_FIN_SENT;
@@ -524,7 +655,7 @@ probe(struct tcp_ctx *c, struct tcb *t)
 
 	if (t->snd_max != t->snd_una) {
 		/* the previous probe's byte is still unacknowledged: resend it */
-		stats_inc(&c->w->stats, STAT_tcp_retrans);
+		tcp_count_retrans(c, t);
 		xmit(c, t, TCP_ACK, t->snd_una, 1);
 	} else if (SEQ_LT(t->snd_nxt, data_end)) {
 		xmit(c, t, TCP_ACK, t->snd_nxt, 1);
@@ -619,7 +750,7 @@ tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_m
 		seq = 0;
 		ack = rte_be_to_cpu_32(th->sent_seq) + seg_len;
 	}
-	struct rte_mbuf *r = seg_alloc(c, wp, &k, flags, seq, ack, 0, NULL, 0, 0, &pay);
+	struct rte_mbuf *r = seg_alloc(c, wp, &k, flags, seq, ack, 0, NULL, 0, 0, 0, &pay);
 	if (r == NULL)
 		return;
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
@@ -648,9 +779,9 @@ tcp_send_cookie_synack(struct tcp_ctx *c, struct worker_port *wp, const struct t
 	memcpy(opts + 2, &our, 2);
 	struct rte_mbuf *m = seg_alloc(c, wp, k, TCP_SYN | TCP_ACK, iss, rcv_nxt,
 				       (uint16_t)(c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd),
-				       opts, 4, 0, &pay);
+				       opts, 4, 0, 0, &pay);
 	if (m == NULL)
 		return;
 	stats_inc(&c->w->stats, STAT_tcp_syncookie_tx);
-	seg_send(c, wp, m, k->rip);
+	seg_send(c, wp, m, k->rip, 0);
 }

@@ -25,6 +25,7 @@ extern "C" {
 
 #define TCP_NONE UINT32_MAX	/**< null index */
 #define TCP_CWND_MAX (1u << 30)	/**< cwnd ceiling, bytes: far above any window, never wraps */
+#define TCP_TSO_MAX  (63u * 1024u)	/**< payload of one TSO frame at most (IPv4 length <= 64 KiB) */
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -118,6 +119,7 @@ struct tcb {
 	uint32_t sndq_off;		/**< bytes of the head entry already acked */
 	uint32_t sndq_bytes;		/**< bytes queued from snd_una */
 	uint32_t ooo;			/**< head of the out-of-order list (ctx->ooo index) */
+	uint32_t retrans;		/**< segments retransmitted over the connection's life */
 
 	uint64_t app[TCP_APP_DATA / 8];	/**< tcp_app_data() */
 };
@@ -138,6 +140,18 @@ struct tcp_ooo {
 	uint32_t next;
 	uint8_t fin;
 	uint8_t recent;		/**< the most recently queued (first SACK block) */
+};
+
+/** A registered long-lived region (tcp_zc_register). */
+struct tcp_zc_region {
+	const uint8_t *base;
+	const uint8_t *end;
+	rte_iova_t iova;		/**< of base */
+	bool dma;			/**< DPDK memory, one IOVA range: any port may take it */
+	/** shared by every mbuf attached to the region: refcnt 1 + one per
+	 *  attached mbuf; the free callback does nothing (the memory is the
+	 *  application's) */
+	struct rte_mbuf_ext_shared_info shinfo;
 };
 
 #define TCP_WHEEL_BITS 12
@@ -164,6 +178,10 @@ struct tcp_ctx {
 
 	struct tcp_ooo *ooo;
 	uint32_t ooo_free;
+
+	uint32_t nb_zc;
+	struct tcp_zc_region *zc;	/**< TCP_ZC_REGIONS, static storage per worker id:
+					     mbufs attached to them may outlive the context */
 
 	/* timers */
 	uint32_t wheel[TCP_WHEEL_SIZE];
@@ -200,6 +218,14 @@ tcb_app(const struct tcp_ctx *c, const struct tcb *t)
 {
 	return (t->flags & TF_PASSIVE) ? &c->apps[(t->flags & TF_APP_MASK) >> TF_APP_SHIFT]
 				       : &c->capp;
+}
+
+/** Count one retransmitted segment of t: the worker's tcp_retrans and the TCB's own. */
+static inline void
+tcp_count_retrans(struct tcp_ctx *c, struct tcb *t)
+{
+	stats_inc(&c->w->stats, STAT_tcp_retrans);
+	t->retrans++;
 }
 
 static inline uint32_t

@@ -9,12 +9,17 @@
 #     -R: what the client received is what synack reports acknowledged,
 #     within what was in flight at TEST_END; UDP: the datagrams iperf3
 #     counts as arrived are the ones synack's port received (the loss is
-#     the link's), jitter is finite.
+#     the link's), jitter is finite. -R with 2% of the frames synack sends
+#     dropped (tc BPF on the kernel's ingress): the client's JSON shows the
+#     retransmits synack reports in the results exchange, > 0, per stream
+#     and in end.sum_sent.
 #  2. a second client during a test gets "the server is busy" (ACCESS_DENIED)
 #     and the first test still completes; bad parameters get SERVER_ERROR.
 #  3. client (client.model = iperf, and the run.mode = iperf-client alias):
 #     synack tests a stock `iperf3 -s` TCP, TCP -R, UDP, UDP -R; the server's
-#     JSON and synack's iperf3-shaped JSON agree on bytes.
+#     JSON and synack's iperf3-shaped JSON agree on bytes; synack's JSON has
+#     iperf3's TCP sender fields (retransmits, snd_cwnd, rtt, ...), and under
+#     2% loss its retransmits are > 0 and its intervals add up to the end.
 # Exit 0 pass, 1 fail, 77 skip.
 set -euo pipefail
 
@@ -94,6 +99,23 @@ iperf_c() {
 
 udp_rx() { json_fresh "$SJSON"; jsonq "$SJSON" interval counters.udp_rx; }
 
+# Loss: tc_loss.bpf.c (20 per mille) on the kernel end's ingress drops frames
+# synack sends. Built with clang when it can; else the loss checks are skipped.
+BPF_OBJ=""
+if command -v clang >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 &&
+	clang -O2 -target bpf -I/usr/include/"$(uname -m)"-linux-gnu -DLOSS_PER_MILLE=20 \
+		-c "$here/tc_loss.bpf.c" -o "$tmp/tc_loss.o" 2>"$tmp/clang.log"; then
+	BPF_OBJ=$tmp/tc_loss.o
+fi
+loss_on() {
+	kexec tc qdisc add dev "$IF_KRN" clsact
+	kexec tc filter add dev "$IF_KRN" ingress pref 1 bpf da obj "$BPF_OBJ" sec tc
+}
+loss_off() {
+	kexec tc -s filter show dev "$IF_KRN" ingress | grep -m1 -E 'dropped|Sent' | sed 's/^/  loss filter: /' || true
+	kexec tc qdisc del dev "$IF_KRN" clsact 2>/dev/null || true
+}
+
 # ------------------------------------------------------------ 1. server
 start_server
 
@@ -112,6 +134,23 @@ expect_ge "-R: bytes received" 1000000 "$r"
 # the client stops reading at TEST_END: what it had not read yet is the gap
 expect_eq "-R: received within 4 MiB of acknowledged" True \
 	"$(j "$tmp/rev.json" 'abs(d["end"]["sum_sent"]["bytes"]-d["end"]["sum_received"]["bytes"]) <= 4*1024*1024')"
+
+NTESTS=6
+if [ -n "$BPF_OBJ" ]; then
+	loss_on
+	iperf_c revloss -t 3 -R
+	loss_off
+	NTESTS=7
+	rt=$(j "$tmp/revloss.json" 'd["end"]["sum_sent"]["retransmits"]')
+	log "TCP -R, 2% of synack's frames dropped: synack reports $rt retransmits"
+	expect_ge "-R under loss: end.sum_sent.retransmits (synack's, via the results)" 1 "$rt"
+	expect_eq "-R under loss: the stream's sender retransmits add up to sum_sent" "$rt" \
+		"$(j "$tmp/revloss.json" 'sum(x["sender"]["retransmits"] for x in d["end"]["streams"])')"
+	expect_eq "-R under loss: received within 4 MiB of acknowledged" True \
+		"$(j "$tmp/revloss.json" 'abs(d["end"]["sum_sent"]["bytes"]-d["end"]["sum_received"]["bytes"]) <= 4*1024*1024')"
+else
+	log "SKIP: loss checks (clang cannot build tc_loss.bpf.c: $(head -c 200 "$tmp/clang.log" 2>/dev/null))"
+fi
 
 iperf_c par -t 3 -P 4
 expect_eq "-P 4: streams" 4 "$(j "$tmp/par.json" 'len(d["end"]["streams"])')"
@@ -174,7 +213,7 @@ expect_eq "bad parameters: SERVER_ERROR (-2 = 254)" 254 "$bad"
 sleep 0.5
 stop_pid "$SPID" 15
 expect_eq "synack exit code after SIGTERM" 0 "$STOP_RC"
-expect_eq "server: tests completed" 6 "$(jsonq "$SJSON" summary counters.iperf_test_ok)"
+expect_eq "server: tests completed" "$NTESTS" "$(jsonq "$SJSON" summary counters.iperf_test_ok)"
 expect_eq "server: tests failed (the bad parameters)" 1 "$(jsonq "$SJSON" summary counters.iperf_test_failed)"
 expect_ge "server: ACCESS_DENIED sent" 1 "$(jsonq "$SJSON" summary counters.iperf_denied)"
 
@@ -226,8 +265,28 @@ client_bytes() {
 
 run_client tcp --set run.mode=client --set client.model=iperf
 client_bytes tcp 0 0
+# iperf3's TCP sender fields, as `iperf3 -J` has them
+expect_eq "client tcp: sender fields in end.sum_sent, end.streams[].sender, intervals" True \
+	"$(j "$tmp/tcp-cli.json" 'all("retransmits" in x for x in [d["end"]["sum_sent"]] + [s["sender"] for s in d["end"]["streams"]] + [iv["sum"] for iv in d["intervals"]]) and all(k in s for iv in d["intervals"] for s in iv["streams"] for k in ("retransmits","snd_cwnd","snd_wnd","rtt","rttvar","pmtu")) and all(k in s["sender"] for s in d["end"]["streams"] for k in ("max_snd_cwnd","max_rtt","min_rtt","mean_rtt"))')"
+expect_ge "client tcp: snd_cwnd of the first interval" 1 \
+	"$(j "$tmp/tcp-cli.json" 'd["intervals"][0]["streams"][0]["snd_cwnd"]')"
 run_client tcprev --set run.mode=iperf-client --set client.iperf_reverse=on
 client_bytes tcprev 1 0
+# the kernel sender's retransmits, from its results (sender_has_retransmits 1)
+expect_eq "client tcprev: the server's retransmits in end.sum_sent" True \
+	"$(j "$tmp/tcprev-cli.json" 'd["end"]["sum_sent"]["retransmits"] >= 0 and "retransmits" in d["end"]["streams"][0]["sender"]')"
+if [ -n "$BPF_OBJ" ]; then
+	loss_on
+	run_client tcploss --set run.mode=client --set client.model=iperf
+	loss_off
+	client_bytes tcploss 0 0
+	rt=$(j "$tmp/tcploss-cli.json" 'd["end"]["sum_sent"]["retransmits"]')
+	log "client under 2% loss: synack retransmitted $rt segments; per interval" \
+		"$(j "$tmp/tcploss-cli.json" '[iv["sum"]["retransmits"] for iv in d["intervals"]]')"
+	expect_ge "client tcploss: end.sum_sent.retransmits" 1 "$rt"
+	expect_eq "client tcploss: the intervals' retransmits add up to the end's" "$rt" \
+		"$(j "$tmp/tcploss-cli.json" 'sum(iv["sum"]["retransmits"] for iv in d["intervals"])')"
+fi
 run_client udp --set run.mode=client --set client.model=iperf --set client.iperf_udp=on --set client.iperf_bitrate=20m
 client_bytes udp 0 1
 run_client udprev --set run.mode=client --set client.model=iperf --set client.iperf_udp=on --set client.iperf_reverse=on \

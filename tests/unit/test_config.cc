@@ -1321,7 +1321,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 79u); // one per key of the table
+	ASSERT_EQ(lines.size(), 80u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
@@ -1441,6 +1441,7 @@ TEST_F(Config, TcpDefaults)
 	EXPECT_EQ(c_.tcp.syn_backlog, 64u * 1024);
 	EXPECT_EQ(c_.tcp.init_cwnd, 10u);
 	EXPECT_EQ(c_.tcp.ooo_max, 16u);
+	EXPECT_EQ(c_.tcp.zero_copy_min, 1024u);
 	EXPECT_TRUE(c_.tcp.syncookies);
 	EXPECT_TRUE(c_.tcp.wscale);
 	EXPECT_TRUE(c_.tcp.sack);
@@ -1452,7 +1453,8 @@ TEST_F(Config, TcpKeysParse)
 	ASSERT_EQ(Load(std::string(kServer) +
 		       "[tcp]\nmax_conns = 1m\nrcv_wnd = 64k\ntime_wait = 0\ndelack = 5ms\n"
 		       "rto_min = 10ms\nrto_max = 2s\nsyn_retries = 0\nmax_retries = 3\n"
-		       "syn_backlog = 16\ninit_cwnd = 4\nooo_max = 0\nsyncookies = off\n"
+		       "syn_backlog = 16\ninit_cwnd = 4\nooo_max = 0\nzero_copy_min = 0\n"
+		       "syncookies = off\n"
 		       "wscale = no\nsack = false\ntimestamps = 0\n"),
 		  0)
 		<< Err();
@@ -1467,6 +1469,7 @@ TEST_F(Config, TcpKeysParse)
 	EXPECT_EQ(c_.tcp.syn_backlog, 16u);
 	EXPECT_EQ(c_.tcp.init_cwnd, 4u);
 	EXPECT_EQ(c_.tcp.ooo_max, 0u);
+	EXPECT_EQ(c_.tcp.zero_copy_min, 0u);
 	EXPECT_FALSE(c_.tcp.syncookies);
 	EXPECT_FALSE(c_.tcp.wscale);
 	EXPECT_FALSE(c_.tcp.sack);
@@ -1491,6 +1494,8 @@ TEST_F(Config, TcpBadValuesNameTheKey)
 		{"tcp.syn_backlog=0", "--set:tcp:syn_backlog: 0 is out of range 1..64m"},
 		{"tcp.init_cwnd=101", "--set:tcp:init_cwnd: 101 is out of range 1..100"},
 		{"tcp.ooo_max=1025", "--set:tcp:ooo_max: 1025 is out of range 0..1024"},
+		{"tcp.zero_copy_min=65536",
+		 "--set:tcp:zero_copy_min: 65536 is out of range 0..65535"},
 		{"tcp.syncookies=maybe", "--set:tcp:syncookies: \"maybe\" is not a boolean (on/off, "
 					 "yes/no, true/false, 1/0)"},
 		{"tcp.wscale=x",

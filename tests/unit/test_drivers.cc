@@ -161,7 +161,7 @@ TEST(PortCaps, IntelNicsHaveSymmetricRss)
 	EXPECT_EQ(c->max_queues, 16); // 82599 RSS spreads over 16 queues at most
 	EXPECT_EQ(c->link_mbps, 10000u);
 	EXPECT_EQ(c->offloads, PORT_OFF_IPV4_CKSUM | PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM |
-				       PORT_OFF_TSO);
+				       PORT_OFF_TSO | PORT_OFF_MULTI_SEGS);
 	EXPECT_TRUE(c->rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP);
 	EXPECT_STREQ(c->kind, "pci");
 
@@ -194,20 +194,27 @@ TEST(PortCaps, VirtioHasL4ChecksumButNotIpv4Header)
 		EXPECT_TRUE(c->offloads & PORT_OFF_L4_CKSUM) << n;
 		EXPECT_FALSE(c->offloads & PORT_OFF_IPV4_CKSUM) << n;
 		EXPECT_TRUE(c->offloads & PORT_OFF_TSO) << n;
+		EXPECT_TRUE(c->offloads & PORT_OFF_MULTI_SEGS) << n;
 		EXPECT_STREQ(c->kind, "virtio") << n;
 	}
 }
 
-TEST(PortCaps, SoftwareDispatchVdevsHaveNoRssNoOffloads)
+TEST(PortCaps, SoftwareDispatchVdevsHaveNoRssNoChecksumOffloads)
 {
 	for (const char *n : { "net_af_xdp", "net_af_packet", "net_tap", "net_memif", "net_vhost",
 			       "net_ring", "net_null" }) {
 		const struct port_caps *c = port_caps_lookup(n);
 		EXPECT_FALSE(c->rss) << n;
 		EXPECT_FALSE(c->rss_probe) << n;
-		EXPECT_EQ(c->offloads, 0u) << n;
+		EXPECT_EQ(c->offloads & ~PORT_OFF_MULTI_SEGS, 0u) << n;
 		EXPECT_STREQ(c->kind, "vdev") << n;
 	}
+	// mbuf chains (zero-copy payload) where the PMD's TX walks them; af_xdp's
+	// copy-mode TX in 22.11 copies the first segment only
+	for (const char *n : { "net_af_packet", "net_tap", "net_memif", "net_vhost", "net_ring" })
+		EXPECT_TRUE(port_caps_lookup(n)->offloads & PORT_OFF_MULTI_SEGS) << n;
+	EXPECT_FALSE(port_caps_lookup("net_af_xdp")->offloads & PORT_OFF_MULTI_SEGS);
+	EXPECT_FALSE(port_caps_lookup("net_null")->offloads & PORT_OFF_MULTI_SEGS);
 	EXPECT_EQ(port_caps_lookup("net_af_xdp")->max_queues, 1);
 	EXPECT_EQ(port_caps_lookup("net_af_packet")->max_queues, 0); // qpairs=N: ask the port
 }
@@ -431,6 +438,9 @@ TEST(PortSetup, RingLinkIsBackToBack)
 	EXPECT_FALSE(rte_is_zero_ether_addr(&pa.mac));
 	EXPECT_TRUE(rte_is_local_admin_ether_addr(&pa.mac));
 	EXPECT_FALSE(rte_is_same_ether_addr(&pa.mac, &pb.mac));
+	// the ring PMD reports MULTI_SEGS (zero-copy chains), no checksum offloads,
+	// and is no DMA device
+	EXPECT_EQ(pa.offloads, PORT_OFF_MULTI_SEGS);
 
 	SendAndReceive((uint16_t)a, 0, (uint16_t)b, 0, 8, 0xa5);
 	SendAndReceive((uint16_t)b, 0, (uint16_t)a, 0, 8, 0x5a);

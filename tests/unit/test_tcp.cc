@@ -121,6 +121,7 @@ struct Out {
 	uint32_t tsval = 0, tsecr = 0;
 	std::vector<std::pair<uint32_t, uint32_t>> sack;
 	bool opts_ok = true, csum_ok = false, addr_ok = false;
+	uint16_t nb_segs = 1;	// 2: headers, then the payload attached (zero-copy)
 };
 
 std::string
@@ -336,6 +337,22 @@ class Tcp : public ::testing::Test {
 
 	void inject(const Seg &s) { worker_input(w, wp, build(s)); }
 
+	/** s as a two-segment frame: the first split bytes, the rest chained. */
+	struct rte_mbuf *build_chain(const Seg &s, uint32_t split)
+	{
+		struct rte_mbuf *m = build(s), *t = rte_pktmbuf_alloc(pool);
+		EXPECT_NE(t, nullptr);
+		uint32_t rest = m->data_len - split;
+		memcpy(rte_pktmbuf_mtod(t, uint8_t *), rte_pktmbuf_mtod_offset(m, uint8_t *, split),
+		       rest);
+		t->data_len = (uint16_t)rest;
+		t->pkt_len = rest;
+		m->data_len = (uint16_t)split;
+		m->pkt_len = split;
+		EXPECT_EQ(rte_pktmbuf_chain(m, t), 0);
+		return m;
+	}
+
 	/** A segment of the peer at its current sequence state. */
 	Seg seg(uint8_t flags, const std::string &data = "")
 	{
@@ -361,7 +378,10 @@ class Tcp : public ::testing::Test {
 			    ip->src_addr == rte_cpu_to_be_32(our_ip_now) &&
 			    ip->dst_addr == rte_cpu_to_be_32(PEER_IP) &&
 			    ip->next_proto_id == IPPROTO_TCP;
-		o.csum_ok = rte_ipv4_cksum(ip) == 0 && rte_ipv4_udptcp_cksum_verify(ip, th) == 0;
+		o.nb_segs = m->nb_segs;
+		o.csum_ok = rte_ipv4_cksum(ip) == 0 &&
+			    (m->nb_segs > 1 ? rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, 34)
+					    : rte_ipv4_udptcp_cksum_verify(ip, th)) == 0;
 		o.flags = th->tcp_flags;
 		o.seq = rte_be_to_cpu_32(th->sent_seq);
 		o.ack = rte_be_to_cpu_32(th->recv_ack);
@@ -370,7 +390,10 @@ class Tcp : public ::testing::Test {
 		o.dport = rte_be_to_cpu_16(th->dst_port);
 		uint32_t hlen = (th->data_off >> 4) * 4u;
 		uint32_t tcplen = rte_be_to_cpu_16(ip->total_length) - 20u;
-		o.data.assign((const char *)th + hlen, tcplen - hlen);
+		std::string buf(tcplen - hlen, '\0');
+		const void *pay = rte_pktmbuf_read(m, 34 + hlen, tcplen - hlen, &buf[0]);
+		if (pay != nullptr)
+			o.data.assign((const char *)pay, tcplen - hlen);
 		const uint8_t *p = (const uint8_t *)(th + 1);
 		uint32_t n = hlen - 20;
 		while (n > 0) {
@@ -1075,6 +1098,10 @@ TEST_F(Tcp, RetransmittedSynInSynReceivedResendsSynAck)
 	EXPECT_TRUE(again.sackok);
 	EXPECT_EQ(state(), TCP_SYN_RECEIVED);
 	EXPECT_EQ(tcp_nb_conns(c), 1u);
+	struct tcp_info ti;
+	tcp_get_info(tcb(), &ti);
+	EXPECT_EQ(ti.total_retrans, 1u);
+	EXPECT_EQ(st(STAT_tcp_retrans), 1u);
 }
 
 // ============================================================ options negotiation
@@ -1399,6 +1426,204 @@ TEST_F(Tcp, TooOldAckIsChallengeAcked)
 	inject(s);
 	pnxt += 4;
 	EXPECT_EQ(rec.data, "data");
+}
+
+// ============================================================ zero-copy
+
+TEST_F(Tcp, ZeroCopySegmentsAttachRegisteredDataAndCopyTheRest)
+{
+	conf.zero_copy_min = 256;
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1000)})));
+	wp->offloads |= PORT_OFF_MULTI_SEGS;
+	uint8_t *region = static_cast<uint8_t *>(rte_malloc("zc", 8192, 0));
+	ASSERT_NE(region, nullptr);
+	for (int i = 0; i < 8192; i++)
+		region[i] = (uint8_t)(i * 7 + 3);
+	ASSERT_EQ(tcp_zc_register(c, region, 8192), 0);
+	ASSERT_EQ(tcp_zc_register(c, region, 8192), 0) << "the same range again is a no-op";
+	EXPECT_EQ(tcp_zc_register(c, nullptr, 10), -EINVAL);
+	static char plain[1500];
+	memset(plain, 'p', sizeof(plain));
+
+	// 2300 registered bytes: 1000 + 1000 attached, the 300 left attached
+	// (>= zero_copy_min 256); then 200 registered bytes (copied: small), then
+	// 1000 plain bytes (copied: not registered)
+	ASSERT_EQ(tcp_send(c, tcb(), region + 100, 2300), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), region + 5000, 200), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), plain, 1000), 0);
+	std::vector<Out> v = take();
+	ASSERT_EQ(v.size(), 5u);
+	const uint32_t lens[] = {1000, 1000, 300, 200, 1000};
+	const uint16_t segs[] = {2, 2, 2, 1, 1};
+	std::string want = std::string((const char *)region + 100, 2300) +
+			   std::string((const char *)region + 5000, 200) + std::string(plain, 1000);
+	std::string got;
+	for (size_t i = 0; i < v.size(); i++) {
+		EXPECT_EQ(v[i].data.size(), lens[i]) << i;
+		EXPECT_EQ(v[i].nb_segs, segs[i]) << i;
+		EXPECT_TRUE(v[i].csum_ok) << i;
+		got += v[i].data;
+	}
+	EXPECT_EQ(got, want);
+	EXPECT_EQ(st(STAT_tcp_tx_zc), 3u);
+
+	auto ack_all = [&]() {
+		una = onxt = tcb()->snd_max;
+		inject(seg(TCP_ACK));
+		take();
+	};
+	ack_all();
+
+	// 200 registered bytes at the end of a chunk (copied: small), 800 of the
+	// next (attached); the RTO's retransmission of 1000 bytes (cwnd = 1 MSS)
+	// spans both chunks: copied, the same bytes
+	ASSERT_EQ(tcp_send(c, tcb(), region + 7992, 200), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), region, 800), 0);
+	v = take();
+	ASSERT_EQ(v.size(), 2u);
+	EXPECT_EQ(v[0].nb_segs, 1);
+	EXPECT_EQ(v[1].nb_segs, 2);
+	EXPECT_EQ(st(STAT_tcp_tx_zc), 4u);
+	advance(tcb()->rto);
+	Out x = one();
+	EXPECT_EQ(x.seq, v[0].seq);
+	EXPECT_EQ(x.nb_segs, 1);
+	EXPECT_EQ(x.data, std::string((const char *)region + 7992, 200) +
+				  std::string((const char *)region, 800));
+	ack_all();
+
+	// the retransmission of an attached segment attaches again: same bytes
+	ASSERT_EQ(tcp_send(c, tcb(), region + 3000, 1000), 0);
+	Out y = one();
+	EXPECT_EQ(y.nb_segs, 2);
+	advance(tcb()->rto);
+	Out r = one();
+	EXPECT_EQ(r.seq, y.seq);
+	EXPECT_EQ(r.nb_segs, 2);
+	EXPECT_EQ(r.data, std::string((const char *)region + 3000, 1000));
+	EXPECT_EQ(st(STAT_tcp_tx_zc), 6u);
+	ack_all();
+
+	// zero_copy_min 0 turns it off; a DMA port takes only DPDK memory
+	c->conf.zero_copy_min = 0;
+	ASSERT_EQ(tcp_send(c, tcb(), region, 1000), 0);
+	EXPECT_EQ(one().nb_segs, 1);
+	ack_all();
+	c->conf.zero_copy_min = 256;
+	wp->offloads |= PORT_OFF_TX_DMA;
+	ASSERT_EQ(tcp_send(c, tcb(), region, 1000), 0);
+	EXPECT_EQ(one().nb_segs, 2) << "rte_malloc memory has an IOVA";
+	ack_all();
+	ASSERT_EQ(tcp_zc_register(c, plain, sizeof(plain)), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), plain, 1000), 0);
+	EXPECT_EQ(one().nb_segs, 1) << "static memory is not DMA-able: copied";
+	ack_all();
+	wp->offloads &= ~PORT_OFF_TX_DMA;
+	ASSERT_EQ(tcp_send(c, tcb(), plain, 1000), 0);
+	EXPECT_EQ(one().nb_segs, 2) << "a software port takes any registered memory";
+	ack_all();
+	tcp_abort(c, tcb());
+	take();
+	rte_free(region);
+}
+
+TEST_F(Tcp, TsoFramesCarrySeveralSegmentsForThePortToCut)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	wp->offloads |= PORT_OFF_MULTI_SEGS | PORT_OFF_TSO | PORT_OFF_L4_CKSUM;
+	const uint32_t n = 20000;
+	uint8_t *region = static_cast<uint8_t *>(rte_malloc("tso", n, 0));
+	ASSERT_NE(region, nullptr);
+	for (uint32_t i = 0; i < n; i++)
+		region[i] = (uint8_t)(i * 13 + 1);
+	ASSERT_EQ(tcp_zc_register(c, region, n), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), region, n), 0);
+
+	// the frames as the port gets them (not cut: the ring has no TSO)
+	auto frames = [&]() {
+		std::vector<struct rte_mbuf *> v;
+		struct rte_mbuf *m[64];
+		worker_flush(w, wp);
+		uint16_t k;
+		while ((k = rte_eth_rx_burst(pb.port_id, 0, m, 64)) > 0)
+			v.insert(v.end(), m, m + k);
+		return v;
+	};
+	uint32_t mss = tcb()->mss, sent = 0;
+	std::string got;
+	for (uint32_t want : {10 * mss, n - 10 * mss}) {
+		std::vector<struct rte_mbuf *> v = frames();
+		ASSERT_EQ(v.size(), 1u) << "one frame for the whole window";
+		struct rte_mbuf *m = v[0];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		EXPECT_TRUE(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+		EXPECT_TRUE(m->ol_flags & RTE_MBUF_F_TX_IPV4);
+		EXPECT_EQ(m->tso_segsz, mss);
+		EXPECT_EQ(m->l2_len, 14u);
+		EXPECT_EQ(m->l3_len, 20u);
+		EXPECT_EQ(m->l4_len, 20u);
+		EXPECT_EQ(m->nb_segs, 2);
+		EXPECT_EQ(m->pkt_len, 54u + want);
+		EXPECT_EQ(rte_be_to_cpu_16(ip->total_length), 40u + want);
+		EXPECT_EQ(rte_ipv4_cksum(ip), 0) << "IPv4 header checksum in software";
+		// the pseudo-header sum without the length, as rte_net_intel_cksum_prepare
+		EXPECT_EQ(th->cksum, rte_ipv4_phdr_cksum(ip, m->ol_flags));
+		EXPECT_EQ(rte_be_to_cpu_32(th->sent_seq), onxt + sent);
+		std::string d(want, '\0');
+		const void *p = rte_pktmbuf_read(m, 54, want, &d[0]);
+		ASSERT_NE(p, nullptr);
+		got.append((const char *)p, want);
+		sent += want;
+		rte_pktmbuf_free(m);
+		una = onxt + sent;
+		inject(seg(TCP_ACK));
+	}
+	EXPECT_EQ(got, std::string((const char *)region, n));
+	EXPECT_EQ(st(STAT_tcp_data_tx), n);
+	// after an RTO (cwnd 1 MSS) a retransmission is one plain segment
+	ASSERT_EQ(tcp_send(c, tcb(), region, 3 * mss), 0);
+	std::vector<struct rte_mbuf *> v = frames();
+	ASSERT_EQ(v.size(), 1u);
+	EXPECT_TRUE(v[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+	rte_pktmbuf_free(v[0]);
+	advance(tcb()->rto);
+	v = frames();
+	ASSERT_EQ(v.size(), 1u);
+	EXPECT_FALSE(v[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+	EXPECT_EQ(v[0]->pkt_len, 54u + mss);
+	rte_pktmbuf_free(v[0]);
+	wp->offloads &= ~(PORT_OFF_TSO | PORT_OFF_L4_CKSUM); // software checksum for the RST
+	tcp_abort(c, tcb());
+	take();
+	rte_free(region);
+}
+
+TEST_F(Tcp, ChainedFrameWithHeadersThenPayloadIsTakenAsIs)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	std::string d(1200, 'z');
+	for (size_t i = 0; i < d.size(); i++)
+		d[i] = (char)('a' + i % 23);
+	// headers exactly in the first segment: what a zero-copy sender sends
+	worker_input(w, wp, build_chain(seg(TCP_ACK | TCP_PSH, d), 54));
+	pnxt += (uint32_t)d.size();
+	EXPECT_EQ(rec.data, d);
+	// split elsewhere: linearised, delivered too
+	worker_input(w, wp, build_chain(seg(TCP_ACK | TCP_PSH, d), 300));
+	pnxt += (uint32_t)d.size();
+	EXPECT_EQ(rec.data, d + d);
+	// a bad checksum over the chain is dropped
+	Seg bad = seg(TCP_ACK | TCP_PSH, d);
+	bad.bad_csum = true;
+	worker_input(w, wp, build_chain(bad, 54));
+	EXPECT_EQ(st(STAT_drop_tcp_csum), 1u);
+	EXPECT_EQ(rec.data, d + d);
+	EXPECT_EQ(tcb()->rcv_nxt, pnxt);
+	take();
 }
 
 // ============================================================ receiving
@@ -1790,6 +2015,7 @@ TEST_F(Tcp, InfoReportsTheSendSide)
 	EXPECT_EQ(ti.srtt_us, tcb()->srtt8 * 125u);
 	EXPECT_EQ(ti.rttvar_us, tcb()->rttvar4 * 250u);
 	EXPECT_EQ(ti.rto_ms, tcb()->rto);
+	EXPECT_EQ(ti.total_retrans, 0u);
 	take();
 	tcp_abort(c, tcb());
 }
@@ -1835,6 +2061,9 @@ TEST_F(Tcp, RtoBacksOffToTheMaxThenAbortsWithRst)
 	}
 	EXPECT_EQ(st(STAT_tcp_rto), 6u);
 	EXPECT_EQ(st(STAT_tcp_retrans), 6u);
+	struct tcp_info ti;
+	tcp_get_info(tcb(), &ti);
+	EXPECT_EQ(ti.total_retrans, 6u) << "the connection's own count (iperf3's retransmits)";
 	advance(7999);
 	EXPECT_TRUE(take().empty());
 	advance(1);
