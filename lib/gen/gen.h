@@ -236,7 +236,9 @@ void gen_udp_free(struct gen_udp *g);
 
 #define GEN_BULK_PATTERN_LEN (1u << 20) /**< the shared payload: write sizes up to this */
 #define GEN_BULK_DEPTH	     3		/**< chunks a source keeps queued */
-#define GEN_BULK_GRACE_MS    2000	/**< after duration: wait this long for the closes */
+#define GEN_BULK_GRACE_MS    10000	/**< after duration: wait this long for the closes (a live
+					     peer drains at once; lcores sharing a loaded CPU
+					     have taken over 2 s to drain the last windows) */
 #define GEN_BULK_HDR_LEN     8		/**< "SYNB", direction, 3 zero bytes */
 #define GEN_BULK_MAGIC	     "SYNB"
 
