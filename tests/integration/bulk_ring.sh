@@ -31,56 +31,17 @@ SYNACK=$2
 [ -x "$SYNACK" ] || { echo "FAIL: synack binary '$SYNACK' not executable"; exit 1; }
 BULK_PORT=5002
 
-RUN_RC=""
 IN_NS=()	# veth: ip netns exec NS_SYN
 # run_synack NAME TIMEOUT_S ARGS...: bounded, in the background so the trap
 # can stop it; sets RUN_RC; output in $tmp/NAME.out, .err.
 run_synack() {
-	local name=$1 secs=$2 _
+	local name=$1 secs=$2
 	shift 2
-	"${IN_NS[@]}" "$SYNACK" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	local pid=$!
-	track_pid "$pid"
-	for _ in $(seq 1 $((secs * 10))); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		fail "$name: synack still running after ${secs}s (bounded run did not end)"
-		stop_pid "$pid" 10
-		RUN_RC=timeout
-		return 0
-	fi
-	RUN_RC=0
-	wait "$pid" || RUN_RC=$?
-}
-
-show_logs() {
-	echo "---- $1 stdout (last 40 lines) ----"
-	tail -n 40 "$tmp/$1.out" || true
-	echo "---- $1 stderr (last 20 lines) ----"
-	tail -n 20 "$tmp/$1.err" || true
+	run_bounded "$name" "$secs" "${IN_NS[@]}" "$SYNACK" "$@"
 }
 
 # pyj JSONL CODE: python with s (summary), iv (intervals), c (summary counters).
-pyj() {
-	"$PY" - "$1" "$2" <<'EOF' || true
-import json, sys
-objs = []
-try:
-    with open(sys.argv[1]) as f:
-        objs = [json.loads(l) for l in f if l.strip()]
-except (OSError, ValueError):
-    sys.exit(0)
-sums = [o for o in objs if o.get("type") == "summary"]
-iv = [o for o in objs if o.get("type") == "interval"]
-if not sums:
-    sys.exit(0)
-s = sums[-1]
-c = s.get("counters", {})
-exec(sys.argv[2])
-EOF
-}
+pyj() { pyjson "$1" "$2"; }
 
 cnt() { jsonq "$1" summary "counters.$2"; }
 

@@ -45,61 +45,16 @@ trap 'exit 130' INT TERM
 # run_synack NAME TIMEOUT_S ARGS...: runs synack on demo.ini in the
 # background (so the cleanup trap can stop it), bounded by TIMEOUT_S; sets
 # RUN_RC, writes $tmp/NAME.out, $tmp/NAME.err and $tmp/NAME.jsonl.
-RUN_RC=""
 run_synack() {
-	local name=$1 secs=$2 _ t0
+	local name=$1 secs=$2
 	shift 2
-	t0=$(date +%s%N)
-	"$SYNACK" -c "$CFG" --json "$tmp/$name.jsonl" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	local pid=$!
-	track_pid "$pid"
-	for _ in $(seq 1 $((secs * 10))); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		fail "$name: synack still running after ${secs}s (bounded run did not end)"
-		stop_pid "$pid" 10
-		RUN_RC=timeout
-		return 0
-	fi
-	RUN_RC=0
-	wait "$pid" || RUN_RC=$?
-	echo "info: $name: exit $RUN_RC after $((($(date +%s%N) - t0) / 1000000)) ms"
-}
-
-show_logs() {
-	local name=$1
-	echo "---- $name stdout (last 40 lines) ----"
-	tail -n 40 "$tmp/$name.out" || true
-	echo "---- $name stderr (last 20 lines) ----"
-	tail -n 20 "$tmp/$name.err" || true
+	run_bounded "$name" "$secs" "$SYNACK" -c "$CFG" --json "$tmp/$name.jsonl" "$@"
 }
 
 # pyj NAME CODE: runs python CODE with `s` = the summary object, `iv` = the
 # interval objects, `c` = the summary counters of $tmp/NAME.jsonl; CODE
 # prints. Prints nothing when the file has no summary.
-pyj() {
-	"$PY" - "$tmp/$1.jsonl" "$2" <<'EOF' || true
-import json, sys
-objs = []
-try:
-    with open(sys.argv[1]) as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                objs.append(json.loads(line))
-except (OSError, ValueError):
-    sys.exit(0)
-sums = [o for o in objs if o.get("type") == "summary"]
-iv = [o for o in objs if o.get("type") == "interval"]
-if not sums:
-    sys.exit(0)
-s = sums[-1]
-c = s.get("counters", {})
-exec(sys.argv[2])
-EOF
-}
+pyj() { pyjson "$tmp/$1.jsonl" "$2"; }
 
 # The sum of every gen_err_* counter in the summary.
 errors_of() { pyj "$1" 'print(sum(v for k, v in c.items() if k.startswith("gen_err_")))'; }

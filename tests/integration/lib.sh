@@ -203,3 +203,59 @@ wait_reachable() {
 	done
 	return 1
 }
+
+# run_bounded NAME SECS CMD...: CMD in the background, stdout and stderr to
+# $tmp/NAME.out and $tmp/NAME.err, waited for at most SECS seconds (then a
+# failure, SIGTERM/SIGKILL, RUN_RC=timeout); else RUN_RC = its exit status.
+RUN_RC=""
+run_bounded() {
+	local name=$1 secs=$2 _ t0 pid
+	shift 2
+	t0=$(date +%s%N)
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	pid=$!
+	track_pid "$pid"
+	for _ in $(seq 1 $((secs * 10))); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "$name: synack still running after ${secs}s (bounded run did not end)"
+		stop_pid "$pid" 10
+		RUN_RC=timeout
+		return 0
+	fi
+	RUN_RC=0
+	wait "$pid" || RUN_RC=$?
+	echo "info: $name: exit $RUN_RC after $((($(date +%s%N) - t0) / 1000000)) ms"
+}
+
+# show_logs NAME: the ends of $tmp/NAME.out and $tmp/NAME.err.
+show_logs() {
+	echo "---- $1 stdout (last 40 lines) ----"
+	tail -n 40 "$tmp/$1.out" || true
+	echo "---- $1 stderr (last 30 lines) ----"
+	tail -n 30 "$tmp/$1.err" || true
+}
+
+# pyjson JSONL CODE: python CODE over synack's JSON lines file, with s (the
+# last summary), iv (the interval lines) and c (the summary's counters);
+# prints nothing when there is no summary.
+pyjson() {
+	"$PY" - "$1" "$2" <<'PYEOF' || true
+import json, sys
+objs = []
+try:
+    with open(sys.argv[1]) as f:
+        objs = [json.loads(l) for l in f if l.strip()]
+except (OSError, ValueError):
+    sys.exit(0)
+sums = [o for o in objs if o.get("type") == "summary"]
+iv = [o for o in objs if o.get("type") == "interval"]
+if not sums:
+    sys.exit(0)
+s = sums[-1]
+c = s.get("counters", {})
+exec(sys.argv[2])
+PYEOF
+}

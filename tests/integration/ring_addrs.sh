@@ -35,53 +35,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # run_synack NAME TIMEOUT_S ARGS...: bounded background run; sets RUN_RC.
-RUN_RC=""
 run_synack() {
-	local name=$1 secs=$2 _
+	local name=$1 secs=$2
 	shift 2
-	"$SYNACK" -c "$CFG" --json "$tmp/$name.jsonl" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	local pid=$!
-	track_pid "$pid"
-	for _ in $(seq 1 $((secs * 10))); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		fail "$name: synack still running after ${secs}s (bounded run did not end)"
-		stop_pid "$pid" 10
-		RUN_RC=timeout
-		return 0
-	fi
-	RUN_RC=0
-	wait "$pid" || RUN_RC=$?
-}
-
-show_logs() {
-	echo "---- $1 stdout (last 30 lines) ----"
-	tail -n 30 "$tmp/$1.out" || true
-	echo "---- $1 stderr ----"
-	tail -n 20 "$tmp/$1.err" || true
+	run_bounded "$name" "$secs" "$SYNACK" -c "$CFG" --json "$tmp/$name.jsonl" "$@"
 }
 
 # pyj NAME CODE: python CODE with s (summary), iv (intervals), c (counters).
-pyj() {
-	"$PY" - "$tmp/$1.jsonl" "$2" <<'PYEOF' || true
-import json, sys
-objs = []
-try:
-    with open(sys.argv[1]) as f:
-        objs = [json.loads(l) for l in f if l.strip()]
-except (OSError, ValueError):
-    sys.exit(0)
-sums = [o for o in objs if o.get("type") == "summary"]
-iv = [o for o in objs if o.get("type") == "interval"]
-if not sums:
-    sys.exit(0)
-s = sums[-1]
-c = s.get("counters", {})
-exec(sys.argv[2])
-PYEOF
-}
+pyj() { pyjson "$tmp/$1.jsonl" "$2"; }
 
 COMMON=(--set port0.ip=198.18.0.10/24 --set client.model=cc --set client.ports=50000-50099
 	--set client.interval=100ms --set client.count=2000 --set run.duration=20s

@@ -30,33 +30,10 @@ COUNT=20000
 # run_synack NAME TIMEOUT_S ARGS...: runs synack in the background (so the
 # cleanup trap can stop it), bounded by TIMEOUT_S; sets RUN_RC, writes
 # $tmp/NAME.out and $tmp/NAME.err.
-RUN_RC=""
 run_synack() {
-	local name=$1 secs=$2 _
+	local name=$1 secs=$2
 	shift 2
-	"$SYNACK" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	local pid=$!
-	track_pid "$pid"
-	for _ in $(seq 1 $((secs * 10))); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		fail "$name: synack still running after ${secs}s (bounded run did not end)"
-		stop_pid "$pid" 10
-		RUN_RC=timeout
-		return 0
-	fi
-	RUN_RC=0
-	wait "$pid" || RUN_RC=$?
-}
-
-show_logs() {
-	local name=$1
-	echo "---- $name stdout (last 30 lines) ----"
-	tail -n 30 "$tmp/$name.out" || true
-	echo "---- $name stderr (last 30 lines) ----"
-	tail -n 30 "$tmp/$name.err" || true
+	run_bounded "$name" "$secs" "$SYNACK" "$@"
 }
 
 # check_exact_run NAME JSON: the assertions of a bounded ping run.

@@ -51,25 +51,10 @@ make_tmp
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-RUN_RC=""
 run_synack() {
-	local name=$1 secs=$2 _
+	local name=$1 secs=$2
 	shift 2
-	"$SYNACK" -c "${RCFG:-$CFG}" --json "$tmp/$name.jsonl" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	local pid=$!
-	track_pid "$pid"
-	for _ in $(seq 1 $((secs * 10))); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		fail "$name: synack still running after ${secs}s (bounded run did not end)"
-		stop_pid "$pid" 10
-		RUN_RC=timeout
-		return 0
-	fi
-	RUN_RC=0
-	wait "$pid" || RUN_RC=$?
+	run_bounded "$name" "$secs" "$SYNACK" -c "${RCFG:-$CFG}" --json "$tmp/$name.jsonl" "$@"
 }
 
 # check NAME COUNT: the checks 2 and 3 on $tmp/NAME.jsonl.
