@@ -198,7 +198,7 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "server", .key = "header", .parse = parse_str, .dflt = "",
 	 .help = "one extra response header, \"Name: value\"; empty = none", FLD(server.header)},
 	{.section = "server", .key = "access_log", .parse = parse_str, .dflt = "",
-	 .help = "access log file: time, client ip:port, method, path, status, bytes, "
+	 .help = "access log file: time, client ip:port, server ip:port, method, path, status, bytes, "
 		 "worker (w0, w1, ...); empty = off",
 	 FLD(server.access_log)},
 	{.section = "server", .key = "access_log_sample", .parse = parse_uint, .dflt = "1",
@@ -273,13 +273,13 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "client", .key = "ports", .parse = parse_port_range, .dflt = "49152-65535",
 	 .help = "source ports LOW-HIGH (IANA dynamic range by default), split between the "
 		 "client workers; on a port they share (software dispatch, RSS) each worker "
-		 "uses the ports of the whole range whose replies reach it",
+		 "uses the ports of the whole range whose replies reach it, per target",
 	 FLD(client.port_lo), .off2 = offsetof(struct cfg, client.port_hi), .min = 1,
 	 .max = 65535},
 	{.section = "client", .key = "flows", .parse = parse_uint, .dflt = "1",
 	 .help = "model udp: source ports per worker, used round robin (worker i takes "
-		 "ports LOW + i*flows ..; on a shared port the first flows ports whose echoes "
-		 "reach it), 1..65535",
+		 "ports LOW + i*flows ..; on a shared port, towards each target, the first "
+		 "flows ports whose echoes from it reach the worker), 1..65535",
 	 FLD(client.flows), .min = 1, .max = 65535},
 	{.section = "client", .key = "echo", .parse = parse_bool, .dflt = "off",
 	 .help = "model udp: on = the target echoes; measure RTT per datagram, loss, "

@@ -110,7 +110,7 @@ struct gen_target {
 struct gen_http_conf {
 	enum gen_model model;
 	const struct gen_target *targets;	/**< round robin; owned by the caller */
-	uint16_t nb_targets;
+	uint16_t nb_targets;		/**< 1..GEN_TARGET_MAX */
 	uint64_t rate;			/**< this worker's connections (cps) or requests (rps)
 					     per second; 0 = closed loop / as fast as it goes */
 	uint32_t concurrency;		/**< this worker's connections at most */
@@ -131,6 +131,9 @@ struct gen_http_conf {
 /** Source (address, port) pairs a gen_http keeps at most (4 bytes each). */
 #define GEN_SRC_MAX (1u << 24)
 
+/** Targets a model takes at most (as CFG_MAX_TARGETS). */
+#define GEN_TARGET_MAX 16
+
 /**
  * Whether source port p (host order), from our address lip (network order,
  * one of wp's ip_n addresses), is one this worker may use on wp towards
@@ -140,7 +143,9 @@ struct gen_http_conf {
  *    worker's queue through the RETA;
  *  - software dispatch: the symmetric flow hash selects this worker's slot;
  *  - otherwise (one worker, queue pairs such as net_ring or memif): every port.
- * With several targets the first decides (callers pass it).
+ * Both hashes cover the whole 4-tuple: with several targets a pair that is
+ * ours towards one is in general not towards another, so callers ask per
+ * target (the target the connection or flow goes to).
  */
 static inline bool
 gen_port_is_ours(const struct worker_port *wp, rte_be32_t lip, const struct gen_target *t,
@@ -177,8 +182,26 @@ bool gen_http_failed(const struct gen_http *g);
 /** Connections counted against concurrency now. */
 uint64_t gen_http_active(const struct gen_http *g);
 
-/** Source (address, port) pairs free now: every pair the worker may use at start. */
+/**
+ * Source (address, port) pairs free now, over every target: at start every
+ * pair the worker may use. On a port shared by several workers each pair
+ * belongs to one distinct target at most (the first, from a rotating one,
+ * towards which gen_port_is_ours() accepts it); otherwise every target
+ * shares one pool.
+ */
 uint32_t gen_http_free_sources(const struct gen_http *g);
+
+/** Of those, the pairs free for target index i (shared with its duplicates). */
+uint32_t gen_http_free_sources_of(const struct gen_http *g, uint16_t i);
+
+/**
+ * Take the next free pair for target index i, oldest first, as a launch
+ * does: lip (network order), port (host order). false when none is free.
+ */
+bool gen_http_take_source(struct gen_http *g, uint16_t i, rte_be32_t *lip, uint16_t *port);
+
+/** Give a pair taken for target index i back: it is reused after the others free now. */
+void gen_http_give_source(struct gen_http *g, uint16_t i, rte_be32_t lip, uint16_t port);
 
 void gen_http_free(struct gen_http *g);
 
@@ -188,17 +211,19 @@ void gen_http_free(struct gen_http *g);
 
 struct gen_udp_conf {
 	const struct gen_target *targets;	/**< round robin; owned by the caller */
-	uint16_t nb_targets;
+	uint16_t nb_targets;		/**< 1..GEN_TARGET_MAX */
 	uint16_t payload;		/**< UDP payload bytes, >= UDP_SEQ_HLEN (24) */
 	uint64_t rate;			/**< this worker's datagrams per second; 0 = as fast
 					     as it goes */
 	uint32_t burst;			/**< datagrams built per loop at most */
 	uint64_t count;			/**< stop sending after this many; 0 = no limit */
 	uint64_t duration_ms;		/**< stop sending after this long; 0 = no limit */
-	uint32_t flows;			/**< source ports used, round robin */
+	uint32_t flows;			/**< flows, round robin: datagram seq goes on flow
+					     seq % flows to target seq % nb_targets */
 	uint16_t port_lo;		/**< host order */
-	uint16_t port_hi;		/**< the flows' ports are the first `flows` ports of
-					     port_lo..port_hi that gen_port_is_ours() accepts
+	uint16_t port_hi;		/**< towards each target the flows' ports are the
+					     first `flows` ports of port_lo..port_hi that
+					     gen_port_is_ours() accepts towards it
 					     (0 = port_lo + flows - 1) */
 	bool echo;			/**< expect echoes: RTT, loss, reordering, duplicates */
 	uint32_t window;		/**< echo, rate 0: datagrams in flight at most */
@@ -211,8 +236,9 @@ struct udp_ctx;
  * The udp model on w's client port wp; registers HIST_rtt in w->stats.
  * NULL + errno: EINVAL (no target, no flow, ports beyond 65535, payload
  * below the sequence header), EMSGSIZE (payload does not fit the MTU or an
- * mbuf), ERANGE (fewer than `flows` ports of the range are this worker's),
- * ENOMEM. Visits every port of the range once.
+ * mbuf), ERANGE (fewer than `flows` ports of the range are this worker's
+ * towards a target), ENOMEM. Visits every port of the range once per
+ * distinct target at most.
  */
 struct gen_udp *gen_udp_create(struct worker *w, struct worker_port *wp,
 			       const struct gen_udp_conf *conf);

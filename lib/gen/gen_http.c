@@ -16,9 +16,19 @@
  * Per connection state lives in the TCB's application area (struct
  * gen_conn); sources -- (address, port) pairs over the client port's ip_n
  * addresses and this worker's ports, the addresses interleaved -- come from
- * a per-worker FIFO so a pair is reused as late as possible and only after
- * its connection is gone (TIME-WAIT over, or closed by RST). The FIFO takes
- * 4 bytes per pair, GEN_SRC_MAX pairs at most. Timestamps are 32-bit
+ * per-worker FIFOs so a pair is reused as late as possible and only after
+ * its connection is gone (TIME-WAIT over, or closed by RST).
+ *
+ * On a port shared by several workers (software dispatch, RSS) a pair is
+ * usable only towards a target whose reply to it comes back to this worker
+ * (gen_port_is_ours): the hash covers the whole 4-tuple, so each distinct
+ * target is a class with its own FIFO, and every pair goes to at most one
+ * of them -- the first class, starting from a rotating one, that accepts it
+ * -- so the pools split the worker's pairs between the targets instead of
+ * copying them per target. A launch pops from its target's class: O(1).
+ * Otherwise (one worker, queue pairs) every pair suits every target and one
+ * FIFO serves them all. The FIFOs are segments of one array of 4 bytes per
+ * pair kept, GEN_SRC_MAX pairs at most. Timestamps are 32-bit
  * TSC >> GEN_TS_SHIFT: 6.4 ns steps at 2.5 GHz, wrapping after ~27 s, so
  * connection durations are recorded for cps only (short-lived by
  * construction).
@@ -48,6 +58,7 @@ struct gen_conn {
 	uint32_t t_req;		/**< request sent (or due, open loop) */
 	uint8_t flags;		/**< GC_* */
 	uint8_t inflight;	/**< requests sent and not yet answered */
+	uint8_t cls;		/**< source class of its target: where its pair goes back */
 };
 
 _Static_assert(sizeof(struct gen_conn) <= TCP_APP_DATA, "gen_conn must fit the TCB's app area");
@@ -72,9 +83,14 @@ struct gen_http {
 	uint64_t last_tsc;
 	uint64_t tokens;		/**< in units of 1/hz launches */
 	uint64_t next_due;		/**< open loop: TSC the next request is due */
-	/* sources: FIFO ring of SRC(address offset from wp->ip, port) */
+	/* sources: per class a FIFO ring of SRC(address offset from wp->ip,
+	 * port), a segment of src */
 	uint32_t *src;
-	uint32_t src_cap, src_head, src_n;
+	uint32_t nb_cls;		/**< classes: 1, or the distinct targets */
+	uint8_t cls_of[GEN_TARGET_MAX];	/**< target index -> class */
+	struct gen_src_fifo {
+		uint32_t base, cap, head, n;
+	} fifo[GEN_TARGET_MAX];
 	/* open loop: idle keep-alive connections */
 	struct tcb **idle;
 	uint32_t nidle, idle_cap;
@@ -99,25 +115,27 @@ ts_since(uint64_t now, uint32_t then)
 #define SRC_PORT(s)	  ((uint16_t)((s) & 0xffff))
 #define SRC_IP_OFF(s)	  ((s) >> 16)
 
-static bool
-src_pop(struct gen_http *g, uint32_t *src)
+static inline bool
+src_pop(struct gen_http *g, struct gen_src_fifo *f, uint32_t *src)
 {
-	if (g->src_n == 0)
+	if (f->n == 0)
 		return false;
-	*src = g->src[g->src_head];
-	if (++g->src_head == g->src_cap)
-		g->src_head = 0;
-	g->src_n--;
+	*src = g->src[f->base + f->head];
+	if (++f->head == f->cap)
+		f->head = 0;
+	f->n--;
 	return true;
 }
 
-static void
-src_push(struct gen_http *g, uint32_t src)
+static inline void
+src_push(struct gen_http *g, struct gen_src_fifo *f, uint32_t src)
 {
-	uint32_t i = g->src_head + g->src_n;
+	uint32_t i = f->head + f->n;
 
-	g->src[i >= g->src_cap ? i - g->src_cap : i] = src;
-	g->src_n++;
+	if (unlikely(f->n == f->cap))
+		return; /* not one of ours: cannot happen, never overwrite */
+	g->src[f->base + (i >= f->cap ? i - f->cap : i)] = src;
+	f->n++;
 }
 
 /* Network-order address of a source. */
@@ -216,25 +234,35 @@ launch(struct gen_http *g)
 {
 	struct stats_worker *st = &g->w->stats;
 	const struct gen_target *tg;
+	struct gen_src_fifo *f;
 	struct tcb *t;
-	uint32_t src;
+	uint32_t src, ti = g->next_target, pick;
 	int r;
 
-	if (!src_pop(g, &src)) {
-		/* counted at most once per ms: a closed-loop model asks every loop */
-		if (g->w->now - g->ports_empty_tsc >= g->w->hz / 1000) {
-			g->ports_empty_tsc = g->w->now;
-			stats_inc(st, STAT_gen_err_ports);
+	/* the next target in turn; when its class has no free pair, the next
+	 * one that has (at most nb_targets looks) */
+	for (uint32_t k = 0;; k++) {
+		pick = ti;
+		if (++ti == g->conf.nb_targets)
+			ti = 0;
+		f = &g->fifo[g->cls_of[pick]];
+		if (likely(src_pop(g, f, &src)))
+			break;
+		if (k + 1 >= g->conf.nb_targets) {
+			/* counted at most once per ms: a closed-loop model asks every loop */
+			if (g->w->now - g->ports_empty_tsc >= g->w->hz / 1000) {
+				g->ports_empty_tsc = g->w->now;
+				stats_inc(st, STAT_gen_err_ports);
+			}
+			return -1;
 		}
-		return -1;
 	}
-	tg = &g->conf.targets[g->next_target];
-	if (++g->next_target == g->conf.nb_targets)
-		g->next_target = 0;
+	tg = &g->conf.targets[pick];
+	g->next_target = ti;
 	r = tcp_connect(g->tcp, g->wp, src_ip(g, src), rte_cpu_to_be_16(SRC_PORT(src)), tg->ip,
 			tg->port, &t);
 	if (r != 0) {
-		src_push(g, src);
+		src_push(g, f, src);
 		/* counted at most once per ms, as port exhaustion */
 		if (g->w->now - g->table_full_tsc >= g->w->hz / 1000) {
 			g->table_full_tsc = g->w->now;
@@ -245,6 +273,7 @@ launch(struct gen_http *g)
 	struct gen_conn *gc = tcp_app_data(t);
 	memset(gc, 0, sizeof(*gc));
 	http_resp_init(&gc->resp, g->conf.head);
+	gc->cls = g->cls_of[pick];
 	gc->t_open = ts32(g->w->now);
 	g->active++;
 	g->launched++;
@@ -564,8 +593,8 @@ on_closed(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg
 	rte_be32_t lip, rip;
 	rte_be16_t lport, rport;
 	tcp_get_tuple(t, &lip, &lport, &rip, &rport);
-	src_push(g, SRC(rte_be_to_cpu_32(lip) - rte_be_to_cpu_32(g->wp->ip),
-			rte_be_to_cpu_16(lport)));
+	src_push(g, &g->fifo[gc->cls < g->nb_cls ? gc->cls : 0],
+		 SRC(rte_be_to_cpu_32(lip) - rte_be_to_cpu_32(g->wp->ip), rte_be_to_cpu_16(lport)));
 }
 
 static void
@@ -590,6 +619,112 @@ on_timeout(struct tcp_ctx *c, struct tcb *t, void *arg)
 
 /* ---- life cycle ---- */
 
+/*
+ * The classes of the targets: on a port shared by several workers one per
+ * distinct (address, port), since the reply hash covers the whole 4-tuple;
+ * otherwise a single one for all.
+ */
+static void
+src_classes(struct gen_http *g)
+{
+	const struct worker_port *wp = g->wp;
+	bool shared = wp->rss != NULL || wp->disp_nb > 1;
+
+	g->nb_cls = 1;
+	g->cls_of[0] = 0;
+	for (uint32_t i = 1; i < g->conf.nb_targets; i++) {
+		const struct gen_target *t = &g->conf.targets[i];
+		uint32_t j;
+
+		g->cls_of[i] = 0;
+		if (!shared)
+			continue;
+		for (j = 0; j < i; j++)
+			if (g->conf.targets[j].ip == t->ip && g->conf.targets[j].port == t->port)
+				break;
+		g->cls_of[i] = j < i ? g->cls_of[j] : (uint8_t)g->nb_cls++;
+	}
+}
+
+/*
+ * Walk the worker's pairs in launch order -- from a random port of the range
+ * (as kernels randomise ephemeral ports, so that a new run does not reuse
+ * the previous run's first ports while a peer may still remember them),
+ * every address of a port before the next port, so consecutive connections
+ * spread over the addresses -- and give each to the first class, from a
+ * rotating one, whose target accepts it (gen_port_is_ours). Stops after
+ * GEN_SRC_MAX pairs kept. With fill false it only counts per class (into
+ * cnt); with fill true it stores them into the FIFOs. Visits each pair of
+ * the range at most once, with at most nb_cls checks per pair.
+ */
+static void
+src_walk(struct gen_http *g, uint32_t start, bool fill, uint32_t *cnt)
+{
+	const struct worker_port *wp = g->wp;
+	const struct gen_http_conf *conf = &g->conf;
+	uint32_t nports = (uint32_t)conf->port_hi - conf->port_lo + 1;
+	uint32_t nip = wp->ip_n ? wp->ip_n : 1;
+	const struct gen_target *rep[GEN_TARGET_MAX];
+	bool shared = wp->rss != NULL || wp->disp_nb > 1;
+	uint32_t kept = 0, rot = 0;
+
+	for (uint32_t i = 0; i < conf->nb_targets; i++)
+		rep[g->cls_of[i]] = &conf->targets[i];
+	for (uint32_t i = 0; i < nports && kept < GEN_SRC_MAX; i++) {
+		uint16_t p = (uint16_t)(conf->port_lo + (start + i) % nports);
+		for (uint32_t a = 0; a < nip && kept < GEN_SRC_MAX; a++) {
+			rte_be32_t lip = rte_cpu_to_be_32(rte_be_to_cpu_32(wp->ip) + a);
+			uint32_t c = rot, k;
+
+			if (++rot == g->nb_cls)
+				rot = 0;
+			for (k = 0; k < g->nb_cls; k++) {
+				if (!shared || gen_port_is_ours(wp, lip, rep[c], p))
+					break;
+				if (++c == g->nb_cls)
+					c = 0;
+			}
+			if (k == g->nb_cls)
+				continue;
+			kept++;
+			if (fill) {
+				struct gen_src_fifo *f = &g->fifo[c];
+				g->src[f->base + f->n++] = SRC(a, p);
+			} else {
+				cnt[c]++;
+			}
+		}
+	}
+}
+
+/* Classes, then the FIFOs: every pair this worker may use, each once. */
+static int
+src_build(struct gen_http *g)
+{
+	uint32_t cnt[GEN_TARGET_MAX] = {0};
+	uint32_t start = (uint32_t)(rte_rand() % ((uint32_t)g->conf.port_hi - g->conf.port_lo + 1));
+	uint32_t total = 0;
+
+	src_classes(g);
+	src_walk(g, start, false, cnt);
+	for (uint32_t c = 0; c < g->nb_cls; c++) {
+		g->fifo[c].base = total;
+		g->fifo[c].cap = cnt[c];
+		total += cnt[c];
+	}
+	if (total == 0) {
+		errno = ERANGE;
+		return -1;
+	}
+	g->src = rte_malloc("gen_src", sizeof(uint32_t) * total, 0);
+	if (g->src == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	src_walk(g, start, true, NULL);
+	return 0;
+}
+
 struct gen_http *
 gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_conf *conf,
 		struct tcp_app *ops)
@@ -607,46 +742,26 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 		g->conf.pipeline = 1;
 	if (g->conf.pipeline > 255)
 		g->conf.pipeline = 255;
-	if (g->conf.nb_targets == 0 || conf->port_hi < conf->port_lo) {
+	if (g->conf.nb_targets == 0 || g->conf.nb_targets > GEN_TARGET_MAX ||
+	    conf->port_hi < conf->port_lo) {
 		rte_free(g);
 		errno = EINVAL;
 		return NULL;
 	}
-	uint32_t nports = (uint32_t)conf->port_hi - conf->port_lo + 1;
 	uint32_t nip = wp->ip_n ? wp->ip_n : 1;
-	uint64_t pairs = (uint64_t)nports * nip;
-	g->src_cap = pairs < GEN_SRC_MAX ? (uint32_t)pairs : GEN_SRC_MAX;
-	g->src = rte_malloc("gen_src", sizeof(uint32_t) * g->src_cap, 0);
 	/* open loop rps only: the idle keep-alive connections */
 	g->idle_cap = g->conf.model == GEN_RPS && g->conf.rate != 0 ? g->conf.concurrency : 0;
 	g->idle = rte_malloc("gen_idle", sizeof(struct tcb *) * (g->idle_cap ? g->idle_cap : 1), 0);
-	if (g->src == NULL || g->idle == NULL)
+	if (g->idle == NULL)
 		goto nomem;
-	/* Start at a random port of the range (as kernels randomise ephemeral
-	 * ports), so that a new run does not reuse the previous run's first
-	 * ports while a peer may still remember them; every address of a port
-	 * before the next port, so consecutive connections spread over the
-	 * addresses. Bounded by pairs visited. */
-	uint32_t start = (uint32_t)(rte_rand() % nports);
-	uint32_t np = 0;
-	for (uint32_t i = 0; i < nports && np < g->src_cap; i++) {
-		uint16_t p = (uint16_t)(conf->port_lo + (start + i) % nports);
-		for (uint32_t a = 0; a < nip && np < g->src_cap; a++) {
-			rte_be32_t lip = rte_cpu_to_be_32(rte_be_to_cpu_32(wp->ip) + a);
-			if (!gen_port_is_ours(wp, lip, &conf->targets[0], p))
-				continue;
-			g->src[np++] = SRC(a, p);
-		}
-	}
-	if (np == 0) {
+	if (src_build(g) != 0) {
+		int e = errno;
 		rte_free(g->src);
 		rte_free(g->idle);
 		rte_free(g);
-		errno = ERANGE;
+		errno = e;
 		return NULL;
 	}
-	g->src_cap = np;
-	g->src_n = np;
 	g->nann = (nip - 1) * g->conf.nb_targets;
 	for (int i = 0; i < HIST_MAX; i++)
 		w->stats.h[i] = &g->hist[i];
@@ -690,7 +805,37 @@ gen_http_active(const struct gen_http *g)
 uint32_t
 gen_http_free_sources(const struct gen_http *g)
 {
-	return g->src_n;
+	uint32_t n = 0;
+
+	for (uint32_t c = 0; c < g->nb_cls; c++)
+		n += g->fifo[c].n;
+	return n;
+}
+
+uint32_t
+gen_http_free_sources_of(const struct gen_http *g, uint16_t target)
+{
+	return target < g->conf.nb_targets ? g->fifo[g->cls_of[target]].n : 0;
+}
+
+bool
+gen_http_take_source(struct gen_http *g, uint16_t target, rte_be32_t *lip, uint16_t *port)
+{
+	uint32_t src;
+
+	if (target >= g->conf.nb_targets || !src_pop(g, &g->fifo[g->cls_of[target]], &src))
+		return false;
+	*lip = src_ip(g, src);
+	*port = SRC_PORT(src);
+	return true;
+}
+
+void
+gen_http_give_source(struct gen_http *g, uint16_t target, rte_be32_t lip, uint16_t port)
+{
+	if (target < g->conf.nb_targets)
+		src_push(g, &g->fifo[g->cls_of[target]],
+			 SRC(rte_be_to_cpu_32(lip) - rte_be_to_cpu_32(g->wp->ip), port));
 }
 
 void

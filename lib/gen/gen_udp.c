@@ -2,11 +2,14 @@
 /*
  * The udp model on one worker: datagrams of `payload` bytes at `rate` per
  * second (token bucket on the TSC) or as fast as the loop goes, over `flows`
- * source ports (round robin) and the targets (round robin). The ports are
- * the first `flows` of port_lo .. port_hi that gen_port_is_ours() gives this
- * worker towards the first target: on a port shared by several workers
- * (software dispatch, RSS) the echoes then come back to the worker that
- * sent; otherwise they are port_lo .. port_lo + flows - 1.
+ * flows (round robin) and the targets (round robin): datagram seq goes out
+ * on flow seq % flows to target seq % nb_targets. Towards a target, flow f
+ * leaves from the f-th port of port_lo .. port_hi that gen_port_is_ours()
+ * gives this worker towards that target: on a port shared by several
+ * workers (software dispatch, RSS) the echoes then come back to the worker
+ * that sent -- the hash covers the 4-tuple, so each distinct target has its
+ * own `flows` ports (a table of flows x distinct targets ports); otherwise
+ * they are port_lo .. port_lo + flows - 1 towards every target.
  *
  * Each payload starts with struct udp_seq_hdr: magic, worker id, flags, a
  * per-worker sequence number and the send TSC. Frames come from one
@@ -17,15 +20,17 @@
  * scratch on the loop.
  *
  * With echo on, the target echoes (synack's [udp] echo, or any UDP echo
- * service): every echo is matched to this worker by magic, worker id and
- * source port; RTT = now - tsc goes to HIST_rtt; duplicates (a 4096-wide
- * window) are counted once as udp_dup and not as received; a sequence number
- * below the highest already seen on its flow is counted as udp_reorder.
- * When sending ends (count reached or duration over), the model waits until
- * every echo is in or GEN_UDP_GRACE_MS passed, then counts the rest as
- * udp_lost. As fast as possible with echo, at most `window` datagrams are
- * in flight (the window reopens after a second without echoes), so the RTT
- * measures the path rather than a queue the generator itself filled.
+ * service): every echo is matched to this worker by magic, worker id and its
+ * sequence number, which names the flow and target it went out on: the echo
+ * must come back to that flow's port; RTT = now - tsc goes to HIST_rtt;
+ * duplicates (a 4096-wide window) are counted once as udp_dup and not as
+ * received; a sequence number below the highest already seen on its flow is
+ * counted as udp_reorder. When sending ends (count reached or duration
+ * over), the model waits until every echo is in or GEN_UDP_GRACE_MS passed,
+ * then counts the rest as udp_lost. As fast as possible with echo, at most
+ * `window` datagrams are in flight (the window reopens after a second
+ * without echoes), so the RTT measures the path rather than a queue the
+ * generator itself filled.
  */
 #include <errno.h>
 #include <string.h>
@@ -75,8 +80,9 @@ struct gen_udp {
 	uint64_t tokens, last_tsc;	/**< pacing, in datagrams x hz */
 	struct udp_seq track;
 	uint64_t *flow_high;		/**< per flow: highest seq echoed + 1, 0 = none */
-	uint16_t *ports;		/**< flow -> source port, host order */
-	uint32_t *flow_of;		/**< port - port_lo -> flow, UINT32_MAX = not ours */
+	uint16_t *ports;		/**< class c, flow f -> ports[c * flows + f], host order */
+	uint32_t nb_cls;		/**< 1, or the distinct targets on a shared port */
+	uint8_t cls_of[GEN_TARGET_MAX];	/**< target index -> class */
 	uint32_t span;			/**< port_hi - port_lo + 1 */
 	struct gen_udp_tpl *tpl;
 	struct stats_hist rtt;
@@ -135,7 +141,8 @@ fill(struct gen_udp *g, struct rte_mbuf *m)
 {
 	const struct gen_udp_tpl *t = &g->tpl[g->next_target];
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	rte_be16_t sport = rte_cpu_to_be_16(g->ports[g->next_flow]);
+	rte_be16_t sport = rte_cpu_to_be_16(
+		g->ports[g->cls_of[g->next_target] * g->conf.flows + g->next_flow]);
 	rte_be16_t id = rte_cpu_to_be_16(g->ip_id++);
 	rte_be64_t seq = rte_cpu_to_be_64(g->seq);
 	uint64_t tsc = g->w->now;
@@ -238,15 +245,18 @@ gen_udp_recv(struct udp_ctx *c, const struct udp_dgram *d, void *arg)
 	struct gen_udp *g = arg;
 	struct worker *w = g->w;
 	struct udp_seq_hdr h;
-	uint32_t idx = (uint32_t)rte_be_to_cpu_16(d->dport) - g->conf.port_lo;
-	uint32_t flow = idx < g->span ? g->flow_of[idx] : UINT32_MAX;
 
-	if (d->len < UDP_SEQ_HLEN || flow >= g->conf.flows)
+	if (d->len < UDP_SEQ_HLEN)
 		goto bad;
 	memcpy(&h, d->data, sizeof(h));
 	uint64_t seq = rte_be_to_cpu_64(h.seq);
 	if (h.magic != RTE_BE32(UDP_SEQ_MAGIC) || rte_be_to_cpu_16(h.worker) != w->id ||
 	    seq >= g->seq)
+		goto bad;
+	/* the flow and target it went out on: the echo is to that port */
+	uint32_t flow = (uint32_t)(seq % g->conf.flows);
+	uint32_t cls = g->cls_of[seq % g->conf.nb_targets];
+	if (rte_be_to_cpu_16(d->dport) != g->ports[cls * g->conf.flows + flow])
 		goto bad;
 	switch (udp_seq_track(&g->track, seq, NULL)) {
 	case UDP_SEQ_DUP:
@@ -277,8 +287,9 @@ gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_co
 
 	uint32_t hi = conf->port_hi != 0 ? conf->port_hi : (uint32_t)conf->port_lo + conf->flows - 1;
 
-	if (conf->nb_targets == 0 || conf->flows == 0 || hi > UINT16_MAX || conf->port_lo == 0 ||
-	    hi < conf->port_lo || conf->payload < UDP_SEQ_HLEN) {
+	if (conf->nb_targets == 0 || conf->nb_targets > GEN_TARGET_MAX || conf->flows == 0 ||
+	    hi > UINT16_MAX || conf->port_lo == 0 || hi < conf->port_lo ||
+	    conf->payload < UDP_SEQ_HLEN) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -300,27 +311,44 @@ gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_co
 	g->frame_len = RTE_MAX((uint32_t)conf->payload + HDR_OFF, NET_ETH_MIN_FRAME);
 	g->ip_id = (uint16_t)(w->id << 12);
 	g->span = hi - conf->port_lo + 1;
-	g->flow_high = rte_zmalloc("gen_udp_flows", sizeof(uint64_t) * conf->flows, 0);
-	g->ports = rte_malloc("gen_udp_ports", sizeof(uint16_t) * conf->flows, 0);
-	g->flow_of = rte_malloc("gen_udp_flow_of", sizeof(uint32_t) * g->span, 0);
-	g->tpl = rte_zmalloc("gen_udp_tpl", sizeof(*g->tpl) * conf->nb_targets, 0);
-	if (g->flow_high == NULL || g->ports == NULL || g->flow_of == NULL || g->tpl == NULL)
-		goto nomem;
-	/* the first `flows` ports of the range whose echoes come back to this worker */
-	uint32_t nf = 0;
-	for (uint32_t i = 0; i < g->span; i++) {
-		uint16_t p = (uint16_t)(conf->port_lo + i);
-
-		g->flow_of[i] = UINT32_MAX;
-		if (nf < conf->flows && gen_port_is_ours(wp, wp->ip, &conf->targets[0], p)) {
-			g->ports[nf] = p;
-			g->flow_of[i] = nf++;
+	/* classes: one per distinct target on a shared port, else one */
+	bool shared = wp->rss != NULL || wp->disp_nb > 1;
+	const struct gen_target *rep[GEN_TARGET_MAX];
+	g->nb_cls = 1;
+	rep[0] = &conf->targets[0];
+	for (uint32_t i = 1; i < conf->nb_targets; i++) {
+		uint32_t j = 0;
+		while (shared && j < i && (conf->targets[j].ip != conf->targets[i].ip ||
+					   conf->targets[j].port != conf->targets[i].port))
+			j++;
+		if (shared && j == i) {
+			rep[g->nb_cls] = &conf->targets[i];
+			g->cls_of[i] = (uint8_t)g->nb_cls++;
+		} else {
+			g->cls_of[i] = shared ? g->cls_of[j] : 0;
 		}
 	}
-	if (nf < conf->flows) {
-		gen_udp_free(g);
-		errno = ERANGE;
-		return NULL;
+	g->flow_high = rte_zmalloc("gen_udp_flows", sizeof(uint64_t) * conf->flows, 0);
+	g->ports = rte_malloc("gen_udp_ports", sizeof(uint16_t) * conf->flows * g->nb_cls, 0);
+	g->tpl = rte_zmalloc("gen_udp_tpl", sizeof(*g->tpl) * conf->nb_targets, 0);
+	if (g->flow_high == NULL || g->ports == NULL || g->tpl == NULL)
+		goto nomem;
+	/* per class, the first `flows` ports of the range whose echoes from its
+	 * target come back to this worker */
+	for (uint32_t c = 0; c < g->nb_cls; c++) {
+		uint16_t *pc = &g->ports[c * conf->flows];
+		uint32_t nf = 0;
+		for (uint32_t i = 0; i < g->span && nf < conf->flows; i++) {
+			uint16_t p = (uint16_t)(conf->port_lo + i);
+
+			if (gen_port_is_ours(wp, wp->ip, rep[c], p))
+				pc[nf++] = p;
+		}
+		if (nf < conf->flows) {
+			gen_udp_free(g);
+			errno = ERANGE;
+			return NULL;
+		}
 	}
 	for (uint32_t i = 0; i < conf->nb_targets; i++) {
 		g->tpl[i].frame = rte_zmalloc("gen_udp_frame", g->frame_len, RTE_CACHE_LINE_SIZE);
@@ -341,7 +369,7 @@ gen_udp_start(struct gen_udp *g, struct udp_ctx *udp)
 	struct udp_app app = {.recv = gen_udp_recv, .arg = g};
 
 	g->udp = udp;
-	for (uint32_t f = 0; f < g->conf.flows; f++)
+	for (uint32_t f = 0; f < g->conf.flows * g->nb_cls; f++)
 		udp_bind(udp, g->ports[f], UDP_PORT_APP);
 	udp_set_app(udp, &app);
 	g->w->now = rte_rdtsc();
@@ -376,6 +404,5 @@ gen_udp_free(struct gen_udp *g)
 	rte_free(g->tpl);
 	rte_free(g->flow_high);
 	rte_free(g->ports);
-	rte_free(g->flow_of);
 	rte_free(g);
 }

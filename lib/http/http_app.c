@@ -48,13 +48,15 @@ access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16
 	rte_be32_t lip, rip;
 	rte_be16_t lport, rport;
 	struct timeval tv;
-	char ip[16];
+	char ip[16], lip_s[16];
 
 	tcp_get_tuple(t, &lip, &lport, &rip, &rport);
 	gettimeofday(&tv, NULL);
 	net_ip_str(rte_be_to_cpu_32(rip), ip);
-	fprintf(a->log, "%ld.%03ld %s:%u %s %s %u %u w%u\n", (long)tv.tv_sec,
-		(long)(tv.tv_usec / 1000), ip, rte_be_to_cpu_16(rport),
+	net_ip_str(rte_be_to_cpu_32(lip), lip_s);
+	fprintf(a->log, "%ld.%03ld %s:%u %s:%u %s %s %u %u w%u\n", (long)tv.tv_sec,
+		(long)(tv.tv_usec / 1000), ip, rte_be_to_cpu_16(rport), lip_s,
+		rte_be_to_cpu_16(lport),
 		req->method == HTTP_M_GET ? "GET" : req->method == HTTP_M_HEAD ? "HEAD" : "-",
 		a->path[0] ? a->path : "-", status, bytes, a->w->id);
 }

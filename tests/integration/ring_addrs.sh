@@ -68,7 +68,7 @@ expect_eq "four: client gen_resp_rx == server http_resp_200" \
 grep -q "port[0-9]*: 4 addresses 198.18.0.10-198.18.0.13" "$tmp/four.out" &&
 	echo "ok: four: start line names the 4 addresses" ||
 	fail "four: no 'port0: 4 addresses 198.18.0.10-198.18.0.13' line"
-# access log: time, client ip:port, method, path, status, bytes
+# access log: time, client ip:port, server ip:port, method, path, status, bytes
 addrs=$(awk '{split($2, a, ":"); print a[1]}' "$tmp/access.log" | sort | uniq -c | sort -k2 |
 	awk '{printf "%s=%s ", $2, $1}')
 echo "info: four: requests per client address: $addrs"

@@ -33,7 +33,19 @@
 #     for 3 s: per slot k, client worker k's gen_conn_ok == 4 == server slot
 #     k's bulk_accepted, bytes sent and acknowledged on one side == sunk on
 #     the other, both ways, every worker moved data, no drop_tcp_no_conn
-#     (same retransmission proviso as 3).
+#     (same retransmission proviso as 3);
+#  7. cps to three targets, 198.18.0.2:80, 198.18.0.2:8080 and 198.18.0.3:80
+#     (the server listens on 80 and 8080 on its two addresses, port1.ip_count
+#     = 2): the dispatch hash covers the 4-tuple, so each client worker must
+#     pick every pair for the target it goes to (one source pool per
+#     target). Checks 2 and 3 as above (no drop_tcp_no_conn: a reply that
+#     reached another worker would be counted there), and the server's
+#     access log (one line per request, with the server address:port each
+#     came to) shows each of the three targets served at least 20% of them;
+#  8. model udp with echo to three targets (198.18.0.2:7, 198.18.0.2:9000,
+#     198.18.0.3:7; [udp] echo = 7, 9000), checks as in 5: towards each
+#     target each flow leaves from a port whose echo comes back to its
+#     worker, else echoes would be lost or land on another worker.
 # Needs no root and no NIC. Exit 0 pass, 1 fail.
 set -euo pipefail
 
@@ -208,6 +220,32 @@ RCFG=config/bulk-ring.ini run_synack bulk 60 --set run.lcores=4 --set port0.queu
 	--set port1.queues=1 --set client.direction=both --set client.concurrency=8 \
 	--set run.duration=3s --set run.quiet=on
 check_model bulk bulk
+
+log "7. cps $C to three targets (two ports, two server addresses), software dispatch"
+T3=198.18.0.2:80,198.18.0.2:8080,198.18.0.3:80
+run_synack multi 90 --set run.lcores=4 --set port0.queues=1 --set port1.queues=1 \
+	--set port1.ip_count=2 --set server.listen=80,8080 --set client.target=$T3 \
+	--set client.model=cps --set client.count=$C --set run.duration=60s --set run.quiet=on \
+	--set "server.access_log=$tmp/multi.access"
+check multi $C
+# access log: time, client ip:port, server ip:port, method, path, status, bytes, worker
+lines=$(wc -l <"$tmp/multi.access" 2>/dev/null || echo 0)
+expect_eq "multi: access log lines" "$C" "$lines"
+for t in ${T3//,/ }; do
+	n=$(awk -v t="$t" '$3 == t' "$tmp/multi.access" | wc -l)
+	if [ "$n" -ge $((C / 5)) ]; then
+		echo "ok: multi: target $t served $n of $C"
+	else
+		fail "multi: target $t served $n of $C, want >= $((C / 5))"
+	fi
+done
+
+log "8. model udp with echo to three targets over software dispatch, 200000 datagrams"
+RCFG=config/udp-ring.ini run_synack udp3 120 --set run.lcores=4 --set port0.queues=1 \
+	--set port1.queues=1 --set port1.ip_count=2 --set udp.echo=7,9000 \
+	--set client.target=198.18.0.2:7,198.18.0.2:9000,198.18.0.3:7 \
+	--set client.count=200000 --set client.flows=8 --set run.duration=90s --set run.quiet=on
+check_model udp3 udp
 
 if [ "$FAILS" -ne 0 ]; then
 	echo "$FAILS assertion(s) failed"

@@ -388,6 +388,160 @@ TEST(GenHttp, SourcesAreEveryAddressPortPairSplitByDispatch)
 	rte_free(w);
 }
 
+// Several targets on a port shared by 4 workers (software dispatch, then
+// RSS): every pair handed out for a target is ours towards that target
+// (its reply comes back to this worker), and to no other worker's for the
+// same target; no pair is in two pools of a worker, so its pools together
+// are at most the range (not one copy per target); duplicate targets share
+// a pool; each pool is a FIFO: a pair given back comes out after every pair
+// free before it.
+TEST(GenHttp, PerTargetSourcesAreOursForTheirTargetAndReusedFifo)
+{
+	struct worker *w = make_worker(13, nullptr, 1, 1);
+	ASSERT_NE(w, nullptr);
+	struct worker_port *wp = &w->port[0];
+	wp->ip = rte_cpu_to_be_32(IP_A);
+	wp->ip_n = 3;
+	// B:80, B:8080, C:80, and B:80 again
+	struct gen_target t[4] = {
+		{rte_cpu_to_be_32(IP_B), rte_cpu_to_be_16(80)},
+		{rte_cpu_to_be_32(IP_B), rte_cpu_to_be_16(8080)},
+		{rte_cpu_to_be_32(IP_B + 1), rte_cpu_to_be_16(80)},
+		{rte_cpu_to_be_32(IP_B), rte_cpu_to_be_16(80)},
+	};
+	struct gen_http_conf gc = {};
+	gc.model = GEN_CC;
+	gc.targets = t;
+	gc.nb_targets = 4;
+	gc.concurrency = 1;
+	gc.port_lo = 40000;
+	gc.port_hi = 40999;
+	const uint32_t pairs = 3 * 1000;
+	struct tcp_app ops;
+	uint8_t sym[40];
+	for (unsigned int i = 0; i < sizeof(sym); i++)
+		sym[i] = i % 2 ? 0x5a : 0x6d;
+	std::vector<uint16_t> reta(128);
+	for (unsigned int i = 0; i < 128; i++)
+		reta[i] = (uint16_t)(i % 4);
+	struct worker_rss r;
+	ASSERT_EQ(worker_rss_init(&r, sym, sizeof(sym), reta.data(), 128), 0);
+
+	for (int mode = 0; mode < 2; mode++) {
+		SCOPED_TRACE(mode == 0 ? "software dispatch" : "rss");
+		// (target, pair) -> worker that holds it
+		std::vector<std::vector<int>> taken_by(3, std::vector<int>(pairs, -1));
+		for (uint16_t k = 0; k < 4; k++) {
+			if (mode == 0) {
+				wp->rss = nullptr;
+				wp->disp_nb = 4;
+				wp->disp_slot = k;
+			} else {
+				wp->rss = &r;
+				wp->disp_nb = 0;
+				wp->queue = k;
+			}
+			struct gen_http *g = gen_http_create(w, wp, &gc, &ops);
+			ASSERT_NE(g, nullptr) << "worker " << k;
+			uint32_t n = gen_http_free_sources(g);
+			EXPECT_LE(n, pairs);
+			// duplicates share; the distinct targets each have a fair share
+			EXPECT_EQ(gen_http_free_sources_of(g, 0), gen_http_free_sources_of(g, 3));
+			EXPECT_EQ(n, gen_http_free_sources_of(g, 0) + gen_http_free_sources_of(g, 1) +
+					     gen_http_free_sources_of(g, 2));
+			for (uint16_t i = 0; i < 3; i++)
+				EXPECT_GT(gen_http_free_sources_of(g, i), pairs / 4 / 3 / 2)
+					<< "worker " << k << " target " << i;
+			EXPECT_EQ(gen_http_free_sources_of(g, 4), 0u);
+			// every pair handed out is ours for its target, and in no other pool
+			std::vector<bool> mine(pairs, false);
+			for (uint16_t i = 0; i < 3; i++) {
+				rte_be32_t lip;
+				uint16_t port;
+				uint32_t m = gen_http_free_sources_of(g, i);
+				for (uint32_t j = 0; j < m; j++) {
+					ASSERT_TRUE(gen_http_take_source(g, i, &lip, &port));
+					uint32_t a = rte_be_to_cpu_32(lip) - IP_A;
+					ASSERT_LT(a, 3u);
+					ASSERT_GE(port, 40000);
+					ASSERT_LE(port, 40999);
+					ASSERT_TRUE(gen_port_is_ours(wp, lip, &t[i], port))
+						<< "worker " << k << " target " << i << " port " << port;
+					uint32_t idx = a * 1000 + (port - 40000);
+					ASSERT_FALSE(mine[idx]) << "pair in two pools: " << idx;
+					mine[idx] = true;
+					ASSERT_EQ(taken_by[i][idx], -1)
+						<< "target " << i << " pair " << idx << " also worker "
+						<< taken_by[i][idx] << "'s";
+					taken_by[i][idx] = k;
+				}
+				EXPECT_FALSE(gen_http_take_source(g, i, &lip, &port));
+			}
+			EXPECT_EQ(gen_http_free_sources(g), 0u);
+			gen_http_free(g);
+		}
+		// towards each target, the workers' pools hold at least about a
+		// third of the range: a pair ours for several targets is kept for
+		// one of them only, taken in turn (the CRC dispatch hash is linear:
+		// on one worker B:80 and C:80 can accept exactly the same pairs,
+		// which then split in two)
+		for (uint16_t i = 0; i < 3; i++) {
+			uint32_t held = 0;
+			for (uint32_t idx = 0; idx < pairs; idx++)
+				held += taken_by[i][idx] >= 0;
+			EXPECT_GT(held, pairs / 4) << "target " << i;
+		}
+	}
+
+	// FIFO: take three for B:8080, give the first back: it comes out after
+	// every other free pair, in the order they were free
+	wp->rss = nullptr;
+	wp->disp_nb = 4;
+	wp->disp_slot = 1;
+	struct gen_http *g = gen_http_create(w, wp, &gc, &ops);
+	ASSERT_NE(g, nullptr);
+	uint32_t n = gen_http_free_sources_of(g, 1);
+	ASSERT_GT(n, 3u);
+	rte_be32_t ip0, ip1, ipx;
+	uint16_t p0, p1, px;
+	ASSERT_TRUE(gen_http_take_source(g, 1, &ip0, &p0));
+	ASSERT_TRUE(gen_http_take_source(g, 1, &ip1, &p1));
+	gen_http_give_source(g, 1, ip1, p1);
+	gen_http_give_source(g, 1, ip0, p0);
+	EXPECT_EQ(gen_http_free_sources_of(g, 1), n);
+	for (uint32_t j = 0; j < n - 2; j++) {
+		ASSERT_TRUE(gen_http_take_source(g, 1, &ipx, &px));
+		EXPECT_FALSE(ipx == ip0 && px == p0) << j;
+		EXPECT_FALSE(ipx == ip1 && px == p1) << j;
+	}
+	ASSERT_TRUE(gen_http_take_source(g, 1, &ipx, &px));
+	EXPECT_TRUE(ipx == ip1 && px == p1);
+	ASSERT_TRUE(gen_http_take_source(g, 1, &ipx, &px));
+	EXPECT_TRUE(ipx == ip0 && px == p0);
+	EXPECT_FALSE(gen_http_take_source(g, 1, &ipx, &px));
+	// the other targets' pools were not touched
+	EXPECT_GT(gen_http_free_sources_of(g, 0), 0u);
+	gen_http_free(g);
+
+	// one worker (no dispatch, no RSS): a single pool for every target, the
+	// whole range, each pair good towards any of them
+	wp->disp_nb = 0;
+	g = gen_http_create(w, wp, &gc, &ops);
+	ASSERT_NE(g, nullptr);
+	EXPECT_EQ(gen_http_free_sources(g), pairs);
+	for (uint16_t i = 0; i < 4; i++)
+		EXPECT_EQ(gen_http_free_sources_of(g, i), pairs) << i;
+	gen_http_free(g);
+	// more targets than a model takes
+	std::vector<struct gen_target> many(GEN_TARGET_MAX + 1, t[0]);
+	gc.targets = many.data();
+	gc.nb_targets = GEN_TARGET_MAX + 1;
+	errno = 0;
+	EXPECT_EQ(gen_http_create(w, wp, &gc, &ops), nullptr);
+	EXPECT_EQ(errno, EINVAL);
+	rte_free(w);
+}
+
 } // namespace
 
 /* ---- software dispatch: the symmetric flow hash and client port selection ---- */
