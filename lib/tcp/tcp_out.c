@@ -288,7 +288,7 @@ seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else if (m->nb_segs > 1) {
 		/* zero-copy: the payload is in the next segment */
-		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, RTE_ETHER_HDR_LEN + sizeof(*ip));
+		th->cksum = net_ipv4_l4_cksum_mbuf(m, ip, RTE_ETHER_HDR_LEN + sizeof(*ip));
 	} else {
 		th->cksum = net_ipv4_l4_cksum(ip, th);
 	}
