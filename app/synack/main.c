@@ -591,6 +591,9 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		return EXIT_USAGE;
 	}
+	if (gen_bulk_pattern_dpdk() != 0)
+		fprintf(stderr, "synack: no DPDK memory for the bulk payload: it is copied per "
+				"segment on DMA ports (virtio, PCI)\n");
 	if (derived)
 		port_eal_args_free(eal_argc, eal_argv);
 	else

@@ -284,6 +284,15 @@ enum gen_bulk_dir {
 const uint8_t *gen_bulk_pattern(void);
 
 /**
+ * Move the bulk payload into DPDK memory (rte_malloc, after EAL init, on the
+ * main lcore before the workers run), so that ports whose TX reads the
+ * payload by IOVA (virtio, PCI NICs: PORT_OFF_TX_DMA) can send it zero-copy
+ * and in TSO frames. Later gen_bulk_pattern() calls return the copy.
+ * @return 0, or -ENOMEM (the static copy stays: payload is copied per segment).
+ */
+int gen_bulk_pattern_dpdk(void);
+
+/**
  * A source on one connection (lives in the TCB's app area): keeps up to
  * GEN_BULK_DEPTH chunks of the pattern queued with tcp_send -- referenced,
  * not copied -- and tops the queue up as the peer acknowledges.

@@ -38,6 +38,7 @@
 
 static uint8_t bulk_pattern[GEN_BULK_PATTERN_LEN] __rte_cache_aligned;
 static bool bulk_pattern_built;
+static uint8_t *bulk_pat = bulk_pattern; /* DPDK memory after gen_bulk_pattern_dpdk */
 
 const uint8_t *
 gen_bulk_pattern(void)
@@ -49,13 +50,28 @@ gen_bulk_pattern(void)
 			bulk_pattern[i] = (uint8_t)(i % 251);
 		bulk_pattern_built = true;
 	}
-	return bulk_pattern;
+	return bulk_pat;
+}
+
+int
+gen_bulk_pattern_dpdk(void)
+{
+	uint8_t *p;
+
+	if (bulk_pat != bulk_pattern)
+		return 0;
+	p = rte_malloc("bulk_pattern", GEN_BULK_PATTERN_LEN, RTE_CACHE_LINE_SIZE);
+	if (p == NULL)
+		return -ENOMEM;
+	memcpy(p, gen_bulk_pattern(), GEN_BULK_PATTERN_LEN);
+	bulk_pat = p;
+	return 0;
 }
 
 int
 gen_bulk_src_fill(struct tcp_ctx *c, struct tcb *t, struct gen_bulk_src *s)
 {
-	const uint8_t *p = bulk_pattern;
+	const uint8_t *p = bulk_pat;
 	uint32_t max = s->chunk * GEN_BULK_DEPTH;
 
 	while (s->left > 0 && s->queued + s->chunk <= max) {

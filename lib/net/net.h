@@ -21,6 +21,7 @@
 #include <rte_ether.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_mbuf.h>
 
 #include "lib/stats/stats.h"
 
@@ -157,6 +158,82 @@ net_ipv4_l4_cksum_verify(const struct rte_ipv4_hdr *ip, const void *l4)
 			  (uint32_t)rte_ipv4_hdr_len(ip);
 
 	return net_sum_fold(net_sum(l4, l4_len, net_phdr_sum(ip, l4_len))) == 0xffff ? 0 : -1;
+}
+
+/**
+ * One's complement sum (not folded, like net_sum) of the len bytes at offset
+ * off of the mbuf chain m, added to init: net_sum over each segment's share.
+ * A segment whose share starts at an odd offset of the covered bytes has its
+ * folded sum byte-swapped before it is added (RFC 1071 2(B): the sum is
+ * byte-order independent, so a sum taken one byte out of step is the swapped
+ * one). Same value as rte_raw_cksum_mbuf modulo 0xffff. Bytes beyond the end
+ * of the chain are not summed: callers check pkt_len. Visits each segment of
+ * the chain at most once.
+ */
+static inline uint32_t
+net_sum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t init)
+{
+	uint64_t acc = init;
+	uint32_t done = 0;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	for (; m != NULL && done < len; m = m->next, off = 0) {
+		uint32_t n = (uint32_t)m->data_len - off;
+		uint32_t s;
+
+		if (n > len - done)
+			n = len - done;
+		s = net_sum_fold(net_sum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), n, 0));
+		if (done & 1)
+			s = rte_bswap16((uint16_t)s);
+		acc += s;
+		done += n;
+	}
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	return (uint32_t)acc;
+}
+
+/**
+ * TCP or UDP checksum of the segment at offset l4_off of the chain m behind
+ * the IPv4 header ip (length from the IPv4 total length), to write into the
+ * header: the checksum field must be 0 when called. Like net_ipv4_l4_cksum,
+ * 0 comes out as 0xffff. Same value as rte_ipv4_udptcp_cksum_mbuf (which
+ * turns 0 into 0xffff for UDP only), with net_sum per segment. The chain
+ * must hold l4_off plus the L4 length.
+ */
+static inline uint16_t
+net_ipv4_l4_cksum_mbuf(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l4_off)
+{
+	uint32_t l4_len = (uint32_t)rte_be_to_cpu_16(ip->total_length) -
+			  (uint32_t)rte_ipv4_hdr_len(ip);
+	uint16_t ck = (uint16_t)~net_sum_fold(net_sum_mbuf(m, l4_off, l4_len,
+							    net_phdr_sum(ip, l4_len)));
+
+	return ck == 0 ? 0xffff : ck;
+}
+
+/**
+ * 0 when the TCP/UDP checksum of the segment at offset l4_off of the chain m
+ * behind ip verifies, else -1 (also when the chain is shorter than the L4
+ * length the IPv4 header announces).
+ */
+static inline int
+net_ipv4_l4_cksum_verify_mbuf(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+			      uint32_t l4_off)
+{
+	uint32_t ihl = (uint32_t)rte_ipv4_hdr_len(ip);
+	uint32_t tot = rte_be_to_cpu_16(ip->total_length);
+
+	if (tot < ihl || (uint64_t)l4_off + (tot - ihl) > m->pkt_len)
+		return -1;
+	return net_sum_fold(net_sum_mbuf(m, l4_off, tot - ihl, net_phdr_sum(ip, tot - ihl))) ==
+			       0xffff
+		       ? 0
+		       : -1;
 }
 
 /**

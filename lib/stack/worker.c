@@ -15,6 +15,7 @@
 #include <rte_hash.h>
 #include <rte_prefetch.h>
 
+#include "drivers/port.h"
 #include "lib/net/net.h"
 #include "stack.h"
 
@@ -119,13 +120,36 @@ worker_free(struct worker *w)
 	w->nb_ports = 0;
 }
 
+/*
+ * Offer n frames to the port; returns how many it took. On a port with TSO
+ * the frames first go through rte_eth_tx_prepare: the virtio PMD's prepare
+ * is where the pseudo-header sum of a TSO frame gets the length virtio
+ * expects (virtio_tso_fix_cksum), others check the offload flags. A frame
+ * prepare refuses is dropped with the rest of the batch (drop_tx_prepare);
+ * *n becomes the count offered.
+ */
+static inline uint16_t
+port_tx(struct worker *w, struct worker_port *wp, struct rte_mbuf **b, uint16_t *n)
+{
+	if (unlikely(wp->offloads & PORT_OFF_TSO)) {
+		uint16_t ok = rte_eth_tx_prepare(wp->port_id, wp->queue, b, *n);
+
+		if (unlikely(ok < *n)) {
+			stats_add(&w->stats, STAT_drop_tx_prepare, *n - ok);
+			rte_pktmbuf_free_bulk(&b[ok], *n - ok);
+			*n = ok;
+		}
+	}
+	return rte_eth_tx_burst(wp->port_id, wp->queue, b, *n);
+}
+
 void
 worker_flush(struct worker *w, struct worker_port *wp)
 {
 	uint16_t n = wp->tx_n;
 	uint16_t sent = wp->tx_ring != NULL
 				? (uint16_t)rte_ring_enqueue_burst(wp->tx_ring, (void **)wp->tx, n, NULL)
-				: rte_eth_tx_burst(wp->port_id, wp->queue, wp->tx, n);
+				: port_tx(w, wp, wp->tx, &n);
 	uint64_t bytes = 0;
 
 	for (uint16_t i = 0; i < sent; i++)
@@ -418,10 +442,11 @@ disp_drain_tx(struct worker *w, struct worker_port *wp)
 							NULL);
 		if (n == 0)
 			continue;
-		uint16_t sent = rte_eth_tx_burst(wp->port_id, wp->queue, b, (uint16_t)n);
-		if (unlikely(sent < n)) {
-			stats_add(&w->stats, STAT_drop_tx_full, n - sent);
-			rte_pktmbuf_free_bulk(&b[sent], n - sent);
+		uint16_t nb = (uint16_t)n;
+		uint16_t sent = port_tx(w, wp, b, &nb);
+		if (unlikely(sent < nb)) {
+			stats_add(&w->stats, STAT_drop_tx_full, nb - sent);
+			rte_pktmbuf_free_bulk(&b[sent], nb - sent);
 		}
 	}
 }

@@ -55,6 +55,7 @@ extern "C" {
 	X(tcp_data_tx,		"payload bytes sent (first transmissions)") \
 	X(tcp_retrans,		"segments retransmitted") \
 	X(tcp_tx_zc,		"data segments sent zero-copy (payload attached, not copied)") \
+	X(tcp_tx_tso,		"TSO frames sent (up to 63 KiB of payload the port cuts into MSS segments)") \
 	X(tcp_rto,		"retransmission timeouts") \
 	X(tcp_fast_retrans,	"fast retransmits (three duplicate ACKs)") \
 	X(tcp_dupack_rx,	"duplicate ACKs received") \
@@ -156,6 +157,7 @@ extern "C" {
 	X(drop_tcp_sndq_full,	"application send refused: send queue full") \
 	X(drop_multiseg,	"multi-segment frame that could not be linearised") \
 	X(drop_tx_full,		"TX queue full: frames not taken by the port") \
+	X(drop_tx_prepare,	"refused by the port's TX prepare (offload flags it cannot do)") \
 	X(drop_dispatch_full,	"software dispatch: a worker's RX ring full") \
 	X(drop_too_big,		"reply would exceed the port MTU") \
 	X(drop_udp_short,	"UDP header truncated or its length field bad") \

@@ -1004,7 +1004,7 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	if ((wp->offloads & PORT_OFF_RX_CKSUM) && l4 == RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
 		/* verified by the NIC */
 	} else if (((wp->offloads & PORT_OFF_RX_CKSUM) && l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD) ||
-		   (chained ? rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, ni->l3_off + ni->l3_hlen)
+		   (chained ? net_ipv4_l4_cksum_verify_mbuf(m, ip, ni->l3_off + ni->l3_hlen)
 			    : net_ipv4_l4_cksum_verify(ip, th)) != 0) {
 		stats_inc(&w->stats, STAT_drop_tcp_csum);
 		goto free;

@@ -279,6 +279,7 @@ seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32
 		m->l3_len = sizeof(*ip);
 		m->l4_len = (uint64_t)((th->data_off >> 4) * 4);
 		m->tso_segsz = tso_segsz;
+		stats_inc(&c->w->stats, STAT_tcp_tx_tso);
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else if (wp->offloads & PORT_OFF_L4_CKSUM) {
@@ -288,7 +289,7 @@ seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else if (m->nb_segs > 1) {
 		/* zero-copy: the payload is in the next segment */
-		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, RTE_ETHER_HDR_LEN + sizeof(*ip));
+		th->cksum = net_ipv4_l4_cksum_mbuf(m, ip, RTE_ETHER_HDR_LEN + sizeof(*ip));
 	} else {
 		th->cksum = net_ipv4_l4_cksum(ip, th);
 	}
