@@ -63,7 +63,7 @@ struct http_app {
  * HTTP_GENS counters.
  */
 static __rte_noinline void
-gen_next(struct http_app *a, time_t now)
+date_gen_next(struct http_app *a, time_t now)
 {
 	a->date = now;
 	for (uint32_t i = 0; i < HTTP_GENS; i++) {
@@ -139,7 +139,7 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 		struct http_iov iov[2];
 		time_t now = *a->clock;
 		if (unlikely(now != a->date))
-			gen_next(a, now);
+			date_gen_next(a, now);
 		int keep = http_server_response(a->srv, &hc->req,
 						a->gens + ((size_t)a->cur << a->gen_shift), iov);
 		uint32_t bytes = iov[0].len + iov[1].len;
