@@ -498,10 +498,11 @@ tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked)
 	}
 }
 
-void
-tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t)
+/* Free every queued chunk (out of line: the queue is empty on most closes). */
+static __rte_noinline void
+sndq_release_all(struct tcp_ctx *c, struct tcb *t)
 {
-	const struct tcp_app *app = t->sndq_head != TCP_NONE ? tcb_app(c, t) : NULL;
+	const struct tcp_app *app = tcb_app(c, t);
 
 	while (t->sndq_head != TCP_NONE) {
 		struct tcp_sndseg *s = &c->sndq[t->sndq_head];
@@ -512,6 +513,13 @@ tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t)
 		c->sndq_free = t->sndq_head;
 		t->sndq_head = next;
 	}
+}
+
+void
+tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t)
+{
+	if (t->sndq_head != TCP_NONE)
+		sndq_release_all(c, t);
 	t->sndq_off = 0;
 	t->sndq_bytes = 0;
 }
