@@ -175,11 +175,29 @@ enum http_server_rc {
 
 /**
  * The response to req (parsed, or failed with req->status set): headers and
- * body for GET, headers only for HEAD, in one prebuilt buffer that stays
- * valid until http_server_free(). Returns enum http_server_rc.
+ * body for GET, headers only for HEAD, as two chunks to send in order:
+ * out[0] in gen (a generation filled by http_server_gen_fill(): the headers,
+ * with the body when it is short), out[1] the rest of the body in the
+ * server's own memory (len 0 when there is none), which stays valid and
+ * unchanged until http_server_free(). O(1). Returns enum http_server_rc.
  */
 int http_server_response(const struct http_server *s, const struct http_req *req,
-			 struct http_iov *out);
+			 const uint8_t *gen, struct http_iov out[2]);
+
+/**
+ * Bytes of one generation: every response's header block, each followed by
+ * its body when that is short, laid out for one Date value.
+ */
+uint32_t http_server_gen_size(const struct http_server *s);
+
+/**
+ * Fill gen (http_server_gen_size() bytes) with every response of the
+ * generation whose Date shows date (UTC seconds). A worker must not refill
+ * a generation while TCP still holds a response from it (tcp_send()
+ * references bytes until they leave its send queue): a retransmission
+ * would carry another Date than the first transmission.
+ */
+void http_server_gen_fill(const struct http_server *s, uint8_t *gen, time_t date);
 
 /** Body of the 200 response (identity, or gzip); for tests and logs. */
 struct http_iov http_server_body(const struct http_server *s, bool gzip);
@@ -187,18 +205,23 @@ struct http_iov http_server_body(const struct http_server *s, bool gzip);
 /**
  * The bodies of every prebuilt 200 response (each variant has its own
  * buffer), at most max into out: memory that never changes until
- * http_server_free() (unlike the headers, whose Date is rewritten), for
+ * http_server_free() (the second chunk of http_server_response()), for
  * zero-copy sending (tcp_zc_register). @return the number written.
  */
 unsigned int http_server_bodies(const struct http_server *s, struct http_iov *out,
 				unsigned int max);
 
 /**
- * Rewrite the Date header of every prebuilt response for now (UTC seconds);
- * does the work at most once per distinct second. Call from the thread that
- * sends the responses.
+ * Publish now (UTC seconds) as the second the responses' Date should show
+ * (one word written; call it often from one thread, e.g. the main lcore).
+ * The workers read it with http_server_clock() and move to a generation of
+ * that second (http_server_gen_fill). http_server_create() publishes the
+ * time of its call.
  */
 void http_server_tick(struct http_server *s, time_t now);
+
+/** Where http_server_tick() publishes the second: read it once per response. */
+const volatile time_t *http_server_clock(const struct http_server *s);
 
 /** Format t as an IMF-fixdate (RFC 9110 5.6.7): exactly 29 bytes, no NUL. */
 void http_date_format(time_t t, char out[29]);

@@ -2,19 +2,38 @@
 /*
  * The HTTP/1.1 responder as a TCP application: each connection keeps its
  * request parser (16 bytes) in the TCB's application area; every complete
- * request is answered by queueing a prebuilt response (referenced, not
- * copied: the templates live for the whole run), pipelined requests in
- * order. Errors are answered (400/405/431/505) and, except 405, closed.
+ * request is answered by queueing a prebuilt response, pipelined requests
+ * in order. Errors are answered (400/405/431/505) and, except 405, closed.
  * HTTP/1.0 closes unless keep-alive was asked. The access log, when on,
  * is sampled (one request in N) and written through stdio's buffer.
+ *
+ * TCP references queued bytes (not copied) and reads them again for every
+ * retransmission, so the dated headers come from a generation of this
+ * worker that stays unchanged while any queued chunk points into it: one
+ * reference count per generation, taken when a response is queued and
+ * dropped by TCP's released() callback when its chunk has been acknowledged
+ * or the connection dropped it. When the published second changes, the
+ * responder refills a generation nobody references (usually the one in use,
+ * or the previous one) and answers from it; it never rewrites one in use.
+ * If all HTTP_GENS are held (connections stuck over as many seconds), the
+ * Date stays at its last second and http_date_stale counts it. Per response
+ * that is one load and compare of the clock, one increment and, when the
+ * chunk leaves, one range check and decrement. The long bodies go as a
+ * second chunk from the server's shared buffer, which never changes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+
 #include "lib/tcp/tcp.h"
 #include "http.h"
+
+/* Date generations per worker: seconds of responses that may be queued at once. */
+#define HTTP_GENS 64
 
 struct http_conn {
 	struct http_req req;
@@ -25,12 +44,51 @@ _Static_assert(sizeof(struct http_conn) <= 32, "http_conn must fit the TCB's app
 
 struct http_app {
 	const struct http_server *srv;
+	const volatile time_t *clock;	/**< the second the Date should show */
+	uint8_t *gens;			/**< HTTP_GENS generations, 1 << gen_shift apart */
+	uint32_t gen_shift;
+	uint32_t cur;			/**< generation new responses come from */
+	time_t date;			/**< the clock's value when cur was chosen */
+	uint32_t refs[HTTP_GENS];	/**< queued chunks pointing into each generation */
 	struct worker *w;
 	FILE *log;
 	uint32_t sample;
 	uint32_t sample_left;
 	char path[128];		/**< path of the request being logged */
 };
+
+/*
+ * The second changed: refill the first generation no queued chunk points
+ * into (the current one included) for it. Once per second at most; visits
+ * HTTP_GENS counters.
+ */
+static __rte_noinline void
+date_gen_next(struct http_app *a, time_t now)
+{
+	a->date = now;
+	for (uint32_t i = 0; i < HTTP_GENS; i++) {
+		if (a->refs[i] == 0) {
+			http_server_gen_fill(a->srv, a->gens + ((size_t)i << a->gen_shift), now);
+			a->cur = i;
+			return;
+		}
+	}
+	stats_inc(&a->w->stats, STAT_http_date_stale);
+}
+
+/* A chunk left the send queue: a response's generation part, or a long body. */
+static void
+conn_released(struct tcp_ctx *c, struct tcb *t, const void *base, uint32_t len, void *arg)
+{
+	struct http_app *a = arg;
+	uintptr_t off = (uintptr_t)base - (uintptr_t)a->gens;
+
+	RTE_SET_USED(c);
+	RTE_SET_USED(t);
+	RTE_SET_USED(len);
+	if (off < ((uintptr_t)HTTP_GENS << a->gen_shift))
+		a->refs[off >> a->gen_shift]--;
+}
 
 static void
 conn_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
@@ -80,8 +138,13 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 		int rc = http_req_parse(&hc->req, data, len, &used, path, sizeof(a->path));
 		if (rc == HTTP_AGAIN)
 			return;
-		struct http_iov iov;
-		int keep = http_server_response(a->srv, &hc->req, &iov);
+		struct http_iov iov[2];
+		time_t now = *a->clock;
+		if (unlikely(now != a->date))
+			date_gen_next(a, now);
+		int keep = http_server_response(a->srv, &hc->req,
+						a->gens + ((size_t)a->cur << a->gen_shift), iov);
+		uint32_t bytes = iov[0].len + iov[1].len;
 		uint16_t status = 200;
 		stats_inc(st, STAT_http_req);
 		if (rc == HTTP_ERROR) {
@@ -105,12 +168,17 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 			if (hc->req.flags & HTTP_F_GZIP && http_server_body(a->srv, true).len != 0)
 				stats_inc(st, STAT_http_resp_gzip);
 		}
-		stats_add(st, STAT_http_resp_bytes, iov.len);
+		stats_add(st, STAT_http_resp_bytes, bytes);
 		if (a->log != NULL && --a->sample_left == 0) {
 			a->sample_left = a->sample;
-			access_log(a, t, &hc->req, status, iov.len);
+			access_log(a, t, &hc->req, status, bytes);
 		}
-		if (tcp_send(c, t, iov.base, iov.len) != 0) {
+		if (tcp_send(c, t, iov[0].base, iov[0].len) != 0) {
+			tcp_abort(c, t);
+			return;
+		}
+		a->refs[a->cur]++; /* released() drops it, also when aborted below */
+		if (iov[1].len != 0 && tcp_send(c, t, iov[1].base, iov[1].len) != 0) {
 			tcp_abort(c, t);
 			return;
 		}
@@ -138,9 +206,22 @@ http_app_create(struct worker *w, const struct http_server *srv, FILE *log, uint
 		struct tcp_app *ops)
 {
 	struct http_app *a = calloc(1, sizeof(*a));
+	uint32_t shift = 3;
 
 	if (a == NULL)
 		return NULL;
+	while ((1u << shift) < http_server_gen_size(srv))
+		shift++;
+	/* untouched generations cost address space only */
+	a->gens = malloc((size_t)HTTP_GENS << shift);
+	if (a->gens == NULL) {
+		free(a);
+		return NULL;
+	}
+	a->gen_shift = shift;
+	a->clock = http_server_clock(srv);
+	a->date = *a->clock;
+	http_server_gen_fill(srv, a->gens, a->date);
 	a->srv = srv;
 	a->w = w;
 	a->log = log;
@@ -150,6 +231,7 @@ http_app_create(struct worker *w, const struct http_server *srv, FILE *log, uint
 	ops->accepted = conn_accepted;
 	ops->recv = conn_recv;
 	ops->peer_closed = conn_peer_closed;
+	ops->released = conn_released;
 	ops->arg = a;
 	return a;
 }
@@ -157,5 +239,8 @@ http_app_create(struct worker *w, const struct http_server *srv, FILE *log, uint
 void
 http_app_free(struct http_app *a)
 {
+	if (a == NULL)
+		return;
+	free(a->gens);
 	free(a);
 }

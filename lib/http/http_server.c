@@ -8,9 +8,17 @@
  * with the identity body and, when gzip is on, with the body gzipped once by
  * zlib; and the errors 400, 405, 431 and 505, which all close. Each response
  * is one contiguous buffer, headers then body, so a HEAD answer is the
- * header prefix of the GET answer. Per request, http_server_response() only
- * picks a buffer. The Date header sits at a fixed offset in every buffer and
- * http_server_tick() rewrites it in place, at most once per second.
+ * header prefix of the GET answer; its Date value is left blank there.
+ *
+ * The dated bytes a worker sends come from a generation: a copy of every
+ * response's headers, followed by the body where it is short
+ * (HTTP_GEN_BODY_INLINE), with one Date value (http_server_gen_fill). TCP
+ * references queued bytes and reads them again to retransmit, so a
+ * generation must not change while a response from it is queued: the
+ * worker keeps several and fills a free one when the second changes
+ * (http_app.c) instead of rewriting the one in use. A long body is sent
+ * from the shared buffer here as a second chunk; it never changes.
+ * Per request, http_server_response() only picks offsets.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +36,10 @@
 #define HTTP_DATE_LEN 29
 /* Largest header block we build (the extra headers come on top). */
 #define HTTP_HDR_MAX 1024
+/* Bodies up to this long are copied into every generation, after their
+ * headers, so that the response stays one chunk; longer ones are sent from
+ * the template as a second one. */
+#define HTTP_GEN_BODY_INLINE 512
 
 enum { HTTP_V_KEEP11, HTTP_V_KEEP10, HTTP_V_CLOSE, HTTP_V_N };
 
@@ -47,14 +59,23 @@ struct http_tmpl {
 	uint32_t len;		/* headers + body */
 	uint32_t hdr_len;	/* headers, up to and including the empty line */
 	uint32_t date_off;	/* offset of the Date value, 0 = none */
+	uint32_t gen_off;	/* offset of this response in a generation */
+	uint32_t gen_len;	/* bytes of it there: len (short body) or hdr_len */
 };
 
 struct http_server {
 	struct http_tmpl ok[2][HTTP_V_N];	/* [gzip][variant] */
 	struct http_tmpl err[HTTP_N_ERRORS];
 	bool gzip;
-	time_t date;				/* second the Date headers show */
+	uint32_t gen_size;			/* bytes of one generation */
+	volatile time_t now;			/* second published by http_server_tick() */
 };
+
+/* Every template, HTTP_TMPL(s, i) for i < HTTP_N_TMPL: the 200s, then the errors. */
+#define HTTP_N_TMPL (2 * HTTP_V_N + HTTP_N_ERRORS)
+#define HTTP_TMPL(s, i)                                                                    \
+	((i) < 2 * HTTP_V_N ? &(s)->ok[(i) / HTTP_V_N][(i) % HTTP_V_N]                     \
+			    : &(s)->err[(i) - 2 * HTTP_V_N])
 
 static void
 http_err(char *err, size_t errlen, const char *fmt, ...)
@@ -249,6 +270,24 @@ http_tmpl_build(struct http_tmpl *t, const char *hdr, const uint8_t *body, uint3
 	return 0;
 }
 
+/* Place every template in a generation, 8-byte aligned, in array order. */
+static void
+http_gen_layout(struct http_server *s)
+{
+	uint32_t off = 0;
+
+	for (unsigned int i = 0; i < HTTP_N_TMPL; i++) {
+		struct http_tmpl *t = HTTP_TMPL(s, i);
+
+		if (t->buf == NULL)
+			continue;
+		t->gen_off = off;
+		t->gen_len = t->len - t->hdr_len <= HTTP_GEN_BODY_INLINE ? t->len : t->hdr_len;
+		off += (t->gen_len + 7u) & ~7u;
+	}
+	s->gen_size = off;
+}
+
 void
 http_server_free(struct http_server *s)
 {
@@ -366,8 +405,8 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 	free(gz);
 	free(hdr);
 	free(extra);
-	s->date = (time_t)-1;
-	http_server_tick(s, time(NULL));
+	http_gen_layout(s);
+	s->now = time(NULL);
 	return s;
 
 fail_errno:
@@ -384,32 +423,45 @@ fail:
 	return NULL;
 }
 
-static void
-http_tmpl_date(struct http_tmpl *t, const char *date)
-{
-	if (t->buf != NULL && t->date_off != 0)
-		memcpy(t->buf + t->date_off, date, HTTP_DATE_LEN);
-}
-
 void
 http_server_tick(struct http_server *s, time_t now)
 {
-	char date[HTTP_DATE_LEN];
+	if (s->now != now)
+		s->now = now;
+}
 
-	if (now == s->date)
-		return;
-	s->date = now;
-	http_date_format(now, date);
-	for (unsigned g = 0; g < 2; g++)
-		for (unsigned v = 0; v < HTTP_V_N; v++)
-			http_tmpl_date(&s->ok[g][v], date);
-	for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
-		http_tmpl_date(&s->err[e], date);
+const volatile time_t *
+http_server_clock(const struct http_server *s)
+{
+	return &s->now;
+}
+
+uint32_t
+http_server_gen_size(const struct http_server *s)
+{
+	return s->gen_size;
+}
+
+void
+http_server_gen_fill(const struct http_server *s, uint8_t *gen, time_t date)
+{
+	char d[HTTP_DATE_LEN];
+
+	http_date_format(date, d);
+	for (unsigned int i = 0; i < HTTP_N_TMPL; i++) {
+		const struct http_tmpl *t = HTTP_TMPL(s, i);
+
+		if (t->buf == NULL)
+			continue;
+		memcpy(gen + t->gen_off, t->buf, t->gen_len);
+		if (t->date_off != 0)
+			memcpy(gen + t->gen_off + t->date_off, d, HTTP_DATE_LEN);
+	}
 }
 
 int
-http_server_response(const struct http_server *s, const struct http_req *req,
-		     struct http_iov *out)
+http_server_response(const struct http_server *s, const struct http_req *req, const uint8_t *gen,
+		     struct http_iov out[2])
 {
 	const struct http_tmpl *t;
 	int rc;
@@ -428,8 +480,15 @@ http_server_response(const struct http_server *s, const struct http_req *req,
 		t = &s->ok[g][v];
 		rc = keep ? HTTP_SERVER_KEEP : HTTP_SERVER_CLOSE;
 	}
-	out->base = t->buf;
-	out->len = req->method == HTTP_M_HEAD ? t->hdr_len : t->len;
+	out[0].base = gen + t->gen_off;
+	out[1].base = t->buf + t->hdr_len;
+	if (req->method == HTTP_M_HEAD) {
+		out[0].len = t->hdr_len;
+		out[1].len = 0;
+	} else {
+		out[0].len = t->gen_len;
+		out[1].len = t->len - t->gen_len;
+	}
 	return rc;
 }
 

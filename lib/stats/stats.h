@@ -69,6 +69,8 @@ extern "C" {
 	X(http_resp_200,	"HTTP 200 responses queued (server)") \
 	X(http_resp_gzip,	"HTTP 200 responses sent gzip-encoded") \
 	X(http_resp_bytes,	"HTTP response bytes queued (server)") \
+	X(http_date_stale,	"seconds the responses' Date could not advance: every header " \
+				"generation still held by queued responses") \
 	X(http_err_400,		"malformed requests answered 400, then closed") \
 	X(http_err_405,		"unsupported methods answered 405") \
 	X(http_err_431,		"header blocks over the limit answered 431, then closed") \

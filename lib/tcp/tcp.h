@@ -5,8 +5,10 @@
  * One struct tcp_ctx per worker, attached to it with tcp_attach(). The
  * application sits on a callback API (struct tcp_app), like lwIP's raw API:
  * the stack knows nothing of HTTP. Data given to tcp_send() is referenced,
- * not copied: it must stay valid until the app's sent() callback reports it
- * acknowledged (prebuilt templates live for the whole run).
+ * not copied: it is read when a segment is built and again for every
+ * retransmission, so it must stay valid and unchanged until it has left the
+ * send queue (the app's released() callback, or sent() reporting it
+ * acknowledged); prebuilt templates live for the whole run.
  */
 #ifndef SYNACK_TCP_H
 #define SYNACK_TCP_H
@@ -84,6 +86,17 @@ struct tcp_app {
 		     void *arg);
 	/** acked bytes of queued data were acknowledged (their memory may be reused). */
 	void (*sent)(struct tcp_ctx *c, struct tcb *t, uint32_t acked, void *arg);
+	/**
+	 * One chunk queued by tcp_send() (base and len as given there) left the
+	 * send queue: every byte of it acknowledged, or the connection dropped
+	 * what was still queued (reset, abort, timeout, TIME-WAIT). TCP reads
+	 * the bytes no more, except registered memory (tcp_zc_register) that
+	 * attached mbufs may still reference. Called once per queued chunk, in
+	 * queue order, not at tcp_detach(); t may be closing: do not call into
+	 * TCP for it. NULL = not wanted.
+	 */
+	void (*released)(struct tcp_ctx *c, struct tcb *t, const void *base, uint32_t len,
+			 void *arg);
 	/** The peer sent FIN: no more data will come. */
 	void (*peer_closed)(struct tcp_ctx *c, struct tcb *t, void *arg);
 	/** The connection is gone; t is invalid after the call. */
@@ -122,7 +135,11 @@ int tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be32_t lip, rte_b
 		rte_be32_t rip, rte_be16_t rport, struct tcb **out);
 
 /**
- * Queue len bytes at data for sending (referenced until sent() acks them).
+ * Queue len bytes at data for sending, referenced (not copied) until they
+ * leave the send queue (released()): they must not change before, or a
+ * retransmission would carry other bytes than the first transmission
+ * (RFC 9293 3.4: an octet has one sequence number, so one value). One
+ * queued chunk per call with len > 0.
  * @return 0, or -ENOBUFS (send queue pool empty), -ENOTCONN (not open for sending).
  */
 int tcp_send(struct tcp_ctx *c, struct tcb *t, const void *data, uint32_t len);

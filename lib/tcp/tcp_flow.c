@@ -468,9 +468,15 @@ tcp_timer_advance(struct worker *w, void *ctx)
 
 /* ---- send queue ---- */
 
+/*
+ * Both free whole chunks only, each with the application's released()
+ * callback (when it has one): from then on TCP reads the chunk no more.
+ */
 void
 tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked)
 {
+	const struct tcp_app *app = NULL;
+
 	t->sndq_bytes -= acked;
 	while (acked > 0 && t->sndq_head != TCP_NONE) {
 		struct tcp_sndseg *s = &c->sndq[t->sndq_head];
@@ -481,6 +487,10 @@ tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked)
 		}
 		acked -= left;
 		uint32_t next = s->next;
+		if (app == NULL)
+			app = tcb_app(c, t);
+		if (app->released != NULL)
+			app->released(c, t, s->base, s->len, app->arg);
 		s->next = c->sndq_free;
 		c->sndq_free = t->sndq_head;
 		t->sndq_head = next;
@@ -488,15 +498,28 @@ tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked)
 	}
 }
 
-void
-tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t)
+/* Free every queued chunk (out of line: the queue is empty on most closes). */
+static __rte_noinline void
+sndq_release_all(struct tcp_ctx *c, struct tcb *t)
 {
+	const struct tcp_app *app = tcb_app(c, t);
+
 	while (t->sndq_head != TCP_NONE) {
-		uint32_t next = c->sndq[t->sndq_head].next;
-		c->sndq[t->sndq_head].next = c->sndq_free;
+		struct tcp_sndseg *s = &c->sndq[t->sndq_head];
+		uint32_t next = s->next;
+		if (app->released != NULL)
+			app->released(c, t, s->base, s->len, app->arg);
+		s->next = c->sndq_free;
 		c->sndq_free = t->sndq_head;
 		t->sndq_head = next;
 	}
+}
+
+void
+tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t)
+{
+	if (t->sndq_head != TCP_NONE)
+		sndq_release_all(c, t);
 	t->sndq_off = 0;
 	t->sndq_bytes = 0;
 }

@@ -603,18 +603,39 @@ make_server(http_server_conf c)
 	return ServerPtr(s);
 }
 
+/* One generation of s's responses, its Date showing date. */
+std::vector<uint8_t>
+gen_of(const http_server *s, time_t date)
+{
+	std::vector<uint8_t> gen(http_server_gen_size(s));
+	http_server_gen_fill(s, gen.data(), date);
+	return gen;
+}
+
+/* Both chunks of the response to r from generation gen (iov, when given, gets them). */
 std::string
-respond(const http_server *s, const std::string &req, int *rc = nullptr)
+respond_req(const http_server *s, const http_req &r, const std::vector<uint8_t> &gen,
+	    int *rc = nullptr, http_iov *iov = nullptr)
+{
+	http_iov out[2];
+	int x = http_server_response(s, &r, gen.data(), out);
+	if (rc != nullptr)
+		*rc = x;
+	if (iov != nullptr)
+		iov[0] = out[0], iov[1] = out[1];
+	return std::string(reinterpret_cast<const char *>(out[0].base), out[0].len) +
+	       std::string(reinterpret_cast<const char *>(out[1].base), out[1].len);
+}
+
+std::string
+respond(const http_server *s, const std::string &req, int *rc = nullptr,
+	time_t date = 784111777, http_iov *iov = nullptr)
 {
 	http_req r;
 	uint32_t used;
 	http_req_init(&r);
 	http_req_parse(&r, bytes(req), (uint32_t)req.size(), &used, nullptr, 0);
-	http_iov iov;
-	int x = http_server_response(s, &r, &iov);
-	if (rc != nullptr)
-		*rc = x;
-	return std::string(reinterpret_cast<const char *>(iov.base), iov.len);
+	return respond_req(s, r, gen_of(s, date), rc, iov);
 }
 
 const std::regex imf_date("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] "
@@ -683,16 +704,73 @@ TEST(HttpServer, GetResponseExactHeaders)
 	EXPECT_EQ(HTTP_SERVER_KEEP, rc);
 }
 
-TEST(HttpServer, DateIsRewrittenByTick)
+TEST(HttpServer, EachGenerationShowsItsOwnDate)
 {
 	http_server_conf c = {};
 	ServerPtr s = make_server(c);
 	ASSERT_NE(nullptr, s);
+	std::vector<uint8_t> g1 = gen_of(s.get(), 784111777), g2 = gen_of(s.get(), 784111778);
+	http_req get, put;
+	uint32_t used;
+	std::string rq = "GET / HTTP/1.1\r\nHost: h\r\n\r\n", rp = "PUT / HTTP/1.1\r\n\r\n";
+	http_req_init(&get);
+	http_req_parse(&get, bytes(rq), (uint32_t)rq.size(), &used, nullptr, 0);
+	http_req_init(&put);
+	http_req_parse(&put, bytes(rp), (uint32_t)rp.size(), &used, nullptr, 0);
+	const char *d1 = "\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
+	const char *d2 = "\r\nDate: Sun, 06 Nov 1994 08:49:38 GMT\r\n";
+	/* filling g2 left g1 as it was: answers from g1 still show its second */
+	EXPECT_NE(std::string::npos, respond_req(s.get(), get, g1).find(d1));
+	EXPECT_NE(std::string::npos, respond_req(s.get(), put, g1).find(d1));
+	EXPECT_NE(std::string::npos, respond_req(s.get(), get, g2).find(d2));
+	EXPECT_NE(std::string::npos, respond_req(s.get(), put, g2).find(d2));
+	EXPECT_EQ(strip_date(respond_req(s.get(), get, g1)),
+		  strip_date(respond_req(s.get(), get, g2)));
+}
+
+TEST(HttpServer, TickPublishesTheSecondOnTheClock)
+{
+	http_server_conf c = {};
+	time_t before = time(nullptr);
+	ServerPtr s = make_server(c);
+	ASSERT_NE(nullptr, s);
+	const volatile time_t *clk = http_server_clock(s.get());
+	EXPECT_GE(*clk, before);
+	EXPECT_LE(*clk, time(nullptr));
 	http_server_tick(s.get(), 784111777);
-	std::string got = respond(s.get(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
-	EXPECT_NE(std::string::npos, got.find("\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"));
-	got = respond(s.get(), "PUT / HTTP/1.1\r\nHost: h\r\n\r\n");
-	EXPECT_NE(std::string::npos, got.find("\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"));
+	EXPECT_EQ(784111777, *clk);
+}
+
+TEST(HttpServer, ShortBodyIsOneChunkInTheGenerationLongBodyASecond)
+{
+	http_server_conf c = {};
+	c.body_size = 64;
+	ServerPtr s = make_server(c);
+	ASSERT_NE(nullptr, s);
+	http_iov iov[2];
+	std::string got = respond(s.get(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n", nullptr,
+				  784111777, iov);
+	EXPECT_EQ(0u, iov[1].len);
+	EXPECT_EQ(64u, got.size() - (got.find("\r\n\r\n") + 4));
+
+	c.body_size = 5000;
+	s = make_server(c);
+	ASSERT_NE(nullptr, s);
+	got = respond(s.get(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n", nullptr, 784111777, iov);
+	size_t hend = got.find("\r\n\r\n") + 4;
+	EXPECT_EQ(hend, iov[0].len);
+	EXPECT_EQ(5000u, iov[1].len);
+	/* the second chunk is the shared body, the one registered for zero copy */
+	http_iov b[6];
+	ASSERT_EQ(3u, http_server_bodies(s.get(), b, 6)); /* one per connection variant */
+	EXPECT_EQ(http_server_body(s.get(), false).base, iov[1].base);
+	EXPECT_EQ(b[0].base, iov[1].base);
+	EXPECT_EQ(b[0].len, iov[1].len);
+	/* HEAD: the headers only, one chunk */
+	std::string head = respond(s.get(), "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n", nullptr,
+				   784111777, iov);
+	EXPECT_EQ(0u, iov[1].len);
+	EXPECT_EQ(got.substr(0, hend), head);
 }
 
 TEST(HttpServer, ConnectionVariants)
@@ -777,9 +855,8 @@ TEST(HttpServer, ErrorResponsesClose)
 	http_req r;
 	http_req_init(&r);
 	r.status = 431;
-	http_iov iov;
-	http_server_response(s.get(), &r, &iov);
-	EXPECT_EQ(0, memcmp(iov.base, "HTTP/1.1 431 Request Header Fields Too Large\r\n", 46));
+	std::string got = respond_req(s.get(), r, gen_of(s.get(), 784111777));
+	EXPECT_EQ(0u, got.find("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
 }
 
 TEST(HttpServer, GzipBodyDecompressesToIdentity)
@@ -866,10 +943,9 @@ TEST(HttpServer, SixtyFourMiBBodyBuilds)
 	std::string req = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
 	http_req_init(&r);
 	ASSERT_RC(HTTP_OK, http_req_parse(&r, bytes(req), (uint32_t)req.size(), &used, nullptr, 0));
-	http_iov iov;
-	http_server_response(s.get(), &r, &iov);
-	EXPECT_EQ(head.size() + (64u << 20), iov.len);
-	EXPECT_EQ('\n', iov.base[iov.len - 1 - ((64u << 20) % 37)]);
+	std::string got = respond_req(s.get(), r, gen_of(s.get(), 784111777));
+	EXPECT_EQ(head.size() + (64u << 20), got.size());
+	EXPECT_EQ('\n', got[got.size() - 1 - ((64u << 20) % 37)]);
 	http_iov gz = http_server_body(s.get(), true);
 	EXPECT_EQ(64u << 20, gunzip(std::string((const char *)gz.base, gz.len)).size());
 }

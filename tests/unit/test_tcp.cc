@@ -26,6 +26,7 @@
 
 #include "drivers/port.h"
 #include "lib/stack/stack.h"
+#include "lib/http/http.h"
 #include "lib/tcp/tcp.h"
 #include "lib/tcp/tcp_priv.h"
 
@@ -150,6 +151,7 @@ struct Rec {
 	std::string data;
 	uint64_t sent = 0;
 	bool close_on_accept = false;
+	std::vector<std::pair<const void *, uint32_t>> released; // chunks, in order
 };
 
 void
@@ -175,6 +177,11 @@ void
 cb_sent(struct tcp_ctx *, struct tcb *, uint32_t acked, void *arg)
 {
 	static_cast<Rec *>(arg)->sent += acked;
+}
+void
+cb_released(struct tcp_ctx *, struct tcb *, const void *base, uint32_t len, void *arg)
+{
+	static_cast<Rec *>(arg)->released.emplace_back(base, len);
 }
 void
 cb_peer_closed(struct tcp_ctx *, struct tcb *, void *arg)
@@ -271,6 +278,7 @@ class Tcp : public ::testing::Test {
 		app.connected = cb_connected;
 		app.recv = cb_recv;
 		app.sent = cb_sent;
+		app.released = cb_released;
 		app.peer_closed = cb_peer_closed;
 		app.closed = cb_closed;
 		app.arg = &rec;
@@ -2020,6 +2028,52 @@ TEST_F(Tcp, InfoReportsTheSendSide)
 	tcp_abort(c, tcb());
 }
 
+TEST_F(Tcp, ReleasedReportsEachChunkOnceWhenAckedOrDropped)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	static const char a[100] = {1}, b[50] = {2}, d[30] = {3};
+	ASSERT_EQ(tcp_send(c, tcb(), a, sizeof(a)), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), b, sizeof(b)), 0);
+	ASSERT_EQ(tcp_send(c, tcb(), d, sizeof(d)), 0);
+	size_t bytes = 0;
+	for (const Out &o : take())
+		bytes += o.data.size();
+	EXPECT_EQ(bytes, 180u);
+	una = onxt + 60; // part of the first chunk: still queued
+	inject(seg(TCP_ACK));
+	EXPECT_TRUE(rec.released.empty());
+	una = onxt + 110; // all of the first, part of the second
+	inject(seg(TCP_ACK));
+	ASSERT_EQ(rec.released.size(), 1u);
+	EXPECT_EQ(rec.released[0].first, (const void *)a);
+	EXPECT_EQ(rec.released[0].second, 100u);
+	EXPECT_EQ(rec.sent, 110u);
+	tcp_abort(c, tcb()); // what is still queued goes, in order
+	EXPECT_EQ(one().flags, TCP_RST | TCP_ACK);
+	ASSERT_EQ(rec.released.size(), 3u);
+	EXPECT_EQ(rec.released[1].first, (const void *)b);
+	EXPECT_EQ(rec.released[1].second, 50u);
+	EXPECT_EQ(rec.released[2].first, (const void *)d);
+	EXPECT_EQ(rec.released[2].second, 30u);
+	EXPECT_EQ(rec.closed, 1);
+}
+
+TEST_F(Tcp, AcknowledgedChunkIsReleasedOnceThroughTimeWait)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	static const char a[10] = {1};
+	ASSERT_EQ(tcp_send(c, tcb(), a, sizeof(a)), 0);
+	ASSERT_EQ(take().size(), 1u);
+	onxt += sizeof(a);
+	una = onxt;
+	inject(seg(TCP_ACK));
+	ASSERT_EQ(rec.released.size(), 1u);
+	ASSERT_NO_FATAL_FAILURE(to_time_wait());
+	EXPECT_EQ(rec.released.size(), 1u) << "an acknowledged chunk is released once";
+}
+
 TEST_F(Tcp, CloseSendsFinAfterQueuedData)
 {
 	attach();
@@ -2811,6 +2865,269 @@ TEST_F(Tcp, RstWithoutAcceptableAckInSynSentIsIgnored)
 	EXPECT_TRUE(take().empty());
 	EXPECT_EQ(t->state, TCP_SYN_SENT);
 	EXPECT_EQ(rec.closed, 0);
+}
+
+// ============================================================ HTTP responder over TCP
+
+// The responder (lib/http/http_app.c) queues its responses by reference
+// and TCP reads them again to retransmit. These drive it through real
+// segments: the Date changes while responses are unacknowledged, and the
+// retransmissions must carry exactly the bytes first sent (RFC 9293 3.4).
+
+const time_t T0 = 784111777; // Sun, 06 Nov 1994 08:49:37 GMT
+
+/** Forwards to the responder's callbacks, counting opens and closes in rec. */
+struct HttpShim {
+	struct tcp_app http;
+	Rec *rec;
+};
+
+void
+h_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	HttpShim *h = static_cast<HttpShim *>(arg);
+	h->rec->accepted++;
+	h->rec->last = t;
+	h->http.accepted(c, t, h->http.arg);
+}
+void
+h_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *d, uint32_t len, void *arg)
+{
+	HttpShim *h = static_cast<HttpShim *>(arg);
+	h->http.recv(c, t, d, len, h->http.arg);
+}
+void
+h_released(struct tcp_ctx *c, struct tcb *t, const void *base, uint32_t len, void *arg)
+{
+	HttpShim *h = static_cast<HttpShim *>(arg);
+	h->rec->released.emplace_back(base, len);
+	h->http.released(c, t, base, len, h->http.arg);
+}
+void
+h_peer_closed(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	HttpShim *h = static_cast<HttpShim *>(arg);
+	h->rec->peer_closed++;
+	h->http.peer_closed(c, t, h->http.arg);
+}
+void
+h_closed(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg)
+{
+	HttpShim *h = static_cast<HttpShim *>(arg);
+	h->rec->closed++;
+	h->rec->why = why;
+	if (h->http.closed != nullptr)
+		h->http.closed(c, t, why, h->http.arg);
+}
+
+std::string
+date_of(time_t t)
+{
+	char d[29];
+	http_date_format(t, d);
+	return std::string(d, 29);
+}
+
+/** The Date value in a response's first segment ("" when there is none). */
+std::string
+date_in(const std::string &data)
+{
+	size_t d = data.find("\r\nDate: ");
+	return d == std::string::npos || d + 8 + 29 > data.size() ? "" : data.substr(d + 8, 29);
+}
+
+class TcpHttp : public Tcp {
+      protected:
+	struct http_server *srv = nullptr;
+	struct http_app *happ = nullptr;
+	HttpShim shim = {};
+
+	/** One peer connection's sequence state (the fixture tracks one at a time). */
+	struct Peer {
+		uint16_t rport;
+		uint32_t iss, pnxt, onxt, una;
+	};
+
+	void attach_http(uint32_t body_size)
+	{
+		http_server_conf hc = {};
+		hc.body_size = body_size;
+		char err[256] = "";
+		srv = http_server_create(&hc, err, sizeof(err));
+		ASSERT_NE(srv, nullptr) << err;
+		http_server_tick(srv, T0);
+		happ = http_app_create(w, srv, nullptr, 1, &shim.http);
+		ASSERT_NE(happ, nullptr);
+		ASSERT_NE(shim.http.released, nullptr);
+		shim.rec = &rec;
+		struct tcp_app app = {};
+		app.accepted = h_accepted;
+		app.recv = h_recv;
+		app.released = h_released;
+		app.peer_closed = h_peer_closed;
+		app.closed = h_closed;
+		app.arg = &shim;
+		c = tcp_attach(w, &conf, &app);
+		ASSERT_NE(c, nullptr);
+	}
+
+	void TearDown() override
+	{
+		if (c != nullptr)
+			tcp_detach(c);
+		c = nullptr;
+		http_app_free(happ);
+		http_server_free(srv);
+		Tcp::TearDown();
+	}
+
+	Peer save() const { return Peer{rport, iss, pnxt, onxt, una}; }
+	void load(const Peer &p)
+	{
+		rport = p.rport;
+		iss = p.iss;
+		pnxt = p.pnxt;
+		onxt = p.onxt;
+		una = p.una;
+	}
+
+	Peer open(uint16_t port)
+	{
+		rport = port;
+		open_passive();
+		return save();
+	}
+
+	/** p sends a GET; returns what synack answered (nothing acknowledged). */
+	std::vector<Out> get(Peer &p)
+	{
+		const std::string req = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+		load(p);
+		inject(seg(TCP_ACK | TCP_PSH, req));
+		pnxt += (uint32_t)req.size();
+		std::vector<Out> v = take();
+		for (const Out &o : v)
+			EXPECT_EQ(o.dport, p.rport) << o;
+		p = save();
+		return v;
+	}
+
+	/** p acknowledges everything sent to it (sent is the bytes so far). */
+	void ack_all(Peer &p, uint32_t sent)
+	{
+		load(p);
+		una = onxt + sent;
+		inject(seg(TCP_ACK));
+		EXPECT_TRUE(take().empty());
+		p = save();
+	}
+};
+
+class TcpHttpBody : public TcpHttp, public ::testing::WithParamInterface<uint32_t> {};
+
+// Two connections, each with an unacknowledged response; the second is
+// answered after the Date's second changed. Both retransmit the bytes they
+// first sent, Date included; once the first is acknowledged a later second
+// may reuse its generation, and the second connection's bytes still hold.
+TEST_P(TcpHttpBody, RetransmittedHeadersKeepTheDateTheyWereFirstSentWith)
+{
+	ASSERT_NO_FATAL_FAILURE(attach_http(GetParam()));
+	Peer p1 = open(40001);
+	std::vector<Out> r1 = get(p1);
+	ASSERT_FALSE(r1.empty());
+	EXPECT_EQ(date_in(r1[0].data), date_of(T0));
+
+	http_server_tick(srv, T0 + 1);
+	Peer p2 = open(40002);
+	std::vector<Out> r2 = get(p2);
+	ASSERT_FALSE(r2.empty());
+	EXPECT_EQ(date_in(r2[0].data), date_of(T0 + 1));
+
+	advance(conf.rto_init_ms); // nothing was acknowledged: both time out
+	std::vector<Out> re = take();
+	ASSERT_EQ(re.size(), 2u);
+	for (const Out &o : re) {
+		const Out &first = o.dport == p1.rport ? r1[0] : r2[0];
+		EXPECT_EQ(o.seq, first.seq) << o;
+		EXPECT_EQ(o.data, first.data) << "port " << o.dport << ": other bytes resent";
+	}
+	EXPECT_EQ(st(STAT_tcp_retrans), 2u);
+
+	size_t sent1 = 0;
+	for (const Out &o : r1)
+		sent1 += o.data.size();
+	ack_all(p1, (uint32_t)sent1);
+	http_server_tick(srv, T0 + 2);
+	Peer p3 = open(40003);
+	std::vector<Out> r3 = get(p3);
+	ASSERT_FALSE(r3.empty());
+	EXPECT_EQ(date_in(r3[0].data), date_of(T0 + 2));
+
+	advance(2 * conf.rto_init_ms); // p2 backed off to 2 s; p3's first RTO is shorter
+	re = take();
+	bool p2_seen = false;
+	for (const Out &o : re) {
+		ASSERT_NE(o.dport, p1.rport) << "acknowledged data was resent: " << o;
+		if (o.dport != p2.rport)
+			continue;
+		p2_seen = true;
+		EXPECT_EQ(o.data, r2[0].data) << "after a later second was written";
+	}
+	EXPECT_TRUE(p2_seen);
+	EXPECT_EQ(st(STAT_http_date_stale), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(ShortAndLongBodies, TcpHttpBody, ::testing::Values(64u, 3000u));
+
+// Every generation held by an unacknowledged response, one per second: the
+// next second cannot get one, so the Date stays (counted) and nothing held
+// changes; a connection reset by its peer releases its generation.
+TEST_F(TcpHttp, WhenEveryGenerationIsHeldTheDateWaitsAndIsCounted)
+{
+	ASSERT_NO_FATAL_FAILURE(attach_http(64));
+	std::vector<Peer> peers;
+	std::vector<std::string> first;
+	uint32_t held = 0;
+	for (;; held++) { // one connection per second until a second finds no generation
+		http_server_tick(srv, T0 + held);
+		peers.push_back(open((uint16_t)(41000 + held)));
+		std::vector<Out> r = get(peers.back());
+		ASSERT_EQ(r.size(), 1u);
+		first.push_back(r[0].data);
+		if (st(STAT_http_date_stale) != 0)
+			break;
+		ASSERT_EQ(date_in(r[0].data), date_of(T0 + held));
+		ASSERT_LT(held, 200u) << "the Date advanced every second: no bound on generations";
+	}
+	// the connection that found none got the last second that had one
+	EXPECT_GE(held, 2u);
+	EXPECT_EQ(date_in(first.back()), date_of(T0 + held - 1));
+	EXPECT_EQ(st(STAT_http_date_stale), 1u);
+
+	// the first connection's peer resets it: its generation is free again
+	load(peers[0]);
+	inject(seg(TCP_RST));
+	ASSERT_EQ(state(), TCP_CLOSED);
+	http_server_tick(srv, T0 + held + 1);
+	Peer last = open(42000);
+	std::vector<Out> r = get(last);
+	ASSERT_EQ(r.size(), 1u);
+	EXPECT_EQ(date_in(r[0].data), date_of(T0 + held + 1));
+	EXPECT_EQ(st(STAT_http_date_stale), 1u);
+
+	advance(conf.rto_init_ms);
+	size_t n = 0;
+	for (const Out &o : take()) {
+		ASSERT_GE(o.dport, 41001) << o;
+		if (o.dport == 42000) {
+			EXPECT_EQ(o.data, r[0].data);
+		} else {
+			ASSERT_LE(o.dport, 41000 + held);
+			EXPECT_EQ(o.data, first[o.dport - 41000]) << "port " << o.dport;
+		}
+		n++;
+	}
+	EXPECT_EQ(n, held + 1); // every connection but the reset one
 }
 
 } // namespace
