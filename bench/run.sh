@@ -1270,7 +1270,7 @@ s.shutdown(socket.SHUT_WR); s.recv(1); print(n, time.time() - t0)'
 
 tput() {
 	log "tput: single-stream TCP Gbps per core: synack->synack (net_ring, memif), synack<->kernel (veth), iperf3 (veth, loopback)"
-	local i v ring=() mem=() sk=() ks=() iv=() il=() errs=()
+	local i v ring=() mem=() vh=() sk=() ks=() iv=() il=() errs=()
 	# 1. synack -> synack, client and server on one lcore over net_ring
 	for i in $(seq 1 "$REPS"); do
 		synack_fg "tput_ring.$i" $((DUR + 30)) -c "$ROOT/config/bulk-ring.ini" --set "run.duration=${DUR}s"
@@ -1306,6 +1306,33 @@ tput() {
 			if isnum "$v"; then mem+=("$v"); else errs+=("memif client exit $SYN_RC: $(why "$TMP/tput_mcli.$i.log")"); fi
 		else
 			errs+=("memif server: $(why "$TMP/tput_msrv.$i.log")")
+		fi
+		stop_pid "$spid" 10
+	done
+	# 2b. synack -> synack, two processes over vhost-user <-> virtio-user, the
+	# vhost side with TSO offered (tso=1) and large frames handed up whole
+	# (linear-buffer, ext-buffer): see README, TSO. virtio-user exits first
+	# (it must not linger: the vhost side leaving would SIGPIPE it).
+	local vsock=$TMP/tput-vhost.sock
+	tput_ini "$TMP/tput-vsrv.ini" server "net_vhost0,iface=$vsock,queues=1,tso=1,linear-buffer=1,ext-buffer=1" \
+		198.18.3.2 198.18.3.1
+	tput_ini "$TMP/tput-vcli.ini" client "net_virtio_user0,path=$vsock,queues=1" 198.18.3.1 198.18.3.2
+	for i in $(seq 1 "$REPS"); do
+		show taskset -c 1 "$SYNACK" -c "$TMP/tput-vsrv.ini" --json "$TMP/tput_vsrv.$i.json"
+		taskset -c 1 "$SYNACK" -c "$TMP/tput-vsrv.ini" --json "$TMP/tput_vsrv.$i.json" \
+			>"$TMP/tput_vsrv.$i.log" 2>&1 &
+		spid=$!
+		track "$spid"
+		if wait_line "$TMP/tput_vsrv.$i.log" '^port0 ' 20 "$spid"; then
+			sleep 0.5
+			show taskset -c 0 "$SYNACK" -c "$TMP/tput-vcli.ini" --json "$TMP/tput_vcli.$i.json"
+			SYN_RC=0
+			taskset -c 0 timeout -k 5 $((DUR + 30)) "$SYNACK" -c "$TMP/tput-vcli.ini" \
+				--json "$TMP/tput_vcli.$i.json" >"$TMP/tput_vcli.$i.log" 2>&1 || SYN_RC=$?
+			v=$(tput_gbps "$TMP/tput_vcli.$i.json" gen_bulk_tx)
+			if isnum "$v"; then vh+=("$v"); else errs+=("vhost client exit $SYN_RC: $(why "$TMP/tput_vcli.$i.log")"); fi
+		else
+			errs+=("vhost server: $(why "$TMP/tput_vsrv.$i.log")")
 		fi
 		stop_pid "$spid" 10
 	done
@@ -1369,6 +1396,8 @@ tput() {
 	local a amin amax b bmin bmax c cmin cmax d dmin dmax e emin emax f fmin fmax
 	read -r a amin amax <<<"$(fstats "${ring[@]}")"
 	read -r b bmin bmax <<<"$(fstats "${mem[@]}")"
+	local h hmin hmax
+	read -r h hmin hmax <<<"$(fstats "${vh[@]}")"
 	read -r c cmin cmax <<<"$(fstats "${sk[@]}")"
 	read -r d dmin dmax <<<"$(fstats "${ks[@]}")"
 	read -r e emin emax <<<"$(fstats "${iv[@]}")"
@@ -1379,6 +1408,8 @@ tput() {
 		"$(ratio "${a:-}" "${f:-}")" "median of $REPS (synack $amin..$amax, iperf3 lo $fmin..$fmax); synack: client AND server on one lcore; iperf3: client CPU 0, server CPU 1$err1"
 	row tput "1-stream Gbps: synack->synack memif vs iperf3 veth" "${b:-error}" "${e:--}" \
 		"$(ratio "${b:-}" "${e:-}")" "median of $REPS (memif $bmin..$bmax, iperf3 veth $emin..$emax); 2 processes on CPU 0 / 1: cross-core, swings"
+	row tput "1-stream Gbps: synack->synack virtio-user->vhost (TSO) vs iperf3 veth" "${h:-error}" "${e:--}" \
+		"$(ratio "${h:-}" "${e:-}")" "median of $REPS ($hmin..$hmax); 2 processes on CPU 0 / 1; tcp_tx_tso frames of up to 63 KiB, vhost hands them up whole"
 	row tput "1-stream Gbps: synack->kernel veth (af_xdp) vs iperf3 veth" "${c:-error}" "${e:--}" \
 		"$(ratio "${c:-}" "${e:-}")" "median of $REPS ($cmin..$cmax); kernel end: python recv_into sink; offloads off on both veth ends (iperf3 too: no TSO/GSO)"
 	row tput "1-stream Gbps: kernel->synack veth (af_xdp) vs iperf3 veth" "${d:-error}" "${e:--}" \
