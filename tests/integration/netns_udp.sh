@@ -39,32 +39,11 @@ if [ "$PMD" = ring ]; then
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	COUNT=200000
-	RUN_RC=""
-	# run_synack NAME TIMEOUT_S ARGS...: bounded; sets RUN_RC.
+	# run_synack NAME TIMEOUT_S ARGS...: bounded (lib.sh run_bounded); sets RUN_RC.
 	run_synack() {
-		local name=$1 secs=$2 _
+		local name=$1 secs=$2
 		shift 2
-		"$SYNACK" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-		local pid=$!
-		track_pid "$pid"
-		for _ in $(seq 1 $((secs * 10))); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			fail "$name: synack still running after ${secs}s (bounded run did not end)"
-			stop_pid "$pid" 10
-			RUN_RC=timeout
-			return 0
-		fi
-		RUN_RC=0
-		wait "$pid" || RUN_RC=$?
-	}
-	show_logs() {
-		echo "---- $1 stdout (last 40 lines) ----"
-		tail -n 40 "$tmp/$1.out" || true
-		echo "---- $1 stderr (last 20 lines) ----"
-		tail -n 20 "$tmp/$1.err" || true
+		run_bounded "$name" "$secs" "$SYNACK" "$@"
 	}
 	for lc in 1 2; do
 		name=echo$lc
