@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/stack/pace.h"
 #include "lib/stack/stack.h"
 
 #ifdef __cplusplus
@@ -38,40 +39,6 @@ gen_next_hop(struct worker *w, struct worker_port *wp, rte_be32_t target,
 		return -ENETUNREACH;
 	}
 	return neigh_resolve(w, wp, nh, mac) == 0 ? 0 : -EAGAIN;
-}
-
-/** Missed launches a paced model makes up after a stall (descheduled vCPU). */
-#define GEN_PACE_CATCHUP_MS 50
-
-/**
- * Token bucket on the TSC shared by the paced models: tokens are kept in
- * units of 1/hz launch so the loop needs no division but one. Adds what
- * elapsed since *last at rate per second, bounded to the larger of burst and
- * GEN_PACE_CATCHUP_MS worth, and returns the launches available now; the
- * caller takes what it launched with gen_pace_take().
- */
-static inline uint64_t
-gen_pace(uint64_t *tokens, uint64_t *last, uint64_t now, uint64_t rate, uint64_t hz,
-	 uint32_t burst)
-{
-	uint64_t dt = now - *last;
-	uint64_t cap = rate * GEN_PACE_CATCHUP_MS / 1000;
-
-	if (dt > hz)
-		dt = hz;
-	*last = now;
-	if (cap < burst)
-		cap = burst;
-	*tokens += dt * rate;
-	if (*tokens > cap * hz)
-		*tokens = cap * hz;
-	return *tokens / hz;
-}
-
-static inline void
-gen_pace_take(uint64_t *tokens, uint64_t n, uint64_t hz)
-{
-	*tokens -= n * hz;
 }
 
 struct gen_ping_conf {

@@ -369,7 +369,7 @@ gen_poll(struct worker *w, void *arg)
 	switch (g->conf.model) {
 	case GEN_CPS:
 		if (g->conf.rate != 0) {
-			uint64_t avail = gen_pace(&g->tokens, &g->last_tsc, w->now,
+			uint64_t avail = pace_refill(&g->tokens, &g->last_tsc, w->now,
 						  ramped(g, g->conf.rate), w->hz, g->conf.burst);
 			want = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
 		} else {
@@ -382,7 +382,7 @@ gen_poll(struct worker *w, void *arg)
 			n++;
 		}
 		if (g->conf.rate != 0)
-			gen_pace_take(&g->tokens, n, w->hz);
+			pace_take(&g->tokens, n, w->hz);
 		break;
 	case GEN_CC:
 	case GEN_RPS: {

@@ -95,7 +95,7 @@ ping_poll(struct worker *w, void *arg)
 	if (g->conf.count != 0 && n > g->conf.count - g->sent)
 		n = g->conf.count - g->sent;
 	if (g->conf.rate != 0) {
-		uint64_t avail = gen_pace(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
+		uint64_t avail = pace_refill(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
 					  g->conf.burst);
 		if (n > avail)
 			n = avail;
@@ -119,7 +119,7 @@ ping_poll(struct worker *w, void *arg)
 	g->sent += n;
 	g->outstanding += n;
 	if (g->conf.rate != 0)
-		gen_pace_take(&g->tokens, n, w->hz);
+		pace_take(&g->tokens, n, w->hz);
 	stats_add(&w->stats, STAT_icmp_echo_tx, n);
 }
 

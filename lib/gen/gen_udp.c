@@ -209,7 +209,7 @@ gen_udp_poll(struct worker *w, void *arg)
 	if (g->conf.count != 0 && n > g->conf.count - g->seq)
 		n = g->conf.count - g->seq;
 	if (g->conf.rate != 0) {
-		uint64_t avail = gen_pace(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
+		uint64_t avail = pace_refill(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
 					  g->conf.burst);
 		if (n > avail)
 			n = avail;
@@ -234,7 +234,7 @@ gen_udp_poll(struct worker *w, void *arg)
 		worker_tx(w, g->wp, pkts[i]);
 	}
 	if (g->conf.rate != 0)
-		gen_pace_take(&g->tokens, n, w->hz);
+		pace_take(&g->tokens, n, w->hz);
 	stats_add(&w->stats, STAT_udp_gen_tx, n);
 	stats_add(&w->stats, STAT_udp_tx, n);
 }

@@ -32,7 +32,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "lib/gen/gen.h"
+#include "lib/stack/pace.h"
 #include "lib/net/net.h"
 #include "lib/tcp/tcp.h"
 #include "lib/udp/udp.h"
@@ -244,7 +244,7 @@ tcp_fill(struct iperf_client *c, struct cli_stream *st)
 	if (st->t == NULL || c->ph != IPERF_PH_RUNNING || c->p.reverse || c->ending)
 		return;
 	uint64_t rate = c->p.bandwidth / 8;
-	uint64_t avail = rate ? gen_pace(&st->tokens, &st->last, c->w->now, rate, c->w->hz,
+	uint64_t avail = rate ? pace_refill(&st->tokens, &st->last, c->w->now, rate, c->w->hz,
 					 IPERF_SRV_CHUNK)
 			      : UINT64_MAX;
 	while (st->queued - st->acked < IPERF_SRV_INFLIGHT) {
@@ -256,7 +256,7 @@ tcp_fill(struct iperf_client *c, struct cli_stream *st)
 			if (avail < n)
 				break;
 			avail -= n;
-			gen_pace_take(&st->tokens, n, c->w->hz);
+			pace_take(&st->tokens, n, c->w->hz);
 		}
 		if (tcp_send(c->tcp, st->t, c->block + off, n) != 0)
 			break;
@@ -280,7 +280,7 @@ udp_send(struct iperf_client *c)
 		uint64_t rate = c->p.bandwidth / (8ull * c->p.len), n = IPERF_SRV_UDP_BURST;
 
 		if (rate != 0)
-			n = RTE_MIN(n, gen_pace(&st->tokens, &st->last, w->now, rate, w->hz,
+			n = RTE_MIN(n, pace_refill(&st->tokens, &st->last, w->now, rate, w->hz,
 						IPERF_SRV_UDP_BURST));
 		for (uint64_t k = 0; k < n; k++) {
 			struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
@@ -302,7 +302,7 @@ udp_send(struct iperf_client *c)
 			st->udp_sent++;
 		}
 		if (rate != 0 && n != 0)
-			gen_pace_take(&st->tokens, n, w->hz);
+			pace_take(&st->tokens, n, w->hz);
 		stats_add(&w->stats, STAT_udp_tx, n);
 	}
 }

@@ -34,7 +34,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "lib/gen/gen.h"
+#include "lib/stack/pace.h"
 #include "lib/net/net.h"
 #include "lib/tcp/tcp.h"
 #include "lib/udp/udp.h"
@@ -257,7 +257,7 @@ pace_bytes(struct iperf_server *s, struct srv_stream *st)
 		return UINT64_MAX;
 	/* burst: 10 ms worth, at least one chunk */
 	uint64_t burst = rate / 100 > IPERF_SRV_CHUNK ? rate / 100 : IPERF_SRV_CHUNK;
-	return gen_pace(&st->tokens, &st->last, w->now, rate, w->hz, (uint32_t)RTE_MIN(burst, UINT32_MAX));
+	return pace_refill(&st->tokens, &st->last, w->now, rate, w->hz, (uint32_t)RTE_MIN(burst, UINT32_MAX));
 }
 
 static void
@@ -281,7 +281,7 @@ tcp_fill(struct iperf_server *s, struct srv_stream *st)
 			if (avail < n)
 				break;
 			avail -= n;
-			gen_pace_take(&st->tokens, n, s->w->hz);
+			pace_take(&st->tokens, n, s->w->hz);
 		}
 		if (tcp_send(s->tcp, st->t, s->block + off, n) != 0)
 			break;
@@ -805,7 +805,7 @@ udp_send_streams(struct iperf_server *s)
 			continue;
 		n = IPERF_SRV_UDP_BURST;
 		if (rate != 0)
-			n = RTE_MIN(n, gen_pace(&st->tokens, &st->last, w->now, rate, w->hz,
+			n = RTE_MIN(n, pace_refill(&st->tokens, &st->last, w->now, rate, w->hz,
 						IPERF_SRV_UDP_BURST));
 		if (x->p.bytes != 0 && st->udp_bytes >= x->p.bytes / x->nb_streams)
 			n = 0;
@@ -832,7 +832,7 @@ udp_send_streams(struct iperf_server *s)
 			st->udp_bytes += x->p.len;
 		}
 		if (rate != 0 && n != 0)
-			gen_pace_take(&st->tokens, n, w->hz);
+			pace_take(&st->tokens, n, w->hz);
 		stats_add(&w->stats, STAT_udp_tx, n);
 	}
 }
