@@ -1341,7 +1341,6 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 	}
 	if (cfg->run.mode == CFG_MODE_BOTH &&
 	    (uint64_t)cfg->port[1].ip - cfg->port[0].ip < cfg->port[0].ip_count) {
-		char a[INET_ADDRSTRLEN];
 		set_err(err, errlen,
 			"%s:port1:ip: %s is one of port0's %u addresses (port0.ip_count)",
 			key_origin(cfg, 1, "ip"), fmt_ip(a, sizeof(a), cfg->port[1].ip),
