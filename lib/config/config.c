@@ -103,6 +103,7 @@ static const struct cfg_section cfg_sections[] = {
 		  "synack. One test at a time, others get ACCESS_DENIED; worker 0 serves it."},
 };
 
+/* clang-format off */
 static const struct cfg_key cfg_keys[] = {
 	/* [run] */
 	{.section = "run", .key = "mode", .parse = parse_mode, .dflt = "server",
@@ -391,6 +392,7 @@ static const struct cfg_key cfg_keys[] = {
 		 "vanished), 1s..1h",
 	 FLD(iperf.idle_ms), .min = 1000, .max = 3600 * 1000},
 };
+/* clang-format on */
 
 #define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 #define CFG_NB_SECTIONS (sizeof(cfg_sections) / sizeof(cfg_sections[0]))
