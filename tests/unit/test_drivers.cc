@@ -32,10 +32,11 @@ public:
 			"test_drivers", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 			"--no-telemetry", "--vdev=net_null0", "--log-level=*:error",
 		};
-		std::vector<char *> argv;
 		for (const char *a : args)
 			argv.push_back(strdup(a));
-		int ret = rte_eal_init((int)argv.size(), argv.data());
+		// EAL reorders and overwrites its argv: give it a copy of the pointers
+		std::vector<char *> eal_argv = argv;
+		int ret = rte_eal_init((int)eal_argv.size(), eal_argv.data());
 		ASSERT_GE(ret, 0) << "rte_eal_init: " << rte_strerror(rte_errno);
 		g_pool = rte_pktmbuf_pool_create("drv_test", 4095, 0, 0,
 						 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
@@ -44,7 +45,12 @@ public:
 	void TearDown() override
 	{
 		rte_eal_cleanup();
+		for (char *a : argv)
+			free(a);
 	}
+
+private:
+	std::vector<char *> argv;
 };
 
 const ::testing::Environment *const g_env =
