@@ -8,8 +8,13 @@ iperf3 -c) on CPU 0; side B (harness's kernel namespace) the servers
 kernel gets an address on a side only when a kernel program runs there,
 never synack's (it would answer ARP and send RSTs for it)."""
 import subprocess
+import time
 
 import harness
+
+from .context import Failed
+from .peers import nginx_start, wrk
+from .stats import Spread, fmt
 
 K_A = "198.18.1.1"    # kernel address in A (wrk, iperf3 -c, the python sender)
 K_B = "198.18.1.2"    # kernel address in B (nginx, iperf3 -s, the python sink)
@@ -78,3 +83,68 @@ time_wait = 0
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     return path
+
+
+def synack_server(ctx, veth, name, extra=""):
+    """synack's HTTP server on B's veth end (CPU 1), up and ready."""
+    ini = synack_ini(ctx.path(f"{name}.ini"), "server", veth.dev("b"), S_B, ctx.dur, extra=extra)
+    p = ctx.synack_start(name, ini, cpu=1, ns=veth.ns_b)
+    time.sleep(0.5)
+    return p
+
+
+def synack_client(ctx, veth, name, model, target):
+    """synack's HTTP client on A's veth end (CPU 0) against target:80 for
+    ctx.dur seconds: (cps or rps, p99 response latency in us)."""
+    ini = synack_ini(ctx.path(f"{name}.ini"), "client", veth.dev("a"), S_A, ctx.dur, model,
+                     target)
+    f = ctx.synack(name, ini, cpu=0, ns=veth.ns_a)
+    return f.mean("cps" if model == "cps" else "rps"), f.summary("latency_us.response.p99")
+
+
+def http_veth(ctx, model):
+    """cps_veth / rps_veth: per run synack->synack, wrk->nginx, then
+    synack->nginx; two rows (synack->synack and synack->nginx, each vs
+    wrk->nginx)."""
+    scen = f"{model}_veth"
+    ss, wn, sn, errs = [], [], [], []
+    with Veth(ctx, model) as v:
+        nginx = None
+        for i in range(1, ctx.runs + 1):
+            v.addrs(None, None)
+            try:
+                srv = synack_server(ctx, v, f"{scen}.srv.{i}")
+                try:
+                    ss.append(synack_client(ctx, v, f"{scen}.ss.{i}", model, S_B))
+                finally:
+                    rc = ctx.stop(srv)
+                if rc != 0:
+                    errs.append(f"synack server exit {rc}")
+            except Failed as e:
+                errs.append(f"synack->synack: {e}")
+            v.addrs(K_A, K_B)
+            try:
+                nginx = nginx or nginx_start(ctx, v.ns_b, 1)
+                r, p99, e = wrk(ctx, f"{scen}.wrk.{i}", v.ns_a, f"http://{K_B}/", 0,
+                                close=(model == "cps"))
+                wn.append((r, p99))
+                if e:
+                    errs.append(f"wrk {e}")
+                v.addrs(None, K_B)
+                sn.append(synack_client(ctx, v, f"{scen}.sn.{i}", model, K_B))
+            except Failed as e:
+                errs.append(str(e))
+    what = "HTTP CPS (Connection: close)" if model == "cps" else "keep-alive RPS"
+    a, b, c = (Spread(x for x, _ in l) for l in (ss, wn, sn))
+    pa, pb, pc = (Spread(p for _, p in l) for l in (ss, wn, sn))
+    err1 = f"; {errs[0]}" if errs else ""
+    for e in errs[1:]:
+        print(f"  {scen}: {e}")
+    return [
+        ctx.row(f"{what}: synack->synack vs wrk->nginx", a.median if a else "error", b.median,
+                None, f"median of {ctx.runs} (synack {a.range()}, wrk {b.range()}); p99 resp us "
+                f"synack {fmt(pa.median)} wrk {fmt(pb.median)}{err1}"),
+        ctx.row(f"{what}: synack->nginx vs wrk->nginx", c.median if c else "error", b.median,
+                None, f"median of {ctx.runs} (synack {c.range()}); p99 resp us synack "
+                f"{fmt(pc.median)}; same nginx, 1 CPU each side"),
+    ]
