@@ -30,7 +30,7 @@ from lib.table import render  # noqa: E402
 
 # The default order: cps_ring leaves its figure for latency.
 ORDER = ["cps_ring", "handshake", "rps_ring", "cps_link", "cps_veth", "rps_veth", "wrk_veth",
-         "udp_pps", "insns", "latency", "ramp", "cc", "tput"]
+         "udp_pps", "insns", "latency", "ramp", "pacing", "cc", "tput"]
 HISTORY = os.path.join(BENCH, "history.tsv")
 
 
