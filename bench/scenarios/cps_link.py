@@ -10,6 +10,7 @@ swing on this VM. Peer: testpmd txonly in the client's place and rxonly
 in the server's, each on the same CPU as synack's process, 64-byte
 frames; compared in packets/s the client sends (tx_pps): the link's
 ceiling from one core to another."""
+import signal
 import time
 
 from lib import Failed, Spread, ratio
@@ -31,8 +32,8 @@ def link_ceiling(ctx, kind):
     time.sleep(1.5)
     ctx.run_for(f"tp-{kind}-tx", ["dpdk-testpmd"] + TESTPMD_EAL +
                 ["--lcores=0@0,1@0", f"--vdev={cdev}", "--", "--forward-mode=txonly"] +
-                TESTPMD_APP, ctx.dur + 1)
-    ctx.stop(rx, sig=2, grace=5)
+                TESTPMD_APP, max(ctx.dur + 1, 5))   # memif takes a moment to connect
+    ctx.stop(rx, sig=signal.SIGINT, grace=5)
     return testpmd_pps(rx.log(), "Rx", receiver=True)
 
 

@@ -49,6 +49,6 @@ def run(ctx):
         off = Spread(abs(x / want - 1) * 100 for x in secs)
         rows.append(ctx.row(f"{name}: requests/s (mean of whole seconds)",
                             round(sum(secs) / len(secs)) if secs else "error: no whole second",
-                            want, None, f"{got.n} whole seconds: {got.range(0)}/s, {off.range(1)}% "
+                            want, None, f"whole seconds: {got.n}, {got.range(0)}/s, {off.range(1)}% "
                             "off the rate" if got else ""))
     return rows

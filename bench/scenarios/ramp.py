@@ -58,8 +58,8 @@ def run(ctx):
     rows = [
         ctx.row("conns launched/s after the ramp (mean per second) vs client.rate",
                 round(sum(steady.values) / steady.n) if steady else "error: no interval after the ramp",
-                int(RATE), None, f"{steady.n} whole seconds after the ramp (the last, with the stop, left "
-                f"out): {off.range(1)}% off the rate" if off else ""),
+                int(RATE), None, f"whole seconds after the ramp: {steady.n} (the last, with the stop, "
+                f"left out), {off.range(1)}% off the rate" if off else ""),
         ctx.row(f"conns launched by t={RAMP:g}s vs the ramp's integral",
                 _by(f, RAMP), round(allowed(RAMP)),
                 None, f"{n_ramp} intervals in the ramp; ratio 1 = the ramp as asked"),
