@@ -173,6 +173,10 @@ def main(argv):
             print(f"{n:10} {summary_line(load(n))}")
         return 0
     opts = parse_args(argv)
+    # Ctrl-C and SIGTERM end the run cleanly: processes stopped by PID,
+    # namespaces removed, the table so far printed (SIGINT even when the
+    # shell started us in the background with it ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda s, f: sys.exit(128 + s))
     binary = build(opts.build)
     tmp = tempfile.mkdtemp(prefix="synack-bench.")

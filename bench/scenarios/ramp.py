@@ -14,7 +14,6 @@ over the same interval (the ramp's mean there: rising linearly from 0 to
 5000/s over 2 s, then flat). Prints, never asserts. Peer: the intended
 rate."""
 from lib import Failed, Spread, harness
-from lib.ring import demo
 
 RATE, RAMP = 5000.0, 2.0
 
