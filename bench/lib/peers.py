@@ -4,6 +4,7 @@ dpdk-testpmd, wrk, nginx, iperf3, and two small kernel-socket programs."""
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import time
@@ -14,15 +15,29 @@ from .context import Failed, why
 
 TESTPMD_EAL = ["--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--log-level=lib.eal:error"]
 TESTPMD_APP = ["--nb-cores=1", "--total-num-mbufs=16384", "--stats-period=1"]
+TESTPMD_FORWARDING = "packet forwarding - ports="   # its line once it forwards
 
 
-def testpmd(ctx, name, eal, app, seconds, cpu=None):
-    """dpdk-testpmd for seconds (then SIGINT); its log text. Failed when
-    dpdk-testpmd is missing."""
+def testpmd_start(ctx, name, eal, app, cpu=None):
+    """dpdk-testpmd in the background, returned once it forwards (its
+    start-up takes seconds on a loaded VM). Failed when dpdk-testpmd is
+    missing or does not start forwarding within 30 s."""
     if not ctx.need("dpdk-testpmd", "dpdk-dev"):
         raise Failed("dpdk-testpmd missing (apt-get install dpdk-dev)")
     argv = ["dpdk-testpmd"] + TESTPMD_EAL + eal + ["--"] + app + TESTPMD_APP
-    return ctx.run_for(name, argv, seconds, cpu=cpu)
+    p = ctx.spawn(name, argv, cpu=cpu)
+    if not ctx.wait_for(p.log_path, TESTPMD_FORWARDING, 30, p):
+        ctx.stop(p, sig=signal.SIGINT, grace=5)
+        raise Failed(f"testpmd did not start forwarding: {why(p.log())}")
+    return p
+
+
+def testpmd(ctx, name, eal, app, seconds, cpu=None):
+    """dpdk-testpmd forwarding for seconds (then SIGINT); its log text."""
+    p = testpmd_start(ctx, name, eal, app, cpu)
+    time.sleep(seconds)
+    ctx.stop(p, sig=signal.SIGINT, grace=5)
+    return p.log()
 
 
 def testpmd_pps(text, what="Rx", ports=1, receiver=False):

@@ -11,11 +11,10 @@ in the server's, each on the same CPU as synack's process, 64-byte
 frames; compared in packets/s the client sends (tx_pps): the link's
 ceiling from one core to another."""
 import signal
-import time
 
 from lib import Failed, Spread, ratio
 from lib.link import devs, pair
-from lib.peers import TESTPMD_APP, TESTPMD_EAL, testpmd_pps
+from lib.peers import testpmd, testpmd_pps, testpmd_start
 
 CONFIGS = {"memif": ("memif-server.ini", "memif-client.ini", "memif server/client"),
            "vhost": ("vhost-server.ini", "virtio-user-client.ini", "vhost <-> virtio-user")}
@@ -23,17 +22,15 @@ CONFIGS = {"memif": ("memif-server.ini", "memif-client.ini", "memif server/clien
 
 def link_ceiling(ctx, kind):
     """testpmd rxonly (CPU 1) <- txonly (CPU 0) on the link: Rx-pps."""
-    if not ctx.need("dpdk-testpmd", "dpdk-dev"):
-        raise Failed("dpdk-testpmd missing (apt-get install dpdk-dev)")
     sdev, cdev = devs(kind, ctx.path(f"tp-{kind}.sock"))
-    rx = ctx.spawn(f"tp-{kind}-rx", ["dpdk-testpmd"] + TESTPMD_EAL +
-                   ["--lcores=0@1,1@1", f"--vdev={sdev}", "--", "--forward-mode=rxonly"] +
-                   TESTPMD_APP)
-    time.sleep(1.5)
-    ctx.run_for(f"tp-{kind}-tx", ["dpdk-testpmd"] + TESTPMD_EAL +
-                ["--lcores=0@0,1@0", f"--vdev={cdev}", "--", "--forward-mode=txonly"] +
-                TESTPMD_APP, max(ctx.dur + 1, 5))   # memif takes a moment to connect
-    ctx.stop(rx, sig=signal.SIGINT, grace=5)
+    rx = testpmd_start(ctx, f"tp-{kind}-rx", ["--lcores=0@1,1@1", f"--vdev={sdev}"],
+                       ["--forward-mode=rxonly"])
+    try:
+        # the memif / vhost link takes a moment to connect: at least 5 s
+        testpmd(ctx, f"tp-{kind}-tx", ["--lcores=0@0,1@0", f"--vdev={cdev}"],
+                ["--forward-mode=txonly"], max(ctx.dur + 1, 5))
+    finally:
+        ctx.stop(rx, sig=signal.SIGINT, grace=5)
     return testpmd_pps(rx.log(), "Rx", receiver=True)
 
 
