@@ -25,7 +25,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lib import BENCH, ROOT, Context  # noqa: E402
+from lib import BENCH, ROOT, Context, Failed  # noqa: E402
 from lib.table import render  # noqa: E402
 
 # The default order: cps_ring leaves its figure for latency.
@@ -140,6 +140,8 @@ def run_one(ctx, name):
         mod.run(ctx)
     except KeyboardInterrupt:
         raise
+    except Failed as e:     # a whole scenario that could not run (no root...)
+        ctx.error_row("scenario", str(e))
     except Exception as e:  # the bench goes on to the next scenario
         traceback.print_exc()
         ctx.error_row("scenario", f"{type(e).__name__}: {e}")

@@ -31,7 +31,10 @@ class Veth:
         self.netns = harness.Netns(tag, kernel_ip=K_B, synack_ip=S_B, prefix=PREFIX)
 
     def __enter__(self):
-        n = self.netns.__enter__()
+        try:
+            n = self.netns.__enter__()
+        except (PermissionError, OSError, subprocess.SubprocessError) as e:
+            raise Failed(f"no veth pair (needs root, ip netns, ethtool): {e}") from None
         self.ns_a, self.if_a = n.syn_ns, n.syn_if
         self.ns_b, self.if_b = n.krn_ns, n.krn_if
         # harness turns the offloads off on both ends; rx checksum too on B

@@ -55,10 +55,13 @@ def run(ctx):
     rows = [ctx.row("UDP pps sent, 24-byte payload (udp model -> sink, 1 lcore, both ends)",
                     a.median if a else "error", tp, None,
                     f"{a.note()}; peer: testpmd txonly 64 B on net_null, generation only{fail}")]
-    ip = []
-    with Veth(ctx, "udp") as v:
-        v.addrs(K_A, K_B)
-        ip, ierrs = ctx.repeat(lambda i: iperf3_udp(ctx, i, v))
+    ip, ierrs = [], []
+    try:
+        with Veth(ctx, "udp") as v:
+            v.addrs(K_A, K_B)
+            ip, ierrs = ctx.repeat(lambda i: iperf3_udp(ctx, i, v))
+    except Failed as e:
+        ierrs = [str(e)]
     b, r = Spread(s for s, _ in ip), Spread(x for _, x in ip)
     rows.append(ctx.row("UDP pps sent: synack (above, 66 B frames) vs iperf3 -u -l 64 -b 0 "
                         "(106 B frames, veth)", a.median if a else "error", b.median, None,
