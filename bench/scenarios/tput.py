@@ -92,10 +92,20 @@ def iperf3(ctx, v, i, ns, addr):
     return round(end["sum_received"]["bits_per_second"] / 1e9, 2)
 
 
+def script(ctx, name, text):
+    """A kernel-socket program written to the temporary directory (so that
+    the printed command can be rerun with --keep)."""
+    path = ctx.path(name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.lstrip() + "\n")
+    return path
+
+
 def to_kernel(ctx, v, i):
     """synack client (A, CPU 0) -> python sink (B, CPU 1)."""
     v.addrs(None, K_B)
-    sink = ctx.spawn(f"tput_ksink.{i}", [sys.executable, "-c", KSINK, K_B], cpu=1, ns=v.ns_b)
+    sink = ctx.spawn(f"tput_ksink.{i}", [sys.executable, script(ctx, "ksink.py", KSINK), K_B],
+                     cpu=1, ns=v.ns_b)
     time.sleep(0.3)
     try:
         ini = bulk_ini(ctx, f"tput-sk.{i}", "client", v.dev("a"), S_A, K_B)
@@ -111,7 +121,8 @@ def from_kernel(ctx, v, i):
     srv = ctx.synack_start(f"tput_ks.{i}", ini, cpu=1, ns=v.ns_b)
     try:
         time.sleep(0.5)
-        ctx.run(f"tput_ksend.{i}", [sys.executable, "-c", KSEND, S_B, str(ctx.dur)],
+        ctx.run(f"tput_ksend.{i}", [sys.executable, script(ctx, "ksend.py", KSEND), S_B,
+                                    str(ctx.dur)],
                 ctx.dur + 20, cpu=0, ns=v.ns_a)
         time.sleep(1.2)
     finally:
