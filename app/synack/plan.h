@@ -20,6 +20,10 @@
 #include "drivers/port.h"
 #include "lib/config/config.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Applications a worker runs (struct plan_worker.apps). */
 enum plan_app {
 	PLAN_HTTP_SERVER = 1 << 0,	/**< [server] listen */
@@ -69,5 +73,9 @@ int plan_build(const struct cfg *cfg, struct plan *pl, char *err, size_t errlen)
 
 /** Port p falls back to software dispatch (its driver has no usable RSS). */
 void plan_dispatch(struct plan *pl, unsigned int p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* SYNACK_PLAN_H */
