@@ -13,6 +13,8 @@ SKIP=77
 # The Python side of the harness: strict counter reads, ready-waits.
 HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HARNESS=$HARNESS_DIR/harness.py
+# so that any python a test runs can "import harness"
+export PYTHONPATH="$HARNESS_DIR${PYTHONPATH:+:$PYTHONPATH}"
 # Counter reads that found no such name (or no summary) append a line here,
 # also from a $(...) subshell, whose FAILS increments would be lost; finish
 # and cleanup count them, so a misspelt or renamed counter fails the test.
