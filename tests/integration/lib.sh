@@ -45,6 +45,18 @@ skip() {
 	echo "SKIP: $*"
 	exit "$SKIP"
 }
+# in_ci: CI is set and we are root -- then every tool must be installed
+# (scripts/setup.sh) and a part of a test that cannot run is a failure.
+in_ci() { [ -n "${CI:-}" ] && [ "$(id -u)" -eq 0 ]; }
+# optional_missing MSG: a part of a test that cannot run here: a note, a
+# failure under CI.
+optional_missing() {
+	if in_ci; then
+		fail "$* (CI: scripts/setup.sh must install what it needs)"
+	else
+		echo "note: $*"
+	fi
+}
 
 # Register a PID the cleanup must stop.
 track_pid() { _PIDS+=("$1"); }
