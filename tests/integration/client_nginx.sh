@@ -52,6 +52,8 @@ setup_netns
 # capture and the kernel's TCP see synack's segments as they were sent.
 ip netns exec "$NS_KRN" ethtool -K "$IF_KRN" gro off >/dev/null 2>&1 || true
 log "namespaces $NS_SYN ($IF_SYN, no IP) <-> $NS_KRN ($IF_KRN $KRN_IP/$PREFIX)"
+# run_synack (lib.sh) runs synack in its namespace
+SYNACK_NS=(ip netns exec "$NS_SYN")
 
 # ------------------------------------------------------------------ nginx
 www=$tmp/www

@@ -450,6 +450,21 @@ start_synack() {
 	return 1
 }
 
+# start_server NAME SECS ARGS...: start_synack, and when synack does not
+# come up: with PMD=af_xdp and the AF_XDP socket itself unavailable, skip;
+# else show the log and fail the test (exit 1).
+start_server() {
+	local name=$1
+	start_synack "$@" && return 0
+	if [ "${PMD:-}" = af_xdp ] && xdp_unavailable "$tmp/$name.log" "$START_RC"; then
+		dump_logs "$tmp/$name.log"
+		skip "synack could not open the AF_XDP port on ${IF_SYN:-its veth} (exit 2, see log)"
+	fi
+	dump_logs "$tmp/$name.log"
+	echo "FAIL: synack did not come up (exit $START_RC): no '$READY_PATTERN' line within $2 s"
+	exit 1
+}
+
 # xdp_unavailable LOG RC: true when synack exited 2 because the AF_XDP
 # socket itself could not be set up (not a config error, nor libxdp's
 # dispatcher fallback noise, which shows up on success as well) -- the one
