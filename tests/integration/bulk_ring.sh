@@ -56,7 +56,7 @@ if [ "$PMD" = ring ]; then
 		run_synack "$name" 30 -c "$CFG" --set run.duration=3s --set "client.direction=$dir" \
 			--set "client.concurrency=$conns"
 		expect_eq "$name: exit code" 0 "$RUN_RC"
-		expect_eq "$name: summary status" done "$(jsonq "$j" summary status)"
+		expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
 		up=$(cnt "$j" gen_bulk_tx)
 		down=$(cnt "$j" gen_bulk_rx)
 		expect_eq "$name: sunk == sent and acked (gen_bulk_tx)" "$up" "$(cnt "$j" bulk_sink_bytes)"
@@ -186,7 +186,7 @@ done
 got=$(cat "$tmp/sink.count" 2>/dev/null || echo "none")
 acked=$(cnt "$j" gen_bulk_tx)
 expect_eq "$name: exit code" 0 "$RUN_RC"
-expect_eq "$name: summary status" done "$(jsonq "$j" summary status)"
+expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
 expect_ge "$name: bytes acked by the kernel" 1000000 "$acked"
 expect_eq "$name: kernel received == synack's acknowledged bytes" "$acked" "$got"
 expect_eq "$name: client errors" 0 \

@@ -120,6 +120,7 @@ stop_nginx() {
 		done
 	fi
 }
+# shellcheck disable=SC2154 # _rc is set inside the trap string
 trap '_rc=$?; set +e; stop_nginx; (exit $_rc); cleanup' EXIT
 log "nginx up (master pid $NGINX_PID) on $KRN_IP:80"
 code=$(kexec curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$KRN_IP/") || true
@@ -191,7 +192,7 @@ EOF
 check_vs_nginx() {
 	local name=$1 before=$2 bound=$3 lines ok2 e
 	expect_eq "$name: exit code" 0 "$RUN_RC"
-	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
+	expect_eq "$name: summary status" "done" "$(jsonq "$tmp/$name.jsonl" summary status)"
 	e=$(errors_of "$name")
 	if [ "${e%% *}" = 0 ]; then
 		echo "ok: $name: 0 errors"
@@ -359,12 +360,12 @@ else
 	kexec tc qdisc del dev "$IF_KRN" clsact 2>/dev/null || true
 	b=$FAILS
 	st=$(jsonq "$tmp/loss.jsonl" summary status)
-	if { [ "$RUN_RC" = 0 ] && [ "$st" = done ]; } || { [ "$RUN_RC" = 1 ] && [[ "$st" == failed* ]]; }; then
+	if { [ "$RUN_RC" = 0 ] && [ "$st" = "done" ]; } || { [ "$RUN_RC" = 1 ] && [[ "$st" == failed* ]]; }; then
 		echo "ok: loss: exit $RUN_RC agrees with status '$st'"
 	else
 		fail "loss: exit '$RUN_RC' and status '$st' disagree (0/done or 1/failed...)"
 	fi
-	expect_eq "loss: status (max_error_rate is off, so the run must complete)" done "$st"
+	expect_eq "loss: status (max_error_rate is off, so the run must complete)" "done" "$st"
 	t=$(jsonq "$tmp/loss.jsonl" summary t)
 	if "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) < 50 else 1)" "$t"; then
 		echo "ok: loss: the run ended by itself at t = $t s (count reached, gen_active drained to 0)"

@@ -88,7 +88,7 @@ else:
 check_common() {
 	local name=$1 conc=$2 open
 	expect_eq "$name: exit code" 0 "$RUN_RC"
-	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
+	expect_eq "$name: summary status" "done" "$(jsonq "$tmp/$name.jsonl" summary status)"
 	local e
 	e=$(errors_of "$name")
 	if [ "$e" = 0 ]; then
@@ -130,12 +130,12 @@ check_equal_resp() {
 }
 
 # Short reports, so that even sub-second runs leave interval lines.
-RI="--set run.report_interval=200ms"
+RI=(--set run.report_interval=200ms)
 
 # ------------------------------------------------------------ 1. the models
 C=20000
 log "1a. cps: $C connections, one GET each"
-run_synack cps 40 $RI --set client.model=cps --set client.count=$C --set run.duration=30s
+run_synack cps 40 "${RI[@]}" --set client.model=cps --set client.count=$C --set run.duration=30s
 b=$FAILS
 check_common cps 100
 check_equal_resp cps 0
@@ -148,7 +148,7 @@ check_hists cps handshake ttfb response conn
 [ "$FAILS" -eq "$b" ] || show_logs cps
 
 log "1b. cps, request = none: $C handshakes"
-run_synack none 40 $RI --set client.model=cps --set client.request=none --set client.count=$C \
+run_synack none 40 "${RI[@]}" --set client.model=cps --set client.request=none --set client.count=$C \
 	--set run.duration=30s
 b=$FAILS
 check_common none 100
@@ -168,7 +168,7 @@ check_hists none handshake conn
 [ "$FAILS" -eq "$b" ] || show_logs none
 
 log "1c. cps, close = rst: $C connections"
-run_synack rst 40 $RI --set client.model=cps --set client.close=rst --set client.count=$C \
+run_synack rst 40 "${RI[@]}" --set client.model=cps --set client.close=rst --set client.count=$C \
 	--set run.duration=30s
 b=$FAILS
 check_common rst 100
@@ -186,7 +186,7 @@ check_hists rst handshake ttfb response conn
 [ "$FAILS" -eq "$b" ] || show_logs rst
 
 log "1d. cc: 200 connections held, a request every 50 ms, 3 s"
-run_synack cc 25 $RI --set client.model=cc --set client.concurrency=200 --set client.interval=50ms \
+run_synack cc 25 "${RI[@]}" --set client.model=cc --set client.concurrency=200 --set client.interval=50ms \
 	--set run.duration=3s
 b=$FAILS
 check_common cc 200
@@ -209,7 +209,7 @@ check_hists cc handshake ttfb response
 
 R=50000
 log "1e. rps closed loop: 50 connections, $R requests"
-run_synack rps 40 $RI --set client.model=rps --set client.concurrency=50 --set client.count=$R \
+run_synack rps 40 "${RI[@]}" --set client.model=rps --set client.concurrency=50 --set client.count=$R \
 	--set run.duration=30s
 b=$FAILS
 check_common rps 50
@@ -221,7 +221,7 @@ check_hists rps handshake ttfb response
 [ "$FAILS" -eq "$b" ] || show_logs rps
 
 log "1f. rps pipelined 4 deep: 50 connections, $R requests"
-run_synack pipe 40 $RI --set client.model=rps --set client.concurrency=50 --set client.pipeline=4 \
+run_synack pipe 40 "${RI[@]}" --set client.model=rps --set client.concurrency=50 --set client.pipeline=4 \
 	--set client.count=$R --set run.duration=30s
 b=$FAILS
 check_common pipe 50
@@ -232,7 +232,7 @@ check_hists pipe handshake ttfb response
 [ "$FAILS" -eq "$b" ] || show_logs pipe
 
 log "1g. rps open loop: 20000 requests/s over 50 connections, 4 s"
-run_synack open 25 $RI --set client.model=rps --set client.concurrency=50 --set client.rate=20000 \
+run_synack open 25 "${RI[@]}" --set client.model=rps --set client.concurrency=50 --set client.rate=20000 \
 	--set run.duration=4s
 b=$FAILS
 check_common open 50
@@ -252,7 +252,7 @@ check_hists open handshake ttfb response
 [ "$FAILS" -eq "$b" ] || show_logs open
 
 log "1h. rps open loop bounded by count: 20000 requests at 20000/s (must end by itself)"
-run_synack opencnt 30 $RI --set client.model=rps --set client.concurrency=50 --set client.rate=20000 \
+run_synack opencnt 30 "${RI[@]}" --set client.model=rps --set client.concurrency=50 --set client.rate=20000 \
 	--set client.count=20000 --set run.duration=20s
 b=$FAILS
 check_common opencnt 50
@@ -271,7 +271,7 @@ fi
 # the server's retransmission timeout (>= 200 ms), even when the client has
 # nothing to send for 500 ms. Two lcores, so the server's counters are its own.
 log "1i. cc: 10 connections, a request every 500 ms, 4 s, 2 lcores: responses ACKed, not retransmitted"
-run_synack ccidle 25 $RI --set client.model=cc --set client.concurrency=10 --set client.interval=500ms \
+run_synack ccidle 25 "${RI[@]}" --set client.model=cc --set client.concurrency=10 --set client.interval=500ms \
 	--set run.duration=4s --set run.lcores=2
 b=$FAILS
 check_common ccidle 10
@@ -329,11 +329,11 @@ expect_ge "ramp: gen_conn_ok (it ran)" 1 "$(q ramp gen_conn_ok)"
 
 # ------------------------------------------- 3. port exhaustion, full table
 log "3a. source ports 50000-50099, TIME-WAIT 1 s, cps as fast as it goes, 3 s"
-run_synack ports 25 $RI --set client.model=cps --set client.ports=50000-50099 \
+run_synack ports 25 "${RI[@]}" --set client.model=cps --set client.ports=50000-50099 \
 	--set tcp.time_wait=1s --set run.duration=3s
 b=$FAILS
 expect_eq "ports: exit code" 0 "$RUN_RC"
-expect_eq "ports: summary status" done "$(jsonq "$tmp/ports.jsonl" summary status)"
+expect_eq "ports: summary status" "done" "$(jsonq "$tmp/ports.jsonl" summary status)"
 expect_ge "ports: gen_err_ports" 1 "$(q ports gen_err_ports)"
 expect_ge "ports: gen_resp_rx (still some completed)" 100 "$(q ports gen_resp_rx)"
 check_equal_resp ports 100
@@ -354,7 +354,7 @@ done
 check_table() {
 	local name=$1 et maxact
 	expect_eq "$name: exit code" 0 "$RUN_RC"
-	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
+	expect_eq "$name: summary status" "done" "$(jsonq "$tmp/$name.jsonl" summary status)"
 	et=$(q "$name" gen_err_table)
 	maxact=$(pyj "$name" 'print(max([o["gauges"]["gen_active"] for o in iv] or [0]))')
 	if [[ "$et" =~ ^[0-9]+$ ]] && [ "$et" -gt 0 ]; then
@@ -370,14 +370,14 @@ check_table() {
 }
 
 log "3b. tcp.max_conns 64, concurrency 500, 3 s, 1 lcore (client and server share the table)"
-run_synack table 25 $RI --set client.model=cps --set tcp.max_conns=64 --set client.concurrency=500 \
+run_synack table 25 "${RI[@]}" --set client.model=cps --set tcp.max_conns=64 --set client.concurrency=500 \
 	--set run.duration=3s --set run.lcores=1
 b=$FAILS
 check_table table
 [ "$FAILS" -eq "$b" ] || show_logs table
 
 log "3c. tcp.max_conns 64, concurrency 500, 3 s, 2 lcores (a table each)"
-run_synack table2 25 $RI --set client.model=cps --set tcp.max_conns=64 --set client.concurrency=500 \
+run_synack table2 25 "${RI[@]}" --set client.model=cps --set tcp.max_conns=64 --set client.concurrency=500 \
 	--set run.duration=3s --set run.lcores=2
 b=$FAILS
 check_table table2
@@ -419,7 +419,7 @@ fi
 [ "$FAILS" -eq "$b" ] || show_logs "$name"
 
 log "4b. target 198.18.0.9:80 (nobody there), syn_retries 1, 5 s"
-run_synack noone 25 $RI --set client.target=198.18.0.9:80 --set tcp.syn_retries=1 --set run.duration=5s
+run_synack noone 25 "${RI[@]}" --set client.target=198.18.0.9:80 --set tcp.syn_retries=1 --set run.duration=5s
 b=$FAILS
 expect_eq "unreachable: exit code" 1 "$RUN_RC"
 st=$(jsonq "$tmp/noone.jsonl" summary status)

@@ -70,7 +70,7 @@ SYNACK_NS=(ip netns exec "$NS_SYN")
 # 200 ms carry cumulative counters and the tcp_open gauge, read live by
 # ctr/gauge.
 start_http() {
-	local body=$1 i
+	local body=$1
 	RUN_NO=$((RUN_NO + 1))
 	SLOG=$tmp/synack-$RUN_NO.log
 	SJSON=$tmp/synack-$RUN_NO.jsonl
@@ -80,7 +80,7 @@ start_http() {
 		--set run.report_interval=200ms \
 		--set "server.body_size=$body" --set server.gzip=on
 	# The first interval line means the worker loop is running.
-	for i in $(seq 1 30); do
+	for _ in $(seq 1 30); do
 		[ -s "$SJSON" ] && break
 		sleep 0.1
 	done
@@ -120,8 +120,8 @@ gauge() {
 # reads VALUE, at most SECS seconds; prints the last value read. A state
 # the test waits for, not a fixed sleep before one reading.
 wait_gauge() {
-	local v="" i
-	for i in $(seq 1 $(($3 * 2))); do
+	local v=""
+	for _ in $(seq 1 $(($3 * 2))); do
 		v=$(gauge "$1")
 		[ "$v" = "$2" ] && break
 		sleep 0.5
@@ -150,8 +150,7 @@ capture_start() {
 		>"$1.log" 2>&1 &
 	TSHARK_PID=$!
 	track_pid "$TSHARK_PID"
-	local i
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		grep -q '^Capturing on' "$1.log" 2>/dev/null && break
 		kill -0 "$TSHARK_PID" 2>/dev/null || break
 		sleep 0.1

@@ -47,7 +47,7 @@ if [ "$PMD" = ring ]; then
 		run_synack $name 40 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
 			--set run.lcores=$lc
 		expect_eq "$name: exit code" 0 "$RUN_RC"
-		expect_eq "$name: summary status" done "$(jsonq "$j" summary status)"
+		expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
 		for k in udp_gen_tx udp_echo_tx udp_gen_rx; do
 			expect_eq "$name: counters.$k" $COUNT "$(jsonq "$j" summary counters.$k)"
 		done

@@ -136,7 +136,7 @@ for side in server client; do
 	fi
 done
 expect_eq "client exit code" 0 "$CRC"
-expect_eq "client summary status" done "$(jsonq "$tmp/client.jsonl" summary status)"
+expect_eq "client summary status" "done" "$(jsonq "$tmp/client.jsonl" summary status)"
 expect_eq "server exit code after SIGTERM" 0 "$SRC"
 expect_eq "server summary status" interrupted "$(jsonq "$tmp/server.jsonl" summary status)"
 

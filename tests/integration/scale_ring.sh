@@ -72,7 +72,7 @@ run() {
 check() {
 	local name=$1 count=$2 out
 	expect_eq "$name: exit code" 0 "$RUN_RC"
-	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
+	expect_eq "$name: summary status" "done" "$(jsonq "$tmp/$name.jsonl" summary status)"
 	local code
 	code=$(cat <<'EOF'
 n = int(args[0])
@@ -147,7 +147,7 @@ expect_eq "rss with one queue: exit code (usage)" 2 "$rc"
 check_model() {
 	local name=$1 kind=$2 out
 	expect_eq "$name: exit code" 0 "$RUN_RC"
-	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
+	expect_eq "$name: summary status" "done" "$(jsonq "$tmp/$name.jsonl" summary status)"
 	local code
 	code=$(cat <<'EOF'
 kind = args[0]

@@ -69,7 +69,7 @@ run() {
 	local c=$tmp/$name-cli.jsonl s=$tmp/$name-srv.jsonl
 	expect_eq "$name: client exit code" 0 "$crc"
 	expect_eq "$name: server exit code after SIGTERM" 0 "$STOP_RC"
-	expect_eq "$name: client status" done "$(jsonq "$c" summary status)"
+	expect_eq "$name: client status" "done" "$(jsonq "$c" summary status)"
 	if [ "$tso" = 1 ]; then
 		if grep -q "^port0 net_virtio_user0 .*offloads [a-z0-9,-]*tso" "$tmp/$name-cli.out"; then
 			echo "ok: $name: virtio_user port has tso"
