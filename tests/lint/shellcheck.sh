@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# shellcheck.sh: shellcheck over every shell script of the tree -- scripts/,
+# Lint: run shellcheck over every shell script of the tree -- scripts/,
 # tests/ and bench/ (any depth; a directory without shell files is fine).
 # Run from the source root (meson's workdir). Exit 0 clean, 1 findings,
 # 77 shellcheck not installed (scripts/setup.sh installs it; under CI a
