@@ -1,6 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash disable=SC2034
-# Shared helpers for the integration tests (sourced, not run).
+# The one bash harness of the integration tests (sourced, not run); its
+# Python half is harness.py (also imported by bench/), which reads synack's
+# JSON lines strictly. Every script uses these and keeps no copy:
+#   run_synack NAME SECS ARGS   a bounded run (RUN_RC, $tmp/NAME.out/.err/.jsonl)
+#   start_synack / start_server a background synack, ready at its start line
+#   counter, jsonq, pyjson      strict reads: an unknown name fails the test
+#   kexec, sexec                commands in the kernel / synack namespace
+#   dump_logs, show_logs        logs on failure; finish: the verdict
 #
 # Builds two network namespaces joined by a veth pair:
 #   syn$$ : vs$$  (no IP address: synack owns 198.18.1.2 through a DPDK vdev)
