@@ -968,6 +968,66 @@ TEST_F(Gen, RpsClosedLoopCountIsExact)
 	gen_http_free(g);
 }
 
+// BUG (lib/gen/gen_http.c): for cc and rps, count is in requests, but
+// send_requests() sends what it is asked (a whole pipeline batch, or one
+// per connection as it comes up) without looking at what is left of the
+// count: limit_reached() is checked only before launching or before the
+// next batch. So the three tests below overshoot: count 10 with 8
+// connections x pipeline 4 sends 32; cc count 5 on 20 connections sends 20
+// (each sends its first request on connect); count 1002 with pipeline 4
+// sends 1004. Clamping n in send_requests() to count - requests (closing
+// the connection when nothing is left) makes all three pass with the rest
+// of this file. Disabled until that fix lands.
+
+// count smaller than what the first connections send at once: rps closed
+// loop with pipeline 4 on 8 connections, count 10 -- exactly 10 requests.
+TEST_F(Gen, DISABLED_RpsCountBelowOnePipelineRoundIsExact)
+{
+	struct gen_http_conf gc = http_conf(GEN_RPS, &TARGET_B80, 1);
+	gc.concurrency = 8;
+	gc.pipeline = 4;
+	gc.count = 10;
+	struct gen_http *g = start_http(gc);
+	ASSERT_NE(g, nullptr);
+	run_until_done(2000);
+	ASSERT_TRUE(wa_->done);
+	EXPECT_EQ(c(wa_, STAT_gen_req_tx), 10u);
+	EXPECT_EQ(c(wb_, STAT_http_req), 10u);
+	gen_http_free(g);
+}
+
+// cc, count 5 requests on 20 connections (a request every 10 ms): exactly 5.
+TEST_F(Gen, DISABLED_CcCountBelowTheConcurrencyIsExact)
+{
+	struct gen_http_conf gc = http_conf(GEN_CC, &TARGET_B80, 1);
+	gc.concurrency = 20;
+	gc.interval_ms = 10;
+	gc.count = 5;
+	struct gen_http *g = start_http(gc);
+	ASSERT_NE(g, nullptr);
+	run_until_done(2000);
+	ASSERT_TRUE(wa_->done);
+	EXPECT_EQ(c(wa_, STAT_gen_req_tx), 5u);
+	EXPECT_EQ(c(wb_, STAT_http_req), 5u);
+	gen_http_free(g);
+}
+
+// rps closed loop, count 1002 with pipeline 4: not a multiple of the batch.
+TEST_F(Gen, DISABLED_RpsCountNotAMultipleOfThePipelineIsExact)
+{
+	struct gen_http_conf gc = http_conf(GEN_RPS, &TARGET_B80, 1);
+	gc.concurrency = 8;
+	gc.pipeline = 4;
+	gc.count = 1002;
+	struct gen_http *g = start_http(gc);
+	ASSERT_NE(g, nullptr);
+	run_until_done(5000);
+	ASSERT_TRUE(wa_->done);
+	EXPECT_EQ(c(wa_, STAT_gen_req_tx), 1002u);
+	EXPECT_EQ(c(wa_, STAT_gen_resp_rx), 1002u);
+	gen_http_free(g);
+}
+
 // rps open loop at 2000 requests/s on 10 keep-alive connections: 200
 // requests per 100 ms of the clock (within one), all answered.
 TEST_F(Gen, RpsOpenLoopSendsAtTheRate)
@@ -1227,6 +1287,38 @@ TEST_F(Gen, UdpEchoWindowBoundsInFlightDatagrams)
 	gen_udp_free(g);
 }
 
+// BUG (lib/gen/gen_udp.c): echoes of datagrams the window wrote off after
+// a silent second still arrive (a late path, a queue that drained) and are
+// counted as received -- right -- but in-flight is seq - received -
+// written_off in unsigned arithmetic, so it wraps below zero and the window
+// stays shut (n = 0) until another second passes without an echo. Here the
+// 32 late echoes are in at once, yet nothing more is sent for a second.
+// In-flight should not count a written-off datagram twice: e.g. bring
+// written_off down to seq - received when late echoes exceed it (that
+// makes this test pass).
+TEST_F(Gen, DISABLED_UdpLateEchoesOfWrittenOffDatagramsDoNotShutTheWindow)
+{
+	struct gen_target t = {RTE_BE32(IP_B), RTE_BE16(7)};
+	struct gen_udp_conf uc = {};
+	uc.targets = &t;
+	uc.nb_targets = 1;
+	uc.payload = 64;
+	uc.count = 200;
+	uc.flows = 2;
+	uc.port_lo = 50000;
+	uc.echo = true;
+	uc.window = 16;
+	struct gen_udp *g = start_udp(uc);
+	ASSERT_NE(g, nullptr);
+	step_ms(2);
+	step_ms(1100, false); // a silent second: 16 written off, 16 more out
+	ASSERT_EQ(c(wa_, STAT_udp_gen_tx), 48u);
+	step_ms(100); // B echoes the 32 waiting; the window is open again
+	EXPECT_EQ(c(wa_, STAT_udp_gen_rx), c(wa_, STAT_udp_gen_tx));
+	EXPECT_EQ(c(wa_, STAT_udp_gen_tx), 200u) << "at most 16 in flight, echoed each ms";
+	gen_udp_free(g);
+}
+
 /* ---- ping ---- */
 
 // Window 8, B silent after ARP: exactly 8 requests out; after a second
@@ -1259,6 +1351,33 @@ TEST_F(Gen, PingWindowAndCount)
 	EXPECT_EQ(c(wa_, STAT_icmp_lost), 16u);
 	EXPECT_EQ(c(wa_, STAT_icmp_reply_rx), 84u);
 	EXPECT_EQ(c(wa_, STAT_icmp_reply_bad), 0u);
+	gen_ping_free(g);
+}
+
+// BUG (lib/gen/gen_ping.c): a reply that comes after its request was
+// counted lost (a second without replies) is counted again as a reply, and
+// it takes one off `outstanding` for a request that is still out: after
+// the late replies a user reads more replies + lost than requests sent,
+// and the window lets more than `window` requests out. Here 8 requests wait
+// on the link for 1.1 s; then B answers them and the next 8.
+TEST_F(Gen, DISABLED_PingLateRepliesAreNotCountedTwice)
+{
+	struct gen_ping_conf pc = {};
+	pc.target = IP_B;
+	pc.payload = 56;
+	pc.window = 8;
+	pc.count = 16;
+	struct gen_ping *g = start_ping(pc);
+	ASSERT_NE(g, nullptr);
+	step_ms(1); // ARP request
+	step_ms(1, false); // resolved: 8 requests out, B does not read them yet
+	step_ms(1100, false); // lost: 8 more
+	ASSERT_EQ(c(wa_, STAT_icmp_lost), 8u);
+	ASSERT_EQ(c(wa_, STAT_icmp_echo_tx), 16u);
+	run_until_done(3000);
+	ASSERT_TRUE(wa_->done);
+	EXPECT_EQ(c(wa_, STAT_icmp_echo_tx), 16u);
+	EXPECT_EQ(c(wa_, STAT_icmp_reply_rx) + c(wa_, STAT_icmp_lost), 16u);
 	gen_ping_free(g);
 }
 
