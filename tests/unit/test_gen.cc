@@ -342,7 +342,13 @@ class Gen : public ::testing::Test {
 	struct tcp_conf tconf_;
 	uint8_t req_[256];
 	uint32_t req_len_ = 0;
-	uint64_t clk_ = 0;	// the clock both workers run on
+	// a second client worker A2 on its own link to B (second_client())
+	struct port pa2_ = {}, pb2_ = {};
+	struct worker *wa2_ = nullptr;
+	struct worker_port *wpa2_ = nullptr;
+	struct tcp_ctx *ta2_ = nullptr;
+	Watch watch2_;
+	uint64_t clk_ = 0;	// the clock the workers run on
 	uint64_t ms_ = 0;	// ticks per ms
 	Watch watch_;
 	static unsigned int seq_;
@@ -395,8 +401,12 @@ class Gen : public ::testing::Test {
 	{
 		if (wa_ != nullptr)
 			wa_->app = {};
+		if (wa2_ != nullptr)
+			wa2_->app = {};
 		if (ta_ != nullptr)
 			tcp_detach(ta_);
+		if (ta2_ != nullptr)
+			tcp_detach(ta2_);
 		if (tb_ != nullptr)
 			tcp_detach(tb_);
 		udp_detach(ua_);
@@ -407,6 +417,12 @@ class Gen : public ::testing::Test {
 		drain();
 		worker_free(wa_);
 		worker_free(wb_);
+		if (wa2_ != nullptr) {
+			worker_free(wa2_);
+			rte_free(wa2_);
+			port_close(&pa2_);
+			port_close(&pb2_);
+		}
 		// every mbuf back in the pool: each was freed exactly once
 		EXPECT_EQ(rte_mempool_avail_count(pool_), POOL);
 		rte_free(wa_);
@@ -520,11 +536,61 @@ class Gen : public ::testing::Test {
 		return g;
 	}
 
-	// One step: the clock moves dt ticks, then A and B each run one loop.
+	// A2 (client, IP_A as well, worker id 1000 + A's) on a second link whose
+	// other end is B's second port (IP_B): as two client workers of one run
+	// reach one server.
+	void second_client()
+	{
+		char dev[64], err[PORT_ERR_LEN];
+		snprintf(dev, sizeof(dev), "net_ring:ut_gen2_%u", wa_->id);
+		int a = port_resolve_q(dev, 1, err, sizeof(err));
+		ASSERT_GE(a, 0) << err;
+		int b = port_resolve_q(dev, 1, err, sizeof(err));
+		ASSERT_GE(b, 0) << err;
+		struct port_conf pc = {};
+		pc.dev = dev;
+		pc.nb_queues = 1;
+		struct rte_mempool *pools[1] = {pool_};
+		ASSERT_EQ(port_setup(a, &pc, pools, &pa2_, err, sizeof(err)), 0) << err;
+		ASSERT_EQ(port_setup(b, &pc, pools, &pb2_, err, sizeof(err)), 0) << err;
+		wa2_ = make_worker(1000 + wa_->id);
+		ASSERT_NE(wa2_, nullptr);
+		wpa2_ = worker_add_port(wa2_, a, 0, 0, WORKER_ROLE_CLIENT, &pa2_.mac, IP_A, 24, 0,
+					1500, 0, 64);
+		ASSERT_NE(wpa2_, nullptr);
+		ASSERT_NE(worker_add_port(wb_, b, 0, 2, WORKER_ROLE_SERVER, &pb2_.mac, IP_B, 24, 0,
+					  1500, 0, 64),
+			  nullptr);
+	}
+
+	struct gen_http *start_http2(struct gen_http_conf gc)
+	{
+		struct tcp_app none = {};
+		ta2_ = tcp_attach(wa2_, &tconf_, &none);
+		EXPECT_NE(ta2_, nullptr);
+		if (ta2_ == nullptr)
+			return nullptr;
+		gc.request = req_;
+		gc.request_len = req_len_;
+		struct tcp_app ops;
+		struct gen_http *g = gen_http_create(wa2_, wpa2_, &gc, &ops);
+		EXPECT_NE(g, nullptr) << strerror(errno);
+		if (g == nullptr)
+			return nullptr;
+		struct tcp_app w = watch2_.wrap(ops, &clk_);
+		tcp_set_client_app(ta2_, &w);
+		gen_http_start(g, ta2_);
+		start_clock();
+		return g;
+	}
+
+	// One step: the clock moves dt ticks, then A (and A2), and B each run one loop.
 	void step(uint64_t dt, bool poll_b = true)
 	{
 		clk_ += dt;
 		worker_poll_once_at(wa_, clk_);
+		if (wa2_ != nullptr)
+			worker_poll_once_at(wa2_, clk_);
 		if (poll_b)
 			worker_poll_once_at(wb_, clk_);
 	}
@@ -560,6 +626,17 @@ class Gen : public ::testing::Test {
 		while ((n = rte_eth_rx_burst(pa_.port_id, 0, m, 32)) != 0)
 			rte_pktmbuf_free_bulk(m, n);
 		while ((n = rte_eth_rx_burst(pb_.port_id, 0, m, 32)) != 0)
+			rte_pktmbuf_free_bulk(m, n);
+		if (wa2_ == nullptr)
+			return;
+		for (unsigned int i = 0; i < wb_->nb_ports; i++)
+			if (wb_->port[i].tx_n != 0)
+				worker_flush(wb_, &wb_->port[i]);
+		if (wpa2_ != nullptr && wpa2_->tx_n != 0)
+			worker_flush(wa2_, wpa2_);
+		while ((n = rte_eth_rx_burst(pa2_.port_id, 0, m, 32)) != 0)
+			rte_pktmbuf_free_bulk(m, n);
+		while ((n = rte_eth_rx_burst(pb2_.port_id, 0, m, 32)) != 0)
 			rte_pktmbuf_free_bulk(m, n);
 	}
 
@@ -861,6 +938,46 @@ TEST_F(Gen, SeveralTargetsOnASharedPortTakePairsFromTheirOwnPool)
 	gen_http_free(g);
 }
 
+// Two client workers of one run, same address, towards one server: each
+// gets its slice of the range (40000-40049, 40050-40099, as main.c splits
+// client.ports) and uses only that, so their pairs never meet at the
+// server: every connection of both is accepted and answered.
+TEST_F(Gen, TwoWorkersSlicesAreDisjointAndEveryConnectionIsServed)
+{
+	ASSERT_NO_FATAL_FAILURE(second_client());
+	struct gen_http_conf gc = http_conf(GEN_CPS, &TARGET_B80, 1);
+	gc.count = 300; // each pair reused: 300 > 50
+	gc.port_lo = 40000;
+	gc.port_hi = 40049;
+	struct gen_http *g1 = start_http(gc);
+	ASSERT_NE(g1, nullptr);
+	gc.port_lo = 40050;
+	gc.port_hi = 40099;
+	struct gen_http *g2 = start_http2(gc);
+	ASSERT_NE(g2, nullptr);
+	for (int i = 0; i < 5000 && !(wa_->done && wa2_->done); i++)
+		step_ms(1);
+	ASSERT_TRUE(wa_->done);
+	ASSERT_TRUE(wa2_->done);
+	EXPECT_EQ(c(wa_, STAT_gen_done), 300u);
+	EXPECT_EQ(c(wa2_, STAT_gen_done), 300u);
+	EXPECT_EQ(c(wb_, STAT_tcp_accepted), 600u);
+	EXPECT_EQ(c(wb_, STAT_http_req), 600u);
+	std::set<uint16_t> p1, p2;
+	for (uint64_t k : watch_.up)
+		p1.insert((uint16_t)(k & 0xffff));
+	for (uint64_t k : watch2_.up)
+		p2.insert((uint16_t)(k & 0xffff));
+	EXPECT_EQ(p1.size(), 50u);
+	EXPECT_EQ(p2.size(), 50u);
+	EXPECT_EQ(*p1.begin(), 40000u);
+	EXPECT_EQ(*p1.rbegin(), 40049u);
+	EXPECT_EQ(*p2.begin(), 40050u);
+	EXPECT_EQ(*p2.rbegin(), 40099u);
+	gen_http_free(g1);
+	gen_http_free(g2);
+}
+
 // A range smaller than the concurrency: the model holds what it has and
 // counts the rest as gen_err_ports (at most once per ms, with ten loops per
 // ms), never more connections than pairs.
@@ -1081,6 +1198,25 @@ TEST_F(Gen, HttpOffLinkTargetWithoutGatewayFailsAtOnce)
 	gen_http_free(g);
 }
 
+// Off-link behind the gateway (B is A's gateway): ARP asks for the
+// gateway, and the SYNs go to it (B drops them: the address is not its).
+TEST_F(Gen, HttpOffLinkTargetGoesThroughTheGateway)
+{
+	wpa_->gateway = rte_cpu_to_be_32(IP_B);
+	struct gen_target t = {RTE_BE32(IP_OFFLINK), RTE_BE16(80)};
+	struct gen_http_conf gc = http_conf(GEN_CPS, &t, 1);
+	gc.concurrency = 4;
+	struct gen_http *g = start_http(gc);
+	ASSERT_NE(g, nullptr);
+	step_ms(10);
+	EXPECT_FALSE(gen_http_failed(g));
+	EXPECT_EQ(neigh_get(wpa_->neigh, rte_cpu_to_be_32(IP_B), nullptr), NEIGH_REACHABLE);
+	EXPECT_EQ(c(wa_, STAT_arp_req_tx), 1u);
+	EXPECT_EQ(c(wa_, STAT_gen_conn_tx), 4u);
+	EXPECT_EQ(c(wb_, STAT_rx_pkts) - c(wb_, STAT_arp_rx), 4u) << "the 4 SYNs reached B";
+	gen_http_free(g);
+}
+
 // Of several targets, one silent one fails the run as well.
 TEST_F(Gen, OneSilentTargetOfSeveralFailsTheRun)
 {
@@ -1109,6 +1245,24 @@ TEST_F(Gen, UdpTargetThatNeverAnswersArpFailsTheRun)
 	ASSERT_TRUE(wa_->done);
 	EXPECT_TRUE(gen_udp_failed(g));
 	EXPECT_EQ(c(wa_, STAT_udp_gen_tx), 0u);
+	gen_udp_free(g);
+}
+
+TEST_F(Gen, UdpOffLinkTargetWithoutGatewayFailsAtOnce)
+{
+	struct gen_target t = {RTE_BE32(IP_OFFLINK), RTE_BE16(7)};
+	struct gen_udp_conf uc = {};
+	uc.targets = &t;
+	uc.nb_targets = 1;
+	uc.payload = 64;
+	uc.flows = 1;
+	uc.port_lo = 50000;
+	struct gen_udp *g = start_udp(uc);
+	ASSERT_NE(g, nullptr);
+	step_ms(1);
+	EXPECT_TRUE(wa_->done);
+	EXPECT_TRUE(gen_udp_failed(g));
+	EXPECT_EQ(c(wa_, STAT_drop_no_route), 1u);
 	gen_udp_free(g);
 }
 
