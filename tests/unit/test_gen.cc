@@ -47,8 +47,9 @@ class EalEnv : public ::testing::Environment {
       public:
 	void SetUp() override
 	{
-		const char *args[] = {"test_gen",     "--no-huge",	"-m", "512", "--no-pci",
-				      "--no-shconf", "--no-telemetry", "-l", "0",   "--log-level=*:error"};
+		const char *args[] = {"test_gen",    "--no-huge",	"-m", "512",
+				      "--no-pci",    "--no-shconf",	"--no-telemetry",
+				      "-l",	     "0",		"--log-level=*:error"};
 		int n = sizeof(args) / sizeof(args[0]);
 		ASSERT_GE(rte_eal_init(n, const_cast<char **>(args)), 0);
 	}
@@ -131,9 +132,9 @@ TEST(Pace, AStallIsMadeUpToTheCatchUpWindowOrTheBurst)
 		uint64_t t = 1000, tokens = 0, last = t;
 		// steady state first: one step of 1 ms
 		t += hz / 1000;
+		uint64_t cap = std::max<uint64_t>(k.burst, k.rate * PACE_CATCHUP_MS / 1000);
 		EXPECT_EQ(take_all(&tokens, &last, t, k.rate, hz, k.burst),
-			  std::min<uint64_t>(k.rate / 1000, std::max<uint64_t>(
-								k.burst, k.rate * PACE_CATCHUP_MS / 1000)));
+			  std::min<uint64_t>(k.rate / 1000, cap));
 		tokens = 0;
 		t += k.gap_ms * (hz / 1000);
 		EXPECT_EQ(take_all(&tokens, &last, t, k.rate, hz, k.burst), k.want);
@@ -804,7 +805,8 @@ TEST_F(Gen, PairsComeFromTheRangeAndAreReusedOnlyAfterTimeWaitOldestFirst)
 		ASSERT_EQ(gen_http_free_sources(g) + tcp_nb_conns(ta_), 4u) << "ms " << i;
 		for (uint64_t k : free_pairs(g, 0))
 			ASSERT_EQ(watch_.up_at.count(k), 0u)
-				<< "pair port " << (k & 0xffff) << " free while its connection lives";
+				<< "pair port " << (k & 0xffff)
+				<< " free while its connection lives";
 	}
 	ASSERT_TRUE(wa_->done);
 	EXPECT_EQ(c(wa_, STAT_gen_conn_tx), 20u);
@@ -822,9 +824,9 @@ TEST_F(Gen, PairsComeFromTheRangeAndAreReusedOnlyAfterTimeWaitOldestFirst)
 	}
 	order.insert(order.end(), watch_.gone.begin(), watch_.gone.end());
 	for (size_t i = 0; i < watch_.up.size(); i++)
-		EXPECT_EQ(watch_.up[i], order[i]) << "connection " << i << " took port "
-						  << (watch_.up[i] & 0xffff) << ", not the oldest free "
-						  << (order[i] & 0xffff);
+		EXPECT_EQ(watch_.up[i], order[i])
+			<< "connection " << i << " took port " << (watch_.up[i] & 0xffff)
+			<< ", not the oldest free " << (order[i] & 0xffff);
 	for (size_t i = 0; i < watch_.why.size(); i++)
 		EXPECT_EQ(watch_.why[i], TCP_CLOSE_NORMAL) << i;
 	ASSERT_GE(watch_.life.size(), 16u);
@@ -893,7 +895,8 @@ TEST_F(Gen, PairsSpanEveryAddressOfThePort)
 	EXPECT_EQ(per_ip[ip0], 2);
 	EXPECT_EQ(per_ip[ip0 + 1], 2);
 	EXPECT_EQ(per_ip[ip0 + 2], 2);
-	EXPECT_EQ(c(wa_, STAT_arp_req_tx), 3u) << "B's address, then one announcement per extra one";
+	EXPECT_EQ(c(wa_, STAT_arp_req_tx), 3u)
+		<< "B's address, then one announcement per extra one";
 	gen_http_free(g);
 }
 
@@ -931,8 +934,8 @@ TEST_F(Gen, SeveralTargetsOnASharedPortTakePairsFromTheirOwnPool)
 		bool is80 = watch_.up_rport[i] == 80;
 		to80 += is80;
 		EXPECT_TRUE((is80 ? s0 : s1).count(k)) << "connection " << i << " port " << port;
-		EXPECT_TRUE(gen_port_is_ours(wpa_, rte_cpu_to_be_32((uint32_t)(k >> 16)), &t[is80 ? 0 : 1],
-					     port));
+		rte_be32_t lip = rte_cpu_to_be_32((uint32_t)(k >> 16));
+		EXPECT_TRUE(gen_port_is_ours(wpa_, lip, &t[is80 ? 0 : 1], port));
 	}
 	EXPECT_EQ(to80, 150);
 	gen_http_free(g);
@@ -1024,7 +1027,8 @@ TEST_F(Gen, CcRampsConnectionsLinearlyToTheConcurrency)
 		uint64_t got = gen_http_active(g);
 		ASSERT_LE(got, 100u);
 		if (el % 50 == 0 && el > 5) {
-			EXPECT_LE(std::abs((int64_t)got - (int64_t)want), 1) << "at " << el << " ms";
+			EXPECT_LE(std::abs((int64_t)got - (int64_t)want), 1)
+				<< "at " << el << " ms";
 		}
 	}
 	EXPECT_EQ(gen_http_active(g), 100u);
@@ -1368,7 +1372,8 @@ TEST_F(Gen, UdpPortsPerWorkerAreTheirSliceOrTheirShareOfTheRange)
 	struct gen_udp *g = start_udp(uc);
 	ASSERT_NE(g, nullptr);
 	for (uint16_t p = 50000; p < 50024; p++)
-		EXPECT_EQ(udp_port_kind(ua_, p), p >= 50008 && p < 50016 ? UDP_PORT_APP : UDP_PORT_NONE)
+		EXPECT_EQ(udp_port_kind(ua_, p),
+			  p >= 50008 && p < 50016 ? UDP_PORT_APP : UDP_PORT_NONE)
 			<< p;
 	gen_udp_free(g);
 	// dispatch over two workers, the whole range given to both
