@@ -867,6 +867,30 @@ TEST_F(Gen, PairsFreeTogetherAreTakenOldestFirst)
 	gen_http_free(g);
 }
 
+// Closed with RST (close_rst): no TIME-WAIT on our side, so a pair is free
+// again as soon as its connection is aborted: twenty connections over four
+// pairs without ever waiting for one.
+TEST_F(Gen, PairsClosedByRstComeBackAtOnce)
+{
+	struct gen_http_conf gc = http_conf(GEN_CPS, &TARGET_B80, 1);
+	gc.port_lo = 50000;
+	gc.port_hi = 50003;
+	gc.count = 20;
+	gc.close_rst = true;
+	struct gen_http *g = start_http(gc);
+	ASSERT_NE(g, nullptr);
+	uint64_t took = run_until_done(1000);
+	ASSERT_TRUE(wa_->done);
+	EXPECT_EQ(c(wa_, STAT_gen_done), 20u);
+	EXPECT_EQ(c(wa_, STAT_tcp_time_wait), 0u);
+	EXPECT_LT(took, (uint64_t)TIME_WAIT_MS) << "no round waited for a TIME-WAIT";
+	EXPECT_EQ(watch_.up_while_live, 0u);
+	for (enum tcp_close_reason why : watch_.why)
+		EXPECT_EQ(why, TCP_CLOSE_ABORT);
+	EXPECT_EQ(gen_http_free_sources(g), 4u);
+	gen_http_free(g);
+}
+
 // With every address of the port (3 addresses from 198.18.0.10) and 2
 // ports: six pairs, spread over the addresses; B learns the extra
 // addresses from our announcements and answers each.
@@ -1353,6 +1377,34 @@ TEST_F(Gen, UdpFlowsSpreadOverTheirPortsAndTheCountBoundsTheRun)
 	EXPECT_EQ(pcnt.n.size(), 4u);
 	for (uint16_t p = 50000; p < 50004; p++)
 		EXPECT_EQ(pcnt.n[p], p < 50002 ? 251u : 250u) << p;
+	gen_udp_free(g);
+}
+
+// duration 100 ms at 1000/s, no echo: sending stops at 100 ms of the clock
+// with 100 datagrams (within one), and the model is done then.
+TEST_F(Gen, UdpDurationStopsSendingOnTheClock)
+{
+	struct gen_target t = {RTE_BE32(IP_B), RTE_BE16(9)};
+	struct gen_udp_conf uc = {};
+	uc.targets = &t;
+	uc.nb_targets = 1;
+	uc.payload = 64;
+	uc.rate = 1000;
+	uc.duration_ms = 100;
+	uc.flows = 1;
+	uc.port_lo = 50000;
+	struct gen_udp *g = start_udp(uc);
+	ASSERT_NE(g, nullptr);
+	step_ms(2); // resolved at the second loop (ms 2): the duration starts there
+	step_ms(99);
+	EXPECT_FALSE(wa_->done) << "ms 101";
+	step_ms(1);
+	EXPECT_TRUE(wa_->done) << "ms 102";
+	EXPECT_NEAR((double)c(wa_, STAT_udp_gen_tx), 100.0, 1.0);
+	uint64_t sent = c(wa_, STAT_udp_gen_tx);
+	step_ms(100);
+	EXPECT_EQ(c(wa_, STAT_udp_gen_tx), sent);
+	EXPECT_EQ(c(wb_, STAT_udp_sink_rx), sent);
 	gen_udp_free(g);
 }
 
