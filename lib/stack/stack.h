@@ -313,6 +313,13 @@ int worker_main(void *arg);
 /** One iteration of the loop (tests drive it step by step). */
 void worker_poll_once(struct worker *w);
 
+/**
+ * One iteration of the loop with w->now = now instead of the TSC: a test's
+ * own clock (never behind the TSC at tcp_attach or a model's start, and
+ * never going back) drives pacing, ramps and timers.
+ */
+void worker_poll_once_at(struct worker *w, uint64_t now);
+
 /** Process one received frame (takes ownership of m). */
 void worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m);
 

@@ -491,9 +491,15 @@ disp_drain_tx(struct worker *w, struct worker_port *wp)
 void
 worker_poll_once(struct worker *w)
 {
+	worker_poll_once_at(w, rte_rdtsc());
+}
+
+void
+worker_poll_once_at(struct worker *w, uint64_t now)
+{
 	struct rte_mbuf *pkts[WORKER_BURST];
 
-	w->now = rte_rdtsc();
+	w->now = now;
 	for (unsigned int p = 0; p < w->nb_ports; p++) {
 		struct worker_port *wp = &w->port[p];
 		uint16_t n;
