@@ -110,6 +110,53 @@ else
 	show_logs badfile
 fi
 
+# 3c. Two applications claiming one port: exit 2 before EAL starts (no "EAL
+# args" line), the error names both keys -- one clash lib/config sees (the
+# iperf3 server on an HTTP port), one only the plan sees (the udp model's
+# flows on the UDP echo port of the same worker: one lcore in mode both).
+log "run 3c: two applications on one port"
+run_synack clash_tcp 20 -c "$CFG" --set server.listen=80,5201 --set iperf.listen=5201
+expect_eq "TCP port clash: exit code" 2 "$RUN_RC"
+if grep -q '^--set:iperf:listen: 5201 is also in server.listen' "$tmp/clash_tcp.err"; then
+	echo "ok: TCP port clash: $(head -n1 "$tmp/clash_tcp.err")"
+else
+	fail "TCP port clash: expected '--set:iperf:listen: 5201 is also in server.listen'"
+	show_logs clash_tcp
+fi
+run_synack clash_udp 20 -c "$CFG" --set run.lcores=1 --set client.model=udp \
+	--set client.target=198.18.0.2:7 \
+	--set udp.echo=7 --set client.ports=7-100 --set client.flows=4
+expect_eq "UDP port clash: exit code" 2 "$RUN_RC"
+if grep -q "^$CFG:client:ports: UDP port 7 is also claimed by udp:echo" "$tmp/clash_udp.err"; then
+	echo "ok: UDP port clash: $(head -n1 "$tmp/clash_udp.err")"
+else
+	fail "UDP port clash: expected '$CFG:client:ports: UDP port 7 is also claimed by udp:echo'"
+	show_logs clash_udp
+fi
+for r in clash_tcp clash_udp; do
+	if grep -q 'EAL args' "$tmp/$r.out"; then
+		fail "$r: the config error was found after EAL started"
+	fi
+done
+
+# 3d. What does not clash runs together: one worker in mode both runs the
+# udp model against UDP echo beside the iperf3 server (which owns UDP 5201
+# for its tests) and the HTTP responder; every datagram comes back.
+log "run 3d: udp model + UDP echo + iperf3 server + HTTP on one worker"
+run_synack together 30 -c "$CFG" --set run.lcores=1 --set client.model=udp \
+	--set client.target=198.18.0.2:7 --set udp.echo=7 --set iperf.listen=5201 \
+	--set server.listen=80 --set client.count=2000 --set client.echo=on \
+	--set run.duration=20s
+expect_eq "together: exit code" 0 "$RUN_RC"
+expect_eq "together: summary status" "done" "$(jsonq "$tmp/together.jsonl" summary status)"
+expect_eq "together: udp_gen_tx" 2000 "$(counter "$tmp/together.jsonl" udp_gen_tx)"
+expect_eq "together: udp_echo_tx" 2000 "$(counter "$tmp/together.jsonl" udp_echo_tx)"
+expect_eq "together: udp_gen_rx" 2000 "$(counter "$tmp/together.jsonl" udp_gen_rx)"
+if ! grep -q '^iperf: server on port 5201' "$tmp/together.out"; then
+	fail "together: the iperf3 server did not start beside the udp model"
+	show_logs together
+fi
+
 # 4. Nobody at the target: ARP never resolves, the run fails.
 log "run 4: target 198.18.0.9 (nobody there)"
 run_synack noone 25 -c "$CFG" --set client.target=198.18.0.9 --set run.duration=5s \
