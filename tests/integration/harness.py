@@ -430,10 +430,12 @@ class Proc:
     def alive(self):
         return self.popen.poll() is None
 
-    def wait_ready(self, timeout=30, pattern=READY_LINE):
+    def wait_ready(self, timeout=None, pattern=READY_LINE):
         """Wait until the log has a line starting with pattern (synack's start
         line). Raises RuntimeError with the log if synack exits first or the
-        time runs out."""
+        time runs out (timeout: default start_synack's)."""
+        if timeout is None:
+            timeout = getattr(self, "ready_timeout", 30)
         deadline = time.monotonic() + timeout
         while True:
             if any(l.startswith(pattern) for l in self.log().splitlines()):
@@ -497,7 +499,11 @@ def run_synack(binary, config, sets=(), json_path=None, netns=None, timeout=60, 
     """Run synack to its end, bounded by timeout seconds (then SIGTERM and
     SIGKILL by PID, Result.timed_out set and a message on stderr)."""
     argv = synack_argv(binary, config, sets, json_path, netns, eal)
-    d = _tmpdir(tmp)
+    own = None
+    if tmp is None:
+        own = tempfile.TemporaryDirectory(prefix="synack-h.")
+        tmp = own.name
+    d = tmp
     out_p, err_p = os.path.join(d, f"{name}.out"), os.path.join(d, f"{name}.err")
     with open(out_p, "wb") as out, open(err_p, "wb") as err:
         p = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
@@ -518,6 +524,8 @@ def run_synack(binary, config, sets=(), json_path=None, netns=None, timeout=60, 
         so = f.read()
     with open(err_p, encoding="utf-8", errors="replace") as f:
         se = f.read()
+    if own is not None:
+        own.cleanup()
     return Result(rc, so, se, json_path, timed_out, argv)
 
 
