@@ -15,6 +15,7 @@
 #include "gen.h"
 
 struct gen_ping {
+	struct worker *w;
 	struct worker_port *wp;
 	struct gen_ping_conf conf;
 	rte_be32_t target;
@@ -23,6 +24,7 @@ struct gen_ping {
 	uint16_t ip_id;
 	bool resolved;
 	bool failed;
+	int slot;			/**< worker application slot */
 	struct rte_ether_addr dst_mac;
 	uint64_t sent;
 	uint64_t outstanding;
@@ -41,7 +43,7 @@ ping_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool r
 		return;
 	if (!resolved && !g->resolved) {
 		g->failed = true;
-		w->done = true;
+		worker_app_finish(w, g->slot);
 	}
 }
 
@@ -71,7 +73,7 @@ ping_poll(struct worker *w, void *arg)
 	struct rte_mbuf *pkts[512];
 	uint64_t n;
 
-	if (w->done)
+	if (worker_app_done(w, g->slot))
 		return;
 	if (!g->resolved) {
 		if (neigh_resolve(w, g->wp, g->target, &g->dst_mac) != 0)
@@ -86,7 +88,7 @@ ping_poll(struct worker *w, void *arg)
 	}
 	if (g->conf.count != 0 && g->sent >= g->conf.count) {
 		if (g->outstanding == 0)
-			w->done = true;
+			worker_app_finish(w, g->slot);
 		return;
 	}
 	n = g->conf.window - g->outstanding;
@@ -147,10 +149,13 @@ gen_ping_create(struct worker *w, struct worker_port *wp, const struct gen_ping_
 		g->conf.burst = 32;
 	g->target = rte_cpu_to_be_32(conf->target);
 	g->id = (uint16_t)(0x5300 + w->id);
-	w->app.poll = ping_poll;
-	w->app.icmp_reply = ping_reply;
-	w->app.neigh_event = ping_neigh_event;
-	w->app.arg = g;
+	g->w = w;
+	g->slot = worker_app_add(w, &gen_ping_class, g, true);
+	if (g->slot < 0) {
+		rte_free(g);
+		errno = ENOSPC;
+		return NULL;
+	}
 	return g;
 }
 
@@ -159,6 +164,33 @@ gen_ping_failed(const struct gen_ping *g)
 {
 	return g->failed;
 }
+
+static int
+ping_result(void *obj, FILE *out, char *why, size_t whylen)
+{
+	struct gen_ping *g = obj;
+
+	(void)out;
+	if (!g->failed)
+		return 0;
+	gen_fail_why(g->w, g->target, why, whylen);
+	return -1;
+}
+
+static void
+ping_free(void *obj)
+{
+	gen_ping_free(obj);
+}
+
+const struct app_class gen_ping_class = {
+	.name = "ping",
+	.poll = ping_poll,
+	.icmp_reply = ping_reply,
+	.neigh_event = ping_neigh_event,
+	.result = ping_result,
+	.free = ping_free,
+};
 
 void
 gen_ping_free(struct gen_ping *g)

@@ -23,18 +23,9 @@ CFG=config/ping-ring.ini
 [ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
 
 make_tmp
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 COUNT=20000
-
-# run_synack NAME TIMEOUT_S ARGS...: runs synack in the background (so the
-# cleanup trap can stop it), bounded by TIMEOUT_S; sets RUN_RC, writes
-# $tmp/NAME.out and $tmp/NAME.err.
-run_synack() {
-	local name=$1 secs=$2
-	shift 2
-	run_bounded "$name" "$secs" "$SYNACK" "$@"
-}
+# run_synack NAME TIMEOUT_S ARGS... (lib.sh): bounded; RUN_RC, $tmp/NAME.out,
+# .err, .jsonl.
 
 # check_exact_run NAME JSON: the assertions of a bounded ping run.
 check_exact_run() {
@@ -42,16 +33,16 @@ check_exact_run() {
 	local c s
 	expect_eq "$name: exit code" 0 "$RUN_RC"
 	expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
-	expect_eq "$name: counters.icmp_echo_tx" $COUNT "$(jsonq "$j" summary counters.icmp_echo_tx)"
-	expect_eq "$name: counters.icmp_echo_rx" $COUNT "$(jsonq "$j" summary counters.icmp_echo_rx)"
+	expect_eq "$name: counters.icmp_echo_tx" $COUNT "$(counter "$j" icmp_echo_tx)"
+	expect_eq "$name: counters.icmp_echo_rx" $COUNT "$(counter "$j" icmp_echo_rx)"
 	expect_eq "$name: counters.icmp_echo_reply_tx" $COUNT \
-		"$(jsonq "$j" summary counters.icmp_echo_reply_tx)"
-	expect_eq "$name: counters.icmp_reply_rx" $COUNT "$(jsonq "$j" summary counters.icmp_reply_rx)"
-	expect_eq "$name: counters.icmp_reply_bad" 0 "$(jsonq "$j" summary counters.icmp_reply_bad)"
-	expect_eq "$name: counters.icmp_lost" 0 "$(jsonq "$j" summary counters.icmp_lost)"
-	expect_ge "$name: counters.arp_resolved" 1 "$(jsonq "$j" summary counters.arp_resolved)"
+		"$(counter "$j" icmp_echo_reply_tx)"
+	expect_eq "$name: counters.icmp_reply_rx" $COUNT "$(counter "$j" icmp_reply_rx)"
+	expect_eq "$name: counters.icmp_reply_bad" 0 "$(counter "$j" icmp_reply_bad)"
+	expect_eq "$name: counters.icmp_lost" 0 "$(counter "$j" icmp_lost)"
+	expect_ge "$name: counters.arp_resolved" 1 "$(counter "$j" arp_resolved)"
 	expect_eq "$name: counters.arp_resolve_fail" 0 \
-		"$(jsonq "$j" summary counters.arp_resolve_fail)"
+		"$(counter "$j" arp_resolve_fail)"
 	echo "info: $name: summary drops=$(jsonq "$j" summary drops)"
 	# Per worker: the client worker (label " c0/") and the server worker
 	# (label " s1/"). With one lcore a single worker may carry both roles.
@@ -62,17 +53,17 @@ check_exact_run() {
 		fail "$name: workers[] lacks a label with ' c0/' (got '$cw') or ' s1/' (got '$sw'): $(jsonq "$j" summary workers)"
 	else
 		echo "ok: $name: client worker '$cw', server worker '$sw'"
-		c=$(jsonq "$j" worker " c0/" counters.icmp_echo_tx)
-		s=$(jsonq "$j" worker " s1/" counters.icmp_echo_rx)
+		c=$(counter "$j" icmp_echo_tx --worker " c0/")
+		s=$(counter "$j" icmp_echo_rx --worker " s1/")
 		if [ "$cw" != "$sw" ]; then
 			expect_eq "$name: client worker icmp_echo_tx" $COUNT "$c"
 			expect_eq "$name: server worker icmp_echo_rx" $COUNT "$s"
 			expect_eq "$name: server worker icmp_echo_reply_tx" $COUNT \
-				"$(jsonq "$j" worker " s1/" counters.icmp_echo_reply_tx)"
+				"$(counter "$j" icmp_echo_reply_tx --worker " s1/")"
 			expect_eq "$name: client worker icmp_reply_rx" $COUNT \
-				"$(jsonq "$j" worker " c0/" counters.icmp_reply_rx)"
+				"$(counter "$j" icmp_reply_rx --worker " c0/")"
 			expect_ge "$name: client worker arp_resolved" 1 \
-				"$(jsonq "$j" worker " c0/" counters.arp_resolved)"
+				"$(counter "$j" arp_resolved --worker " c0/")"
 		fi
 		expect_eq "$name: server worker icmp_echo_rx == client worker icmp_echo_tx" "$c" "$s"
 	fi
@@ -84,18 +75,17 @@ check_exact_run() {
 # 1. Two lcores: one client worker, one server worker.
 log "run 1: ping-ring.ini, $COUNT echo requests, 2 lcores"
 start=$(date +%s)
-run_synack two 35 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
-	--json "$tmp/r.jsonl"
+run_synack two 35 -c "$CFG" --set client.count=$COUNT --set run.duration=30s
 echo "run 1 took $(($(date +%s) - start)) s"
-check_exact_run two "$tmp/r.jsonl"
+check_exact_run two "$tmp/two.jsonl"
 
 # 2. One lcore polling both ports.
 log "run 2: ping-ring.ini, $COUNT echo requests, 1 lcore"
 start=$(date +%s)
 run_synack one 35 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
-	--set run.lcores=1 --json "$tmp/r1.jsonl"
+	--set run.lcores=1
 echo "run 2 took $(($(date +%s) - start)) s"
-check_exact_run one "$tmp/r1.jsonl"
+check_exact_run one "$tmp/one.jsonl"
 
 # 3. A bad value from the command line: exit 2, the error names where it came
 # from (--set) and the section and key.
@@ -123,9 +113,9 @@ fi
 # 4. Nobody at the target: ARP never resolves, the run fails.
 log "run 4: target 198.18.0.9 (nobody there)"
 run_synack noone 25 -c "$CFG" --set client.target=198.18.0.9 --set run.duration=5s \
-	--set pool.arp_retries=3 --json "$tmp/n.jsonl"
+	--set pool.arp_retries=3
 expect_eq "unreachable target: exit code" 1 "$RUN_RC"
-st=$(jsonq "$tmp/n.jsonl" summary status)
+st=$(jsonq "$tmp/noone.jsonl" summary status)
 case "$st" in
 failed*) echo "ok: unreachable target: summary status '$st'" ;;
 *)
@@ -134,9 +124,4 @@ failed*) echo "ok: unreachable target: summary status '$st'" ;;
 	;;
 esac
 
-if [ "$FAILS" -ne 0 ]; then
-	echo "$FAILS assertion(s) failed"
-	exit 1
-fi
-echo "PASS: ring_inprocess"
-exit 0
+finish ring_inprocess
