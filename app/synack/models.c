@@ -121,7 +121,7 @@ model_http(struct synack *s, struct slot *sl, const struct plan_share *sh, struc
 		fprintf(stderr, "synack: out of memory for the model of worker %u\n", sl->w->id);
 		return EXIT_USAGE;
 	}
-	if ((r = gen_http_start(g, sl->tcp, NULL)) != 0) {
+	if ((r = gen_http_start(g, sl->tcp)) != 0) {
 		gen_http_free(g);
 		return start_failed(cfg, sl->w->id, r);
 	}
@@ -159,7 +159,7 @@ model_bulk(struct synack *s, struct slot *sl, const struct plan_share *sh, struc
 			sh->span, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if ((r = gen_bulk_start(g, sl->tcp, NULL)) != 0) {
+	if ((r = gen_bulk_start(g, sl->tcp)) != 0) {
 		gen_bulk_free(g);
 		return start_failed(cfg, sl->w->id, r);
 	}

@@ -156,13 +156,11 @@ struct gen_http *gen_http_create(struct worker *w, struct worker_port *wp,
 				 const struct gen_http_conf *conf, struct tcp_app *ops);
 
 /**
- * Register g on its worker (gen_http_class, bounded) and callbacks for its
- * connections on tcp (the worker's TCP context); it launches from its poll
- * hook. ops NULL: the callbacks gen_http_create filled; a caller may pass
- * its own that call those (the unit tests record every connection so).
+ * Register g on its worker (gen_http_class, bounded) and its callbacks on
+ * tcp (the worker's TCP context); it launches from its poll hook.
  * @return 0, or -ENOSPC (no application slot left).
  */
-int gen_http_start(struct gen_http *g, struct tcp_ctx *tcp, const struct tcp_app *ops);
+int gen_http_start(struct gen_http *g, struct tcp_ctx *tcp);
 
 /** True when a target's next hop never answered ARP (the run failed). */
 bool gen_http_failed(const struct gen_http *g);
@@ -291,12 +289,11 @@ struct gen_bulk *gen_bulk_create(struct worker *w, struct worker_port *wp,
 				 const struct gen_bulk_conf *conf, struct tcp_app *ops);
 
 /**
- * Register g on its worker (gen_bulk_class, bounded) and callbacks for its
- * connections on tcp (NULL: gen_bulk_create's, as gen_http_start); it opens
- * its connections from its poll hook.
+ * Register g on its worker (gen_bulk_class, bounded) and its callbacks on
+ * tcp; it opens its connections from its poll hook.
  * @return 0, or -ENOSPC (no application slot left).
  */
-int gen_bulk_start(struct gen_bulk *g, struct tcp_ctx *tcp, const struct tcp_app *ops);
+int gen_bulk_start(struct gen_bulk *g, struct tcp_ctx *tcp);
 
 /** True when a target's next hop never answered ARP. */
 bool gen_bulk_failed(const struct gen_bulk *g);

@@ -315,10 +315,10 @@ nomem:
 }
 
 int
-gen_bulk_start(struct gen_bulk *g, struct tcp_ctx *tcp, const struct tcp_app *ops)
+gen_bulk_start(struct gen_bulk *g, struct tcp_ctx *tcp)
 {
 	g->tcp = tcp;
-	g->tslot = tcp_app_add(tcp, ops != NULL ? ops : &g->ops);
+	g->tslot = tcp_app_add(tcp, &g->ops);
 	if (g->tslot < 0)
 		return g->tslot;
 	g->slot = worker_app_add(g->w, &gen_bulk_class, g, true);

@@ -789,10 +789,10 @@ nomem:
 }
 
 int
-gen_http_start(struct gen_http *g, struct tcp_ctx *tcp, const struct tcp_app *ops)
+gen_http_start(struct gen_http *g, struct tcp_ctx *tcp)
 {
 	g->tcp = tcp;
-	g->tslot = tcp_app_add(tcp, ops != NULL ? ops : &g->ops);
+	g->tslot = tcp_app_add(tcp, &g->ops);
 	if (g->tslot < 0)
 		return g->tslot;
 	g->slot = worker_app_add(g->w, &gen_http_class, g, true);
