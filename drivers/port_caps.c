@@ -35,6 +35,7 @@
 #define OFF_ALL (PORT_OFF_IPV4_CKSUM | PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO | \
 		 PORT_OFF_MULTI_SEGS)
 
+/* clang-format off */
 static const struct port_caps caps_table[] = {
 	{
 		.driver = "net_ixgbe", .kind = "pci", .max_queues = 16,
@@ -146,6 +147,7 @@ static const struct port_caps caps_table[] = {
 		.quirks = "discards TX, RX returns empty or garbage mbufs",
 	},
 };
+/* clang-format on */
 
 /* What an unknown driver gets: one queue, no RSS, every checksum in software. */
 static const struct port_caps caps_default = {

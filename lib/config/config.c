@@ -103,6 +103,7 @@ static const struct cfg_section cfg_sections[] = {
 		  "synack. One test at a time, others get ACCESS_DENIED; worker 0 serves it."},
 };
 
+/* clang-format off */
 static const struct cfg_key cfg_keys[] = {
 	/* [run] */
 	{.section = "run", .key = "mode", .parse = parse_mode, .dflt = "server",
@@ -391,6 +392,7 @@ static const struct cfg_key cfg_keys[] = {
 		 "vanished), 1s..1h",
 	 FLD(iperf.idle_ms), .min = 1000, .max = 3600 * 1000},
 };
+/* clang-format on */
 
 #define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 #define CFG_NB_SECTIONS (sizeof(cfg_sections) / sizeof(cfg_sections[0]))
@@ -1341,7 +1343,6 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 	}
 	if (cfg->run.mode == CFG_MODE_BOTH &&
 	    (uint64_t)cfg->port[1].ip - cfg->port[0].ip < cfg->port[0].ip_count) {
-		char a[INET_ADDRSTRLEN];
 		set_err(err, errlen,
 			"%s:port1:ip: %s is one of port0's %u addresses (port0.ip_count)",
 			key_origin(cfg, 1, "ip"), fmt_ip(a, sizeof(a), cfg->port[1].ip),

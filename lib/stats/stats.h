@@ -20,6 +20,7 @@ extern "C" {
 #endif
 
 /* X(name, help) -- add new counters at the end of a group, freely. */
+/* clang-format off */
 #define STATS_COUNTERS(X) \
 	X(rx_pkts,		"frames received") \
 	X(rx_bytes,		"bytes received (L2)") \
@@ -165,8 +166,10 @@ extern "C" {
 	X(drop_udp_short,	"UDP header truncated or its length field bad") \
 	X(drop_udp_csum,	"UDP checksum wrong") \
 	X(drop_udp_no_port,	"UDP datagram to a closed port (ICMP unreachable sent when due)")
+/* clang-format on */
 
 /* Gauges: values now, set by the worker (not summed over time). */
+/* clang-format off */
 #define STATS_GAUGES(X) \
 	X(tcp_open,		"TCP connections in the table (any state)") \
 	X(gen_active,		"client: connections counted against concurrency") \
@@ -174,6 +177,7 @@ extern "C" {
 	X(bulk_cwnd,		"bulk: sum of cwnd over the sending connections, bytes") \
 	X(bulk_srtt_us,		"bulk: sum of smoothed RTT over the sending connections, us " \
 				"(TCP's clock ticks in ms)")
+/* clang-format on */
 
 enum stats_gauge {
 #define STATS_X_GENUM(name, help) GAUGE_##name,
@@ -190,6 +194,7 @@ enum stats_id {
 };
 
 /* Latency histograms: X(name, help); values in TSC ticks. */
+/* clang-format off */
 #define STATS_HISTS(X) \
 	X(handshake,	"SYN sent -> SYN-ACK received") \
 	X(ttfb,		"connect -> first response byte") \
@@ -198,6 +203,7 @@ enum stats_id {
 	X(rtt,		"echo request -> reply (ping, UDP echo)") \
 	X(srtt,		"bulk senders' smoothed TCP RTT, sampled per connection at most once " \
 			"per ms (ms granularity)")
+/* clang-format on */
 
 enum stats_hist_id {
 #define STATS_X_HENUM(name, help) HIST_##name,
