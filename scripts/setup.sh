@@ -22,8 +22,8 @@ PKGS=(
 	iproute2 iputils-ping ethtool coreutils gzip procps
 	# kernel peers and clients: curl, wrk, ab, tshark, iperf3, socat, nginx
 	curl wrk apache2-utils tshark iperf3 socat nginx
-	# lint (meson test --suite lint) and bench's instruction counts
-	shellcheck valgrind
+	# lint (meson test --suite lint: shellcheck, clang_format) and bench's instruction counts
+	shellcheck clang-format valgrind
 )
 
 missing=()
