@@ -292,8 +292,8 @@ neigh_timer(struct worker *w, struct worker_port *wp)
 			wp->nh_ip = 0;
 		rte_hash_del_key(t->h, &ip);
 		t->count--;
-		for (unsigned int i = 0; i < w->nb_apps; i++)
-			if (w->apps[i].cls->neigh_event != NULL)
-				w->apps[i].cls->neigh_event(w, wp, ip, false, w->apps[i].obj);
+		for (unsigned int a = 0; a < w->nb_apps; a++)
+			if (w->apps[a].cls->neigh_event != NULL)
+				w->apps[a].cls->neigh_event(w, wp, ip, false, w->apps[a].obj);
 	}
 }
