@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The ping model: resolve the target with ARP, then keep up to `window` ICMP
- * echo requests in flight, paced by a token bucket on the TSC when a rate is
- * set. Each reply is matched by identifier and its payload checked against the
- * pattern of its sequence number. Requests unanswered for a second are
+ * The ping model: resolve the target's next hop (the target itself, or the
+ * gateway) with ARP, then keep up to `window` ICMP echo requests in flight,
+ * paced by a token bucket on the TSC when a rate is set. Each reply is
+ * matched by identifier and its payload checked against the pattern of its
+ * sequence number. Requests unanswered for a second are
  * counted as lost so the window never stalls.
  */
 #include <errno.h>
@@ -41,7 +42,7 @@ ping_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool r
 
 	if (wp != g->wp)
 		return;
-	if (!resolved && !g->resolved) {
+	if (!resolved && !g->resolved && ip == worker_next_hop(wp, g->target)) {
 		g->failed = true;
 		worker_app_finish(w, g->slot);
 	}
@@ -76,8 +77,14 @@ ping_poll(struct worker *w, void *arg)
 	if (worker_app_done(w, g->slot))
 		return;
 	if (!g->resolved) {
-		if (neigh_resolve(w, g->wp, g->target, &g->dst_mac) != 0)
-			return;
+		int r = gen_next_hop(w, g->wp, g->target, &g->dst_mac);
+		if (r == -ENETUNREACH) {
+			/* off-link and no gateway: no request could ever leave */
+			g->failed = true;
+			worker_app_finish(w, g->slot);
+		}
+		if (r != 0)
+			return; /* ARP that never answers fails through ping_neigh_event() */
 		g->resolved = true;
 		g->last_tsc = w->now;
 		g->last_progress = w->now;

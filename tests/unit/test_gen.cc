@@ -1688,14 +1688,9 @@ TEST_F(Gen, PingRate)
 	gen_ping_free(g);
 }
 
-// BUG (lib/gen/gen_ping.c): ping resolves the target's own address with
-// ARP, not its next hop (gen_next_hop, as the other models do): an
-// off-link target behind the gateway is never reached -- the ARP request
-// asks for the target, nobody on the link answers it, and the run fails --
-// and an off-link target without a gateway is ARPed instead of failing
-// with drop_no_route. Here B is A's gateway: the requests should go to
-// B's MAC. Disabled until gen_ping uses gen_next_hop.
-TEST_F(Gen, DISABLED_PingAnOffLinkTargetGoesThroughTheGateway)
+// Off-link behind the gateway (B is A's gateway): ARP asks for the
+// gateway, not the target, and the requests go to B's MAC.
+TEST_F(Gen, PingAnOffLinkTargetGoesThroughTheGateway)
 {
 	wpa_->gateway = rte_cpu_to_be_32(IP_B);
 	struct gen_ping_conf pc = {};
