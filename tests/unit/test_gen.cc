@@ -1190,20 +1190,13 @@ TEST_F(Gen, RpsClosedLoopCountIsExact)
 	gen_http_free(g);
 }
 
-// BUG (lib/gen/gen_http.c): for cc and rps, count is in requests, but
-// send_requests() sends what it is asked (a whole pipeline batch, or one
-// per connection as it comes up) without looking at what is left of the
-// count: limit_reached() is checked only before launching or before the
-// next batch. So the three tests below overshoot: count 10 with 8
-// connections x pipeline 4 sends 32; cc count 5 on 20 connections sends 20
-// (each sends its first request on connect); count 1002 with pipeline 4
-// sends 1004. Clamping n in send_requests() to count - requests (closing
-// the connection when nothing is left) makes all three pass with the rest
-// of this file. Disabled until that fix lands.
+// For cc and rps, count is in requests, and no more go out than it: not a
+// whole pipeline batch, nor one per connection as it comes up, once only a
+// few are left (a connection with nothing left to send closes).
 
 // count smaller than what the first connections send at once: rps closed
 // loop with pipeline 4 on 8 connections, count 10 -- exactly 10 requests.
-TEST_F(Gen, DISABLED_RpsCountBelowOnePipelineRoundIsExact)
+TEST_F(Gen, RpsCountBelowOnePipelineRoundIsExact)
 {
 	struct gen_http_conf gc = http_conf(GEN_RPS, &TARGET_B80, 1);
 	gc.concurrency = 8;
@@ -1219,7 +1212,7 @@ TEST_F(Gen, DISABLED_RpsCountBelowOnePipelineRoundIsExact)
 }
 
 // cc, count 5 requests on 20 connections (a request every 10 ms): exactly 5.
-TEST_F(Gen, DISABLED_CcCountBelowTheConcurrencyIsExact)
+TEST_F(Gen, CcCountBelowTheConcurrencyIsExact)
 {
 	struct gen_http_conf gc = http_conf(GEN_CC, &TARGET_B80, 1);
 	gc.concurrency = 20;
@@ -1235,7 +1228,7 @@ TEST_F(Gen, DISABLED_CcCountBelowTheConcurrencyIsExact)
 }
 
 // rps closed loop, count 1002 with pipeline 4: not a multiple of the batch.
-TEST_F(Gen, DISABLED_RpsCountNotAMultipleOfThePipelineIsExact)
+TEST_F(Gen, RpsCountNotAMultipleOfThePipelineIsExact)
 {
 	struct gen_http_conf gc = http_conf(GEN_RPS, &TARGET_B80, 1);
 	gc.concurrency = 8;
