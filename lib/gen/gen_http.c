@@ -194,9 +194,24 @@ conn_fail(struct gen_http *g, struct tcb *t, struct gen_conn *gc, enum stats_id 
 	tcp_abort(g->tcp, t);
 }
 
+static void conn_close(struct gen_http *g, struct tcb *t, struct gen_conn *gc);
+
+/*
+ * Sends up to n requests on t. For cc and rps the count is in requests: n is
+ * cut to what is left of it, and a connection with nothing left to send is
+ * closed (cps counts connections, each sends one).
+ */
 static int
 send_requests(struct gen_http *g, struct tcb *t, struct gen_conn *gc, uint32_t n, uint32_t t_req)
 {
+	if (g->conf.model != GEN_CPS && g->conf.count != 0) {
+		if (g->requests >= g->conf.count) {
+			conn_close(g, t, gc);
+			return 0;
+		}
+		if (n > g->conf.count - g->requests)
+			n = (uint32_t)(g->conf.count - g->requests);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (tcp_send(g->tcp, t, g->conf.request, g->conf.request_len) != 0) {
 			conn_fail(g, t, gc, STAT_gen_err_table);

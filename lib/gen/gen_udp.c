@@ -76,6 +76,7 @@ struct gen_udp {
 	uint64_t seq;			/**< next sequence number = datagrams sent */
 	uint64_t received;		/**< unique echoes */
 	uint64_t written_off;		/**< window: presumed lost after a silent second */
+	uint64_t written_off_end;	/**< seq at the last write-off: below it, echoed or written off */
 	uint64_t last_progress;
 	uint32_t next_flow, next_target;
 	uint16_t ip_id;
@@ -219,6 +220,7 @@ gen_udp_poll(struct worker *w, void *arg)
 		uint64_t inflight = g->seq - g->received - g->written_off;
 		if (inflight > 0 && w->now - g->last_progress > w->hz) {
 			g->written_off += inflight; /* counted as lost at the end */
+			g->written_off_end = g->seq;
 			inflight = 0;
 		}
 		if (inflight == 0)
@@ -268,6 +270,10 @@ gen_udp_recv(struct udp_ctx *c, const struct udp_dgram *d, void *arg)
 		break;
 	}
 	g->received++;
+	/* a late echo of one written off: no longer presumed lost, and it was
+	 * not in flight either */
+	if (seq < g->written_off_end && g->written_off > 0)
+		g->written_off--;
 	g->last_progress = w->now;
 	stats_inc(&w->stats, STAT_udp_gen_rx);
 	if (seq + 1 < g->flow_high[flow])
