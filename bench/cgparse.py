@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Instructions per connection from callgrind output (for bench/run.sh).
+"""Instructions per connection from callgrind output (for bench/scenarios/insns.py).
+
+As a module: thread_figures(path) and solve_figures(...) return the figures;
+as a command it prints them:
 
 cgparse.py thread FILE
     One line for a callgrind --separate-threads file of a synack worker:
@@ -93,26 +96,38 @@ def parse(path):
     return self_cost, calls_to, incl_to, pmd
 
 
-def thread(path):
+def thread_figures(path):
+    """(role, polls, total, pmd) of one callgrind --separate-threads file
+    (role 'none' and zeros for a thread that is not a worker)."""
     self_cost, calls_to, incl_to, pmd = parse(path)
     polls = calls_to.get("worker_poll_once", 0)
     if polls == 0:
-        print("none 0 0 0")
-        return 0
+        return "none", 0, 0, 0
     role = "client" if any(k.startswith("gen_") and v > 0
                            for k, v in self_cost.items()) else "server"
-    print(f"{role} {polls} {incl_to.get('worker_poll_once', 0)} {pmd}")
+    return role, polls, incl_to.get("worker_poll_once", 0), pmd
+
+
+def solve_figures(pb, tb, cb, pi, ti, ci):
+    """(idle_per_poll, per_conn) from the busy and the idle run, or None
+    when the two runs do not determine them."""
+    det = pb * ci - pi * cb
+    if det == 0 or cb == 0:
+        return None
+    return (tb * ci - ti * cb) / det, (pb * ti - pi * tb) / det
+
+
+def thread(path):
+    print(" ".join(str(x) for x in thread_figures(path)))
     return 0
 
 
 def solve(pb, tb, cb, pi, ti, ci):
-    det = pb * ci - pi * cb
-    if det == 0 or cb == 0:
+    r = solve_figures(pb, tb, cb, pi, ti, ci)
+    if r is None:
         print("nan nan")
         return 1
-    idle = (tb * ci - ti * cb) / det
-    per = (pb * ti - pi * tb) / det
-    print(f"{idle:.1f} {per:.0f}")
+    print(f"{r[0]:.1f} {r[1]:.0f}")
     return 0
 
 

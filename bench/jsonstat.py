@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Read figures out of synack's --json lines file (for bench/run.sh).
+"""Figures out of synack's --json lines file, for the bench scenarios.
+
+As a module: ``Figures(path)`` reads the file with the test harness's
+``load_jsonl`` and answers the questions below; a key that is not there
+raises ``FigureError`` (a harness.CounterError) naming it, never a 0.
+
+As a command (for a reader reproducing a figure by hand):
 
 jsonstat.py FILE mean KEY [SKIP]    mean of KEY over the interval objects,
                                     skipping the first SKIP (default 1)
@@ -18,20 +24,29 @@ jsonstat.py FILE summary KEY        KEY in the summary object
 jsonstat.py FILE worker SUB KEY     KEY in the summary's worker whose label
                                     contains SUB (counters.gen_done)
 
-Prints the number (integers without a fraction) or nothing when the object
-or key is absent; exit 1 then, 2 when the file is unreadable.
+Prints the number (integers without a fraction); exit 1 with a message
+when the object or key is absent, 2 when the file is unreadable.
 """
-import json
+import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                "tests", "integration"))
+import harness  # noqa: E402  (the shared test harness)
 
-def dig(obj, path):
+
+class FigureError(harness.CounterError):
+    """A figure asked of a JSON file that the file does not hold."""
+
+
+def dig(obj, path, where="JSON"):
+    """obj at a dotted path; keys may hold dots themselves ('p99.9'): the
+    longest match wins. FigureError when a part is missing."""
     parts = path.split(".")
     i = 0
     while i < len(parts):
         if not isinstance(obj, dict):
-            return None
-        # keys may hold dots themselves ("p99.9"): take the longest match
+            raise FigureError(f"no '{path}' in {where}")
         for j in range(len(parts), i, -1):
             key = ".".join(parts[i:j])
             if key in obj:
@@ -39,8 +54,85 @@ def dig(obj, path):
                 i = j
                 break
         else:
-            return None
+            raise FigureError(f"no '{path}' in {where} ('{parts[i]}' missing)")
     return obj
+
+
+def _num(v, path, where):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise FigureError(f"'{path}' in {where} is not a number: {v!r}")
+    return v
+
+
+class Figures:
+    """The interval lines and the summary of one run."""
+
+    def __init__(self, path):
+        self.path = path
+        self.intervals, self.summary_obj = harness.load_jsonl(path)
+
+    def _series(self, key, skip=0):
+        ivs = self.intervals[skip:]
+        return [(o.get("t"), _num(dig(o, key, f"{self.path} interval"), key, self.path))
+                for o in ivs]
+
+    def mean(self, key, skip=1):
+        """Mean of KEY over the intervals after the first skip ones (all of
+        them when the run was too short), rounded to an integer."""
+        if not self.intervals:
+            raise FigureError(f"{self.path}: no interval line")
+        vals = [v for _, v in self._series(key, skip)] or [v for _, v in self._series(key)]
+        return round(sum(vals) / len(vals))
+
+    def rate(self, key, skip=1):
+        """Per-second rate of a cumulative counter between interval skip-1
+        (the start when skip is 0) and the last interval."""
+        ivs = self.intervals
+        if not ivs:
+            raise FigureError(f"{self.path}: no interval line")
+        if len(ivs) <= skip:
+            skip = 0
+        a = ivs[skip - 1] if skip else None
+        b = ivs[-1]
+        va = _num(dig(a, key, self.path), key, self.path) if a else 0
+        ta = a.get("t", 0) if a else 0
+        vb, tb = _num(dig(b, key, self.path), key, self.path), b.get("t", 0)
+        if tb <= ta:
+            raise FigureError(f"{self.path}: no time between the intervals for '{key}'")
+        return round((vb - va) / (tb - ta))
+
+    def last(self, key):
+        """KEY in the last interval line."""
+        if not self.intervals:
+            raise FigureError(f"{self.path}: no interval line")
+        return dig(self.intervals[-1], key, f"{self.path} last interval")
+
+    def max(self, key):
+        """The largest KEY over the interval lines."""
+        vals = [v for _, v in self._series(key)]
+        if not vals:
+            raise FigureError(f"{self.path}: no interval line")
+        return max(vals)
+
+    def reach(self, key, value):
+        """t of the first interval whose KEY is >= value; None when never."""
+        for t, v in self._series(key):
+            if v >= value:
+                return t
+        return None
+
+    def summary(self, key):
+        """KEY in the summary object."""
+        if not self.summary_obj:
+            raise FigureError(f"{self.path}: no summary line (the run did not finish)")
+        return dig(self.summary_obj, key, f"{self.path} summary")
+
+    def worker(self, sub, key):
+        """KEY in the summary's worker whose label contains sub."""
+        for w in self.summary_obj.get("workers", []) if self.summary_obj else []:
+            if sub in str(w.get("label", "")):
+                return dig(w, key, f"{self.path} worker '{w.get('label')}'")
+        raise FigureError(f"{self.path}: no summary worker labelled '*{sub}*'")
 
 
 def fmt(v):
@@ -55,63 +147,27 @@ def main(argv):
     if len(argv) < 4:
         print(__doc__, file=sys.stderr)
         return 2
-    fname, op = argv[1], argv[2]
-    objs = []
+    fname, op, key = argv[1], argv[2], argv[3]
+    extra = argv[4:]
     try:
-        with open(fname, encoding="utf-8") as f:
-            for line in f:
-                line = line.strip()
-                if not line:
-                    continue
-                try:
-                    objs.append(json.loads(line))
-                except ValueError:
-                    continue  # a line cut by a crash
-    except OSError:
+        f = Figures(fname)
+        if op in ("mean", "rate"):
+            v = getattr(f, op)(key, int(extra[0]) if extra else 1)
+        elif op in ("last", "max", "summary"):
+            v = getattr(f, op)(key)
+        elif op == "reach" and extra:
+            v = f.reach(key, float(extra[0]))
+        elif op == "worker" and extra:
+            v = f.worker(key, extra[0])
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except FigureError as e:
+        print(f"jsonstat: {e}", file=sys.stderr)
+        return 1
+    except harness.CounterError as e:
+        print(f"jsonstat: {e}", file=sys.stderr)
         return 2
-    ivals = [o for o in objs if o.get("type") == "interval"]
-    summ = [o for o in objs if o.get("type") == "summary"]
-    v = None
-    if op == "max":
-        vals = [dig(o, argv[3]) for o in ivals]
-        vals = [x for x in vals if isinstance(x, (int, float))]
-        if vals:
-            v = max(vals)
-    elif op == "reach" and len(argv) > 4:
-        for o in ivals:
-            x = dig(o, argv[3])
-            if isinstance(x, (int, float)) and x >= float(argv[4]):
-                v = o.get("t")
-                break
-    elif op == "mean":
-        skip = int(argv[4]) if len(argv) > 4 else 1
-        vals = [dig(o, argv[3]) for o in ivals[skip:]]
-        vals = [x for x in vals if isinstance(x, (int, float))]
-        if not vals:  # too short a run: use what there is
-            vals = [dig(o, argv[3]) for o in ivals]
-            vals = [x for x in vals if isinstance(x, (int, float))]
-        if vals:
-            v = round(sum(vals) / len(vals))
-    elif op == "rate":
-        skip = int(argv[4]) if len(argv) > 4 else 1
-        if len(ivals) <= skip:
-            skip = 0
-        if len(ivals) > skip:
-            a, b = ivals[skip - 1] if skip else None, ivals[-1]
-            va = dig(a, argv[3]) if a else 0
-            ta = a.get("t", 0) if a else 0
-            vb, tb = dig(b, argv[3]), b.get("t", 0)
-            if isinstance(va, (int, float)) and isinstance(vb, (int, float)) and tb > ta:
-                v = round((vb - va) / (tb - ta))
-    elif op == "last":
-        v = dig(ivals[-1], argv[3]) if ivals else None
-    elif op == "summary":
-        v = dig(summ[-1], argv[3]) if summ else None
-    elif op == "worker" and len(argv) > 4:
-        for w in (summ[-1].get("workers", []) if summ else []):
-            if argv[3] in str(w.get("label", "")):
-                v = dig(w, argv[4])
-                break
     if v is None or isinstance(v, (dict, list)):
         return 1
     print(fmt(v))

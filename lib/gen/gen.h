@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/bulk/bulk.h"
 #include "lib/stack/pace.h"
 #include "lib/stack/stack.h"
 
@@ -40,6 +41,20 @@ gen_next_hop(struct worker *w, struct worker_port *wp, rte_be32_t target,
 	}
 	return neigh_resolve(w, wp, nh, mac) == 0 ? 0 : -EAGAIN;
 }
+
+/**
+ * The sentence a model's result gives when its target's next hop never
+ * answered (or there is no route): "failed: target A is off-link and the
+ * port has no gateway" or "failed: target A did not answer ARP".
+ */
+void gen_fail_why(const struct worker *w, rte_be32_t target, char *why, size_t whylen);
+
+/* Every model is a worker application (struct app_class, lib/stack): its
+ * create or start function registers it with worker_app_add, bounded. */
+extern const struct app_class gen_ping_class;
+extern const struct app_class gen_http_class;
+extern const struct app_class gen_udp_class;
+extern const struct app_class gen_bulk_class;
 
 struct gen_ping_conf {
 	uint32_t target;	/**< host order */
@@ -133,15 +148,19 @@ struct tcp_ctx;
 struct tcb;
 
 /**
- * A model on w's client port wp. Fills ops with the callbacks for active
- * connections (tcp_set_client_app). Registers its latency histograms in
+ * A model on w's client port wp. Fills ops with the callbacks of its
+ * connections (gen_http_start registers them). Registers its latency histograms in
  * w->stats. NULL + errno on failure.
  */
 struct gen_http *gen_http_create(struct worker *w, struct worker_port *wp,
 				 const struct gen_http_conf *conf, struct tcp_app *ops);
 
-/** Start launching from w's poll hook, on the TCP context of w. */
-void gen_http_start(struct gen_http *g, struct tcp_ctx *tcp);
+/**
+ * Register g on its worker (gen_http_class, bounded) and its callbacks on
+ * tcp (the worker's TCP context); it launches from its poll hook.
+ * @return 0, or -ENOSPC (no application slot left).
+ */
+int gen_http_start(struct gen_http *g, struct tcp_ctx *tcp);
 
 /** True when a target's next hop never answered ARP (the run failed). */
 bool gen_http_failed(const struct gen_http *g);
@@ -210,8 +229,16 @@ struct udp_ctx;
 struct gen_udp *gen_udp_create(struct worker *w, struct worker_port *wp,
 			       const struct gen_udp_conf *conf);
 
-/** Bind the source ports on udp (the worker's UDP context) and start from w's poll hook. */
-void gen_udp_start(struct gen_udp *g, struct udp_ctx *udp);
+/**
+ * Bind the source ports on udp (the worker's UDP context) and register g on
+ * its worker (gen_udp_class, bounded): it sends from its poll hook.
+ * @return 0, -EADDRINUSE (a flow port belongs to another application:
+ * gen_udp_busy_port tells which), -ENOSPC (no application slot left).
+ */
+int gen_udp_start(struct gen_udp *g, struct udp_ctx *udp);
+
+/** The flow port that made gen_udp_start fail with -EADDRINUSE. */
+uint16_t gen_udp_busy_port(const struct gen_udp *g);
 
 /** True when a target's next hop never answered ARP (or there is no route). */
 bool gen_udp_failed(const struct gen_udp *g);
@@ -224,100 +251,11 @@ void gen_udp_stop(struct gen_udp *g);
 
 void gen_udp_free(struct gen_udp *g);
 
-/* ---- bulk TCP (gen_bulk.c): the throughput model, the bulk server, and the
- * sink/source pieces other applications (lib/iperf) reuse ---- */
+/* ---- the throughput model (gen_bulk.c), on lib/bulk's shared pieces ---- */
 
-#define GEN_BULK_PATTERN_LEN (1u << 20) /**< the shared payload: write sizes up to this */
-#define GEN_BULK_DEPTH	     3		/**< chunks a source keeps queued */
 #define GEN_BULK_GRACE_MS    10000	/**< after duration: wait this long for the closes (a live
 					     peer drains at once; lcores sharing a loaded CPU
 					     have taken over 2 s to drain the last windows) */
-#define GEN_BULK_HDR_LEN     8		/**< "SYNB", direction, 3 zero bytes */
-#define GEN_BULK_MAGIC	     "SYNB"
-
-/** Which way data flows on a bulk connection, from the client's side (bits). */
-enum gen_bulk_dir {
-	GEN_BULK_SEND = 1,	/**< client -> server */
-	GEN_BULK_RECV = 2,	/**< server -> client */
-	GEN_BULK_BOTH = 3,
-};
-
-/**
- * The payload every bulk sender queues: GEN_BULK_PATTERN_LEN read-only bytes,
- * built once (the first call, on the main lcore before the workers run),
- * shared by every worker. Its first byte is never 'S', so a stream never
- * starts like the bulk header.
- */
-const uint8_t *gen_bulk_pattern(void);
-
-/**
- * Move the bulk payload into DPDK memory (rte_malloc, after EAL init, on the
- * main lcore before the workers run), so that ports whose TX reads the
- * payload by IOVA (virtio, PCI NICs: PORT_OFF_TX_DMA) can send it zero-copy
- * and in TSO frames. Later gen_bulk_pattern() calls return the copy.
- * @return 0, or -ENOMEM (the static copy stays: payload is copied per segment).
- */
-int gen_bulk_pattern_dpdk(void);
-
-/**
- * A source on one connection (lives in the TCB's app area): keeps up to
- * GEN_BULK_DEPTH chunks of the pattern queued with tcp_send -- referenced,
- * not copied -- and tops the queue up as the peer acknowledges.
- */
-struct gen_bulk_src {
-	uint64_t left;		/**< bytes still to queue; UINT64_MAX = until stopped */
-	uint32_t queued;	/**< bytes queued and not yet acknowledged */
-	uint32_t chunk;		/**< bytes per tcp_send, 1..GEN_BULK_PATTERN_LEN */
-};
-
-/**
- * Queue chunks until GEN_BULK_DEPTH are outstanding or left is spent. At
- * most GEN_BULK_DEPTH tcp_send calls. @return 0, or tcp_send's -ENOBUFS
- * (send queue pool empty: the next gen_bulk_src_acked() retries) or
- * -ENOTCONN.
- */
-int gen_bulk_src_fill(struct tcp_ctx *c, struct tcb *t, struct gen_bulk_src *s);
-
-/** The sent() callback's acked bytes of s's data: they leave the queue. */
-static inline void
-gen_bulk_src_acked(struct gen_bulk_src *s, uint32_t acked)
-{
-	s->queued = acked < s->queued ? s->queued - acked : 0;
-}
-
-/**
- * cwnd and RTT of one sending connection, published as the worker's gauges
- * bulk_senders / bulk_cwnd / bulk_srtt_us (sums kept up to date in O(1))
- * and sampled into HIST_srtt at most once per ms. Zeroed with the app area.
- */
-struct gen_bulk_probe {
-	uint32_t cwnd;		/**< last published */
-	uint32_t srtt_us;
-	uint32_t last_ms;	/**< last histogram sample, worker ms clock */
-	uint32_t on;		/**< counted in bulk_senders */
-};
-
-/** Publish t's cwnd/srtt now (call from sent()). */
-void gen_bulk_probe_update(struct worker *w, struct tcb *t, struct gen_bulk_probe *p);
-
-/** t stops sending or closes: take it out of the gauges. */
-void gen_bulk_probe_end(struct worker *w, struct gen_bulk_probe *p);
-
-/* The bulk server ([server] bulk): sinks what it receives; when the first
- * GEN_BULK_HDR_LEN bytes are the header with GEN_BULK_RECV set, it sources
- * the pattern until the client closes, then closes after the queued data. */
-
-struct gen_bulk_server_conf {
-	uint32_t write_size;	/**< bytes per tcp_send when sourcing */
-};
-
-struct gen_bulk_server;
-
-/** A bulk server on w; fills ops for tcp_listen_app(). NULL + errno. */
-struct gen_bulk_server *gen_bulk_server_create(struct worker *w,
-					       const struct gen_bulk_server_conf *conf,
-					       struct tcp_app *ops);
-void gen_bulk_server_free(struct gen_bulk_server *s);
 
 /* The throughput model: `connections` connections from w's client port to
  * the targets (round robin), each sending (and/or receiving) as fast as
@@ -329,8 +267,8 @@ struct gen_bulk_conf {
 	const struct gen_target *targets;	/**< round robin; owned by the caller */
 	uint16_t nb_targets;
 	uint32_t connections;		/**< this worker's */
-	enum gen_bulk_dir dir;
-	uint32_t write_size;		/**< bytes per tcp_send, 1..GEN_BULK_PATTERN_LEN */
+	enum bulk_dir dir;
+	uint32_t write_size;		/**< bytes per tcp_send, 1..BULK_PATTERN_LEN */
 	uint64_t duration_ms;		/**< 0 = until stopped */
 	uint32_t burst;			/**< connections opened per loop at most */
 	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order: connection
@@ -350,8 +288,12 @@ struct gen_bulk;
 struct gen_bulk *gen_bulk_create(struct worker *w, struct worker_port *wp,
 				 const struct gen_bulk_conf *conf, struct tcp_app *ops);
 
-/** Start from w's poll hook, on the TCP context of w. */
-void gen_bulk_start(struct gen_bulk *g, struct tcp_ctx *tcp);
+/**
+ * Register g on its worker (gen_bulk_class, bounded) and its callbacks on
+ * tcp; it opens its connections from its poll hook.
+ * @return 0, or -ENOSPC (no application slot left).
+ */
+int gen_bulk_start(struct gen_bulk *g, struct tcp_ctx *tcp);
 
 /** True when a target's next hop never answered ARP. */
 bool gen_bulk_failed(const struct gen_bulk *g);

@@ -77,6 +77,9 @@ struct gen_http {
 	uint32_t announced;		/**< (extra address, target) ARP announcements sent */
 	uint32_t nann;			/**< of (ip_n - 1) x nb_targets */
 	bool failed;			/**< a target's next hop never answered ARP */
+	int slot;			/**< worker application slot */
+	int tslot;			/**< TCP application slot of its connections */
+	struct tcp_app ops;		/**< its TCP callbacks */
 	uint64_t ports_empty_tsc;	/**< last time port exhaustion was counted */
 	uint64_t table_full_tsc;	/**< last time a full table was counted */
 	/* pacing */
@@ -191,9 +194,24 @@ conn_fail(struct gen_http *g, struct tcb *t, struct gen_conn *gc, enum stats_id 
 	tcp_abort(g->tcp, t);
 }
 
+static void conn_close(struct gen_http *g, struct tcb *t, struct gen_conn *gc);
+
+/*
+ * Sends up to n requests on t. For cc and rps the count is in requests: n is
+ * cut to what is left of it, and a connection with nothing left to send is
+ * closed (cps counts connections, each sends one).
+ */
 static int
 send_requests(struct gen_http *g, struct tcb *t, struct gen_conn *gc, uint32_t n, uint32_t t_req)
 {
+	if (g->conf.model != GEN_CPS && g->conf.count != 0) {
+		if (g->requests >= g->conf.count) {
+			conn_close(g, t, gc);
+			return 0;
+		}
+		if (n > g->conf.count - g->requests)
+			n = (uint32_t)(g->conf.count - g->requests);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (tcp_send(g->tcp, t, g->conf.request, g->conf.request_len) != 0) {
 			conn_fail(g, t, gc, STAT_gen_err_table);
@@ -259,8 +277,8 @@ launch(struct gen_http *g)
 	}
 	tg = &g->conf.targets[pick];
 	g->next_target = ti;
-	r = tcp_connect(g->tcp, g->wp, src_ip(g, src), rte_cpu_to_be_16(SRC_PORT(src)), tg->ip,
-			tg->port, &t);
+	r = tcp_connect_app(g->tcp, g->tslot, g->wp, src_ip(g, src), rte_cpu_to_be_16(SRC_PORT(src)),
+			    tg->ip, tg->port, &t);
 	if (r != 0) {
 		src_push(g, f, src);
 		/* counted at most once per ms, as port exhaustion */
@@ -323,7 +341,7 @@ gen_poll(struct worker *w, void *arg)
 	uint32_t n = 0, want;
 
 	w->stats.g[GAUGE_gen_active] = g->active;
-	if (w->done)
+	if (worker_app_done(w, g->slot))
 		return;
 	/* First resolve every target's next hop, so no SYN waits on ARP. */
 	while (g->resolved < g->conf.nb_targets) {
@@ -332,7 +350,7 @@ gen_poll(struct worker *w, void *arg)
 		if (r == -ENETUNREACH) {
 			/* off-link and no gateway: no SYN could ever leave */
 			g->failed = true;
-			w->done = true;
+			worker_app_finish(w, g->slot);
 		}
 		if (r != 0)
 			return; /* ARP that never answers fails through on_neigh() */
@@ -363,7 +381,7 @@ gen_poll(struct worker *w, void *arg)
 			conn_close(g, t, gc);
 		}
 		if (g->active == 0)
-			w->done = true;
+			worker_app_finish(w, g->slot);
 		return;
 	}
 	switch (g->conf.model) {
@@ -411,7 +429,7 @@ on_neigh(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved,
 		return;
 	if (ip == worker_next_hop(wp, g->conf.targets[g->resolved].ip)) {
 		g->failed = true;
-		w->done = true;
+		worker_app_finish(w, g->slot);
 	}
 }
 
@@ -772,6 +790,8 @@ gen_http_create(struct worker *w, struct worker_port *wp, const struct gen_http_
 	ops->closed = on_closed;
 	ops->timeout = on_timeout;
 	ops->arg = g;
+	g->ops = *ops;
+	g->slot = -1;
 	return g;
 nomem:
 	if (g != NULL) {
@@ -783,18 +803,49 @@ nomem:
 	return NULL;
 }
 
-void
+int
 gen_http_start(struct gen_http *g, struct tcp_ctx *tcp)
 {
 	g->tcp = tcp;
+	g->tslot = tcp_app_add(tcp, &g->ops);
+	if (g->tslot < 0)
+		return g->tslot;
+	g->slot = worker_app_add(g->w, &gen_http_class, g, true);
+	if (g->slot < 0)
+		return g->slot;
 	g->w->now = rte_rdtsc();
 	g->t0 = g->w->now;
 	g->last_tsc = g->w->now;
 	g->next_due = g->w->now;
-	g->w->app.poll = gen_poll;
-	g->w->app.neigh_event = on_neigh;
-	g->w->app.arg = g;
+	return 0;
 }
+
+static int
+http_result(void *obj, FILE *out, char *why, size_t whylen)
+{
+	struct gen_http *g = obj;
+
+	(void)out;
+	if (!g->failed)
+		return 0;
+	gen_fail_why(g->w, g->conf.targets[g->resolved < g->conf.nb_targets ? g->resolved : 0].ip,
+		     why, whylen);
+	return -1;
+}
+
+static void
+http_free(void *obj)
+{
+	gen_http_free(obj);
+}
+
+const struct app_class gen_http_class = {
+	.name = "http client",
+	.poll = gen_poll,
+	.neigh_event = on_neigh,
+	.result = http_result,
+	.free = http_free,
+};
 
 uint64_t
 gen_http_active(const struct gen_http *g)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The ping model: resolve the target with ARP, then keep up to `window` ICMP
- * echo requests in flight, paced by a token bucket on the TSC when a rate is
- * set. Each reply is matched by identifier and its payload checked against the
- * pattern of its sequence number. Requests unanswered for a second are
- * counted as lost so the window never stalls.
+ * The ping model: resolve the target's next hop (the target itself, or the
+ * gateway) with ARP, then keep up to `window` ICMP echo requests in flight,
+ * paced by a token bucket on the TSC when a rate is set. Each reply is
+ * matched by identifier and its payload checked against the pattern of its
+ * sequence number. Requests unanswered for a second are counted as lost so
+ * the window never stalls; a reply that comes after that is not counted
+ * again (as drop_icmp_type, a reply the model does not take).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "gen.h"
 
 struct gen_ping {
+	struct worker *w;
 	struct worker_port *wp;
 	struct gen_ping_conf conf;
 	rte_be32_t target;
@@ -23,9 +26,11 @@ struct gen_ping {
 	uint16_t ip_id;
 	bool resolved;
 	bool failed;
+	int slot;			/**< worker application slot */
 	struct rte_ether_addr dst_mac;
 	uint64_t sent;
 	uint64_t outstanding;
+	uint64_t lost_end;		/**< sent at the last write-off: below it, answered or lost */
 	uint64_t last_progress;		/**< TSC of the last reply (or first send) */
 	uint64_t tokens;		/**< pacing, in requests x hz */
 	uint64_t last_tsc;
@@ -39,9 +44,9 @@ ping_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool r
 
 	if (wp != g->wp)
 		return;
-	if (!resolved && !g->resolved) {
+	if (!resolved && !g->resolved && ip == worker_next_hop(wp, g->target)) {
 		g->failed = true;
-		w->done = true;
+		worker_app_finish(w, g->slot);
 	}
 }
 
@@ -55,9 +60,19 @@ ping_reply(struct worker *w, struct worker_port *wp, const uint8_t *icmp, uint32
 		stats_inc(&w->stats, STAT_drop_icmp_type);
 		return;
 	}
+	/* how many requests back it answers (16-bit sequence numbers) */
+	uint16_t seq = rte_be_to_cpu_16(ih->icmp_seq_nb);
+	uint64_t back = (uint16_t)(g->seq - seq);
+	if (back == 0)
+		back = 65536;
+	if (back <= g->sent && g->sent - back < g->lost_end) {
+		/* its request is already counted lost: not a reply as well, and
+		 * not one of those still out -- a reply the model does not take */
+		stats_inc(&w->stats, STAT_drop_icmp_type);
+		return;
+	}
 	stats_inc(&w->stats, STAT_icmp_reply_rx);
-	if (!net_icmp_echo_payload_ok(icmp + NET_ICMP_HLEN, len - NET_ICMP_HLEN,
-				      rte_be_to_cpu_16(ih->icmp_seq_nb)))
+	if (!net_icmp_echo_payload_ok(icmp + NET_ICMP_HLEN, len - NET_ICMP_HLEN, seq))
 		stats_inc(&w->stats, STAT_icmp_reply_bad);
 	if (g->outstanding > 0)
 		g->outstanding--;
@@ -71,11 +86,17 @@ ping_poll(struct worker *w, void *arg)
 	struct rte_mbuf *pkts[512];
 	uint64_t n;
 
-	if (w->done)
+	if (worker_app_done(w, g->slot))
 		return;
 	if (!g->resolved) {
-		if (neigh_resolve(w, g->wp, g->target, &g->dst_mac) != 0)
-			return;
+		int r = gen_next_hop(w, g->wp, g->target, &g->dst_mac);
+		if (r == -ENETUNREACH) {
+			/* off-link and no gateway: no request could ever leave */
+			g->failed = true;
+			worker_app_finish(w, g->slot);
+		}
+		if (r != 0)
+			return; /* ARP that never answers fails through ping_neigh_event() */
 		g->resolved = true;
 		g->last_tsc = w->now;
 		g->last_progress = w->now;
@@ -83,10 +104,11 @@ ping_poll(struct worker *w, void *arg)
 	if (g->outstanding > 0 && w->now - g->last_progress > w->hz) {
 		stats_add(&w->stats, STAT_icmp_lost, g->outstanding);
 		g->outstanding = 0;
+		g->lost_end = g->sent;
 	}
 	if (g->conf.count != 0 && g->sent >= g->conf.count) {
 		if (g->outstanding == 0)
-			w->done = true;
+			worker_app_finish(w, g->slot);
 		return;
 	}
 	n = g->conf.window - g->outstanding;
@@ -147,10 +169,13 @@ gen_ping_create(struct worker *w, struct worker_port *wp, const struct gen_ping_
 		g->conf.burst = 32;
 	g->target = rte_cpu_to_be_32(conf->target);
 	g->id = (uint16_t)(0x5300 + w->id);
-	w->app.poll = ping_poll;
-	w->app.icmp_reply = ping_reply;
-	w->app.neigh_event = ping_neigh_event;
-	w->app.arg = g;
+	g->w = w;
+	g->slot = worker_app_add(w, &gen_ping_class, g, true);
+	if (g->slot < 0) {
+		rte_free(g);
+		errno = ENOSPC;
+		return NULL;
+	}
 	return g;
 }
 
@@ -159,6 +184,33 @@ gen_ping_failed(const struct gen_ping *g)
 {
 	return g->failed;
 }
+
+static int
+ping_result(void *obj, FILE *out, char *why, size_t whylen)
+{
+	struct gen_ping *g = obj;
+
+	(void)out;
+	if (!g->failed)
+		return 0;
+	gen_fail_why(g->w, g->target, why, whylen);
+	return -1;
+}
+
+static void
+ping_free(void *obj)
+{
+	gen_ping_free(obj);
+}
+
+const struct app_class gen_ping_class = {
+	.name = "ping",
+	.poll = ping_poll,
+	.icmp_reply = ping_reply,
+	.neigh_event = ping_neigh_event,
+	.result = ping_result,
+	.free = ping_free,
+};
 
 void
 gen_ping_free(struct gen_ping *g)

@@ -68,12 +68,15 @@ struct gen_udp {
 	uint32_t resolved;		/**< targets with a template */
 	bool failed;
 	bool sending_over;
+	int slot;			/**< worker application slot */
+	uint16_t busy_port;		/**< a flow port another application owns (start) */
 	uint64_t t0;
 	uint64_t t_end;			/**< TSC sending stops (duration), 0 = none */
 	uint64_t end_tsc;		/**< TSC sending ended */
 	uint64_t seq;			/**< next sequence number = datagrams sent */
 	uint64_t received;		/**< unique echoes */
 	uint64_t written_off;		/**< window: presumed lost after a silent second */
+	uint64_t written_off_end;	/**< seq at the last write-off: below it, echoed or written off */
 	uint64_t last_progress;
 	uint32_t next_flow, next_target;
 	uint16_t ip_id;
@@ -98,7 +101,7 @@ gen_udp_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, boo
 		return;
 	if (ip == worker_next_hop(g->wp, g->conf.targets[g->resolved].ip)) {
 		g->failed = true;
-		w->done = true;
+		worker_app_finish(w, g->slot);
 	}
 }
 
@@ -133,7 +136,7 @@ finish(struct gen_udp *g)
 
 	if (g->conf.echo && lost != 0)
 		stats_add(&w->stats, STAT_udp_lost, lost);
-	w->done = true;
+	worker_app_finish(w, g->slot);
 }
 
 static inline void
@@ -177,14 +180,14 @@ gen_udp_poll(struct worker *w, void *arg)
 	struct rte_mbuf *pkts[GEN_UDP_BURST_MAX];
 	uint64_t n;
 
-	if (w->done)
+	if (worker_app_done(w, g->slot))
 		return;
 	while (g->resolved < g->conf.nb_targets) {
 		struct rte_ether_addr mac;
 		int r = gen_next_hop(w, g->wp, g->conf.targets[g->resolved].ip, &mac);
 		if (r == -ENETUNREACH) {
 			g->failed = true;
-			w->done = true;
+			worker_app_finish(w, g->slot);
 		}
 		if (r != 0)
 			return;
@@ -217,6 +220,7 @@ gen_udp_poll(struct worker *w, void *arg)
 		uint64_t inflight = g->seq - g->received - g->written_off;
 		if (inflight > 0 && w->now - g->last_progress > w->hz) {
 			g->written_off += inflight; /* counted as lost at the end */
+			g->written_off_end = g->seq;
 			inflight = 0;
 		}
 		if (inflight == 0)
@@ -266,6 +270,10 @@ gen_udp_recv(struct udp_ctx *c, const struct udp_dgram *d, void *arg)
 		break;
 	}
 	g->received++;
+	/* a late echo of one written off: no longer presumed lost, and it was
+	 * not in flight either */
+	if (seq < g->written_off_end && g->written_off > 0)
+		g->written_off--;
 	g->last_progress = w->now;
 	stats_inc(&w->stats, STAT_udp_gen_rx);
 	if (seq + 1 < g->flow_high[flow])
@@ -356,6 +364,7 @@ gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_co
 			goto nomem;
 	}
 	w->stats.h[HIST_rtt] = &g->rtt;
+	g->slot = -1;
 	return g;
 nomem:
 	gen_udp_free(g);
@@ -363,19 +372,34 @@ nomem:
 	return NULL;
 }
 
-void
+int
 gen_udp_start(struct gen_udp *g, struct udp_ctx *udp)
 {
 	struct udp_app app = {.recv = gen_udp_recv, .arg = g};
+	int us = udp_app_add(udp, &app), r;
 
+	if (us < 0)
+		return us;
 	g->udp = udp;
-	for (uint32_t f = 0; f < g->conf.flows * g->nb_cls; f++)
-		udp_bind(udp, g->ports[f], UDP_PORT_APP);
-	udp_set_app(udp, &app);
+	for (uint32_t f = 0; f < g->conf.flows * g->nb_cls; f++) {
+		r = udp_bind_app(udp, g->ports[f], us);
+		if (r != 0) {
+			errno = -r;
+			g->busy_port = g->ports[f];
+			return r;
+		}
+	}
+	g->slot = worker_app_add(g->w, &gen_udp_class, g, true);
+	if (g->slot < 0)
+		return g->slot;
 	g->w->now = rte_rdtsc();
-	g->w->app.poll = gen_udp_poll;
-	g->w->app.neigh_event = gen_udp_neigh_event;
-	g->w->app.arg = g;
+	return 0;
+}
+
+uint16_t
+gen_udp_busy_port(const struct gen_udp *g)
+{
+	return g->busy_port;
 }
 
 bool
@@ -387,9 +411,43 @@ gen_udp_failed(const struct gen_udp *g)
 void
 gen_udp_stop(struct gen_udp *g)
 {
-	if (!g->w->done && g->resolved == g->conf.nb_targets)
+	if (g->slot >= 0 && !worker_app_done(g->w, g->slot) && g->resolved == g->conf.nb_targets)
 		finish(g);
 }
+
+static void
+udp_stop(void *obj)
+{
+	gen_udp_stop(obj);
+}
+
+static int
+udp_result(void *obj, FILE *out, char *why, size_t whylen)
+{
+	struct gen_udp *g = obj;
+
+	(void)out;
+	if (!g->failed)
+		return 0;
+	gen_fail_why(g->w, g->conf.targets[g->resolved < g->conf.nb_targets ? g->resolved : 0].ip,
+		     why, whylen);
+	return -1;
+}
+
+static void
+udp_free(void *obj)
+{
+	gen_udp_free(obj);
+}
+
+const struct app_class gen_udp_class = {
+	.name = "udp",
+	.poll = gen_udp_poll,
+	.neigh_event = gen_udp_neigh_event,
+	.stop = udp_stop,
+	.result = udp_result,
+	.free = udp_free,
+};
 
 void
 gen_udp_free(struct gen_udp *g)

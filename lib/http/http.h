@@ -250,6 +250,7 @@ int http_client_request_build(const struct http_client_conf *c, uint8_t *buf, ui
 struct http_app;
 struct worker;
 struct tcp_app;
+struct tcp_ctx;
 
 /**
  * The HTTP/1.1 responder for worker w, answering from srv (shared, read-only
@@ -260,6 +261,18 @@ struct tcp_app;
 struct http_app *http_app_create(struct worker *w, const struct http_server *srv, FILE *log,
 				 uint32_t sample, struct tcp_app *ops);
 void http_app_free(struct http_app *a);
+
+/** The responder is a worker application (unbounded). */
+extern const struct app_class http_app_class;
+
+/**
+ * Listen on ports[0..n) of tcp (its worker's TCP context) and register a on
+ * its worker.
+ * @return 0, -EADDRINUSE (another application listens on one of the ports;
+ * none is kept), -ENOSPC (no application slot left).
+ */
+int http_app_start(struct http_app *a, struct tcp_ctx *tcp, const uint16_t *ports,
+		   unsigned int n);
 
 #ifdef __cplusplus
 }

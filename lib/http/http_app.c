@@ -21,6 +21,7 @@
  * chunk leaves, one range check and decrement. The long bodies go as a
  * second chunk from the server's shared buffer, which never changes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct http_conn {
 _Static_assert(sizeof(struct http_conn) <= 32, "http_conn must fit the TCB's app area");
 
 struct http_app {
+	struct tcp_app ops;		/**< its TCP callbacks (http_app_start listens with them) */
 	const struct http_server *srv;
 	const volatile time_t *clock;	/**< the second the Date should show */
 	uint8_t *gens;			/**< HTTP_GENS generations, 1 << gen_shift apart */
@@ -233,8 +235,35 @@ http_app_create(struct worker *w, const struct http_server *srv, FILE *log, uint
 	ops->peer_closed = conn_peer_closed;
 	ops->released = conn_released;
 	ops->arg = a;
+	a->ops = *ops;
 	return a;
 }
+
+int
+http_app_start(struct http_app *a, struct tcp_ctx *tcp, const uint16_t *ports, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		int r = tcp_listen_app(tcp, ports[i], &a->ops);
+
+		if (r != 0) {
+			for (unsigned int j = 0; j < i; j++)
+				tcp_unlisten(tcp, ports[j]);
+			return r;
+		}
+	}
+	return worker_app_add(a->w, &http_app_class, a, false) < 0 ? -ENOSPC : 0;
+}
+
+static void
+app_free(void *obj)
+{
+	http_app_free(obj);
+}
+
+const struct app_class http_app_class = {
+	.name = "http server",
+	.free = app_free,
+};
 
 void
 http_app_free(struct http_app *a)

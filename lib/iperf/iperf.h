@@ -268,8 +268,9 @@ struct iperf_server_conf {
 
 /**
  * The server on worker w: listens on conf->port (tcp_listen_app) and binds
- * the UDP port for UDP tests (udp may be NULL: no UDP tests). Chains w's
- * poll hook (for UDP sending). NULL + errno.
+ * the UDP port for UDP tests (udp may be NULL: no UDP tests), and registers
+ * on w (iperf_server_class). NULL + errno: EADDRINUSE (another application
+ * owns the TCP or UDP port), ENOSPC (no application slot), ENOMEM.
  */
 struct iperf_server *iperf_server_create(struct worker *w, struct tcp_ctx *tcp,
 					 struct udp_ctx *udp, const struct iperf_server_conf *conf);
@@ -294,8 +295,16 @@ struct iperf_client *iperf_client_create(struct worker *w, struct worker_port *w
 					 struct tcp_ctx *tcp, struct udp_ctx *udp,
 					 const struct iperf_client_conf *conf);
 
-/** Start from w's poll hook (connects the control connection). */
-void iperf_client_start(struct iperf_client *c);
+/**
+ * Register c on its worker (iperf_client_class, bounded) and its callbacks
+ * on its TCP and UDP contexts; it connects the control connection from its
+ * poll hook. @return 0, or -ENOSPC (no application slot left).
+ */
+int iperf_client_start(struct iperf_client *c);
+
+/* The iperf3 server and client are worker applications. */
+extern const struct app_class iperf_server_class;
+extern const struct app_class iperf_client_class;
 
 /**
  * After the worker stopped: write the JSON and a text summary to out.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The iperf3 client on one worker (client.model = iperf): one test against
- * a stock `iperf3 -s`, TCP or UDP, normal or reverse, then w->done.
+ * a stock `iperf3 -s`, TCP or UDP, normal or reverse, then its application slot is done.
  *
  * Ports: the control connection leaves from lport_lo, stream i from
  * lport_lo + 1 + i (TCP connections, or the UDP stream's bound port).
@@ -86,7 +86,9 @@ struct iperf_client {
 	struct udp_ctx *udp;
 	struct iperf_client_conf conf;
 	struct iperf_params p;
-	struct worker_app prev;
+	int slot;			/* worker application slot */
+	int tslot;			/* TCP application slot */
+	int uslot;			/* UDP application slot, -1 without UDP */
 	struct tcp_app ops;
 	enum iperf_phase ph;
 	bool started, failed, ending, udp_connected;
@@ -122,7 +124,7 @@ ms_tsc(const struct iperf_client *c, uint64_t ms)
 static void
 cli_fail(struct iperf_client *c, const char *why)
 {
-	if (c->failed || c->w->done)
+	if (c->failed || worker_app_done(c->w, c->slot))
 		return;
 	c->failed = true;
 	snprintf(c->why, sizeof(c->why), "%s (phase %s)", why, iperf_phase_name(c->ph));
@@ -131,7 +133,7 @@ cli_fail(struct iperf_client *c, const char *why)
 	for (uint32_t i = 0; i < c->p.parallel; i++)
 		if (c->st[i].t != NULL)
 			tcp_abort(c->tcp, c->st[i].t);
-	c->w->done = true;
+	worker_app_finish(c->w, c->slot);
 }
 
 static int
@@ -338,10 +340,13 @@ streams_create(struct iperf_client *c)
 		st->id = i == 0 ? 1 : (int32_t)i + 2;
 		st->lport = (uint16_t)(c->conf.lport_lo + 1 + i);
 		if (c->p.udp) {
-			udp_bind(c->udp, st->lport, UDP_PORT_APP);
+			if (udp_bind_app(c->udp, st->lport, c->uslot) != 0) {
+				cli_fail(c, "a stream's UDP port belongs to another application");
+				return;
+			}
 			continue;
 		}
-		if (tcp_connect(c->tcp, c->wp, c->wp->ip, rte_cpu_to_be_16(st->lport),
+		if (tcp_connect_app(c->tcp, c->tslot, c->wp, c->wp->ip, rte_cpu_to_be_16(st->lport),
 				rte_cpu_to_be_32(c->conf.ip), rte_cpu_to_be_16(c->conf.port),
 				&st->t) != 0) {
 			cli_fail(c, "cannot open a stream connection (port in use or table full)");
@@ -579,9 +584,7 @@ cli_poll(struct worker *w, void *arg)
 {
 	struct iperf_client *c = arg;
 
-	if (c->prev.poll != NULL)
-		c->prev.poll(w, c->prev.arg);
-	if (w->done)
+	if (worker_app_done(w, c->slot))
 		return;
 	if (!c->started) {
 		struct rte_ether_addr mac;
@@ -601,7 +604,8 @@ cli_poll(struct worker *w, void *arg)
 		}
 		c->started = true;
 		c->t_phase = w->now;
-		if (tcp_connect(c->tcp, c->wp, c->wp->ip, rte_cpu_to_be_16(c->conf.lport_lo), dst,
+		if (tcp_connect_app(c->tcp, c->tslot, c->wp, c->wp->ip,
+				    rte_cpu_to_be_16(c->conf.lport_lo), dst,
 				rte_cpu_to_be_16(c->conf.port), &c->ctl) != 0) {
 			cli_fail(c, "cannot open the control connection");
 			return;
@@ -659,7 +663,7 @@ cli_poll(struct worker *w, void *arg)
 			for (uint32_t i = 0; i < c->p.parallel; i++)
 				if (c->st[i].t != NULL)
 					tcp_close(c->tcp, c->st[i].t);
-			w->done = true;
+			worker_app_finish(w, c->slot);
 		}
 		return;
 	}
@@ -723,19 +727,19 @@ iperf_client_create(struct worker *w, struct worker_port *wp, struct tcp_ctx *tc
 	return c;
 }
 
-void
+int
 iperf_client_start(struct iperf_client *c)
 {
 	struct udp_app ua = {.recv = cli_udp_recv, .arg = c};
 
-	tcp_set_client_app(c->tcp, &c->ops);
-	if (c->udp != NULL)
-		udp_set_app(c->udp, &ua);
-	c->prev = c->w->app;
-	c->w->app.poll = cli_poll;
-	c->w->app.arg = c;
-	c->w->app.icmp_reply = NULL;
-	c->w->app.neigh_event = NULL;
+	c->tslot = tcp_app_add(c->tcp, &c->ops);
+	if (c->tslot < 0)
+		return c->tslot;
+	c->uslot = c->udp != NULL ? udp_app_add(c->udp, &ua) : -1;
+	if (c->udp != NULL && c->uslot < 0)
+		return c->uslot;
+	c->slot = worker_app_add(c->w, &iperf_client_class, c, true);
+	return c->slot < 0 ? c->slot : 0;
 }
 
 /* ---- the iperf3-shaped JSON ---- */
@@ -1040,6 +1044,25 @@ iperf_client_finish(struct iperf_client *c, FILE *out, char *why, size_t whylen)
 	cJSON_Delete(d);
 	return ok ? 0 : -1;
 }
+
+static int
+cli_result(void *obj, FILE *out, char *why, size_t whylen)
+{
+	return iperf_client_finish(obj, out, why, whylen);
+}
+
+static void
+cli_free(void *obj)
+{
+	iperf_client_free(obj);
+}
+
+const struct app_class iperf_client_class = {
+	.name = "iperf3 client",
+	.poll = cli_poll,
+	.result = cli_result,
+	.free = cli_free,
+};
 
 void
 iperf_client_free(struct iperf_client *c)

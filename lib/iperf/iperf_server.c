@@ -103,7 +103,7 @@ struct iperf_server {
 	struct tcp_ctx *tcp;
 	struct udp_ctx *udp;
 	struct iperf_server_conf conf;
-	struct worker_app prev;		/* the poll hook we chain */
+	int uslot;			/* its UDP application slot, -1 without UDP */
 	uint64_t tests, failed;
 	uint8_t *block;			/* IPERF_SRV_BLOCK pseudo-random bytes */
 	uint8_t *outbuf[2];		/* control output, alternating per test */
@@ -476,7 +476,7 @@ on_message(struct iperf_server *s)
 			return;
 		}
 		if (x->p.udp)
-			udp_bind(s->udp, s->conf.port, UDP_PORT_APP);
+			(void)udp_bind_app(s->udp, s->conf.port, s->uslot); /* ours since create */
 		if (ctl_state(s, IPERF_CREATE_STREAMS) != 0) {
 			fail(s, "control send");
 			return;
@@ -843,31 +843,22 @@ srv_poll(struct worker *w, void *arg)
 	struct iperf_server *s = arg;
 	struct srv_test *x = &s->test;
 
-	if (s->prev.poll != NULL)
-		s->prev.poll(w, s->prev.arg);
+	(void)w;
 	if (x->active && x->p.udp && x->p.reverse && x->ph == IPERF_PH_RUNNING)
 		udp_send_streams(s);
 }
 
 static void
-srv_icmp_reply(struct worker *w, struct worker_port *wp, const uint8_t *icmp, uint32_t len,
-	       void *arg)
+srv_free(void *obj)
 {
-	struct iperf_server *s = arg;
-
-	if (s->prev.icmp_reply != NULL)
-		s->prev.icmp_reply(w, wp, icmp, len, s->prev.arg);
+	iperf_server_free(obj);
 }
 
-static void
-srv_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved,
-		void *arg)
-{
-	struct iperf_server *s = arg;
-
-	if (s->prev.neigh_event != NULL)
-		s->prev.neigh_event(w, wp, ip, resolved, s->prev.arg);
-}
+const struct app_class iperf_server_class = {
+	.name = "iperf3 server",
+	.poll = srv_poll,
+	.free = srv_free,
+};
 
 struct iperf_server *
 iperf_server_create(struct worker *w, struct tcp_ctx *tcp, struct udp_ctx *udp,
@@ -908,20 +899,29 @@ iperf_server_create(struct worker *w, struct tcp_ctx *tcp, struct udp_ctx *udp,
 		.timeout = srv_timeout,
 		.arg = s,
 	};
-	if (tcp_listen_app(tcp, conf->port, &s->ops) != 0) {
-		iperf_server_free(s);
-		errno = ENOSPC;
-		return NULL;
-	}
+	s->uslot = -1;
 	if (udp != NULL) {
 		struct udp_app ua = {.recv = srv_udp_recv, .arg = s};
-		udp_set_app(udp, &ua);
+
+		/* the UDP port is bound only while a UDP test runs, but it is
+		 * ours from now on: nobody else may take it */
+		if (udp_port_kind(udp, conf->port) != UDP_PORT_NONE) {
+			iperf_server_free(s);
+			errno = EADDRINUSE;
+			return NULL;
+		}
+		s->uslot = udp_app_add(udp, &ua);
 	}
-	s->prev = w->app;
-	w->app.poll = srv_poll;
-	w->app.icmp_reply = srv_icmp_reply;
-	w->app.neigh_event = srv_neigh_event;
-	w->app.arg = s;
+	int r = s->uslot == -1 && udp != NULL ? -ENOSPC : tcp_listen_app(tcp, conf->port, &s->ops);
+	if (r == 0 && worker_app_add(w, &iperf_server_class, s, false) < 0)
+		r = -ENOSPC;
+	if (r != 0) {
+		if (r == -ENOSPC)
+			tcp_unlisten(tcp, conf->port);
+		iperf_server_free(s);
+		errno = -r;
+		return NULL;
+	}
 	return s;
 }
 

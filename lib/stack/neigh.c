@@ -252,8 +252,9 @@ neigh_learn(struct worker *w, struct worker_port *wp, rte_be32_t ip,
 			worker_tx(w, wp, m);
 		}
 		e->npending = 0;
-		if (w->app.neigh_event != NULL)
-			w->app.neigh_event(w, wp, ip, true, w->app.arg);
+		for (unsigned int i = 0; i < w->nb_apps; i++)
+			if (w->apps[i].cls->neigh_event != NULL)
+				w->apps[i].cls->neigh_event(w, wp, ip, true, w->apps[i].obj);
 	}
 }
 
@@ -291,7 +292,8 @@ neigh_timer(struct worker *w, struct worker_port *wp)
 			wp->nh_ip = 0;
 		rte_hash_del_key(t->h, &ip);
 		t->count--;
-		if (w->app.neigh_event != NULL)
-			w->app.neigh_event(w, wp, ip, false, w->app.arg);
+		for (unsigned int a = 0; a < w->nb_apps; a++)
+			if (w->apps[a].cls->neigh_event != NULL)
+				w->apps[a].cls->neigh_event(w, wp, ip, false, w->apps[a].obj);
 	}
 }

@@ -30,13 +30,17 @@ pace_refill(uint64_t *tokens, uint64_t *last, uint64_t now, uint64_t rate, uint6
 {
 	uint64_t dt = now - *last;
 	uint64_t cap = rate * PACE_CATCHUP_MS / 1000;
+	uint64_t add;
 
 	if (dt > hz)
 		dt = hz;
 	*last = now;
 	if (cap < burst)
 		cap = burst;
-	*tokens += dt * rate;
+	/* rate x hz may pass 2^64 (bytes at tens of Gbit/s): a wrapped sum
+	 * saturates, and the cap below then bounds it */
+	if (__builtin_mul_overflow(dt, rate, &add) || __builtin_add_overflow(*tokens, add, tokens))
+		*tokens = UINT64_MAX;
 	if (*tokens > cap * hz)
 		*tokens = cap * hz;
 	return *tokens / hz;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -168,17 +169,56 @@ struct worker_port {
 	struct rte_mbuf *tx[WORKER_TX_BATCH];
 };
 
-/** Application hooks; all optional. Called on the worker's lcore. */
-struct worker_app {
-	/** Each loop, after RX: launch new work (generators). */
-	void (*poll)(struct worker *w, void *arg);
+#define WORKER_MAX_APPS 8	/**< applications per worker */
+
+/*
+ * An application: every server and load model (HTTP responder, HTTP
+ * models, UDP echo/sink, udp model, bulk server and model, iperf3 server
+ * and client, ping) is one of these, with one life cycle:
+ *
+ *   create   module-specific (its own conf struct), on the main lcore; it
+ *            claims its TCP/UDP ports (tcp_listen_app, udp_bind_app) and
+ *            registers with worker_app_add()
+ *   poll     on the worker, every loop (launch new work, pacing)
+ *   stop     on the main lcore once the workers have stopped
+ *   result   on the main lcore: print its own results, say whether it failed
+ *   free     on the main lcore, last
+ *
+ * The hooks below the life cycle (icmp_reply, neigh_event) are handed to
+ * every application that has them; TCP and UDP hand each segment to the
+ * application that owns the local port or the connection. Every member is
+ * optional.
+ */
+struct app_class {
+	const char *name;
+	/** Each loop, after RX. */
+	void (*poll)(struct worker *w, void *obj);
 	/** ICMP echo reply for us (validated), frame still owned by the stack. */
 	void (*icmp_reply)(struct worker *w, struct worker_port *wp, const uint8_t *icmp,
-			   uint32_t len, void *arg);
+			   uint32_t len, void *obj);
 	/** A neighbour changed state (resolved or failed). */
 	void (*neigh_event)(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved,
-			    void *arg);
-	void *arg;
+			    void *obj);
+	/** Main lcore, after the workers stopped: end what is in flight. */
+	void (*stop)(void *obj);
+	/**
+	 * Main lcore, after stop: print the application's own results to out
+	 * (may be NULL) and return 0, or -1 with why (a "failed: ..." sentence)
+	 * when its run failed.
+	 */
+	int (*result)(void *obj, FILE *out, char *why, size_t whylen);
+	/** Main lcore, last: before the worker's TCP and UDP are detached. */
+	void (*free)(void *obj);
+};
+
+/** One application on a worker. */
+struct worker_app {
+	const struct app_class *cls;
+	void *obj;
+	bool bounded;		/**< its work ends by itself (a load model with a count, a
+				     duration or a test): the run waits for it */
+	volatile bool done;	/**< set on the worker when the bounded work is over;
+				     read by the main lcore */
 };
 
 /**
@@ -203,8 +243,14 @@ struct worker {
 	uint64_t now;			/**< TSC at the top of this loop */
 	uint64_t next_timer;		/**< TSC of the next 1 ms timer pass */
 	volatile bool *stop;		/**< set by the main lcore */
-	bool done;			/**< app finished its bounded work (main lcore reads) */
-	struct worker_app app;
+	uint8_t nb_apps;
+	uint8_t nb_polls;
+	struct worker_app apps[WORKER_MAX_APPS];
+	/** the apps with a poll hook, packed: the idle loop visits only these */
+	struct {
+		void (*fn)(struct worker *w, void *obj);
+		void *obj;
+	} polls[WORKER_MAX_APPS];
 	struct worker_l4 tcp;		/**< set by lib/tcp when attached */
 	struct worker_l4 udp;		/**< set by lib/udp when attached */
 	uint32_t arp_retries;		/**< requests before giving up */
@@ -238,11 +284,41 @@ struct worker_port *worker_add_port(struct worker *w, uint16_t port_id, uint16_t
  */
 void worker_free(struct worker *w);
 
+/**
+ * Register an application on w (main lcore, before launch).
+ * @return its slot (0..WORKER_MAX_APPS-1), or -ENOSPC.
+ */
+int worker_app_add(struct worker *w, const struct app_class *cls, void *obj, bool bounded);
+
+/** The application in slot has finished its bounded work (on the worker). */
+static inline void
+worker_app_finish(struct worker *w, int slot)
+{
+	w->apps[slot].done = true;
+}
+
+/** Whether the application in slot has finished its bounded work. */
+static inline bool
+worker_app_done(const struct worker *w, int slot)
+{
+	return w->apps[slot].done;
+}
+
+/** Whether w runs a bounded application that is not done yet. */
+bool worker_busy(const struct worker *w);
+
 /** The lcore entry point (rte_eal_remote_launch): loops until *stop. */
 int worker_main(void *arg);
 
 /** One iteration of the loop (tests drive it step by step). */
 void worker_poll_once(struct worker *w);
+
+/**
+ * One iteration of the loop with w->now = now instead of the TSC: a test's
+ * own clock (never behind the TSC at tcp_attach or a model's start, and
+ * never going back) drives pacing, ramps and timers.
+ */
+void worker_poll_once_at(struct worker *w, uint64_t now);
 
 /** Process one received frame (takes ownership of m). */
 void worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m);

@@ -35,6 +35,35 @@ worker_init(struct worker *w, unsigned int id, struct rte_mempool *pool, volatil
 	w->arp_timeout = w->hz / 1000 * (arp_timeout_ms ? arp_timeout_ms : 1);
 }
 
+int
+worker_app_add(struct worker *w, const struct app_class *cls, void *obj, bool bounded)
+{
+	struct worker_app *a;
+
+	if (w->nb_apps == WORKER_MAX_APPS)
+		return -ENOSPC;
+	a = &w->apps[w->nb_apps];
+	a->cls = cls;
+	a->obj = obj;
+	a->bounded = bounded;
+	a->done = false;
+	if (cls->poll != NULL) {
+		w->polls[w->nb_polls].fn = cls->poll;
+		w->polls[w->nb_polls].obj = obj;
+		w->nb_polls++;
+	}
+	return w->nb_apps++;
+}
+
+bool
+worker_busy(const struct worker *w)
+{
+	for (unsigned int i = 0; i < w->nb_apps; i++)
+		if (w->apps[i].bounded && !w->apps[i].done)
+			return true;
+	return false;
+}
+
 struct worker_port *
 worker_add_port(struct worker *w, uint16_t port_id, uint16_t queue, uint8_t index, uint8_t role,
 		const struct rte_ether_addr *mac, uint32_t ip, uint8_t prefix, uint32_t gateway,
@@ -272,12 +301,20 @@ icmp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t
 		worker_tx(w, wp, m);
 		return;
 	}
-	/* echo reply */
-	if (w->app.icmp_reply == NULL) {
+	/* echo reply: to every application that wants them (ping) */
+	bool taken = false;
+	for (unsigned int i = 0; i < w->nb_apps; i++) {
+		const struct worker_app *a = &w->apps[i];
+
+		if (a->cls->icmp_reply != NULL) {
+			a->cls->icmp_reply(w, wp, icmp, ilen, a->obj);
+			taken = true;
+		}
+	}
+	if (!taken) {
 		drop(w, m, STAT_drop_icmp_type);
 		return;
 	}
-	w->app.icmp_reply(w, wp, icmp, ilen, w->app.arg);
 	rte_pktmbuf_free(m);
 }
 
@@ -454,9 +491,15 @@ disp_drain_tx(struct worker *w, struct worker_port *wp)
 void
 worker_poll_once(struct worker *w)
 {
+	worker_poll_once_at(w, rte_rdtsc());
+}
+
+void
+worker_poll_once_at(struct worker *w, uint64_t now)
+{
 	struct rte_mbuf *pkts[WORKER_BURST];
 
-	w->now = rte_rdtsc();
+	w->now = now;
 	for (unsigned int p = 0; p < w->nb_ports; p++) {
 		struct worker_port *wp = &w->port[p];
 		uint16_t n;
@@ -482,8 +525,8 @@ worker_poll_once(struct worker *w)
 		stats_add(&w->stats, STAT_rx_pkts, n);
 		stats_add(&w->stats, STAT_rx_bytes, bytes);
 	}
-	if (w->app.poll != NULL)
-		w->app.poll(w, w->app.arg);
+	for (unsigned int i = 0; i < w->nb_polls; i++)
+		w->polls[i].fn(w, w->polls[i].obj);
 	if (unlikely(w->now >= w->next_timer)) {
 		for (unsigned int p = 0; p < w->nb_ports; p++)
 			neigh_timer(w, &w->port[p]);

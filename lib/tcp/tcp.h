@@ -114,15 +114,32 @@ struct tcp_ctx *tcp_attach(struct worker *w, const struct tcp_conf *conf,
 			   const struct tcp_app *app);
 void tcp_detach(struct tcp_ctx *c);
 
-/** Accept connections to port (host order) on every port of the worker. */
-void tcp_listen(struct tcp_ctx *c, uint16_t port);
+/**
+ * Add an application (its callbacks) to the context: the same callbacks
+ * twice give the same slot. Slot 0 is tcp_attach's. Every connection belongs
+ * to one slot: the listener's for a passive open, the caller's for
+ * tcp_connect_app.
+ * @return the slot (0..7), or -ENOSPC.
+ */
+int tcp_app_add(struct tcp_ctx *c, const struct tcp_app *app);
+
+/**
+ * Accept connections to port (host order), on every port of the worker,
+ * for tcp_attach's application.
+ * @return 0, or -EADDRINUSE when another application listens on port.
+ */
+int tcp_listen(struct tcp_ctx *c, uint16_t port);
 
 /**
  * Accept connections to port with their own callbacks (another application
- * than tcp_attach's: e.g. iperf3 beside the HTTP responder). At most 7
- * different applications per context. @return 0 or -ENOSPC.
+ * than tcp_attach's: e.g. iperf3 beside the HTTP responder).
+ * @return 0, -ENOSPC (8 applications already), or -EADDRINUSE when another
+ * application listens on port.
  */
 int tcp_listen_app(struct tcp_ctx *c, uint16_t port, const struct tcp_app *app);
+
+/** Stop accepting connections to port (open connections stay). */
+void tcp_unlisten(struct tcp_ctx *c, uint16_t port);
 
 /**
  * Active open from wp's address lip to rip:rport, using lport (all network
@@ -133,6 +150,14 @@ int tcp_listen_app(struct tcp_ctx *c, uint16_t port, const struct tcp_app *app);
  */
 int tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be32_t lip, rte_be16_t lport,
 		rte_be32_t rip, rte_be16_t rport, struct tcb **out);
+
+/**
+ * tcp_connect for the application in slot app (tcp_app_add): the
+ * connection's callbacks are that application's.
+ * @return as tcp_connect, or -EINVAL for a slot that is not in use.
+ */
+int tcp_connect_app(struct tcp_ctx *c, int app, struct worker_port *wp, rte_be32_t lip,
+		    rte_be16_t lport, rte_be32_t rip, rte_be16_t rport, struct tcb **out);
 
 /**
  * Queue len bytes at data for sending, referenced (not copied) until they
@@ -192,10 +217,11 @@ void *tcp_app_data(struct tcb *t);
 void tcp_app_timer(struct tcp_ctx *c, struct tcb *t, uint32_t ms);
 
 /**
- * Callbacks for active connections (tcp_connect); by default they are the
- * ones given to tcp_attach, which serve passive (accepted) connections.
+ * Callbacks for the connections tcp_connect opens (added with tcp_app_add);
+ * by default they are tcp_attach's.
+ * @return the slot, or -ENOSPC.
  */
-void tcp_set_client_app(struct tcp_ctx *c, const struct tcp_app *app);
+int tcp_set_client_app(struct tcp_ctx *c, const struct tcp_app *app);
 
 enum tcp_state tcp_get_state(const struct tcb *t);
 const char *tcp_state_name(enum tcp_state s);

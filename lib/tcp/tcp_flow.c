@@ -127,9 +127,10 @@ tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *
 	c->w = w;
 	c->conf = *conf;
 	c->zc = zc_tab[w->id % RTE_MAX_LCORE];
-	c->apps[0] = *app;
+	if (app != NULL)
+		c->apps[0] = *app;
 	c->nb_apps = 1;
-	c->capp = *app;
+	c->capp = 0;
 	if (c->conf.max_conns < 8)
 		c->conf.max_conns = 8;
 	snprintf(name, sizeof(name), "tcp_w%u_%p", w->id, (void *)c);
@@ -202,27 +203,53 @@ tcp_detach(struct tcp_ctx *c)
 	rte_free(c);
 }
 
-void
+int
+tcp_app_add(struct tcp_ctx *c, const struct tcp_app *app)
+{
+	int slot;
+
+	for (slot = 0; slot < c->nb_apps; slot++)
+		if (memcmp(&c->apps[slot], app, sizeof(*app)) == 0)
+			return slot;
+	if (c->nb_apps == TCP_MAX_APPS)
+		return -ENOSPC;
+	c->apps[c->nb_apps] = *app;
+	return c->nb_apps++;
+}
+
+/* port -> slot, refused when another application already listens there */
+static int
+listen_slot(struct tcp_ctx *c, uint16_t port, int slot)
+{
+	if (c->listen[port] != 0 && c->listen[port] != slot + 1)
+		return -EADDRINUSE;
+	c->listen[port] = (uint8_t)(slot + 1);
+	return 0;
+}
+
+int
 tcp_listen(struct tcp_ctx *c, uint16_t port)
 {
-	c->listen[port] = 1; /* the tcp_attach app */
+	return listen_slot(c, port, 0); /* the tcp_attach app */
 }
 
 int
 tcp_listen_app(struct tcp_ctx *c, uint16_t port, const struct tcp_app *app)
 {
-	uint8_t slot;
+	int slot;
 
-	for (slot = 0; slot < c->nb_apps; slot++)
-		if (memcmp(&c->apps[slot], app, sizeof(*app)) == 0)
-			break;
-	if (slot == c->nb_apps) {
-		if (c->nb_apps == TCP_MAX_APPS)
-			return -ENOSPC;
-		c->apps[c->nb_apps++] = *app;
-	}
-	c->listen[port] = (uint8_t)(slot + 1);
-	return 0;
+	/* refused before it takes a slot */
+	if (c->listen[port] != 0 &&
+	    memcmp(&c->apps[c->listen[port] - 1], app, sizeof(*app)) != 0)
+		return -EADDRINUSE;
+	slot = tcp_app_add(c, app);
+	return slot < 0 ? slot : listen_slot(c, port, slot);
+}
+
+void
+tcp_unlisten(struct tcp_ctx *c, uint16_t port)
+{
+	c->listen[port] = 0;
 }
 
 uint32_t
@@ -270,10 +297,14 @@ tcp_app_timer(struct tcp_ctx *c, struct tcb *t, uint32_t ms)
 	tcp_timer_update(c, t);
 }
 
-void
+int
 tcp_set_client_app(struct tcp_ctx *c, const struct tcp_app *app)
 {
-	c->capp = *app;
+	int slot = tcp_app_add(c, app);
+
+	if (slot >= 0)
+		c->capp = (uint8_t)slot;
+	return slot;
 }
 
 void

@@ -527,8 +527,8 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		} else {
 			/* our own active open, completed through a simultaneous open */
 			stats_inc(&w->stats, STAT_tcp_connected);
-			if (c->capp.connected != NULL)
-				c->capp.connected(c, t, c->capp.arg);
+			if (tcb_app(c, t)->connected != NULL)
+				tcb_app(c, t)->connected(c, t, tcb_app(c, t)->arg);
 		}
 		if (t->state == TCP_CLOSED)
 			return false;
@@ -947,16 +947,25 @@ syn_sent(struct tcp_ctx *c, struct tcb *t, struct seg *s, struct worker_port *wp
 	t->retries = 0;
 	t->flags |= TF_ACKNOW;
 	stats_inc(&w->stats, STAT_tcp_connected);
-	if (c->capp.connected != NULL)
-		c->capp.connected(c, t, c->capp.arg);
+	if (tcb_app(c, t)->connected != NULL)
+		tcb_app(c, t)->connected(c, t, tcb_app(c, t)->arg);
 }
 
 int
 tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be32_t lip, rte_be16_t lport,
 	    rte_be32_t rip, rte_be16_t rport, struct tcb **out)
 {
+	return tcp_connect_app(c, c->capp, wp, lip, lport, rip, rport, out);
+}
+
+int
+tcp_connect_app(struct tcp_ctx *c, int app, struct worker_port *wp, rte_be32_t lip,
+		rte_be16_t lport, rte_be32_t rip, rte_be16_t rport, struct tcb **out)
+{
 	struct tcp_key k = {.rip = rip, .lip = lip, .rport = rport, .lport = lport};
 
+	if (unlikely(app < 0 || app >= c->nb_apps))
+		return -EINVAL;
 	if (unlikely(!worker_ip_is_ours(wp, lip)))
 		return -EADDRNOTAVAIL;
 	if (tcp_lookup(c, &k) != NULL)
@@ -967,6 +976,7 @@ tcp_connect(struct tcp_ctx *c, struct worker_port *wp, rte_be32_t lip, rte_be16_
 		return -ENOSPC;
 	}
 	t->state = TCP_SYN_SENT;
+	t->flags |= (uint16_t)((unsigned int)app << TF_APP_SHIFT);
 	t->snd_una = t->snd_nxt = t->snd_max = tcp_isn(c, &k); /* ISS */
 	t->recover = t->snd_una; /* RFC 6582 3.2: recover starts at the ISS */
 	t->rcv_ws = c->conf.wscale ? wscale_for(c->conf.rcv_wnd) : 0;

@@ -48,9 +48,9 @@ extern "C" {
 #define TF_IN_INPUT  (1u << 10)	/**< inside input: output deferred to its end */
 #define TF_OUTPUT    (1u << 11)	/**< output wanted at the end of input */
 #define TF_CLOSED    (1u << 12)	/**< freed during input: do not touch */
-#define TF_APP_SHIFT 13		/**< bits 13-15: the listener's app slot (passive) */
+#define TF_APP_SHIFT 13		/**< bits 13-15: the owning application's slot */
 #define TF_APP_MASK  (7u << TF_APP_SHIFT)
-#define TCP_MAX_APPS 7		/**< listener applications per context */
+#define TCP_MAX_APPS 8		/**< applications per context (3 bits of flags) */
 
 /** Flow key: the 4-tuple in network order. */
 struct tcp_key {
@@ -161,9 +161,9 @@ struct tcp_zc_region {
 struct tcp_ctx {
 	struct worker *w;
 	struct tcp_conf conf;
-	struct tcp_app apps[TCP_MAX_APPS]; /**< listeners' callbacks; [0] from tcp_attach */
+	struct tcp_app apps[TCP_MAX_APPS]; /**< applications; [0] from tcp_attach */
 	uint8_t nb_apps;
-	struct tcp_app capp;		/**< active connections (tcp_connect) */
+	uint8_t capp;			/**< slot of tcp_connect's connections (tcp_set_client_app) */
 	struct rte_hash *h;
 	struct tcb *tcbs;
 	uint32_t nb_slots;		/**< tcbs[] length */
@@ -212,12 +212,11 @@ tcb_port(struct tcp_ctx *c, const struct tcb *t)
 	return &c->w->port[t->port];
 }
 
-/** The application of t: the listener's, or the client's for active opens. */
+/** The application of t: the listener's (passive), or the one that opened it. */
 static inline const struct tcp_app *
 tcb_app(const struct tcp_ctx *c, const struct tcb *t)
 {
-	return (t->flags & TF_PASSIVE) ? &c->apps[(t->flags & TF_APP_MASK) >> TF_APP_SHIFT]
-				       : &c->capp;
+	return &c->apps[(t->flags & TF_APP_MASK) >> TF_APP_SHIFT];
 }
 
 /** Count one retransmitted segment of t: the worker's tcp_retrans and the TCB's own. */

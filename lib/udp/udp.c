@@ -34,13 +34,16 @@ struct udp_sender {
 struct udp_ctx {
 	struct worker *w;
 	struct udp_conf conf;
-	struct udp_app app;
+	struct udp_app apps[UDP_MAX_APPS];
+	uint8_t nb_apps;
+	uint8_t dapp;			/**< udp_set_app's slot, for udp_bind(UDP_PORT_APP) */
 	uint64_t tokens;		/**< ICMP unreachables x hz */
 	uint64_t tokens_max;
 	uint64_t last_tsc;
 	uint16_t ip_id;
 	struct udp_sender senders[UDP_SINK_SENDERS];
-	uint8_t kind[UDP_PORTS];	/**< enum udp_port_kind by port (host order) */
+	uint8_t kind[UDP_PORTS];	/**< by port (host order): enum udp_port_kind below
+					     UDP_PORT_APP, UDP_PORT_APP + slot for an app */
 };
 
 /* ---- the sequence tracker ---- */
@@ -160,22 +163,69 @@ udp_detach(struct udp_ctx *c)
 	rte_free(c);
 }
 
-void
+/* port -> k (a kind below UDP_PORT_APP, or UDP_PORT_APP + slot); refused
+ * when the port is bound to another owner; closing always works */
+static int
+bind_port(struct udp_ctx *c, uint16_t port, uint8_t k)
+{
+	if (k != UDP_PORT_NONE && c->kind[port] != UDP_PORT_NONE && c->kind[port] != k)
+		return -EADDRINUSE;
+	c->kind[port] = k;
+	return 0;
+}
+
+int
 udp_bind(struct udp_ctx *c, uint16_t port, enum udp_port_kind kind)
 {
-	c->kind[port] = (uint8_t)kind;
+	if (kind == UDP_PORT_APP)
+		return c->nb_apps == 0 ? -EINVAL : bind_port(c, port, UDP_PORT_APP + c->dapp);
+	return bind_port(c, port, (uint8_t)kind);
+}
+
+int
+udp_app_add(struct udp_ctx *c, const struct udp_app *app)
+{
+	for (int i = 0; i < c->nb_apps; i++)
+		if (memcmp(&c->apps[i], app, sizeof(*app)) == 0)
+			return i;
+	if (c->nb_apps == UDP_MAX_APPS)
+		return -ENOSPC;
+	c->apps[c->nb_apps] = *app;
+	return c->nb_apps++;
+}
+
+int
+udp_bind_app(struct udp_ctx *c, uint16_t port, int app)
+{
+	if (app < 0 || app >= c->nb_apps)
+		return -EINVAL;
+	return bind_port(c, port, (uint8_t)(UDP_PORT_APP + app));
 }
 
 enum udp_port_kind
 udp_port_kind(const struct udp_ctx *c, uint16_t port)
 {
-	return (enum udp_port_kind)c->kind[port];
+	uint8_t k = c->kind[port];
+
+	return k >= UDP_PORT_APP ? UDP_PORT_APP : (enum udp_port_kind)k;
 }
 
-void
+int
+udp_port_app(const struct udp_ctx *c, uint16_t port)
+{
+	uint8_t k = c->kind[port];
+
+	return k >= UDP_PORT_APP ? k - UDP_PORT_APP : -1;
+}
+
+int
 udp_set_app(struct udp_ctx *c, const struct udp_app *app)
 {
-	c->app = *app;
+	int slot = udp_app_add(c, app);
+
+	if (slot >= 0)
+		c->dapp = (uint8_t)slot;
+	return slot;
 }
 
 struct worker *
@@ -331,7 +381,9 @@ udp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	uint16_t dport = rte_be_to_cpu_16(uh->dst_port);
 	uint32_t ulen = rte_be_to_cpu_16(uh->dgram_len);
 
-	switch ((enum udp_port_kind)c->kind[dport]) {
+	uint8_t k = c->kind[dport];
+
+	switch (k >= UDP_PORT_APP ? UDP_PORT_APP : (enum udp_port_kind)k) {
 	case UDP_PORT_ECHO: {
 		/* as long as the request: trim Ethernet padding */
 		uint32_t flen = RTE_MAX((uint32_t)(ni->l3_off + ni->l3_len), NET_ETH_MIN_FRAME);
@@ -349,12 +401,13 @@ udp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 		     ulen - NET_UDP_HLEN);
 		break;
 	case UDP_PORT_APP:
-		/* without an application the port is closed */
-		if (c->app.recv == NULL) {
+		/* without a receive callback the port is closed */
+		if (c->apps[k - UDP_PORT_APP].recv == NULL) {
 			closed_port(c, wp, m, ni);
 			return;
 		}
 		{
+			const struct udp_app *a = &c->apps[k - UDP_PORT_APP];
 			const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
 			struct udp_dgram dg = {
 				.wp = wp,
@@ -365,7 +418,7 @@ udp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 				.data = (const uint8_t *)(uh + 1),
 				.len = ulen - NET_UDP_HLEN,
 			};
-			c->app.recv(c, &dg, c->app.arg);
+			a->recv(c, &dg, a->arg);
 		}
 		break;
 	case UDP_PORT_NONE:
@@ -375,3 +428,64 @@ udp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	}
 	rte_pktmbuf_free(m);
 }
+
+/* ---- echo and sink as an application ---- */
+
+struct udp_services {
+	struct udp_ctx *c;
+	unsigned int nb;	/**< ports bound */
+	uint16_t port[];	/**< the echo ports, then the sink ports */
+};
+
+struct udp_services *
+udp_services_create(struct udp_ctx *c, const uint16_t *echo, unsigned int nb_echo,
+		    const uint16_t *sink, unsigned int nb_sink, uint16_t *busy)
+{
+	struct udp_services *s = rte_zmalloc("udp_services",
+					     sizeof(*s) + sizeof(uint16_t) * (nb_echo + nb_sink), 0);
+	int r = 0;
+
+	if (s == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->c = c;
+	for (unsigned int i = 0; i < nb_echo + nb_sink && r == 0; i++) {
+		uint16_t p = i < nb_echo ? echo[i] : sink[i - nb_echo];
+
+		r = udp_bind(c, p, i < nb_echo ? UDP_PORT_ECHO : UDP_PORT_SINK);
+		if (r == 0)
+			s->port[s->nb++] = p;
+		else if (busy != NULL)
+			*busy = p;
+	}
+	if (r == 0 && worker_app_add(c->w, &udp_services_class, s, false) < 0)
+		r = -ENOSPC;
+	if (r != 0) {
+		udp_services_free(s);
+		errno = -r;
+		return NULL;
+	}
+	return s;
+}
+
+void
+udp_services_free(struct udp_services *s)
+{
+	if (s == NULL)
+		return;
+	for (unsigned int i = 0; i < s->nb; i++)
+		udp_bind(s->c, s->port[i], UDP_PORT_NONE);
+	rte_free(s);
+}
+
+static void
+services_free(void *obj)
+{
+	udp_services_free(obj);
+}
+
+const struct app_class udp_services_class = {
+	.name = "udp echo/sink",
+	.free = services_free,
+};

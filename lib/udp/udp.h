@@ -75,14 +75,59 @@ struct udp_app {
 struct udp_ctx *udp_attach(struct worker *w, const struct udp_conf *conf);
 void udp_detach(struct udp_ctx *c);
 
-/** Bind local port (host order) to kind; UDP_PORT_NONE closes it. */
-void udp_bind(struct udp_ctx *c, uint16_t port, enum udp_port_kind kind);
+#define UDP_MAX_APPS 8	/**< applications per context */
+
+/**
+ * Bind local port (host order) to kind; UDP_PORT_NONE closes it (always
+ * allowed); UDP_PORT_APP binds it to udp_set_app's application.
+ * @return 0, -EADDRINUSE when the port is bound to another kind or
+ * application, -EINVAL (UDP_PORT_APP with no application).
+ */
+int udp_bind(struct udp_ctx *c, uint16_t port, enum udp_port_kind kind);
+
+/**
+ * Add an application (its callbacks; the same ones twice give the same
+ * slot). Each port belongs to at most one: datagrams go to the owner of
+ * their destination port.
+ * @return the slot (0..UDP_MAX_APPS-1), or -ENOSPC.
+ */
+int udp_app_add(struct udp_ctx *c, const struct udp_app *app);
+
+/**
+ * Bind port (host order) to the application in slot app.
+ * @return 0, -EADDRINUSE (bound to something else), -EINVAL (no such slot).
+ */
+int udp_bind_app(struct udp_ctx *c, uint16_t port, int app);
 
 /** What port (host order) is bound to. */
 enum udp_port_kind udp_port_kind(const struct udp_ctx *c, uint16_t port);
 
-/** The callback for UDP_PORT_APP ports. */
-void udp_set_app(struct udp_ctx *c, const struct udp_app *app);
+/** The application slot that owns port (host order), -1 when none does. */
+int udp_port_app(const struct udp_ctx *c, uint16_t port);
+
+/**
+ * Add app (udp_app_add) and make it the one udp_bind(UDP_PORT_APP) binds to.
+ * @return its slot, or -ENOSPC.
+ */
+int udp_set_app(struct udp_ctx *c, const struct udp_app *app);
+
+/*
+ * The echo and sink services as a worker application (udp_services_class):
+ * one object per worker owning the [udp] echo and sink ports.
+ */
+struct udp_services;
+extern const struct app_class udp_services_class;
+
+/**
+ * Bind echo[0..nb_echo) as UDP_PORT_ECHO and sink[0..nb_sink) as
+ * UDP_PORT_SINK on c and register the services on c's worker.
+ * NULL + errno: EADDRINUSE (*busy = the port another application owns;
+ * nothing stays bound), ENOSPC (no application slot), ENOMEM.
+ */
+struct udp_services *udp_services_create(struct udp_ctx *c, const uint16_t *echo,
+					 unsigned int nb_echo, const uint16_t *sink,
+					 unsigned int nb_sink, uint16_t *busy);
+void udp_services_free(struct udp_services *s);
 
 /** The worker of c. */
 struct worker *udp_worker(const struct udp_ctx *c);

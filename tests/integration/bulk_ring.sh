@@ -31,19 +31,14 @@ SYNACK=$2
 [ -x "$SYNACK" ] || { echo "FAIL: synack binary '$SYNACK' not executable"; exit 1; }
 BULK_PORT=5002
 
-IN_NS=()	# veth: ip netns exec NS_SYN
-# run_synack NAME TIMEOUT_S ARGS...: bounded, in the background so the trap
-# can stop it; sets RUN_RC; output in $tmp/NAME.out, .err.
-run_synack() {
-	local name=$1 secs=$2
-	shift 2
-	run_bounded "$name" "$secs" "${IN_NS[@]}" "$SYNACK" "$@"
-}
+# run_synack NAME TIMEOUT_S ARGS... (lib.sh): bounded, in the background so
+# the trap can stop it; RUN_RC; $tmp/NAME.out, .err, .jsonl.
 
 # pyj JSONL CODE: python with s (summary), iv (intervals), c (summary counters).
 pyj() { pyjson "$1" "$2"; }
 
-cnt() { jsonq "$1" summary "counters.$2"; }
+# cnt JSONL NAME: a summary counter, strictly.
+cnt() { counter "$1" "$2"; }
 
 # ---------------------------------------------------------------- ring ----
 
@@ -51,8 +46,6 @@ if [ "$PMD" = ring ]; then
 	CFG=config/bulk-ring.ini
 	[ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
 	make_tmp
-	trap cleanup EXIT
-	trap 'exit 130' INT TERM
 	for dir in send receive both; do
 		name=$dir
 		j=$tmp/$name.jsonl
@@ -61,9 +54,9 @@ if [ "$PMD" = ring ]; then
 		log "ring: model throughput, direction $dir, $conns connection(s), 3 s"
 		before=$FAILS
 		run_synack "$name" 30 -c "$CFG" --set run.duration=3s --set "client.direction=$dir" \
-			--set "client.concurrency=$conns" --json "$j"
+			--set "client.concurrency=$conns"
 		expect_eq "$name: exit code" 0 "$RUN_RC"
-		expect_eq "$name: summary status" done "$(jsonq "$j" summary status)"
+		expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
 		up=$(cnt "$j" gen_bulk_tx)
 		down=$(cnt "$j" gen_bulk_rx)
 		expect_eq "$name: sunk == sent and acked (gen_bulk_tx)" "$up" "$(cnt "$j" bulk_sink_bytes)"
@@ -92,7 +85,7 @@ if [ "$PMD" = ring ]; then
 		expect_eq "$name: connections accepted by the bulk server" $conns \
 			"$(cnt "$j" bulk_accepted)"
 		expect_eq "$name: client errors (gen_err_*)" 0 \
-			"$(pyj "$j" 'print(sum(v for k, v in c.items() if k.startswith("gen_err_")))')"
+			"$(gen_errors "$j")"
 		expect_eq "$name: retransmissions" 0 "$(cnt "$j" tcp_retrans)"
 		# drop_arp_not_us: each port hears the other's gratuitous ARP
 		expect_eq "$name: data-path drops" none \
@@ -100,7 +93,7 @@ if [ "$PMD" = ring ]; then
 		# every interval that carried data shows it in Gbps
 		gb=$(pyj "$j" '
 key = {"send": "bulk_up_gbps", "receive": "bulk_down_gbps", "both": "bulk_up_gbps"}["'"$dir"'"]
-v = [o.get(key, 0) for o in iv]
+v = [o[key] for o in iv]
 print("ok" if v and all(x > 0 for x in v[:-1]) and max(v) > 0.1 else "per-second %s: %s" % (key, v))')
 		expect_eq "$name: per-second Gbps > 0" ok "$gb"
 		srtt=$(jsonq "$j" summary latency_us.srtt.count)
@@ -109,12 +102,7 @@ print("ok" if v and all(x > 0 for x in v[:-1]) and max(v) > 0.1 else "per-second
 			"$(grep -m1 '^bulk (client)' "$tmp/$name.out" || true)"
 		[ "$FAILS" -eq "$before" ] || show_logs "$name"
 	done
-	if [ "$FAILS" -ne 0 ]; then
-		echo "$FAILS assertion(s) failed"
-		exit 1
-	fi
-	echo "PASS: bulk_ring ring"
-	exit 0
+	finish "bulk_ring ring"
 fi
 
 # -------------------------------------------------------- veth + kernel ----
@@ -131,8 +119,7 @@ esac
 
 make_tmp
 setup_netns
-IN_NS=(ip netns exec "$NS_SYN")
-kexec() { ip netns exec "$NS_KRN" "$@"; }
+SYNACK_NS=(ip netns exec "$NS_SYN")
 
 # veth_ini FILE MODE: synack on its veth end, no kernel address there.
 veth_ini() {
@@ -186,9 +173,9 @@ done
 veth_ini "$tmp/client.ini" client
 j=$tmp/client.jsonl
 name=client
-run_synack $name 30 -c "$tmp/client.ini" --json "$j"
-if [ "$PMD" = af_xdp ] && [ "$RUN_RC" = 2 ] &&
-	grep -qiE '(xsk|af_xdp|xdp).*(fail|error|cannot|not permitted|not supported)' "$tmp/$name.out" "$tmp/$name.err"; then
+run_synack $name 30 -c "$tmp/client.ini"
+if [ "$PMD" = af_xdp ] && cat "$tmp/$name.out" "$tmp/$name.err" >"$tmp/$name.log" &&
+	xdp_unavailable "$tmp/$name.log" "$RUN_RC"; then
 	show_logs $name
 	skip "synack could not open the AF_XDP port on $IF_SYN"
 fi
@@ -199,11 +186,11 @@ done
 got=$(cat "$tmp/sink.count" 2>/dev/null || echo "none")
 acked=$(cnt "$j" gen_bulk_tx)
 expect_eq "$name: exit code" 0 "$RUN_RC"
-expect_eq "$name: summary status" done "$(jsonq "$j" summary status)"
+expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
 expect_ge "$name: bytes acked by the kernel" 1000000 "$acked"
 expect_eq "$name: kernel received == synack's acknowledged bytes" "$acked" "$got"
 expect_eq "$name: client errors" 0 \
-	"$(pyj "$j" 'print(sum(v for k, v in c.items() if k.startswith("gen_err_")))')"
+	"$(gen_errors "$j")"
 echo "info: $name: $(grep -m1 '^bulk (client)' "$tmp/$name.out" || true); retrans $(cnt "$j" tcp_retrans)"
 [ "$FAILS" -eq 0 ] || { show_logs $name; cat "$tmp/sink.log"; }
 
@@ -212,14 +199,12 @@ MIB=24
 log "kernel as sender: python sends $MIB MiB to synack's bulk server $SYN_IP:$BULK_PORT"
 veth_ini "$tmp/server.ini" server
 js=$tmp/server.jsonl
-"${IN_NS[@]}" "$SYNACK" -c "$tmp/server.ini" --json "$js" >"$tmp/server.out" 2>"$tmp/server.err" &
-spid=$!
-track_pid "$spid"
-if ! wait_for_line "$tmp/server.out" "synack: mode" 20 "$spid"; then
+if ! start_synack server 20 -c "$tmp/server.ini"; then
 	show_logs server
-	echo "FAIL: synack server did not come up"
+	echo "FAIL: synack server did not come up (exit $START_RC)"
 	exit 1
 fi
+spid=$SPID
 before=$FAILS
 kexec timeout 60 "$PY" - "$SYN_IP" "$BULK_PORT" "$MIB" >"$tmp/send.log" 2>&1 <<'EOF' || true
 import socket, sys, time
@@ -251,9 +236,4 @@ expect_eq "server: bulk_src_bytes (nothing asked)" 0 "$(cnt "$js" bulk_src_bytes
 grep -q "got 0 back" "$tmp/send.log" || fail "python sender: $(cat "$tmp/send.log")"
 [ "$FAILS" -eq "$before" ] || show_logs server
 
-if [ "$FAILS" -ne 0 ]; then
-	echo "$FAILS assertion(s) failed"
-	exit 1
-fi
-echo "PASS: bulk_ring $PMD"
-exit 0
+finish "bulk_ring $PMD"

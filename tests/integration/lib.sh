@@ -1,6 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash disable=SC2034
-# Shared helpers for the integration tests (sourced, not run).
+# The one bash harness of the integration tests (sourced, not run); its
+# Python half is harness.py (also imported by bench/), which reads synack's
+# JSON lines strictly. Every script uses these and keeps no copy:
+#   run_synack NAME SECS ARGS   a bounded run (RUN_RC, $tmp/NAME.out/.err/.jsonl)
+#   start_synack / start_server a background synack, ready at its start line
+#   counter, jsonq, pyjson      strict reads: an unknown name fails the test
+#   kexec, sexec                commands in the kernel / synack namespace
+#   dump_logs, show_logs        logs on failure; finish: the verdict
 #
 # Builds two network namespaces joined by a veth pair:
 #   syn$$ : vs$$  (no IP address: synack owns 198.18.1.2 through a DPDK vdev)
@@ -9,6 +16,19 @@
 # PIDs registered with track_pid and deletes both namespaces.
 
 SKIP=77
+
+# The Python side of the harness: strict counter reads, ready-waits.
+HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HARNESS=$HARNESS_DIR/harness.py
+# so that any python a test runs can "import harness"
+export PYTHONPATH="$HARNESS_DIR${PYTHONPATH:+:$PYTHONPATH}"
+# Counter reads that found no such name (or no summary) append a line here,
+# also from a $(...) subshell, whose FAILS increments would be lost; finish
+# and cleanup count them, so a misspelt or renamed counter fails the test.
+_STRICT_ERRS=${TMPDIR:-/tmp}/synack-strict.$$
+rm -f "$_STRICT_ERRS"
+# No test talks through a proxy (curl to 198.18.1.2 must not leave).
+unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
 
 NS_SYN="syn$$"
 NS_KRN="krn$$"
@@ -32,6 +52,18 @@ skip() {
 	echo "SKIP: $*"
 	exit "$SKIP"
 }
+# in_ci: CI is set and we are root -- then every tool must be installed
+# (scripts/setup.sh) and a part of a test that cannot run is a failure.
+in_ci() { [ -n "${CI:-}" ] && [ "$(id -u)" -eq 0 ]; }
+# optional_missing MSG: a part of a test that cannot run here: a note, a
+# failure under CI.
+optional_missing() {
+	if in_ci; then
+		fail "$* (CI: scripts/setup.sh must install what it needs)"
+	else
+		echo "note: $*"
+	fi
+}
 
 # Register a PID the cleanup must stop.
 track_pid() { _PIDS+=("$1"); }
@@ -39,6 +71,12 @@ track_pid() { _PIDS+=("$1"); }
 cleanup() {
 	local rc=$?
 	set +e
+	if [ -s "$_STRICT_ERRS" ]; then
+		echo "FAIL: $(wc -l <"$_STRICT_ERRS") strict read(s) of a counter or value that does not exist:"
+		sed 's/^/  /' "$_STRICT_ERRS"
+		[ "$rc" -eq 0 ] || [ "$rc" -eq "$SKIP" ] && rc=1
+	fi
+	rm -f "$_STRICT_ERRS"
 	local p i
 	for p in "${_PIDS[@]}"; do
 		if kill -0 "$p" 2>/dev/null; then
@@ -69,6 +107,8 @@ cleanup() {
 make_tmp() {
 	TMPDIR_INT=$(mktemp -d /tmp/synack-int.XXXXXX)
 	tmp=$TMPDIR_INT
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
 }
 
 require_root_netns() {
@@ -160,9 +200,66 @@ stop_pid() {
 	wait "$pid" || STOP_RC=$?
 }
 
-# jsonq FILE summary|last-interval PATH: prints one value of the JSON lines
-# file (PATH like counters.rx_pkts or status). Empty string when absent.
-jsonq() { "$PY" "$(dirname "${BASH_SOURCE[0]}")/jsonq.py" "$@" || true; }
+# _strict_miss MSG: record a failed strict read (see _STRICT_ERRS).
+_strict_miss() {
+	echo "FAIL: $*" >&2
+	echo "$*" >>"$_STRICT_ERRS"
+}
+
+# counter FILE NAME... [--worker SUBSTR] [--interval]: summary counters of
+# synack's JSON lines FILE, one per line (of the first summary worker whose
+# label has SUBSTR; of the last interval line). A name that does not exist
+# (or a file without a summary) is a failure of the test: the message names
+# it and the close names, the value printed is "missing" (no comparison can
+# pass with it) and the status is 1.
+counter() {
+	local out
+	if out=$("$PY" "$HARNESS" counter "$@" 2>&1); then
+		echo "$out"
+		return 0
+	fi
+	_strict_miss "counter $*: $out"
+	echo missing
+	return 1
+}
+
+# jsonq FILE summary|interval PATH, jsonq FILE worker SUBSTR PATH: one value
+# (PATH dotted: counters.rx_pkts, status, latency_us.rtt.count), read as
+# strictly as counter.
+jsonq() {
+	local f=$1 kind=$2 out
+	shift 2
+	case $kind in
+	summary) set -- "$f" "$1" ;;
+	interval) set -- "$f" "$1" --interval ;;
+	worker) set -- "$f" "$2" --worker "$1" ;;
+	*) _strict_miss "jsonq: unknown kind $kind"; echo missing; return 1 ;;
+	esac
+	if out=$("$PY" "$HARNESS" value "$@" 2>&1); then
+		echo "$out"
+		return 0
+	fi
+	_strict_miss "jsonq $f $kind $*: $out"
+	echo missing
+	return 1
+}
+
+# has_summary FILE / has_interval FILE: whether synack wrote one (a run
+# that crashed has none; callers fail on that themselves).
+has_summary() { "$PY" "$HARNESS" value "$1" type >/dev/null 2>&1; }
+has_interval() { "$PY" "$HARNESS" value "$1" type --interval >/dev/null 2>&1; }
+
+# gen_errors FILE: the sum of the summary's gen_err_* counters (strict: no
+# such counter at all is a failure). gen_errors_detail FILE: the non-zero
+# ones as name=value, or "none".
+gen_errors() {
+	local out
+	if out=$("$PY" "$HARNESS" sum "$1" gen_err_ 2>&1); then echo "$out"; return 0; fi
+	_strict_miss "gen_errors $1: $out"
+	echo missing
+	return 1
+}
+gen_errors_detail() { "$PY" "$HARNESS" nonzero "$1" gen_err_ 2>&1 || true; }
 
 # json_fresh FILE: wait (at most 10 s) until synack has written two more JSON
 # lines to FILE than it had on entry, so the last interval line was taken
@@ -230,32 +327,167 @@ run_bounded() {
 	echo "info: $name: exit $RUN_RC after $((($(date +%s%N) - t0) / 1000000)) ms"
 }
 
-# show_logs NAME: the ends of $tmp/NAME.out and $tmp/NAME.err.
+# show_logs NAME: the ends of $tmp/NAME.out and .err (run_synack) or
+# $tmp/NAME.log (start_synack), whichever exist.
 show_logs() {
-	echo "---- $1 stdout (last 40 lines) ----"
-	tail -n 40 "$tmp/$1.out" || true
-	echo "---- $1 stderr (last 30 lines) ----"
-	tail -n 30 "$tmp/$1.err" || true
+	local f
+	for f in "$tmp/$1.out" "$tmp/$1.err" "$tmp/$1.log"; do
+		[ -f "$f" ] || continue
+		echo "---- $1: ${f##*/} (last 40 lines) ----"
+		tail -n 40 "$f" || true
+	done
 }
 
-# pyjson JSONL CODE: python CODE over synack's JSON lines file, with s (the
-# last summary), iv (the interval lines) and c (the summary's counters);
-# prints nothing when there is no summary.
+# pyjson JSONL CODE [ARG...]: python CODE over synack's JSON lines file with
+# s (the summary), iv (the interval lines), c (the summary's counters),
+# ws (the summary's workers), W[i] (worker i's counters), w(i, k) (W[i][k]),
+# args (the ARGs) and harness imported. c and W[i] are harness.Counters:
+# a name that does not exist raises CounterError, which fails the test
+# (recorded like counter's, status 1) -- never a default of 0. A Python
+# error in CODE fails the test the same way. Prints nothing (status 0)
+# when there is no summary: the caller's check of the output fails.
 pyjson() {
-	"$PY" - "$1" "$2" <<'PYEOF' || true
-import json, sys
-objs = []
+	local out rc=0
+	out=$("$PY" - "$HARNESS_DIR" "$@" 2>"$_STRICT_ERRS.py" <<'PYEOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import harness
+path, code, args = sys.argv[2], sys.argv[3], sys.argv[4:]
 try:
-    with open(sys.argv[1]) as f:
-        objs = [json.loads(l) for l in f if l.strip()]
-except (OSError, ValueError):
-    sys.exit(0)
-sums = [o for o in objs if o.get("type") == "summary"]
-iv = [o for o in objs if o.get("type") == "interval"]
-if not sums:
-    sys.exit(0)
-s = sums[-1]
-c = s.get("counters", {})
-exec(sys.argv[2])
+    iv, s = harness.load_jsonl(path)
+except harness.CounterError as e:
+    print(f"harness: {e}", file=sys.stderr)
+    sys.exit(1)
+if not s:
+    print(f"harness: {path}: no summary line", file=sys.stderr)
+    sys.exit(1)
+c = harness.Counters(s.get("counters", {}), f"{path} summary")
+ws = s.get("workers", [])
+W = [harness.Counters(x.get("counters", {}), f"{path} worker '{x.get('label')}'") for x in ws]
+def w(i, k):
+    return W[i][k]
+try:
+    exec(code)
+except harness.CounterError as e:
+    print(f"STRICT: {e}", file=sys.stderr)
+    sys.exit(3)
 PYEOF
+) || rc=$?
+	[ -n "$out" ] && echo "$out"
+	if [ "$rc" -eq 3 ]; then
+		_strict_miss "pyjson $1: $(cat "$_STRICT_ERRS.py")"
+		rc=1
+	elif [ "$rc" -ne 0 ]; then
+		cat "$_STRICT_ERRS.py" >&2
+		# a Python error in a check is a broken test, not a pass
+		if grep -q '^harness: .*no summary line' "$_STRICT_ERRS.py"; then
+			rc=0
+		else
+			_strict_miss "pyjson $1: python failed (exit $rc): $(tail -n 3 "$_STRICT_ERRS.py")"
+			rc=1
+		fi
+	fi
+	rm -f "$_STRICT_ERRS.py"
+	return "$rc"
+}
+
+# finish NAME: the end of every test: PASS (exit 0) or the count of failed
+# assertions and strict reads (exit 1).
+finish() {
+	local n=$FAILS
+	[ -s "$_STRICT_ERRS" ] && n=$((n + $(wc -l <"$_STRICT_ERRS")))
+	if [ "$n" -ne 0 ]; then
+		echo "$n assertion(s) failed"
+		exit 1
+	fi
+	echo "PASS: $1"
+	exit 0
+}
+
+# ------------------------------------------------------------ processes ---
+# kexec CMD...: CMD in the kernel namespace; sexec CMD...: in synack's.
+kexec() { ip netns exec "$NS_KRN" "$@"; }
+sexec() { ip netns exec "$NS_SYN" "$@"; }
+
+# What run_synack and start_synack run: "${SYNACK_NS[@]}" "$SYNACK"
+# "${SYNACK_ARGS[@]}" --json $tmp/NAME.jsonl ARGS. SYNACK_NS is empty (no
+# namespace) or (ip netns exec NS); SYNACK_ARGS the script's common
+# arguments (e.g. -c CONFIG).
+SYNACK_NS=()
+SYNACK_ARGS=()
+
+# run_synack NAME SECS ARGS...: a bounded run (run_bounded): RUN_RC,
+# $tmp/NAME.out, .err, .jsonl.
+run_synack() {
+	local name=$1 secs=$2
+	shift 2
+	run_bounded "$name" "$secs" "${SYNACK_NS[@]}" "$SYNACK" "${SYNACK_ARGS[@]}" \
+		--json "$tmp/$name.jsonl" "$@"
+}
+
+# start_synack NAME SECS ARGS...: synack in the background, stdout and
+# stderr to $tmp/NAME.log, JSON lines to $tmp/NAME.jsonl, its PID in SPID
+# (tracked: the trap stops it). Waits at most SECS for synack's start line
+# ("synack: mode ", READY_PATTERN to change it). 0 when ready; else 1 with
+# START_RC set to its exit status (or "running" when it hangs); the caller
+# shows the log and fails or skips.
+SPID=""
+START_RC=""
+READY_PATTERN="synack: mode "
+start_synack() {
+	local name=$1 secs=$2
+	shift 2
+	START_RC=""
+	set +e
+	"${SYNACK_NS[@]}" "$SYNACK" "${SYNACK_ARGS[@]}" --json "$tmp/$name.jsonl" "$@" \
+		>"$tmp/$name.log" 2>&1 &
+	SPID=$!
+	set -e
+	track_pid "$SPID"
+	if "$PY" "$HARNESS" wait-ready "$tmp/$name.log" "$SPID" "$secs" "$READY_PATTERN" \
+		>/dev/null 2>&1; then
+		return 0
+	fi
+	if kill -0 "$SPID" 2>/dev/null; then
+		START_RC=running
+	else
+		START_RC=0
+		wait "$SPID" || START_RC=$?
+	fi
+	return 1
+}
+
+# start_server NAME SECS ARGS...: start_synack, and when synack does not
+# come up: with PMD=af_xdp and the AF_XDP socket itself unavailable, skip;
+# else show the log and fail the test (exit 1).
+start_server() {
+	local name=$1
+	start_synack "$@" && return 0
+	if [ "${PMD:-}" = af_xdp ] && xdp_unavailable "$tmp/$name.log" "$START_RC"; then
+		dump_logs "$tmp/$name.log"
+		skip "synack could not open the AF_XDP port on ${IF_SYN:-its veth} (exit 2, see log)"
+	fi
+	dump_logs "$tmp/$name.log"
+	echo "FAIL: synack did not come up (exit $START_RC): no '$READY_PATTERN' line within $2 s"
+	exit 1
+}
+
+# xdp_unavailable LOG RC: true when synack exited 2 because the AF_XDP
+# socket itself could not be set up (not a config error, nor libxdp's
+# dispatcher fallback noise, which shows up on success as well) -- the one
+# skip the af_xdp variants allow.
+xdp_unavailable() {
+	[ "$2" = 2 ] &&
+		grep -viE 'dispatcher|xdp_pass|EAL args' "$1" |
+		grep -qiE '(xsk|af_xdp|xdp).*(fail|error|cannot|not permitted|not supported)|(fail|error|cannot).*(xsk|af_xdp|xdp)'
+}
+
+# dump_logs FILE...: each file's last 80 lines (on failure).
+dump_logs() {
+	local f
+	for f in "$@"; do
+		echo "---- $f (last 80 lines) ----"
+		tail -n 80 "$f" 2>/dev/null || echo "(no such file)"
+		echo "---- end of $f ----"
+	done
 }

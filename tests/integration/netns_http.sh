@@ -53,7 +53,6 @@ ip netns exec "$NS_KRN" ethtool -K "$IF_KRN" gro off >/dev/null 2>&1 || true
 SYN_MAC=$(ns_mac "$NS_SYN" "$IF_SYN")
 log "namespaces $NS_SYN ($IF_SYN $SYN_MAC, no IP) <-> $NS_KRN ($IF_KRN $KRN_IP/$PREFIX)"
 
-kexec() { ip netns exec "$NS_KRN" "$@"; }
 URL="http://$SYN_IP"
 cfg=config/server-af_packet.ini
 
@@ -63,94 +62,71 @@ SLOG=""
 SJSON=""
 RUN_NO=0
 
-dump_log() {
-	echo "---- synack log ($SLOG) ----"
-	sed -n '1,80p' "$SLOG" || true
-	echo "---- end of synack log ----"
-}
+SYNACK_NS=(ip netns exec "$NS_SYN")
 
-# start_synack BODY_SIZE: one synack server per body size (the body size is
-# fixed for a run). Interval lines every 200 ms carry cumulative counters
-# and the tcp_open gauge, read live by ctr/gauge.
-start_synack() {
-	local body=$1 rc
+# start_http BODY_SIZE: one synack server per body size (the body size is
+# fixed for a run), through lib.sh's start_server (ready at its start line;
+# a skip only when AF_XDP itself is unavailable). Interval lines every
+# 200 ms carry cumulative counters and the tcp_open gauge, read live by
+# ctr/gauge.
+start_http() {
+	local body=$1
 	RUN_NO=$((RUN_NO + 1))
 	SLOG=$tmp/synack-$RUN_NO.log
 	SJSON=$tmp/synack-$RUN_NO.jsonl
-	set +e
-	ip netns exec "$NS_SYN" "$SYNACK" -c "$cfg" \
+	start_server "synack-$RUN_NO" 20 -c "$cfg" \
 		--set "port0.dev=$DEV" --set "port0.ip=$SYN_IP/$PREFIX" \
 		--set run.lcores=1 --set run.duration=120s \
 		--set run.report_interval=200ms \
-		--set "server.body_size=$body" --set server.gzip=on \
-		--json "$SJSON" >"$SLOG" 2>&1 &
-	SPID=$!
-	set -e
-	track_pid "$SPID"
-	if wait_for_line "$SLOG" "port0 " 20 "$SPID"; then
-		# The first interval line means the worker loop is running.
-		local i
-		for i in $(seq 1 30); do
-			[ -s "$SJSON" ] && break
-			sleep 0.1
-		done
-		log "synack run $RUN_NO up (pid $SPID, body $body): $(grep -m1 '^port0 ' "$SLOG")"
-		# the link can take a moment to carry frames after synack starts
-		wait_reachable "$NS_KRN" "$SYN_IP" 10 || log "warning: $SYN_IP not answering ping yet"
-		return 0
-	fi
-	if ! kill -0 "$SPID" 2>/dev/null; then
-		rc=0
-		wait "$SPID" || rc=$?
-		# Skip only when the AF_XDP socket itself could not be set up
-		# (same rule as netns_ping.sh).
-		if [ "$PMD" = af_xdp ] && [ "$rc" -eq 2 ] &&
-			grep -viE 'dispatcher|xdp_pass|EAL args' "$SLOG" |
-			grep -qiE '(xsk|af_xdp|xdp).*(fail|error|cannot|not permitted|not supported)|(fail|error|cannot).*(xsk|af_xdp|xdp)'; then
-			dump_log
-			skip "synack could not open the AF_XDP port on $IF_SYN (exit 2, see log)"
-		fi
-		dump_log
-		echo "FAIL: synack exited with $rc before its port came up"
-		exit 1
-	fi
-	dump_log
-	echo "FAIL: no line starting with 'port0 ' in synack's log within 20 s"
-	exit 1
+		--set "server.body_size=$body" --set server.gzip=on
+	# The first interval line means the worker loop is running.
+	for _ in $(seq 1 30); do
+		[ -s "$SJSON" ] && break
+		sleep 0.1
+	done
+	log "synack run $RUN_NO up (pid $SPID, body $body): $(grep -m1 '^port0 ' "$SLOG")"
+	# the link can take a moment to carry frames after synack starts
+	wait_reachable "$NS_KRN" "$SYN_IP" 10 || log "warning: $SYN_IP not answering ping yet"
 }
 
 # stop_synack: SIGTERM, exit 0, and the counters no run may raise.
 stop_synack() {
 	stop_pid "$SPID" 15
 	expect_eq "run $RUN_NO: synack exit code after SIGTERM" 0 "$STOP_RC"
-	if [ -z "$(jsonq "$SJSON" summary counters.tcp_rx)" ]; then
-		dump_log
+	if ! has_summary "$SJSON"; then
+		dump_logs "$SLOG"
 		fail "run $RUN_NO: no summary with counters in $SJSON"
 		return 0
 	fi
 	local c
 	for c in drop_tcp_csum drop_pool_empty drop_multiseg http_err_400 http_err_431 http_err_505 tcp_closed_timeout; do
-		expect_eq "run $RUN_NO: counters.$c" 0 "$(jsonq "$SJSON" summary "counters.$c")"
+		expect_eq "run $RUN_NO: counters.$c" 0 "$(counter "$SJSON" "$c")"
 	done
-	echo "run $RUN_NO counters: $("$PY" -c '
-import json, sys
-s = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-s = [o for o in s if o.get("type") == "summary"][-1]["counters"]
-print(" ".join(f"{k}={v}" for k, v in s.items()
-      if v and k.startswith(("tcp_", "drop_", "http_"))))' "$SJSON")"
+	echo "run $RUN_NO counters: $("$PY" "$HARNESS" nonzero "$SJSON" tcp_,drop_,http_)"
 }
 
 # ctr NAME: a counter from the latest interval line, after letting one more
 # line be written so that it covers everything up to now.
+# Strict: a counter or gauge that does not exist fails the test.
 ctr() {
 	json_fresh "$SJSON"
-	local v
-	v=$(jsonq "$SJSON" interval "counters.$1")
-	echo "${v:-0}"
+	counter "$SJSON" "$1" --interval
 }
 gauge() {
 	json_fresh "$SJSON"
 	jsonq "$SJSON" interval "gauges.$1"
+}
+# wait_gauge NAME VALUE SECS: poll the gauge (fresh interval lines) until it
+# reads VALUE, at most SECS seconds; prints the last value read. A state
+# the test waits for, not a fixed sleep before one reading.
+wait_gauge() {
+	local v=""
+	for _ in $(seq 1 $(($3 * 2))); do
+		v=$(gauge "$1")
+		[ "$v" = "$2" ] && break
+		sleep 0.5
+	done
+	echo "$v"
 }
 
 # expect_delta NAME BEFORE MIN: the counter rose by at least MIN.
@@ -174,8 +150,7 @@ capture_start() {
 		>"$1.log" 2>&1 &
 	TSHARK_PID=$!
 	track_pid "$TSHARK_PID"
-	local i
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		grep -q '^Capturing on' "$1.log" 2>/dev/null && break
 		kill -0 "$TSHARK_PID" 2>/dev/null || break
 		sleep 0.1
@@ -295,7 +270,7 @@ big_get() {
 # ================================================================ run 1
 # Small body: exact headers, HEAD, gzip, HTTP/1.0, closed port, wrk, ab.
 BODY=1000
-start_synack "$BODY"
+start_http "$BODY"
 cap1=$tmp/small.pcapng
 capture_start "$cap1" 40 100000
 
@@ -397,7 +372,8 @@ else
 	fail "HTTP/1.0 body differs from the pattern"
 fi
 expect_delta_ge tcp_time_wait "$tw0" 1
-expect_eq "HTTP/1.0: synack's open connections once TIME-WAIT is over" 0 "$(sleep 1.5; gauge tcp_open)"
+expect_eq "HTTP/1.0: synack's open connections once TIME-WAIT is over (waited for, 10 s at most)" 0 \
+	"$(wait_gauge tcp_open 0 10)"
 
 # 5a. A SYN to a closed port: refused at once, RST counted.
 rst0=$(ctr tcp_rst_tx)
@@ -447,13 +423,8 @@ if grep -q '^Non-2xx responses' "$tmp/ab.out"; then
 fi
 # Past synack's TIME-WAIT (1 s): nothing left open in synack, and the kernel
 # holds no live connection to it (its own TIME-WAITs are fine).
-open=""
-for i in $(seq 1 10); do
-	open=$(gauge tcp_open)
-	[ "$open" = 0 ] && [ "$i" -ge 4 ] && break
-	sleep 0.5
-done
-expect_eq "synack gauges.tcp_open after ab (+TIME-WAIT)" 0 "$open"
+open=$(wait_gauge tcp_open 0 10)
+expect_eq "synack gauges.tcp_open after ab (+TIME-WAIT, waited for, 10 s at most)" 0 "$open"
 live=$(kexec ss -Htan "dst $SYN_IP" | awk '$1 != "TIME-WAIT"' || true)
 if [ -z "$live" ]; then
 	echo "ok: kernel side: no live connection to $SYN_IP ($(kexec ss -Htan "dst $SYN_IP" | wc -l) in TIME-WAIT)"
@@ -467,7 +438,7 @@ stop_synack
 # 1 MiB and 32 MiB, clean then impaired. The 32 MiB run also takes the
 # blind RST.
 for size in $((1 << 20)) $((32 << 20)); do
-	start_synack "$size"
+	start_http "$size"
 	name="$((size >> 20)) MiB"
 	cap=$tmp/big-$((size >> 20)).pcapng
 	if [ "$size" -eq $((1 << 20)) ]; then
@@ -550,10 +521,5 @@ for size in $((1 << 20)) $((32 << 20)); do
 	stop_synack
 done
 
-if [ "$FAILS" -ne 0 ]; then
-	echo "$FAILS assertion(s) failed"
-	[ -n "${KEEP_TMP:-}" ] || echo "(KEEP_TMP=1 keeps $tmp: synack logs, JSON, captures)"
-	exit 1
-fi
-echo "PASS: netns_http $PMD"
-exit 0
+[ "$FAILS" -eq 0 ] || [ -n "${KEEP_TMP:-}" ] || echo "(KEEP_TMP=1 keeps $tmp: synack logs, JSON, captures)"
+finish "netns_http $PMD"

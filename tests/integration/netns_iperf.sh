@@ -49,39 +49,34 @@ setup_netns
 ip netns exec "$NS_KRN" ethtool -K "$IF_KRN" gro off >/dev/null 2>&1 || true
 log "namespaces $NS_SYN ($IF_SYN, no IP) <-> $NS_KRN ($IF_KRN $KRN_IP/$PREFIX)"
 
-kexec() { ip netns exec "$NS_KRN" "$@"; }
 cfg=config/server-af_packet.ini
+SYNACK_NS=(ip netns exec "$NS_SYN")
 
-SPID=""
 SLOG=$tmp/synack.log
 SJSON=$tmp/synack.jsonl
 
-# j FILE EXPR: evaluate a Python expression over the JSON document d.
+# j FILE EXPR: evaluate a Python expression over the JSON document d (an
+# iperf3 -J file). A key that is not there fails the test (strict, like
+# lib.sh's counter), it does not print an empty string.
 j() {
-	"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null || true
+	local out
+	if out=$("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>&1); then
+		echo "$out"
+		return 0
+	fi
+	_strict_miss "j $1 $2: $(echo "$out" | tail -n 1)"
+	echo missing
 }
 
-start_server() {
-	set +e
-	ip netns exec "$NS_SYN" "$SYNACK" -c "$cfg" \
+# start_iperf_server: synack with [iperf] listen = 5201 (lib.sh
+# start_server: a skip only when AF_XDP itself is unavailable), ready when
+# it prints its iperf server line.
+start_iperf_server() {
+	READY_PATTERN="iperf: server on port 5201" start_server synack 20 -c "$cfg" \
 		--set "port0.dev=$DEV" --set "port0.ip=$SYN_IP/$PREFIX" \
 		--set run.lcores=1 --set run.duration=300s --set run.report_interval=200ms \
-		--set iperf.listen=5201 --json "$SJSON" -q >"$SLOG" 2>&1 &
-	SPID=$!
-	set -e
-	track_pid "$SPID"
-	if ! wait_for_line "$SLOG" "iperf: server on port 5201" 20 "$SPID"; then
-		local rc=0
-		kill -0 "$SPID" 2>/dev/null || wait "$SPID" || rc=$?
-		cat "$SLOG"
-		if [ "$PMD" = af_xdp ] && [ "$rc" -eq 2 ] &&
-			grep -qiE '(xsk|af_xdp).*(fail|error|cannot|not supported)' "$SLOG"; then
-			skip "synack could not open the AF_XDP port on $IF_SYN"
-		fi
-		echo "FAIL: synack's iperf server did not come up"
-		exit 1
-	fi
-	sleep 0.5
+		--set iperf.listen=5201 -q
+	wait_reachable "$NS_KRN" "$SYN_IP" 10 || log "warning: $SYN_IP not answering ping yet"
 }
 
 # iperf_c NAME ARGS...: a stock client, bounded in time; JSON in $tmp/NAME.json
@@ -97,7 +92,7 @@ iperf_c() {
 	fi
 }
 
-udp_rx() { json_fresh "$SJSON"; jsonq "$SJSON" interval counters.udp_rx; }
+udp_rx() { json_fresh "$SJSON"; counter "$SJSON" udp_rx --interval; }
 
 # Loss: tc_loss.bpf.c (20 per mille) on the kernel end's ingress drops frames
 # synack sends. Built with clang when it can; else the loss checks are skipped.
@@ -117,7 +112,7 @@ loss_off() {
 }
 
 # ------------------------------------------------------------ 1. server
-start_server
+start_iperf_server
 
 iperf_c tcp -t 5
 s=$(j "$tmp/tcp.json" 'd["end"]["sum_sent"]["bytes"]')
@@ -149,7 +144,7 @@ if [ -n "$BPF_OBJ" ]; then
 	expect_eq "-R under loss: received within 4 MiB of acknowledged" True \
 		"$(j "$tmp/revloss.json" 'abs(d["end"]["sum_sent"]["bytes"]-d["end"]["sum_received"]["bytes"]) <= 4*1024*1024')"
 else
-	log "SKIP: loss checks (clang cannot build tc_loss.bpf.c: $(head -c 200 "$tmp/clang.log" 2>/dev/null))"
+	optional_missing "loss checks not run (clang cannot build tc_loss.bpf.c: $(head -c 200 "$tmp/clang.log" 2>/dev/null))"
 fi
 
 iperf_c par -t 3 -P 4
@@ -181,8 +176,10 @@ expect_eq "UDP: jitter is a finite number >= 0" True \
 
 iperf_c udprev -t 2 -u -R -b 50M -l 1000
 log "UDP -R 50M: synack sent $(j "$tmp/udprev.json" 'd["end"]["sum"]["packets"]') datagrams, iperf3 lost $(j "$tmp/udprev.json" 'd["end"]["sum"]["lost_packets"]')"
-expect_eq "UDP -R: bitrate within 10% of 50M" True \
-	"$(j "$tmp/udprev.json" 'abs(d["end"]["sum"]["bits_per_second"]-50e6) < 5e6')"
+# synack's pacing never exceeds the asked bitrate (+10%); how close to it a
+# loaded machine gets is a wall-clock figure: bench.
+expect_eq "UDP -R: bitrate > 0 and not above 50M + 10%" True \
+	"$(j "$tmp/udprev.json" '0 < d["end"]["sum"]["bits_per_second"] < 55e6 and d["end"]["sum"]["packets"] > 0')"
 
 # ------------------------------------------------ 2. busy, bad parameters
 timeout 30 ip netns exec "$NS_KRN" iperf3 -c "$SYN_IP" -t 3 -J >"$tmp/first.json" 2>&1 &
@@ -213,15 +210,13 @@ expect_eq "bad parameters: SERVER_ERROR (-2 = 254)" 254 "$bad"
 sleep 0.5
 stop_pid "$SPID" 15
 expect_eq "synack exit code after SIGTERM" 0 "$STOP_RC"
-expect_eq "server: tests completed" "$NTESTS" "$(jsonq "$SJSON" summary counters.iperf_test_ok)"
-expect_eq "server: tests failed (the bad parameters)" 1 "$(jsonq "$SJSON" summary counters.iperf_test_failed)"
-expect_ge "server: ACCESS_DENIED sent" 1 "$(jsonq "$SJSON" summary counters.iperf_denied)"
+expect_eq "server: tests completed" "$NTESTS" "$(counter "$SJSON" iperf_test_ok)"
+expect_eq "server: tests failed (the bad parameters)" 1 "$(counter "$SJSON" iperf_test_failed)"
+expect_ge "server: ACCESS_DENIED sent" 1 "$(counter "$SJSON" iperf_denied)"
 
 # ------------------------------------------------------------ 3. client
 if [ "$PARTS" = server-only ]; then
-	[ "$FAILS" -eq 0 ] || { echo "$FAILS check(s) failed"; exit 1; }
-	echo "PASS (server part only)"
-	exit 0
+	finish "netns_iperf $PMD (server part only)"
 fi
 # iperf3 -s in the kernel namespace; synack connects from 198.18.1.2.
 run_client() {
@@ -231,13 +226,13 @@ run_client() {
 	local kp=$!
 	track_pid "$kp"
 	sleep 0.5
-	timeout 40 ip netns exec "$NS_SYN" "$SYNACK" -c "$cfg" \
+	run_synack "$name-cli" 40 -c "$cfg" \
 		--set "port0.dev=$DEV" --set "port0.ip=$SYN_IP/$PREFIX" \
 		--set run.lcores=1 --set run.duration=3s -q \
 		--set "client.target=$KRN_IP:5201" --set "client.iperf_json=$tmp/$name-cli.json" \
-		"$@" >"$tmp/$name-cli.log" 2>&1 || rc=$?
-	expect_eq "synack iperf client $name: exit code" 0 "$rc"
-	[ "$rc" -eq 0 ] || tail -20 "$tmp/$name-cli.log"
+		"$@"
+	expect_eq "synack iperf client $name: exit code" 0 "$RUN_RC"
+	[ "$RUN_RC" = 0 ] || show_logs "$name-cli"
 	rc=0
 	wait "$kp" || rc=$?
 	expect_eq "iperf3 -s -1 ($name): exit code" 0 "$rc"
@@ -293,8 +288,4 @@ run_client udprev --set run.mode=client --set client.model=iperf --set client.ip
 	--set client.iperf_bitrate=20m
 client_bytes udprev 1 1
 
-if [ "$FAILS" -ne 0 ]; then
-	echo "$FAILS check(s) failed"
-	exit 1
-fi
-echo "PASS"
+finish "netns_iperf $PMD"

@@ -36,55 +36,21 @@ SYN_MAC=$(ns_mac "$NS_SYN" "$IF_SYN")
 log "namespaces $NS_SYN ($IF_SYN $SYN_MAC, no IP) <-> $NS_KRN ($IF_KRN $KRN_IP/$PREFIX)"
 
 synack_log=$tmp/synack.log
-json=$tmp/out.jsonl
+json=$tmp/synack.jsonl
 cfg=config/server-$PMD.ini
 [ -f "$cfg" ] || cfg=config/server-af_packet.ini
-set +e
-# af_xdp: libxdp warns "No bpffs found" ("ip netns exec" remounts /sys, so
-# the host's /sys/fs/bpf is not visible) and loads its XDP program without
-# the dispatcher; that works. (With a bpffs mounted in the netns, the
-# dispatcher load fails with EPERM on this VM and falls back the same way.)
-ip netns exec "$NS_SYN" "$SYNACK" -c "$cfg" \
+# start_server (lib.sh): $tmp/synack.log, $tmp/synack.jsonl; a skip only
+# when the AF_XDP socket itself cannot be opened.
+SYNACK_NS=(ip netns exec "$NS_SYN")
+start_server synack 20 -c "$cfg" \
 	--set "port0.dev=$DEV" --set "port0.ip=$SYN_IP/$PREFIX" \
-	--set run.duration=60s --set run.lcores=1 --json "$json" \
-	>"$synack_log" 2>&1 &
-pid=$!
-set -e
-track_pid "$pid"
-
-dump_log() {
-	echo "---- synack log ($synack_log) ----"
-	sed -n '1,200p' "$synack_log" || true
-	echo "---- end of synack log ----"
-}
-
-if ! wait_for_line "$synack_log" "port0 " 20 "$pid"; then
-	if ! kill -0 "$pid" 2>/dev/null; then
-		rc=0
-		wait "$pid" || rc=$?
-		# Skip only when the AF_XDP socket itself could not be set up
-		# (not for a config error, nor for libxdp's dispatcher fallback
-		# noise, which shows up on success as well).
-		if [ "$PMD" = af_xdp ] && [ "$rc" -eq 2 ] &&
-			grep -viE 'dispatcher|xdp_pass|EAL args' "$synack_log" |
-			grep -qiE '(xsk|af_xdp|xdp).*(fail|error|cannot|not permitted|not supported)|(fail|error|cannot).*(xsk|af_xdp|xdp)'; then
-			dump_log
-			skip "synack could not open the AF_XDP port on $IF_SYN (exit 2, see log)"
-		fi
-		dump_log
-		echo "FAIL: synack exited with $rc before its port came up"
-		exit 1
-	fi
-	dump_log
-	echo "FAIL: no line starting with 'port0 ' in synack's log within 20 s"
-	exit 1
-fi
+	--set run.duration=60s --set run.lcores=1
+pid=$SPID
 log "synack up (pid $pid): $(grep -m1 '^port0 ' "$synack_log")"
 # The veth can take a moment to carry frames after synack opens it; the
 # loss test starts once one echo came back.
 wait_reachable "$NS_KRN" "$SYN_IP" 10 || log "warning: $SYN_IP not answering ping yet"
 
-kexec() { ip netns exec "$NS_KRN" "$@"; }
 
 # ping_loss ARGS...: runs ping in the kernel netns, prints the loss percent.
 ping_loss() {
@@ -136,8 +102,8 @@ stop_pid "$pid" 15
 expect_eq "synack exit code after SIGTERM" 0 "$STOP_RC"
 status=$(jsonq "$json" summary status)
 echo "summary status: ${status:-<none>}"
-if [ -z "$(jsonq "$json" summary counters.rx_pkts)" ]; then
-	dump_log
+if ! has_summary "$json"; then
+	dump_logs "$synack_log"
 	fail "no summary with counters in $json"
 	exit 1
 fi
@@ -149,10 +115,10 @@ if [ -f "$tmp/expect.json" ]; then
 			# DPDK's af_packet PMD joins a PACKET_FANOUT group with
 			# PACKET_FANOUT_FLAG_DEFRAG: the kernel holds lone IP
 			# fragments for reassembly and never hands them to synack.
-			echo "note: counters.$reason not checked with af_packet (kernel defrag in fanout), got '$(jsonq "$json" summary "counters.$reason")'"
+			echo "note: counters.$reason not checked with af_packet (kernel defrag in fanout), got '$(counter "$json" "$reason")'"
 			continue
 		fi
-		got=$(jsonq "$json" summary "counters.$reason")
+		got=$(counter "$json" "$reason")
 		if [ "$exact" = 1 ]; then
 			expect_eq "counters.$reason" "$count" "$got"
 		else
@@ -166,20 +132,14 @@ else
 	fail "malformed.py wrote no expectations"
 fi
 
-echo_rx=$(jsonq "$json" summary counters.icmp_echo_rx)
-reply_tx=$(jsonq "$json" summary counters.icmp_echo_reply_tx)
+echo_rx=$(counter "$json" "icmp_echo_rx")
+reply_tx=$(counter "$json" "icmp_echo_reply_tx")
 expect_ge "counters.icmp_echo_rx" 225 "$echo_rx"
 expect_eq "counters.icmp_echo_reply_tx (== icmp_echo_rx)" "$echo_rx" "$reply_tx"
-expect_ge "counters.arp_reply_tx" 1 "$(jsonq "$json" summary counters.arp_reply_tx)"
+expect_ge "counters.arp_reply_tx" 1 "$(counter "$json" "arp_reply_tx")"
 for c in drop_pool_empty drop_tx_full drop_multiseg; do
-	expect_eq "counters.$c" 0 "$(jsonq "$json" summary "counters.$c")"
+	expect_eq "counters.$c" 0 "$(counter "$json" "$c")"
 done
 
-if [ "$FAILS" -ne 0 ]; then
-	dump_log
-	echo "summary: $(grep '"type": *"summary"' "$json" | tail -n1)"
-	echo "$FAILS assertion(s) failed"
-	exit 1
-fi
-echo "PASS: netns_ping $PMD"
-exit 0
+[ "$FAILS" -eq 0 ] || dump_logs "$synack_log"
+finish "netns_ping $PMD"

@@ -36,24 +36,18 @@ if [ "$PMD" = ring ]; then
 	CFG=config/udp-ring.ini
 	[ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
 	make_tmp
-	trap cleanup EXIT
-	trap 'exit 130' INT TERM
 	COUNT=200000
-	# run_synack NAME TIMEOUT_S ARGS...: bounded (lib.sh run_bounded); sets RUN_RC.
-	run_synack() {
-		local name=$1 secs=$2
-		shift 2
-		run_bounded "$name" "$secs" "$SYNACK" "$@"
-	}
+	# run_synack NAME TIMEOUT_S ARGS... (lib.sh): bounded; RUN_RC,
+	# $tmp/NAME.out, .err, .jsonl.
 	for lc in 1 2; do
 		name=echo$lc
 		j=$tmp/$name.jsonl
 		log "ring: udp echo, $COUNT datagrams, $lc lcore(s)"
 		before=$FAILS
 		run_synack $name 40 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
-			--set run.lcores=$lc --json "$j"
+			--set run.lcores=$lc
 		expect_eq "$name: exit code" 0 "$RUN_RC"
-		expect_eq "$name: summary status" done "$(jsonq "$j" summary status)"
+		expect_eq "$name: summary status" "done" "$(jsonq "$j" summary status)"
 		for k in udp_gen_tx udp_echo_tx udp_gen_rx; do
 			expect_eq "$name: counters.$k" $COUNT "$(jsonq "$j" summary counters.$k)"
 		done
@@ -72,7 +66,7 @@ if [ "$PMD" = ring ]; then
 	before=$FAILS
 	run_synack $name 40 -c "$CFG" --set client.count=$COUNT --set run.duration=30s \
 		--set client.echo=off --set client.target=198.18.0.2:9 --set client.flows=8 \
-		--set client.payload=512 --json "$j"
+		--set client.payload=512
 	expect_eq "$name: exit code" 0 "$RUN_RC"
 	expect_eq "$name: counters.udp_gen_tx" $COUNT "$(jsonq "$j" summary counters.udp_gen_tx)"
 	# the run ends when the last datagram is sent: a few may still be on the ring
@@ -93,12 +87,7 @@ if [ "$PMD" = ring ]; then
 		fail "$name: expected '--set:client:payload: 16 is below ...' on stderr"
 		show_logs $name
 	fi
-	if [ "$FAILS" -ne 0 ]; then
-		echo "$FAILS assertion(s) failed"
-		exit 1
-	fi
-	echo "PASS: netns_udp ring"
-	exit 0
+	finish "netns_udp ring"
 fi
 
 # -------------------------------------------------------- veth + kernel ----
@@ -121,44 +110,17 @@ SYN_MAC=$(ns_mac "$NS_SYN" "$IF_SYN")
 log "namespaces $NS_SYN ($IF_SYN $SYN_MAC, no IP) <-> $NS_KRN ($IF_KRN $KRN_IP/$PREFIX)"
 
 synack_log=$tmp/synack.log
-json=$tmp/out.jsonl
+json=$tmp/synack.jsonl
 cfg=config/server-udp-af_packet.ini
-set +e
-ip netns exec "$NS_SYN" "$SYNACK" -c "$cfg" \
+# start_server (lib.sh): $tmp/synack.log, $tmp/synack.jsonl; a skip only
+# when the AF_XDP socket itself cannot be opened.
+SYNACK_NS=(ip netns exec "$NS_SYN")
+start_server synack 20 -c "$cfg" \
 	--set "port0.dev=$DEV" --set "port0.ip=$SYN_IP/$PREFIX" \
-	--set run.duration=60s --set run.lcores=1 --json "$json" \
-	>"$synack_log" 2>&1 &
-pid=$!
-set -e
-track_pid "$pid"
-
-dump_log() {
-	echo "---- synack log ($synack_log) ----"
-	sed -n '1,200p' "$synack_log" || true
-	echo "---- end of synack log ----"
-}
-
-if ! wait_for_line "$synack_log" "port0 " 20 "$pid"; then
-	if ! kill -0 "$pid" 2>/dev/null; then
-		rc=0
-		wait "$pid" || rc=$?
-		if [ "$PMD" = af_xdp ] && [ "$rc" -eq 2 ] &&
-			grep -viE 'dispatcher|xdp_pass|EAL args' "$synack_log" |
-			grep -qiE '(xsk|af_xdp|xdp).*(fail|error|cannot|not permitted|not supported)|(fail|error|cannot).*(xsk|af_xdp|xdp)'; then
-			dump_log
-			skip "synack could not open the AF_XDP port on $IF_SYN (exit 2, see log)"
-		fi
-		dump_log
-		echo "FAIL: synack exited with $rc before its port came up"
-		exit 1
-	fi
-	dump_log
-	echo "FAIL: no line starting with 'port0 ' in synack's log within 20 s"
-	exit 1
-fi
+	--set run.duration=60s --set run.lcores=1
+pid=$SPID
 log "synack up (pid $pid): $(grep -m1 '^port0 ' "$synack_log")"
 
-kexec() { ip netns exec "$NS_KRN" "$@"; }
 
 # 0. Both ARP caches warm (synack answers ICMP echo), so no datagram below
 # waits on resolution.
@@ -315,12 +277,12 @@ fi
 # 6. Stop synack; compare its counters with what was sent.
 stop_pid "$pid" 15
 expect_eq "synack exit code after SIGTERM" 0 "$STOP_RC"
-if [ -z "$(jsonq "$json" summary counters.rx_pkts)" ]; then
-	dump_log
+if ! has_summary "$json"; then
+	dump_logs "$synack_log"
 	fail "no summary with counters in $json"
 	exit 1
 fi
-q() { jsonq "$json" summary "counters.$1"; }
+q() { counter "$json" "$1"; }
 # echoes: socat 1 + sizes 7 + burst 50 + zero 1 + good raw 1
 expect_eq "counters.udp_echo_tx" 60 "$(q udp_echo_tx)"
 expect_eq "counters.udp_zero_csum" 1 "$(q udp_zero_csum)"
@@ -332,13 +294,8 @@ expect_ge "counters.udp_unreach_tx" 1 "$(q udp_unreach_tx)"
 expect_eq "counters.udp_unreach_tx == drop_udp_no_port - udp_unreach_limited" \
 	"$(q udp_unreach_tx)" "$(($(q drop_udp_no_port) - $(q udp_unreach_limited)))"
 for c in drop_udp_short drop_pool_empty drop_tx_full drop_multiseg; do
-	expect_eq "counters.$c" 0 "$(q $c)"
+	expect_eq "counters.$c" 0 "$(q "$c")"
 done
 
-if [ "$FAILS" -ne 0 ]; then
-	dump_log
-	echo "$FAILS assertion(s) failed"
-	exit 1
-fi
-echo "PASS: netns_udp $PMD"
-exit 0
+[ "$FAILS" -eq 0 ] || dump_logs "$synack_log"
+finish "netns_udp $PMD"

@@ -31,18 +31,13 @@ CFG=config/demo.ini
 [ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
 
 make_tmp
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# run_synack NAME TIMEOUT_S ARGS...: bounded background run; sets RUN_RC.
-run_synack() {
-	local name=$1 secs=$2
-	shift 2
-	run_bounded "$name" "$secs" "$SYNACK" -c "$CFG" --json "$tmp/$name.jsonl" "$@"
-}
+# run_synack NAME TIMEOUT_S ARGS... (lib.sh): bounded, on demo.ini.
+SYNACK_ARGS=(-c "$CFG")
 
 # pyj NAME CODE: python CODE with s (summary), iv (intervals), c (counters).
 pyj() { pyjson "$tmp/$1.jsonl" "$2"; }
+# peak NAME GAUGE: the largest value of GAUGE over the interval lines (strict).
+peak() { pyj "$1" "print(max(harness.Counters(o['gauges'], 'gauges t=%s' % o['t'])['$2'] for o in iv))"; }
 
 COMMON=(--set port0.ip=198.18.0.10/24 --set client.model=cc --set client.ports=50000-50099
 	--set client.interval=100ms --set client.count=2000 --set run.duration=20s
@@ -53,21 +48,23 @@ log "1. cc 400 connections from 4 addresses x 100 ports"
 run_synack four 40 "${COMMON[@]}" --set port0.ip_count=4 --set client.concurrency=400
 b=$FAILS
 expect_eq "four: exit code" 0 "$RUN_RC"
-expect_eq "four: summary status" done "$(jsonq "$tmp/four.jsonl" summary status)"
+expect_eq "four: summary status" "done" "$(jsonq "$tmp/four.jsonl" summary status)"
 expect_eq "four: errors (sum of gen_err_*)" 0 \
-	"$(pyj four 'print(sum(v for k, v in c.items() if k.startswith("gen_err_")))')"
+	"$(gen_errors "$tmp/four.jsonl")"
 expect_eq "four: peak gen_active" 400 \
-	"$(pyj four 'print(max(o.get("gauges", {}).get("gen_active", 0) for o in iv))')"
+	"$(peak four gen_active)"
 # done only once gen_active is back to 0: every connection closed by the client
 expect_eq "four: gen_done (connections closed after the count)" 400 \
-	"$(jsonq "$tmp/four.jsonl" summary counters.gen_done)"
-expect_ge "four: server tcp_accepted" 400 "$(jsonq "$tmp/four.jsonl" summary counters.tcp_accepted)"
+	"$(counter "$tmp/four.jsonl" gen_done)"
+expect_ge "four: server tcp_accepted" 400 "$(counter "$tmp/four.jsonl" tcp_accepted)"
 expect_eq "four: client gen_resp_rx == server http_resp_200" \
-	"$(jsonq "$tmp/four.jsonl" summary counters.http_resp_200)" \
-	"$(jsonq "$tmp/four.jsonl" summary counters.gen_resp_rx)"
-grep -q "port[0-9]*: 4 addresses 198.18.0.10-198.18.0.13" "$tmp/four.out" &&
-	echo "ok: four: start line names the 4 addresses" ||
+	"$(counter "$tmp/four.jsonl" http_resp_200)" \
+	"$(counter "$tmp/four.jsonl" gen_resp_rx)"
+if grep -q "port[0-9]*: 4 addresses 198.18.0.10-198.18.0.13" "$tmp/four.out"; then
+	echo "ok: four: start line names the 4 addresses"
+else
 	fail "four: no 'port0: 4 addresses 198.18.0.10-198.18.0.13' line"
+fi
 # access log: time, client ip:port, server ip:port, method, path, status, bytes
 addrs=$(awk '{split($2, a, ":"); print a[1]}' "$tmp/access.log" | sort | uniq -c | sort -k2 |
 	awk '{printf "%s=%s ", $2, $1}')
@@ -85,8 +82,11 @@ done
 expect_ge "four: summary memory.peak_conns" 800 "$(jsonq "$tmp/four.jsonl" summary memory.peak_conns)"
 expect_ge "four: summary memory.est_bytes_per_conn" 192 \
 	"$(jsonq "$tmp/four.jsonl" summary memory.est_bytes_per_conn)"
-grep -qE "^memory: peak [0-9]+ connections" "$tmp/four.out" &&
-	echo "ok: four: memory line printed" || fail "four: no 'memory: peak N connections' line"
+if grep -qE "^memory: peak [0-9]+ connections" "$tmp/four.out"; then
+	echo "ok: four: memory line printed"
+else
+	fail "four: no 'memory: peak N connections' line"
+fi
 [ "$FAILS" -eq "$b" ] || show_logs four
 
 # ------------------------------------------------ 2. one address: capped
@@ -96,9 +96,9 @@ run_synack one 40 "${COMMON[@]}" --set port0.ip_count=1 --set client.concurrency
 b=$FAILS
 expect_eq "one: exit code" 0 "$RUN_RC"
 expect_eq "one: peak gen_active" 100 \
-	"$(pyj one 'print(max(o.get("gauges", {}).get("gen_active", 0) for o in iv))')"
+	"$(peak one gen_active)"
 expect_ge "one: gen_err_ports (source pairs exhausted)" 1 \
-	"$(jsonq "$tmp/one.jsonl" summary counters.gen_err_ports)"
+	"$(counter "$tmp/one.jsonl" gen_err_ports)"
 [ "$FAILS" -eq "$b" ] || show_logs one
 
 # ------------------------------------------------ 3. config errors
@@ -107,20 +107,19 @@ rc=0
 "$SYNACK" -c "$CFG" --set port0.ip=198.18.0.250/24 --set port0.ip_count=8 \
 	>"$tmp/bad1.out" 2>"$tmp/bad1.err" || rc=$?
 expect_eq "leaving the subnet: exit code" 2 "$rc"
-grep -q "^--set:port0:ip_count: 8 addresses from 198.18.0.250 leave 198.18.0.0/24" "$tmp/bad1.err" &&
-	echo "ok: leaving the subnet: error names port0:ip_count" ||
+if grep -q "^--set:port0:ip_count: 8 addresses from 198.18.0.250 leave 198.18.0.0/24" "$tmp/bad1.err"; then
+	echo "ok: leaving the subnet: error names port0:ip_count"
+else
 	fail "leaving the subnet: unexpected error: $(cat "$tmp/bad1.err")"
+fi
 rc=0
 "$SYNACK" -c "$CFG" --set port0.ip=198.18.0.10/24 --set port0.gateway=198.18.0.12 \
 	--set port0.ip_count=4 >"$tmp/bad2.out" 2>"$tmp/bad2.err" || rc=$?
 expect_eq "over the gateway: exit code" 2 "$rc"
-grep -q "port0:ip_count: the 4 addresses 198.18.0.10-198.18.0.13 include the gateway" "$tmp/bad2.err" &&
-	echo "ok: over the gateway: error names port0:ip_count" ||
+if grep -q "port0:ip_count: the 4 addresses 198.18.0.10-198.18.0.13 include the gateway" "$tmp/bad2.err"; then
+	echo "ok: over the gateway: error names port0:ip_count"
+else
 	fail "over the gateway: unexpected error: $(cat "$tmp/bad2.err")"
-
-if [ "$FAILS" -ne 0 ]; then
-	echo "$FAILS assertion(s) failed"
-	exit 1
 fi
-echo "PASS: ring_addrs"
-exit 0
+
+finish ring_addrs

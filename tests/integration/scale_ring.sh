@@ -60,32 +60,23 @@ CFG=config/demo.ini
 [ -f "$CFG" ] || { echo "FAIL: $CFG not found (run from the source root)"; exit 1; }
 
 make_tmp
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-run_synack() {
+# run NAME SECS ARGS...: run_synack on $RCFG (default $CFG).
+run() {
 	local name=$1 secs=$2
 	shift 2
-	run_bounded "$name" "$secs" "$SYNACK" -c "${RCFG:-$CFG}" --json "$tmp/$name.jsonl" "$@"
+	run_synack "$name" "$secs" -c "${RCFG:-$CFG}" "$@"
 }
 
 # check NAME COUNT: the checks 2 and 3 on $tmp/NAME.jsonl.
 check() {
 	local name=$1 count=$2 out
 	expect_eq "$name: exit code" 0 "$RUN_RC"
-	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
-	out=$("$PY" - "$tmp/$name.jsonl" "$count" <<'EOF'
-import json, sys
-objs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-sums = [o for o in objs if o.get("type") == "summary"]
-if not sums:
-    print("FAIL no summary"); sys.exit(0)
-s = sums[-1]
-n = int(sys.argv[2])
-ws = s.get("workers", [])
-c = s.get("counters", {})
+	expect_eq "$name: summary status" "done" "$(jsonq "$tmp/$name.jsonl" summary status)"
+	local code
+	code=$(cat <<'EOF'
+n = int(args[0])
 bad = []
-def w(i, k): return ws[i]["counters"].get(k, 0)
 cli = [i for i in range(len(ws)) if w(i, "tcp_syn_tx") > 0 or " c" in ws[i]["label"]]
 srv = [i for i in range(len(ws)) if i not in cli]
 if len(ws) != 4 or len(cli) != 2 or len(srv) != 2:
@@ -96,8 +87,8 @@ gd = sum(w(i, "gen_done") for i in cli)
 acc = sum(w(i, "tcp_accepted") for i in srv)
 if gd != n: bad.append("client gen_done %d != %d" % (gd, n))
 if acc != n: bad.append("server tcp_accepted %d != %d" % (acc, n))
-if c.get("gen_resp_rx") != c.get("http_resp_200"):
-    bad.append("gen_resp_rx %s != http_resp_200 %s" % (c.get("gen_resp_rx"), c.get("http_resp_200")))
+if c["gen_resp_rx"] != c["http_resp_200"]:
+    bad.append("gen_resp_rx %s != http_resp_200 %s" % (c["gen_resp_rx"], c["http_resp_200"]))
 for i in cli:
     if w(i, "tcp_accepted"): bad.append("client worker %d accepted %d" % (i, w(i, "tcp_accepted")))
     if w(i, "gen_done") < n // 5: bad.append("client worker %d did %d of %d" % (i, w(i, "gen_done"), n))
@@ -119,6 +110,7 @@ split = " ".join("%s:%d" % (ws[i]["label"], w(i, "gen_done") or w(i, "tcp_accept
 print(("FAIL " + "; ".join(bad)) if bad else ("ok " + split + note))
 EOF
 )
+	out=$(pyjson "$tmp/$name.jsonl" "$code" "$count")
 	case "$out" in
 	ok*) echo "ok: $name: ${out#ok }" ;;
 	*) fail "$name: ${out#FAIL }"; tail -n 60 "$tmp/$name.out" ;;
@@ -127,7 +119,7 @@ EOF
 
 C=20000
 log "1. cps $C over net_ring, 4 workers, queues = 1: dispatch auto -> software"
-run_synack auto 90 --set run.lcores=4 --set port0.queues=1 --set port1.queues=1 \
+run auto 90 --set run.lcores=4 --set port0.queues=1 --set port1.queues=1 \
 	--set client.model=cps --set client.count=$C --set run.duration=60s --set run.quiet=on
 for p in 0 1; do
 	if grep -q "^port$p: dispatch software (2 workers)" "$tmp/auto.out"; then
@@ -140,7 +132,7 @@ done
 check auto $C
 
 log "2. cps $C, dispatch = software set explicitly"
-run_synack sw 90 --set run.lcores=4 --set port0.dispatch=software --set port1.dispatch=software \
+run sw 90 --set run.lcores=4 --set port0.dispatch=software --set port1.dispatch=software \
 	--set client.model=cps --set client.count=$C --set run.duration=60s --set run.quiet=on
 check sw $C
 
@@ -155,19 +147,11 @@ expect_eq "rss with one queue: exit code (usage)" 2 "$rc"
 check_model() {
 	local name=$1 kind=$2 out
 	expect_eq "$name: exit code" 0 "$RUN_RC"
-	expect_eq "$name: summary status" done "$(jsonq "$tmp/$name.jsonl" summary status)"
-	out=$("$PY" - "$tmp/$name.jsonl" "$kind" <<'EOF'
-import json, sys
-objs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-sums = [o for o in objs if o.get("type") == "summary"]
-if not sums:
-    print("FAIL no summary"); sys.exit(0)
-s = sums[-1]
-kind = sys.argv[2]
-ws = s.get("workers", [])
-c = s.get("counters", {})
+	expect_eq "$name: summary status" "done" "$(jsonq "$tmp/$name.jsonl" summary status)"
+	local code
+	code=$(cat <<'EOF'
+kind = args[0]
 bad = []
-def w(i, k): return ws[i]["counters"].get(k, 0)
 if [x["label"] for x in ws] != ["w0 c0/0", "w1 c0/0", "w2 s1/0", "w3 s1/0"]:
     bad.append("labels %s" % [x["label"] for x in ws])
     print("FAIL " + "; ".join(bad)); sys.exit(0)
@@ -197,12 +181,13 @@ else:
         split.append("slot %d: %d conns, up %d down %d" % (k, ok, up, down))
     errs = {k: v for k, v in c.items() if k.startswith("gen_err_") and v}
     if errs: bad.append("errors %s" % errs)
-    nc = c.get("drop_tcp_no_conn", 0)
-    if nc and not c.get("tcp_retrans", 0):
+    nc = c["drop_tcp_no_conn"]
+    if nc and not c["tcp_retrans"]:
         bad.append("drop_tcp_no_conn %d with no retransmission" % nc)
 print(("FAIL " + "; ".join(bad)) if bad else ("ok " + "; ".join(split)))
 EOF
 )
+	out=$(pyjson "$tmp/$name.jsonl" "$code" "$kind")
 	case "$out" in
 	ok*) echo "ok: $name: ${out#ok }" ;;
 	*) fail "$name: ${out#FAIL }"; tail -n 60 "$tmp/$name.out"; cat "$tmp/$name.err" ;;
@@ -210,20 +195,20 @@ EOF
 }
 
 log "5. model udp with echo over software dispatch, 4 workers, 200000 datagrams"
-RCFG=config/udp-ring.ini run_synack udp 120 --set run.lcores=4 --set port0.queues=1 \
+RCFG=config/udp-ring.ini run udp 120 --set run.lcores=4 --set port0.queues=1 \
 	--set port1.queues=1 --set client.count=200000 --set client.flows=8 \
 	--set run.duration=90s --set run.quiet=on
 check_model udp udp
 
 log "6. model throughput, direction both, 8 connections over software dispatch, 3 s"
-RCFG=config/bulk-ring.ini run_synack bulk 60 --set run.lcores=4 --set port0.queues=1 \
+RCFG=config/bulk-ring.ini run bulk 60 --set run.lcores=4 --set port0.queues=1 \
 	--set port1.queues=1 --set client.direction=both --set client.concurrency=8 \
 	--set run.duration=3s --set run.quiet=on
 check_model bulk bulk
 
 log "7. cps $C to three targets (two ports, two server addresses), software dispatch"
 T3=198.18.0.2:80,198.18.0.2:8080,198.18.0.3:80
-run_synack multi 90 --set run.lcores=4 --set port0.queues=1 --set port1.queues=1 \
+run multi 90 --set run.lcores=4 --set port0.queues=1 --set port1.queues=1 \
 	--set port1.ip_count=2 --set server.listen=80,8080 --set client.target=$T3 \
 	--set client.model=cps --set client.count=$C --set run.duration=60s --set run.quiet=on \
 	--set "server.access_log=$tmp/multi.access"
@@ -241,15 +226,10 @@ for t in ${T3//,/ }; do
 done
 
 log "8. model udp with echo to three targets over software dispatch, 200000 datagrams"
-RCFG=config/udp-ring.ini run_synack udp3 120 --set run.lcores=4 --set port0.queues=1 \
+RCFG=config/udp-ring.ini run udp3 120 --set run.lcores=4 --set port0.queues=1 \
 	--set port1.queues=1 --set port1.ip_count=2 --set udp.echo=7,9000 \
 	--set client.target=198.18.0.2:7,198.18.0.2:9000,198.18.0.3:7 \
 	--set client.count=200000 --set client.flows=8 --set run.duration=90s --set run.quiet=on
 check_model udp3 udp
 
-if [ "$FAILS" -ne 0 ]; then
-	echo "$FAILS assertion(s) failed"
-	exit 1
-fi
-echo "PASS: scale_ring"
-exit 0
+finish scale_ring

@@ -40,76 +40,65 @@ for f in "$SCFG" "$CCFG"; do
 done
 
 make_tmp
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-cnt() { jsonq "$1" summary "counters.$2"; }
-zero() { local v; v=$(cnt "$1" "$2"); echo "${v:-0}"; }
+# cnt FILE NAME: a summary counter, strictly (no such counter fails the test).
+cnt() { counter "$1" "$2"; }
 
 # run NAME TSO(0|1): one server + client pair on a private socket.
 run() {
-	local name=$1 tso=$2 sock=$tmp/vh-$$-$1.sock spid crc
-	"$SYNACK" -c "$SCFG" \
+	local name=$1 tso=$2 sock=$tmp/vh-$$-$1.sock crc
+	if ! start_synack "$name-srv" 60 -c "$SCFG" \
 		--set "port0.dev=net_vhost0,iface=$sock,queues=1,tso=$tso,linear-buffer=1,ext-buffer=1" \
-		--set server.bulk=5002 --set run.duration=120s --set run.quiet=on \
-		--json "$tmp/$name-srv.jsonl" >"$tmp/$name-srv.out" 2>"$tmp/$name-srv.err" &
-	spid=$!
-	track_pid "$spid"
-	if ! wait_for_line "$tmp/$name-srv.out" "synack: mode server" 60 "$spid"; then
+		--set server.bulk=5002 --set run.duration=120s --set run.quiet=on; then
 		if grep -qiE "net_vhost.*(not found|unknown|no such)|failed to probe" \
-			"$tmp/$name-srv.err" "$tmp/$name-srv.out"; then
+			"$tmp/$name-srv.log"; then
 			skip "net_vhost PMD not available"
 		fi
-		cat "$tmp/$name-srv.err" "$tmp/$name-srv.out" | tail -20
-		fail "$name: server did not start"
+		show_logs "$name-srv"
+		fail "$name: server did not start (exit $START_RC)"
 		return
 	fi
-	crc=0
-	timeout 60 "$SYNACK" -c "$CCFG" \
+	local spid=$SPID
+	run_synack "$name-cli" 60 -c "$CCFG" \
 		--set "port0.dev=net_virtio_user0,path=$sock,queues=1" \
 		--set client.model=throughput --set client.target=198.18.3.2:5002 \
 		--set client.direction=both --set client.concurrency=1 \
-		--set run.duration=4s --set run.quiet=on \
-		--json "$tmp/$name-cli.jsonl" >"$tmp/$name-cli.out" 2>"$tmp/$name-cli.err" || crc=$?
+		--set run.duration=4s --set run.quiet=on
+	crc=$RUN_RC
 	stop_pid "$spid" 20
 	local c=$tmp/$name-cli.jsonl s=$tmp/$name-srv.jsonl
 	expect_eq "$name: client exit code" 0 "$crc"
 	expect_eq "$name: server exit code after SIGTERM" 0 "$STOP_RC"
-	expect_eq "$name: client status" done "$(jsonq "$c" summary status)"
+	expect_eq "$name: client status" "done" "$(jsonq "$c" summary status)"
 	if [ "$tso" = 1 ]; then
 		if grep -q "^port0 net_virtio_user0 .*offloads [a-z0-9,-]*tso" "$tmp/$name-cli.out"; then
 			echo "ok: $name: virtio_user port has tso"
 		else
 			fail "$name: virtio_user port line without tso: $(grep '^port0' "$tmp/$name-cli.out")"
 		fi
-		expect_ge "$name: TSO frames sent (tcp_tx_tso)" 1 "$(zero "$c" tcp_tx_tso)"
+		expect_ge "$name: TSO frames sent (tcp_tx_tso)" 1 "$(cnt "$c" tcp_tx_tso)"
 	else
-		expect_eq "$name: TSO frames sent (tcp_tx_tso)" 0 "$(zero "$c" tcp_tx_tso)"
+		expect_eq "$name: TSO frames sent (tcp_tx_tso)" 0 "$(cnt "$c" tcp_tx_tso)"
 	fi
 	local up down
-	up=$(zero "$c" gen_bulk_tx)
-	down=$(zero "$c" gen_bulk_rx)
+	up=$(cnt "$c" gen_bulk_tx)
+	down=$(cnt "$c" gen_bulk_rx)
 	expect_ge "$name: bytes up" 1 "$up"
 	expect_ge "$name: bytes down" 1 "$down"
-	expect_eq "$name: server sunk == client sent and acked" "$up" "$(zero "$s" bulk_sink_bytes)"
-	expect_eq "$name: server sourced == client received" "$(zero "$s" bulk_src_bytes)" "$down"
+	expect_eq "$name: server sunk == client sent and acked" "$up" "$(cnt "$s" bulk_sink_bytes)"
+	expect_eq "$name: server sourced == client received" "$(cnt "$s" bulk_src_bytes)" "$down"
 	local k side f
 	for side in cli srv; do
 		f=$tmp/$name-$side.jsonl
 		for k in drop_tcp_csum drop_multiseg drop_tx_prepare; do
-			expect_eq "$name: $side $k" 0 "$(zero "$f" "$k")"
+			expect_eq "$name: $side $k" 0 "$(cnt "$f" "$k")"
 		done
 	done
-	expect_eq "$name: client errors (gen_err_*)" 0 "$("$PY" -c '
-import json, sys
-s = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-s = [o for o in s if o.get("type") == "summary"][-1]["counters"]
-print(sum(v for k, v in s.items() if k.startswith("gen_err_")))' "$c" 2>/dev/null || echo missing)"
+	expect_eq "$name: client errors (gen_err_*)" 0 "$(gen_errors "$c")"
 	echo "info: $name: $(grep -m1 '^bulk (client)' "$tmp/$name-cli.out" || true);" \
-		"tso frames $(zero "$c" tcp_tx_tso), retrans $(zero "$c" tcp_retrans)"
+		"tso frames $(cnt "$c" tcp_tx_tso), retrans $(cnt "$c" tcp_retrans)"
 }
 
 run tso 1
 run notso 0
-[ "$FAILS" -eq 0 ] || exit 1
-echo "PASS"
+finish tso_vhost

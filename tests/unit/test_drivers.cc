@@ -33,10 +33,10 @@ public:
 			"--no-telemetry", "--vdev=net_null0", "--log-level=*:error",
 		};
 		for (const char *a : args)
-			argv.push_back(strdup(a));
-		// EAL reorders and overwrites its argv: give it a copy of the pointers
-		std::vector<char *> eal_argv = argv;
-		int ret = rte_eal_init((int)eal_argv.size(), eal_argv.data());
+			argv_.push_back(strdup(a));
+		// a copy: EAL permutes the array it is given
+		std::vector<char *> argv = argv_;
+		int ret = rte_eal_init((int)argv.size(), argv.data());
 		ASSERT_GE(ret, 0) << "rte_eal_init: " << rte_strerror(rte_errno);
 		g_pool = rte_pktmbuf_pool_create("drv_test", 4095, 0, 0,
 						 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
@@ -45,12 +45,13 @@ public:
 	void TearDown() override
 	{
 		rte_eal_cleanup();
-		for (char *a : argv)
+		for (char *a : argv_)
 			free(a);
+		argv_.clear();
 	}
 
 private:
-	std::vector<char *> argv;
+	std::vector<char *> argv_; // EAL may keep pointers into it until cleanup
 };
 
 const ::testing::Environment *const g_env =

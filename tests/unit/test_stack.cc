@@ -112,11 +112,11 @@ TEST(Stack, ArpThenEchoOverRingPairCountersAgreeExactly)
 	gc.count = 5000;
 	struct gen_ping *g = gen_ping_create(l.wa, &l.wa->port[0], &gc);
 	ASSERT_NE(g, nullptr);
-	for (int i = 0; i < 2000000 && !l.wa->done; i++) {
+	for (int i = 0; i < 2000000 && worker_busy(l.wa); i++) {
 		worker_poll_once(l.wa);
 		worker_poll_once(l.wb);
 	}
-	ASSERT_TRUE(l.wa->done);
+	ASSERT_FALSE(worker_busy(l.wa));
 	EXPECT_FALSE(gen_ping_failed(g));
 	EXPECT_EQ(c(l.wa, STAT_arp_req_tx), 1u);
 	EXPECT_EQ(c(l.wb, STAT_arp_reply_tx), 1u);
@@ -136,7 +136,8 @@ TEST(Stack, ArpThenEchoOverRingPairCountersAgreeExactly)
 	EXPECT_EQ(neigh_get(l.wb->port[0].neigh, rte_cpu_to_be_32(IP_A), &mac), NEIGH_REACHABLE);
 	EXPECT_TRUE(rte_is_same_ether_addr(&mac, &l.pa.mac));
 	gen_ping_free(g);
-	l.wa->app = {};
+	l.wa->nb_apps = 0;
+	l.wa->nb_polls = 0;
 	// every mbuf back in the pool
 	worker_free(l.wa);
 	worker_free(l.wb);
@@ -324,7 +325,7 @@ TEST(Stack, EveryAddressOfARangeAnswersArpAndEcho)
 	struct gen_ping *g = gen_ping_create(l.wa, wa, &gc);
 	ASSERT_NE(g, nullptr);
 	uint64_t deadline = rte_rdtsc() + 2 * rte_get_tsc_hz();
-	while (!l.wa->done && rte_rdtsc() < deadline) {
+	while (worker_busy(l.wa) && rte_rdtsc() < deadline) {
 		worker_poll_once(l.wa);
 		worker_poll_once(l.wb);
 	}

@@ -1798,7 +1798,14 @@ TEST_F(Tcp, ListenerAppIsChosenByPort)
 	EXPECT_EQ(state(), TCP_ESTABLISHED);
 	EXPECT_EQ(other_accepted, 1);
 	EXPECT_EQ(rec.accepted, 0); // tcp_attach's application saw nothing
-	// the same callbacks again reuse the slot; seven different ones fill the table
+	// one port, one owner: the same application again is fine, another is refused
+	EXPECT_EQ(tcp_listen_app(c, 8081, &other), 0);
+	struct tcp_app third = other;
+	int third_arg = 0;
+	third.arg = &third_arg;
+	EXPECT_EQ(tcp_listen_app(c, 8081, &third), -EADDRINUSE);
+	EXPECT_EQ(tcp_listen(c, 8081), -EADDRINUSE); // tcp_attach's application is another
+	// the same callbacks again reuse the slot; eight different ones fill the table
 	EXPECT_EQ(tcp_listen_app(c, 8082, &other), 0);
 	int args[8];
 	int ok = 0;
@@ -1807,7 +1814,10 @@ TEST_F(Tcp, ListenerAppIsChosenByPort)
 		a.arg = &args[i];
 		ok += tcp_listen_app(c, (uint16_t)(9000 + i), &a) == 0;
 	}
-	EXPECT_EQ(ok, 5); // slots: attach's, other's, then five more
+	EXPECT_EQ(ok, 6); // slots: attach's, other's, then six more (third took none)
+	EXPECT_EQ(tcp_app_add(c, &third), -ENOSPC);
+	tcp_unlisten(c, 8081);
+	EXPECT_EQ(tcp_listen(c, 8081), 0);
 }
 
 TEST_F(Tcp, TwoFullSegmentsAreAckedAtOnce)

@@ -419,12 +419,55 @@ TEST_F(Udp, UnreachRateZeroNeverAnswers)
 
 TEST_F(Udp, AppPortWithoutAnApplicationIsClosed)
 {
-	udp_bind(ub_, 5555, UDP_PORT_APP);
+	EXPECT_EQ(udp_bind(ub_, 5555, UDP_PORT_APP), -EINVAL); // no application yet
+	EXPECT_EQ(udp_port_kind(ub_, 5555), UDP_PORT_NONE);
+	struct udp_app none = {};
+	ASSERT_EQ(udp_set_app(ub_, &none), 0);
+	ASSERT_EQ(udp_bind(ub_, 5555, UDP_PORT_APP), 0);
 	EXPECT_EQ(udp_port_kind(ub_, 5555), UDP_PORT_APP);
 	feed(dgram(40005, 5555, "x", 1));
 	EXPECT_EQ(c(wb_, STAT_drop_udp_no_port), 1u);
 	udp_bind(ub_, 5555, UDP_PORT_NONE);
 	EXPECT_EQ(udp_port_kind(ub_, 5555), UDP_PORT_NONE);
+}
+
+// Each port has one owner: datagrams go to the application that bound the
+// destination port; binding a port someone else owns is refused.
+TEST_F(Udp, EachPortGoesToTheApplicationThatOwnsIt)
+{
+	static int got[2];
+	struct udp_app a[2] = {};
+	got[0] = got[1] = 0;
+	for (int i = 0; i < 2; i++) {
+		a[i].recv = [](struct udp_ctx *, const struct udp_dgram *, void *arg) {
+			++*(int *)arg;
+		};
+		a[i].arg = &got[i];
+	}
+	int s0 = udp_app_add(ub_, &a[0]), s1 = udp_app_add(ub_, &a[1]);
+	ASSERT_EQ(s0, 0);
+	ASSERT_EQ(s1, 1);
+	EXPECT_EQ(udp_app_add(ub_, &a[1]), 1) << "the same callbacks reuse their slot";
+	ASSERT_EQ(udp_bind_app(ub_, 6000, s0), 0);
+	ASSERT_EQ(udp_bind_app(ub_, 6001, s1), 0);
+	EXPECT_EQ(udp_bind_app(ub_, 6000, s0), 0) << "binding again is idempotent";
+	EXPECT_EQ(udp_bind_app(ub_, 6000, s1), -EADDRINUSE);
+	EXPECT_EQ(udp_bind_app(ub_, 7, s0), -EADDRINUSE) << "7 is the echo port";
+	EXPECT_EQ(udp_bind(ub_, 7, UDP_PORT_SINK), -EADDRINUSE);
+	EXPECT_EQ(udp_bind(ub_, 6001, UDP_PORT_ECHO), -EADDRINUSE);
+	EXPECT_EQ(udp_bind_app(ub_, 6002, 5), -EINVAL);
+	EXPECT_EQ(udp_port_app(ub_, 6000), s0);
+	EXPECT_EQ(udp_port_app(ub_, 6001), s1);
+	EXPECT_EQ(udp_port_app(ub_, 7), -1);
+	feed(dgram(40005, 6000, "x", 1));
+	feed(dgram(40005, 6001, "y", 1));
+	feed(dgram(40005, 6001, "z", 1));
+	EXPECT_EQ(got[0], 1);
+	EXPECT_EQ(got[1], 2);
+	EXPECT_EQ(c(wb_, STAT_drop_udp_no_port), 0u);
+	// closing always works; the port is then free for another owner
+	EXPECT_EQ(udp_bind(ub_, 6000, UDP_PORT_NONE), 0);
+	EXPECT_EQ(udp_bind_app(ub_, 6000, s1), 0);
 }
 
 TEST_F(Udp, SinkCountsAndTracksSequenceNumbersPerSender)
@@ -562,8 +605,8 @@ TEST_F(Udp, ModelEchoCountersAgreeExactlyAndRttIsRecorded)
 	for (uint16_t p = 50000; p < 50004; p++)
 		EXPECT_EQ(udp_port_kind(ua_, p), UDP_PORT_APP);
 	EXPECT_EQ(udp_port_kind(ua_, 50004), UDP_PORT_NONE);
-	run_model(wa_, wb_, [](struct worker *w) { return w->done; });
-	ASSERT_TRUE(wa_->done);
+	run_model(wa_, wb_, [](struct worker *w) { return !worker_busy(w); });
+	ASSERT_FALSE(worker_busy(wa_));
 	EXPECT_FALSE(gen_udp_failed(g));
 	EXPECT_EQ(c(wa_, STAT_udp_gen_tx), 20000u);
 	EXPECT_EQ(c(wb_, STAT_udp_rx), 20000u);
@@ -579,7 +622,8 @@ TEST_F(Udp, ModelEchoCountersAgreeExactlyAndRttIsRecorded)
 	EXPECT_EQ(wa_->stats.h[HIST_rtt]->count, 20000u);
 	gen_udp_free(g);
 	EXPECT_EQ(wa_->stats.h[HIST_rtt], nullptr);
-	wa_->app = {};
+	wa_->nb_apps = 0;
+	wa_->nb_polls = 0;
 }
 
 TEST_F(Udp, ModelToTheSinkSpreadsFlowsAndTheSinkSeesNoLoss)
@@ -600,8 +644,8 @@ TEST_F(Udp, ModelToTheSinkSpreadsFlowsAndTheSinkSeesNoLoss)
 	struct gen_udp *g = gen_udp_create(wa_, wpa_, &gc);
 	ASSERT_NE(g, nullptr);
 	gen_udp_start(g, ua_);
-	run_model(wa_, wb_, [](struct worker *w) { return w->done; });
-	ASSERT_TRUE(wa_->done);
+	run_model(wa_, wb_, [](struct worker *w) { return !worker_busy(w); });
+	ASSERT_FALSE(worker_busy(wa_));
 	for (int i = 0; i < 100; i++)
 		worker_poll_once(wb_); // what is still on the ring
 	EXPECT_EQ(c(wa_, STAT_udp_gen_tx), 3u * UDP_SEQ_WINDOW);
@@ -613,7 +657,8 @@ TEST_F(Udp, ModelToTheSinkSpreadsFlowsAndTheSinkSeesNoLoss)
 	EXPECT_EQ(c(wb_, STAT_drop_udp_csum), 0u);
 	EXPECT_EQ(c(wa_, STAT_udp_lost), 0u) << "no echo expected: nothing counted lost";
 	gen_udp_free(g);
-	wa_->app = {};
+	wa_->nb_apps = 0;
+	wa_->nb_polls = 0;
 }
 
 TEST_F(Udp, ModelCountsDuplicatedAndReorderedEchoes)
@@ -675,9 +720,9 @@ TEST_F(Udp, ModelCountsDuplicatedAndReorderedEchoes)
 	}
 	rte_pktmbuf_free_bulk(got, n);
 	deadline = rte_rdtsc() + 5 * rte_get_tsc_hz(); // the 1 s grace, bounded
-	while (!wa_->done && rte_rdtsc() < deadline)
+	while (worker_busy(wa_) && rte_rdtsc() < deadline)
 		worker_poll_once(wa_);
-	ASSERT_TRUE(wa_->done);
+	ASSERT_FALSE(worker_busy(wa_));
 	EXPECT_EQ(c(wa_, STAT_udp_gen_tx), 8u);
 	EXPECT_EQ(c(wa_, STAT_udp_gen_rx), 7u);
 	EXPECT_EQ(c(wa_, STAT_udp_dup), 1u);
@@ -687,7 +732,8 @@ TEST_F(Udp, ModelCountsDuplicatedAndReorderedEchoes)
 	EXPECT_EQ(c(wa_, STAT_udp_lost), 1u);
 	EXPECT_EQ(wa_->stats.h[HIST_rtt]->count, 7u);
 	gen_udp_free(g);
-	wa_->app = {};
+	wa_->nb_apps = 0;
+	wa_->nb_polls = 0;
 }
 
 TEST_F(Udp, ModelRefusesAPayloadBelowItsHeader)
