@@ -21,8 +21,8 @@
 #include "drivers/port.h"
 
 #define HUGEPAGES_FREE_PATH "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
-#define NOHUGE_DEFAULT_MB 512
-#define EAL_ARGS_MAX (16 + 2 * PORT_MAX * 2)
+#define NOHUGE_DEFAULT_MB   512
+#define EAL_ARGS_MAX	    (16 + 2 * PORT_MAX * 2)
 
 struct argv_buf {
 	char **v;
@@ -94,8 +94,7 @@ static bool
 dev_shares_memory(const char *dev)
 {
 	static const char *const prefixes[] = {
-		"net_virtio_user", "virtio_user", "eth_virtio_user",
-		"net_vhost", "eth_vhost",
+		"net_virtio_user", "virtio_user", "eth_virtio_user", "net_vhost", "eth_vhost",
 	};
 	unsigned int i;
 
@@ -117,8 +116,8 @@ seen_before(const struct port_eal_req *req, unsigned int i)
 }
 
 int
-port_eal_args(const struct port_eal_req *req, char ***argv, char *note, size_t notelen,
-	      char *err, size_t errlen)
+port_eal_args(const struct port_eal_req *req, char ***argv, char *note, size_t notelen, char *err,
+	      size_t errlen)
 {
 	int cpus_buf[CPU_SETSIZE];
 	const int *cpus;
@@ -136,9 +135,10 @@ port_eal_args(const struct port_eal_req *req, char ***argv, char *note, size_t n
 		return -1;
 	}
 	if (req->nb_workers + 1 > RTE_MAX_LCORE) {
-		snprintf(err, errlen, "%u worker lcores: this DPDK has at most %u lcores, "
-			 "set lcores = %u or fewer", req->nb_workers, RTE_MAX_LCORE,
-			 RTE_MAX_LCORE - 1);
+		snprintf(err, errlen,
+			 "%u worker lcores: this DPDK has at most %u lcores, "
+			 "set lcores = %u or fewer",
+			 req->nb_workers, RTE_MAX_LCORE, RTE_MAX_LCORE - 1);
 		return -1;
 	}
 	if (req->nb_devs > 0 && req->devs == NULL) {
@@ -157,7 +157,8 @@ port_eal_args(const struct port_eal_req *req, char ***argv, char *note, size_t n
 		case PORT_DEV_RING:
 			break;
 		default:
-			snprintf(err, errlen, "port dev '%s': not a PCI address (0000:03:00.0), "
+			snprintf(err, errlen,
+				 "port dev '%s': not a PCI address (0000:03:00.0), "
 				 "a vdev (net_af_xdp0,iface=veth0) or net_ring:NAME",
 				 req->devs[i] == NULL ? "(null)" : req->devs[i]);
 			return -1;
@@ -208,7 +209,8 @@ port_eal_args(const struct port_eal_req *req, char ***argv, char *note, size_t n
 		argv_add(&a, "%u", req->mem_mb ? req->mem_mb : NOHUGE_DEFAULT_MB);
 		argv_add(&a, "--no-shconf");
 		if (note != NULL)
-			snprintf(note, notelen, "no hugepages reserved: running with --no-huge "
+			snprintf(note, notelen,
+				 "no hugepages reserved: running with --no-huge "
 				 "(smaller pools); reserve some with: "
 				 "echo 512 > /proc/sys/vm/nr_hugepages");
 	}

@@ -25,8 +25,8 @@
 #include "drivers/port.h"
 
 #define RING_LINK_MAX	  PORT_MAX
-#define RING_LINK_NAMELEN 20	/* "LINK_ab63" must fit RTE_RING_NAMESIZE */
-#define RING_SIZE	  4096	/* per direction and queue; power of two */
+#define RING_LINK_NAMELEN 20   /* "LINK_ab63" must fit RTE_RING_NAMESIZE */
+#define RING_SIZE	  4096 /* per direction and queue; power of two */
 #define DEFAULT_DESC	  1024
 
 /*
@@ -36,8 +36,8 @@
 struct ring_link {
 	char name[RING_LINK_NAMELEN + 1];
 	uint16_t nb_queues;
-	unsigned int nb_ports;		/* sides created: 0, 1 or 2 */
-	int port_id[2];			/* -1 = not created, or closed */
+	unsigned int nb_ports; /* sides created: 0, 1 or 2 */
+	int port_id[2];	       /* -1 = not created, or closed */
 	struct rte_ring *ab[PORT_MAX_QUEUES];
 	struct rte_ring *ba[PORT_MAX_QUEUES];
 };
@@ -142,8 +142,8 @@ resolve_vdev(const char *dev, char *err, size_t errlen)
 	uint16_t pid;
 
 	if (len >= sizeof(name)) {
-		snprintf(err, errlen, "port %.*s...: vdev name longer than %zu characters", 16,
-			 dev, sizeof(name) - 1);
+		snprintf(err, errlen, "port %.*s...: vdev name longer than %zu characters", 16, dev,
+			 sizeof(name) - 1);
 		return -1;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)len, dev);
@@ -198,11 +198,9 @@ ring_make(const char *link, const char *dir, uint16_t q, char *err, size_t errle
 		snprintf(name, sizeof(name), "%s_%s", link, dir);
 	else
 		snprintf(name, sizeof(name), "%s_%s%u", link, dir, q);
-	r = rte_ring_create(name, RING_SIZE, (int)rte_socket_id(),
-			    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	r = rte_ring_create(name, RING_SIZE, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (r == NULL)
-		snprintf(err, errlen,
-			 "port net_ring:%s: rte_ring_create(%s): %s (%s)", link, name,
+		snprintf(err, errlen, "port net_ring:%s: rte_ring_create(%s): %s (%s)", link, name,
 			 rte_strerror(rte_errno),
 			 rte_errno == EEXIST ? "a ring of that name exists: use another link name"
 					     : "not enough memory: raise -m or reserve hugepages");
@@ -220,28 +218,33 @@ resolve_ring(const char *dev, uint16_t nb_queues, char *err, size_t errlen)
 	int pid;
 
 	if (strlen(link) > RING_LINK_NAMELEN || strchr(link, ',') != NULL) {
-		snprintf(err, errlen, "port %s: link name must be 1..%d characters, no commas",
-			 dev, RING_LINK_NAMELEN);
+		snprintf(err, errlen, "port %s: link name must be 1..%d characters, no commas", dev,
+			 RING_LINK_NAMELEN);
 		return -1;
 	}
 	if (nb_queues == 0)
 		nb_queues = 1;
 	if (nb_queues > PORT_MAX_QUEUES) {
-		snprintf(err, errlen, "port %s: %u queues asked, synack supports %d: set queues = "
-			 "%d or fewer", dev, nb_queues, PORT_MAX_QUEUES, PORT_MAX_QUEUES);
+		snprintf(err, errlen,
+			 "port %s: %u queues asked, synack supports %d: set queues = "
+			 "%d or fewer",
+			 dev, nb_queues, PORT_MAX_QUEUES, PORT_MAX_QUEUES);
 		return -1;
 	}
 	l = ring_link_find(link);
 	if (l != NULL) {
 		if (l->nb_ports >= 2) {
-			snprintf(err, errlen, "port %s: link %s already joins two ports: give this "
-				 "port another net_ring: name", dev, link);
+			snprintf(err, errlen,
+				 "port %s: link %s already joins two ports: give this "
+				 "port another net_ring: name",
+				 dev, link);
 			return -1;
 		}
 		if (l->nb_queues != nb_queues) {
-			snprintf(err, errlen, "port %s: the other side of link %s has %u queues, "
-				 "this one asks %u: give both ports the same queues", dev, link,
-				 l->nb_queues, nb_queues);
+			snprintf(err, errlen,
+				 "port %s: the other side of link %s has %u queues, "
+				 "this one asks %u: give both ports the same queues",
+				 dev, link, l->nb_queues, nb_queues);
 			return -1;
 		}
 	} else {
@@ -276,9 +279,10 @@ resolve_ring(const char *dev, uint16_t nb_queues, char *err, size_t errlen)
 		pid = rte_eth_from_rings(ethname, l->ab, nb_queues, l->ba, nb_queues,
 					 rte_socket_id());
 	if (pid < 0) {
-		snprintf(err, errlen, "port %s: rte_eth_from_rings(%s): %s (is net_ring linked in "
-			 "and are there fewer than RTE_MAX_ETHPORTS ports?)", dev, ethname,
-			 rte_strerror(rte_errno));
+		snprintf(err, errlen,
+			 "port %s: rte_eth_from_rings(%s): %s (is net_ring linked in "
+			 "and are there fewer than RTE_MAX_ETHPORTS ports?)",
+			 dev, ethname, rte_strerror(rte_errno));
 		if (side == 0)
 			ring_link_free(l);
 		return -1;
@@ -354,8 +358,10 @@ port_resolve_q(const char *dev, uint16_t nb_queues, char *err, size_t errlen)
 	case PORT_DEV_RING:
 		return resolve_ring(dev, nb_queues, err, errlen);
 	default:
-		snprintf(err, errlen, "port dev '%s': not a PCI address (0000:03:00.0), a vdev "
-			 "(net_af_xdp0,iface=veth0) or net_ring:NAME", dev == NULL ? "" : dev);
+		snprintf(err, errlen,
+			 "port dev '%s': not a PCI address (0000:03:00.0), a vdev "
+			 "(net_af_xdp0,iface=veth0) or net_ring:NAME",
+			 dev == NULL ? "" : dev);
 		return -1;
 	}
 }
@@ -441,8 +447,10 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 	name = p->name;
 	ret = rte_eth_dev_info_get(port_id, &di);
 	if (ret != 0) {
-		snprintf(err, errlen, "port %s: rte_eth_dev_info_get: %s (the PMD cannot report "
-			 "itself: try another driver for this device)", name, rte_strerror(-ret));
+		snprintf(err, errlen,
+			 "port %s: rte_eth_dev_info_get: %s (the PMD cannot report "
+			 "itself: try another driver for this device)",
+			 name, rte_strerror(-ret));
 		return -1;
 	}
 	snprintf(p->driver, sizeof(p->driver), "%s", di.driver_name ? di.driver_name : "?");
@@ -455,9 +463,10 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 		maxq = min_u16(maxq, p->caps->max_queues);
 	maxq = min_u16(maxq, PORT_MAX_QUEUES);
 	if (nbq > maxq) {
-		snprintf(err, errlen, "port %s (%s): %u queues asked, the port has %u: set "
-			 "queues = %u or fewer (or use fewer worker lcores)", name, p->driver, nbq,
-			 maxq, maxq);
+		snprintf(err, errlen,
+			 "port %s (%s): %u queues asked, the port has %u: set "
+			 "queues = %u or fewer (or use fewer worker lcores)",
+			 name, p->driver, nbq, maxq, maxq);
 		return -1;
 	}
 	if (pools == NULL) {
@@ -508,8 +517,10 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 	mtu = conf->mtu;
 	if (mtu != 0) {
 		if (mtu < di.min_mtu || mtu > di.max_mtu) {
-			snprintf(err, errlen, "port %s (%s): mtu %u out of range: the port takes "
-				 "%u..%u", name, p->driver, mtu, di.min_mtu, di.max_mtu);
+			snprintf(err, errlen,
+				 "port %s (%s): mtu %u out of range: the port takes "
+				 "%u..%u",
+				 name, p->driver, mtu, di.min_mtu, di.max_mtu);
 			return -1;
 		}
 		ec.rxmode.mtu = mtu;
@@ -517,17 +528,19 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 
 	ret = rte_eth_dev_configure(port_id, nbq, nbq, &ec);
 	if (ret != 0) {
-		snprintf(err, errlen, "port %s (%s): rte_eth_dev_configure(%u queues, rss %s): %s "
-			 "(try queues = 1, or check the PMD log above)", name, p->driver, nbq,
-			 p->rss ? "on" : "off", rte_strerror(-ret));
+		snprintf(err, errlen,
+			 "port %s (%s): rte_eth_dev_configure(%u queues, rss %s): %s "
+			 "(try queues = 1, or check the PMD log above)",
+			 name, p->driver, nbq, p->rss ? "on" : "off", rte_strerror(-ret));
 		return -1;
 	}
 	if (mtu != 0) {
 		ret = rte_eth_dev_set_mtu(port_id, mtu);
 		if (ret != 0 && ret != -ENOTSUP && ret != -ENOSYS) {
-			snprintf(err, errlen, "port %s (%s): rte_eth_dev_set_mtu(%u): %s (set the "
-				 "interface MTU by hand or drop mtu from the config)", name,
-				 p->driver, mtu, rte_strerror(-ret));
+			snprintf(err, errlen,
+				 "port %s (%s): rte_eth_dev_set_mtu(%u): %s (set the "
+				 "interface MTU by hand or drop mtu from the config)",
+				 name, p->driver, mtu, rte_strerror(-ret));
 			return -1;
 		}
 	}
@@ -553,7 +566,8 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 	for (q = 0; q < nbq; q++) {
 		ret = rte_eth_rx_queue_setup(port_id, q, nb_rxd, socket, NULL, pools[q]);
 		if (ret != 0) {
-			snprintf(err, errlen, "port %s (%s): rte_eth_rx_queue_setup(queue %u, %u "
+			snprintf(err, errlen,
+				 "port %s (%s): rte_eth_rx_queue_setup(queue %u, %u "
 				 "descriptors): %s (the pool may be too small for the ring or "
 				 "its mbufs too short for the MTU: raise mbufs or lower rxd)",
 				 name, p->driver, q, nb_rxd, rte_strerror(-ret));
@@ -561,9 +575,10 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 		}
 		ret = rte_eth_tx_queue_setup(port_id, q, nb_txd, socket, &txc);
 		if (ret != 0) {
-			snprintf(err, errlen, "port %s (%s): rte_eth_tx_queue_setup(queue %u, %u "
-				 "descriptors): %s (try fewer txd)", name, p->driver, q, nb_txd,
-				 rte_strerror(-ret));
+			snprintf(err, errlen,
+				 "port %s (%s): rte_eth_tx_queue_setup(queue %u, %u "
+				 "descriptors): %s (try fewer txd)",
+				 name, p->driver, q, nb_txd, rte_strerror(-ret));
 			return -1;
 		}
 	}
@@ -579,7 +594,8 @@ port_setup(uint16_t port_id, const struct port_conf *conf, struct rte_mempool *c
 
 	ret = rte_eth_dev_start(port_id);
 	if (ret != 0) {
-		snprintf(err, errlen, "port %s (%s): rte_eth_dev_start: %s (check the PMD log "
+		snprintf(err, errlen,
+			 "port %s (%s): rte_eth_dev_start: %s (check the PMD log "
 			 "above: interface down, XDP program in the way, or memory too short)",
 			 name, p->driver, rte_strerror(-ret));
 		return -1;
@@ -647,12 +663,15 @@ port_rss_setup(struct port *p, char *err, size_t errlen)
 	if (n > 0 && n <= PORT_RETA_MAX && n % RTE_ETH_RETA_GROUP_SIZE == 0) {
 		memset(conf, 0, sizeof(conf[0]) * (n / RTE_ETH_RETA_GROUP_SIZE));
 		for (i = 0; i < n; i++) {
-			conf[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
-			conf[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] = i % nbq;
+			conf[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ULL
+								  << (i % RTE_ETH_RETA_GROUP_SIZE);
+			conf[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] = i %
+											      nbq;
 		}
 		ret = rte_eth_dev_rss_reta_update(p->port_id, conf, n);
 		if (ret != 0 && ret != -ENOTSUP) {
-			snprintf(err, errlen, "port %s (%s): rte_eth_dev_rss_reta_update(%u entries "
+			snprintf(err, errlen,
+				 "port %s (%s): rte_eth_dev_rss_reta_update(%u entries "
 				 "over %u queues): %s (try queues = 1 or dispatch = software)",
 				 p->name, p->driver, n, nbq, rte_strerror(-ret));
 			return -1;
@@ -666,7 +685,7 @@ port_rss_setup(struct port *p, char *err, size_t errlen)
 		if (ret == 0 || programmed) {
 			for (i = 0; i < n; i++) {
 				p->reta[i] = ret == 0 ? conf[i / RTE_ETH_RETA_GROUP_SIZE]
-							    .reta[i % RTE_ETH_RETA_GROUP_SIZE]
+								.reta[i % RTE_ETH_RETA_GROUP_SIZE]
 						      : i % nbq;
 				if (p->reta[i] >= nbq) {
 					/* an entry for a queue nobody polls: unusable */
@@ -703,11 +722,9 @@ port_print(FILE *out, const struct port *p)
 		uint32_t flag;
 		const char *name;
 	} offs[] = {
-		{ PORT_OFF_IPV4_CKSUM, "ipv4-cksum" },
-		{ PORT_OFF_L4_CKSUM, "l4-cksum" },
-		{ PORT_OFF_RX_CKSUM, "rx-cksum" },
-		{ PORT_OFF_TSO, "tso" },
-		{ PORT_OFF_MULTI_SEGS, "multi-seg" },
+		{PORT_OFF_IPV4_CKSUM, "ipv4-cksum"}, {PORT_OFF_L4_CKSUM, "l4-cksum"},
+		{PORT_OFF_RX_CKSUM, "rx-cksum"},     {PORT_OFF_TSO, "tso"},
+		{PORT_OFF_MULTI_SEGS, "multi-seg"},
 	};
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], off[64], link[24];
 	size_t o = 0;
@@ -724,9 +741,8 @@ port_print(FILE *out, const struct port *p)
 		snprintf(link, sizeof(link), "%uMb/s", p->link_mbps);
 	else
 		snprintf(link, sizeof(link), "%s", p->link_up ? "up" : "down");
-	fprintf(out, "port%u %s (%s) %s queues %u rss %s offloads %s link %s mtu %u\n",
-		p->port_id, p->name, p->driver, mac, p->nb_queues, p->rss ? "yes" : "no", off,
-		link, p->mtu);
+	fprintf(out, "port%u %s (%s) %s queues %u rss %s offloads %s link %s mtu %u\n", p->port_id,
+		p->name, p->driver, mac, p->nb_queues, p->rss ? "yes" : "no", off, link, p->mtu);
 	if (!p->rss)
 		return;
 	if (p->rss_key_len != 0)

@@ -23,40 +23,41 @@
 extern "C" {
 #endif
 
-#define PORT_MAX	8
-#define PORT_MAX_QUEUES	64
-#define PORT_ERR_LEN	512
-#define PORT_RSS_KEY_MAX 128	/**< Toeplitz key bytes kept (ixgbe 40, i40e/ice 52) */
-#define PORT_RETA_MAX	2048	/**< RSS redirection table entries kept (ice 2048) */
+#define PORT_MAX	 8
+#define PORT_MAX_QUEUES	 64
+#define PORT_ERR_LEN	 512
+#define PORT_RSS_KEY_MAX 128  /**< Toeplitz key bytes kept (ixgbe 40, i40e/ice 52) */
+#define PORT_RETA_MAX	 2048 /**< RSS redirection table entries kept (ice 2048) */
 
 /** Dev strings of this form are synack's own in-process links (not EAL vdevs). */
 #define PORT_RING_PREFIX "net_ring:"
 
 /** Offloads synack uses when the port has them (else software does it). */
-#define PORT_OFF_IPV4_CKSUM (1u << 0)	/**< TX IPv4 header checksum */
-#define PORT_OFF_L4_CKSUM   (1u << 1)	/**< TX TCP/UDP checksum */
-#define PORT_OFF_RX_CKSUM   (1u << 2)	/**< RX IPv4/L4 checksum status in mbuf ol_flags */
-#define PORT_OFF_TSO	    (1u << 3)	/**< TCP segmentation offload */
-#define PORT_OFF_MULTI_SEGS (1u << 4)	/**< TX takes mbuf chains (zero-copy payload segments) */
-#define PORT_OFF_TX_DMA	    (1u << 5)	/**< not an offload: TX reads payload by IOVA (PCI DMA;
+#define PORT_OFF_IPV4_CKSUM (1u << 0) /**< TX IPv4 header checksum */
+#define PORT_OFF_L4_CKSUM   (1u << 1) /**< TX TCP/UDP checksum */
+#define PORT_OFF_RX_CKSUM   (1u << 2) /**< RX IPv4/L4 checksum status in mbuf ol_flags */
+#define PORT_OFF_TSO	    (1u << 3) /**< TCP segmentation offload */
+#define PORT_OFF_MULTI_SEGS (1u << 4) /**< TX takes mbuf chains (zero-copy payload segments) */
+#define PORT_OFF_TX_DMA \
+	(1u << 5) /**< not an offload: TX reads payload by IOVA (PCI DMA;
 					 *   virtio: the host maps DPDK memory only), so
 					 *   zero-copy payload must be DPDK memory */
 
 /** What the capability table knows about a driver (static, per PMD). */
 struct port_caps {
-	const char *driver;		/**< ethdev driver name, e.g. "net_ixgbe" */
-	const char *kind;		/**< "pci", "virtio", "vdev" */
-	uint16_t max_queues;		/**< queue pairs synack may use (0 = ask the port) */
-	bool rss;			/**< hardware RSS usable for flow affinity */
-	bool rss_probe;			/**< RSS if the port reports hash types (virtio) */
-	bool rss_symmetric_key;		/**< takes a programmed (symmetric) Toeplitz key */
-	uint16_t reta_size;		/**< RSS redirection table entries (0 = none/ask) */
-	uint64_t rss_hf;		/**< RTE_ETH_RSS_* synack asks for */
-	uint32_t offloads;		/**< PORT_OFF_* the driver can be trusted with */
-	uint16_t max_mtu;		/**< 0 = ask the port */
-	uint32_t link_mbps;		/**< nominal speed, 0 = unknown/virtual */
-	bool promisc;			/**< needs promiscuous mode to see its own traffic */
-	const char *quirks;		/**< free text shown at start, may be NULL */
+	const char *driver;	/**< ethdev driver name, e.g. "net_ixgbe" */
+	const char *kind;	/**< "pci", "virtio", "vdev" */
+	uint16_t max_queues;	/**< queue pairs synack may use (0 = ask the port) */
+	bool rss;		/**< hardware RSS usable for flow affinity */
+	bool rss_probe;		/**< RSS if the port reports hash types (virtio) */
+	bool rss_symmetric_key; /**< takes a programmed (symmetric) Toeplitz key */
+	uint16_t reta_size;	/**< RSS redirection table entries (0 = none/ask) */
+	uint64_t rss_hf;	/**< RTE_ETH_RSS_* synack asks for */
+	uint32_t offloads;	/**< PORT_OFF_* the driver can be trusted with */
+	uint16_t max_mtu;	/**< 0 = ask the port */
+	uint32_t link_mbps;	/**< nominal speed, 0 = unknown/virtual */
+	bool promisc;		/**< needs promiscuous mode to see its own traffic */
+	const char *quirks;	/**< free text shown at start, may be NULL */
 };
 
 /** Look a driver up in the table; unknown drivers get a conservative default entry. */
@@ -66,37 +67,37 @@ const struct port_caps *port_caps_table(unsigned int *n);
 
 /** What the app asks of one port. */
 struct port_conf {
-	const char *dev;		/**< as in [portN] dev */
-	uint16_t nb_queues;		/**< RX = TX queues wanted (0 = 1) */
-	uint16_t mtu;			/**< L3 MTU, 0 = 1500 */
-	uint16_t nb_rxd, nb_txd;	/**< 0 = driver/ synack defaults */
-	bool no_fast_free;		/**< TX mbufs may be refcounted, indirect or from
+	const char *dev;	 /**< as in [portN] dev */
+	uint16_t nb_queues;	 /**< RX = TX queues wanted (0 = 1) */
+	uint16_t mtu;		 /**< L3 MTU, 0 = 1500 */
+	uint16_t nb_rxd, nb_txd; /**< 0 = driver/ synack defaults */
+	bool no_fast_free;	 /**< TX mbufs may be refcounted, indirect or from
 					 *   several pools: no MBUF_FAST_FREE */
 };
 
 /** A port after bring-up. */
 struct port {
-	uint16_t port_id;		/**< ethdev port id */
-	char name[64];			/**< ethdev name */
-	char driver[64];		/**< ethdev driver name */
+	uint16_t port_id; /**< ethdev port id */
+	char name[64];	  /**< ethdev name */
+	char driver[64];  /**< ethdev driver name */
 	const struct port_caps *caps;
-	struct rte_ether_addr mac;	/**< net_ring: 02:00:00:00:LL:SS (link, side); the
+	struct rte_ether_addr mac; /**< net_ring: 02:00:00:00:LL:SS (link, side); the
 					 *   ethdev has none, nothing filters on it */
-	uint16_t nb_queues;		/**< queue pairs configured */
+	uint16_t nb_queues;	   /**< queue pairs configured */
 	uint16_t mtu;
-	bool rss;			/**< RSS enabled on this port */
-	uint32_t offloads;		/**< PORT_OFF_* actually enabled */
-	uint32_t link_mbps;		/**< as reported after start, 0 = unknown */
-	bool link_up;			/**< link status right after start (not waited for) */
+	bool rss;	    /**< RSS enabled on this port */
+	uint32_t offloads;  /**< PORT_OFF_* actually enabled */
+	uint32_t link_mbps; /**< as reported after start, 0 = unknown */
+	bool link_up;	    /**< link status right after start (not waited for) */
 	/* RSS in use (port_rss_setup), to pick flows that land on a given queue */
-	bool rss_key_read;		/**< rss_key was read back from the port (else: the
+	bool rss_key_read;	/**< rss_key was read back from the port (else: the
 					 *   key synack programmed) */
-	bool rss_key_symmetric;		/**< hash(a->b) == hash(b->a) for IPv4/IPv6 4-tuples */
-	uint64_t rss_hf;		/**< RTE_ETH_RSS_* hashed (read back, else as configured) */
-	uint8_t rss_key_len;		/**< bytes in rss_key, 0 = key unknown */
-	uint16_t reta_size;		/**< entries in reta, 0 = RETA unknown */
-	uint8_t rss_key[PORT_RSS_KEY_MAX];	/**< Toeplitz key, as the port holds it */
-	uint16_t reta[PORT_RETA_MAX];	/**< hash % reta_size -> RX queue */
+	bool rss_key_symmetric; /**< hash(a->b) == hash(b->a) for IPv4/IPv6 4-tuples */
+	uint64_t rss_hf;	/**< RTE_ETH_RSS_* hashed (read back, else as configured) */
+	uint8_t rss_key_len;	/**< bytes in rss_key, 0 = key unknown */
+	uint16_t reta_size;	/**< entries in reta, 0 = RETA unknown */
+	uint8_t rss_key[PORT_RSS_KEY_MAX]; /**< Toeplitz key, as the port holds it */
+	uint16_t reta[PORT_RETA_MAX];	   /**< hash % reta_size -> RX queue */
 };
 
 /**
@@ -165,14 +166,14 @@ enum port_dev_kind port_dev_kind(const char *dev);
 
 /** Inputs for deriving EAL arguments when the user gave none. */
 struct port_eal_req {
-	const char *const *devs;	/**< dev strings of the ports */
+	const char *const *devs; /**< dev strings of the ports */
 	unsigned int nb_devs;
-	unsigned int nb_workers;	/**< worker lcores (main lcore added) */
-	unsigned int mem_mb;		/**< memory needed, for --no-huge -m */
-	const char *prog;		/**< argv[0] */
-	const int *cpus;		/**< CPUs to map lcores onto; NULL = sched_getaffinity */
+	unsigned int nb_workers; /**< worker lcores (main lcore added) */
+	unsigned int mem_mb;	 /**< memory needed, for --no-huge -m */
+	const char *prog;	 /**< argv[0] */
+	const int *cpus;	 /**< CPUs to map lcores onto; NULL = sched_getaffinity */
 	unsigned int nb_cpus;
-	bool fake_hugepages;		/**< tests: use hugepages_free, not sysfs */
+	bool fake_hugepages; /**< tests: use hugepages_free, not sysfs */
 	unsigned long hugepages_free;
 };
 

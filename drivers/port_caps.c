@@ -28,12 +28,13 @@
 #include "drivers/port.h"
 
 /* Hash types synack asks for: IPv4/IPv6 and their TCP/UDP 4-tuples. */
-#define RSS_HF_4TUPLE                                                                  \
+#define RSS_HF_4TUPLE \
 	(RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP | \
 	 RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_TCP | RTE_ETH_RSS_NONFRAG_IPV6_UDP)
 
-#define OFF_ALL (PORT_OFF_IPV4_CKSUM | PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO | \
-		 PORT_OFF_MULTI_SEGS)
+#define OFF_ALL \
+	(PORT_OFF_IPV4_CKSUM | PORT_OFF_L4_CKSUM | PORT_OFF_RX_CKSUM | PORT_OFF_TSO | \
+	 PORT_OFF_MULTI_SEGS)
 
 /* clang-format off */
 static const struct port_caps caps_table[] = {
@@ -151,8 +152,12 @@ static const struct port_caps caps_table[] = {
 
 /* What an unknown driver gets: one queue, no RSS, every checksum in software. */
 static const struct port_caps caps_default = {
-	.driver = "unknown", .kind = "vdev", .max_queues = 0,
-	.rss = false, .offloads = 0, .link_mbps = 0,
+	.driver = "unknown",
+	.kind = "vdev",
+	.max_queues = 0,
+	.rss = false,
+	.offloads = 0,
+	.link_mbps = 0,
 	.quirks = "driver not in synack's table: no RSS, no offloads",
 };
 

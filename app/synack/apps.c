@@ -78,8 +78,8 @@ attach_transports(struct synack *s, struct slot *sl, const struct plan_worker *p
 {
 	const struct cfg *cfg = s->cfg;
 	bool model = (pw->apps & PLAN_MODEL) != 0;
-	bool udp = (pw->role & WORKER_ROLE_SERVER) || (model && (s->pl.udp_model ||
-								  s->pl.iperf_model));
+	bool udp = (pw->role & WORKER_ROLE_SERVER) ||
+		   (model && (s->pl.udp_model || s->pl.iperf_model));
 	bool tcp = (pw->apps & (PLAN_HTTP_SERVER | PLAN_BULK_SERVER | PLAN_IPERF_SERVER)) ||
 		   (model && (s->pl.http_model || s->pl.bulk_model || s->pl.iperf_model));
 

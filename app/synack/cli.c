@@ -78,7 +78,8 @@ cli_parse(int argc, char **argv, struct cli *o)
 			break;
 		case 's':
 			if (o->nb_sets == CLI_MAX_SETS) {
-				fprintf(stderr, "synack: too many --set (at most %d)\n", CLI_MAX_SETS);
+				fprintf(stderr, "synack: too many --set (at most %d)\n",
+					CLI_MAX_SETS);
 				return EXIT_USAGE;
 			}
 			o->sets[o->nb_sets++] = optarg;

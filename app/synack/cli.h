@@ -7,21 +7,21 @@
 
 #include "lib/config/config.h"
 
-#define EXIT_DONE   0	/**< the run did what it was asked */
-#define EXIT_FAILED 1	/**< the run failed (errors over the threshold, peer unreachable) */
-#define EXIT_USAGE  2	/**< bad usage, config or environment */
+#define EXIT_DONE   0 /**< the run did what it was asked */
+#define EXIT_FAILED 1 /**< the run failed (errors over the threshold, peer unreachable) */
+#define EXIT_USAGE  2 /**< bad usage, config or environment */
 
 #define CLI_MAX_SETS 128
 
 struct cli {
-	const char *prog;	/**< argv[0] */
+	const char *prog; /**< argv[0] */
 	const char *cfg_file;
 	const char *json;
 	const char *sets[CLI_MAX_SETS];
 	unsigned int nb_sets;
 	bool quiet;
-	int eal_argc;		/**< 0: derive the EAL arguments from the config */
-	char **eal_argv;	/**< argv[0] then what followed "--" (points into argv) */
+	int eal_argc;	 /**< 0: derive the EAL arguments from the config */
+	char **eal_argv; /**< argv[0] then what followed "--" (points into argv) */
 };
 
 /**

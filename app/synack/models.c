@@ -43,8 +43,10 @@ build_request(struct synack *s)
 	};
 	s->request_len = http_client_request_build(&hc, s->request, sizeof(s->request));
 	if (s->request_len < 0) {
-		fprintf(stderr, "synack: %s:client:path: cannot build the request (path, host or "
-			"header invalid or too long)\n", cfg->file);
+		fprintf(stderr,
+			"synack: %s:client:path: cannot build the request (path, host or "
+			"header invalid or too long)\n",
+			cfg->file);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -88,8 +90,9 @@ model_http(struct synack *s, struct slot *sl, const struct plan_share *sh, struc
 	const struct cfg_client *cc = &cfg->client;
 	struct tcp_app ops;
 	struct gen_http_conf gc = {
-		.model = cc->model == CFG_MODEL_CPS ? GEN_CPS : cc->model == CFG_MODEL_CC ? GEN_CC
-											  : GEN_RPS,
+		.model = cc->model == CFG_MODEL_CPS  ? GEN_CPS
+			 : cc->model == CFG_MODEL_CC ? GEN_CC
+						     : GEN_RPS,
 		.targets = s->targets,
 		.nb_targets = cc->nb_target,
 		.rate = sh->rate,
@@ -197,7 +200,8 @@ model_udp(struct synack *s, struct slot *sl, const struct plan_share *sh, struct
 		return EXIT_USAGE;
 	}
 	if (g == NULL) {
-		fprintf(stderr, "synack: %s:client:payload: %u bytes do not fit port%u (MTU %u): %s\n",
+		fprintf(stderr,
+			"synack: %s:client:payload: %u bytes do not fit port%u (MTU %u): %s\n",
 			cfg->file, cc->payload, cwp->index, cwp->mtu, strerror(errno));
 		return EXIT_USAGE;
 	}
@@ -206,8 +210,10 @@ model_udp(struct synack *s, struct slot *sl, const struct plan_share *sh, struct
 
 		gen_udp_free(g);
 		if (r == -EADDRINUSE) {
-			fprintf(stderr, "synack: %s:client:ports: UDP port %u belongs to another "
-				"application on worker %u\n", cfg->file, busy, sl->w->id);
+			fprintf(stderr,
+				"synack: %s:client:ports: UDP port %u belongs to another "
+				"application on worker %u\n",
+				cfg->file, busy, sl->w->id);
 			return EXIT_USAGE;
 		}
 		return start_failed(cfg, sl->w->id, r);
@@ -216,8 +222,7 @@ model_udp(struct synack *s, struct slot *sl, const struct plan_share *sh, struct
 }
 
 static int
-model_ping(struct synack *s, struct slot *sl, const struct plan_worker *pw,
-	   struct worker_port *cwp)
+model_ping(struct synack *s, struct slot *sl, const struct plan_worker *pw, struct worker_port *cwp)
 {
 	const struct cfg *cfg = s->cfg;
 	const struct cfg_client *cc = &cfg->client;
@@ -231,7 +236,8 @@ model_ping(struct synack *s, struct slot *sl, const struct plan_worker *pw,
 	};
 
 	if (gen_ping_create(sl->w, cwp, &gc) == NULL) {
-		fprintf(stderr, "synack: %s:client:payload: %u bytes do not fit port%u (MTU %u): %s\n",
+		fprintf(stderr,
+			"synack: %s:client:payload: %u bytes do not fit port%u (MTU %u): %s\n",
 			cfg->file, cc->payload, cwp->index, cwp->mtu, strerror(errno));
 		return EXIT_USAGE;
 	}
@@ -248,16 +254,19 @@ model_iperf(struct synack *s, struct slot *sl, struct worker_port *cwp)
 		.port = cc->target[0].port,
 		.lport_lo = cc->port_lo,
 		.json_path = cc->iperf_json[0] ? cc->iperf_json : NULL,
-		.params = {
-			.udp = cc->iperf_udp,
-			.reverse = cc->iperf_reverse,
-			.time_s = (uint32_t)((cfg->run.duration_ms + 999) / 1000),
-			.parallel = cc->iperf_parallel,
-			.len = cc->iperf_len ? cc->iperf_len : cc->iperf_udp ? 1460 : 128 * 1024,
-			.bandwidth = cc->iperf_bitrate ? cc->iperf_bitrate
-				     : cc->iperf_udp   ? 1000 * 1000
-						       : 0,
-		},
+		.params =
+			{
+				.udp = cc->iperf_udp,
+				.reverse = cc->iperf_reverse,
+				.time_s = (uint32_t)((cfg->run.duration_ms + 999) / 1000),
+				.parallel = cc->iperf_parallel,
+				.len = cc->iperf_len   ? cc->iperf_len
+				       : cc->iperf_udp ? 1460
+						       : 128 * 1024,
+				.bandwidth = cc->iperf_bitrate ? cc->iperf_bitrate
+					     : cc->iperf_udp   ? 1000 * 1000
+							       : 0,
+			},
 	};
 	struct iperf_client *c = iperf_client_create(sl->w, cwp, sl->tcp, sl->udp, &ic);
 	int r;

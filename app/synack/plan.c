@@ -102,14 +102,14 @@ place(const struct cfg *cfg, struct plan *pl, char *err, size_t errlen)
 
 /* ---- ports claimed by the applications of one worker ---- */
 
-#define PROTO_TCP 1
-#define PROTO_UDP 2
+#define PROTO_TCP  1
+#define PROTO_UDP  2
 #define MAX_CLAIMS (4 * CFG_MAX_LISTEN + 8)
 
 struct claim {
-	uint8_t proto;		/**< PROTO_* bits */
-	uint16_t lo, hi;	/**< ports, host order, inclusive */
-	const char *key;	/**< "server:listen" */
+	uint8_t proto;	 /**< PROTO_* bits */
+	uint16_t lo, hi; /**< ports, host order, inclusive */
+	const char *key; /**< "server:listen" */
 };
 
 struct claims {
@@ -155,8 +155,8 @@ claim(const struct cfg *cfg, struct claims *cl, uint8_t proto, uint16_t lo, uint
  * before EAL, and TCP/UDP refuse them again at bind time (-EADDRINUSE).
  */
 static int
-check_claims(const struct cfg *cfg, const struct plan *pl, const struct plan_worker *pw,
-	     char *err, size_t errlen)
+check_claims(const struct cfg *cfg, const struct plan *pl, const struct plan_worker *pw, char *err,
+	     size_t errlen)
 {
 	struct claims cl = {0};
 	int r = 0;

@@ -167,8 +167,8 @@ port_counters(struct synack *s)
 			memset(&es, 0, sizeof(es));
 		pn += snprintf(pj + pn, sizeof(pj) - (size_t)pn,
 			       "%s{\"port\":%u,\"ipackets\":%" PRIu64 ",\"opackets\":%" PRIu64
-			       ",\"imissed\":%" PRIu64 ",\"ierrors\":%" PRIu64 ",\"oerrors\":%" PRIu64
-			       ",\"rx_nombuf\":%" PRIu64 "}",
+			       ",\"imissed\":%" PRIu64 ",\"ierrors\":%" PRIu64
+			       ",\"oerrors\":%" PRIu64 ",\"rx_nombuf\":%" PRIu64 "}",
 			       p ? "," : "", p, es.ipackets, es.opackets, es.imissed, es.ierrors,
 			       es.oerrors, es.rx_nombuf);
 		if (es.imissed || es.ierrors || es.oerrors || es.rx_nombuf)

@@ -165,7 +165,8 @@ linger(struct synack *s)
 	if (!s->ran || s->cfg->run.linger_ms == 0 || got_signal || s->nb_up == 0)
 		return;
 	printf("synack: linger: ports up, workers stopped, until the peer leaves "
-	       "(%.1fs at most)\n", (double)s->cfg->run.linger_ms / 1000.0);
+	       "(%.1fs at most)\n",
+	       (double)s->cfg->run.linger_ms / 1000.0);
 	fflush(stdout);
 	while (up && !got_signal && (waited = now_ms() - l0) < s->cfg->run.linger_ms) {
 		usleep(10 * 1000);
@@ -184,7 +185,7 @@ linger(struct synack *s)
 	if (!up)
 		usleep(200 * 1000);
 	printf("synack: linger: %s after %.1fs\n",
-	       !up ? "every link is down (the peer left)"
+	       !up	    ? "every link is down (the peer left)"
 	       : got_signal ? "stopped by a signal"
 			    : "time is up",
 	       (double)waited / 1000.0);

@@ -208,7 +208,7 @@ bring_up(struct synack *s)
 		}
 		if (s->pl.nb_owners[p] > 1)
 			printf("port%u: dispatch %s (%u workers)\n", s->ports[p].port_id,
-			       s->pl.disp[p]	    ? "software"
+			       s->pl.disp[p]	 ? "software"
 			       : s->ports[p].rss ? "rss"
 						 : "queue pairs",
 			       s->pl.nb_owners[p]);

@@ -38,37 +38,37 @@ struct slot {
 	struct worker *w;
 	struct rte_mempool *pool;
 	unsigned int lcore;
-	struct tcp_ctx *tcp;		/**< NULL when no application needs TCP */
-	struct udp_ctx *udp;		/**< NULL when no application needs UDP */
+	struct tcp_ctx *tcp; /**< NULL when no application needs TCP */
+	struct udp_ctx *udp; /**< NULL when no application needs UDP */
 };
 
 struct synack {
 	const struct cfg *cfg;
 	struct plan pl;
-	bool eal;			/**< EAL is up */
+	bool eal; /**< EAL is up */
 	struct slot slot[CFG_MAX_LCORES];
 	struct port ports[CFG_MAX_PORTS];
-	unsigned int nb_up;		/**< ports brought up, ports[0..nb_up) */
+	unsigned int nb_up; /**< ports brought up, ports[0..nb_up) */
 	int port_ids[CFG_MAX_PORTS];
 	struct worker_disp disps[CFG_MAX_PORTS];
 	struct worker_rss rss[CFG_MAX_PORTS];
 	/* shared by the applications of every worker */
-	struct http_server *srv;	/**< the prebuilt responses */
-	FILE *access;			/**< the access log */
+	struct http_server *srv; /**< the prebuilt responses */
+	FILE *access;		 /**< the access log */
 	struct gen_target targets[CFG_MAX_TARGETS];
-	uint8_t request[2048];		/**< the HTTP models' request */
+	uint8_t request[2048]; /**< the HTTP models' request */
 	int request_len;
 	/* memory per connection (report.c) */
-	uint64_t rss0;			/**< resident set before the flow tables */
-	uint64_t peak_rss;		/**< resident set at the stop */
+	uint64_t rss0;	   /**< resident set before the flow tables */
+	uint64_t peak_rss; /**< resident set at the stop */
 	size_t est_per_conn;
 	uint64_t peak_conns, t_peak;
 	/* the run */
 	struct stats_report *rep;
-	struct stats_worker *blocks[CFG_MAX_LCORES];	/**< the report reads these */
-	bool ran;			/**< the workers were launched */
-	uint64_t t_ms;			/**< run time at the stop */
-	const char *status;		/**< "done", "interrupted", a "failed: ..." sentence */
+	struct stats_worker *blocks[CFG_MAX_LCORES]; /**< the report reads these */
+	bool ran;				     /**< the workers were launched */
+	uint64_t t_ms;				     /**< run time at the stop */
+	const char *status; /**< "done", "interrupted", a "failed: ..." sentence */
 	char why[160];
 };
 

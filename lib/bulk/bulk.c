@@ -132,9 +132,9 @@ bulk_probe_end(struct worker *w, struct bulk_probe *p)
 struct bulk_sconn {
 	struct bulk_src src;
 	struct bulk_probe probe;
-	uint8_t hdr[BULK_HDR_LEN];	/**< the first bytes, until classified */
+	uint8_t hdr[BULK_HDR_LEN]; /**< the first bytes, until classified */
 	uint8_t hdr_n;
-	uint8_t flags;			/**< BS_* */
+	uint8_t flags; /**< BS_* */
 };
 
 _Static_assert(sizeof(struct bulk_sconn) <= TCP_APP_DATA, "bulk_sconn must fit the app area");
@@ -305,4 +305,3 @@ const struct app_class bulk_server_class = {
 	.name = "bulk server",
 	.free = bs_free,
 };
-

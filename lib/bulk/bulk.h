@@ -19,14 +19,14 @@ extern "C" {
 #endif
 
 #define BULK_PATTERN_LEN (1u << 20) /**< the shared payload: write sizes up to this */
-#define BULK_DEPTH	     3		/**< chunks a source keeps queued */
-#define BULK_HDR_LEN     8		/**< "SYNB", direction, 3 zero bytes */
-#define BULK_MAGIC	     "SYNB"
+#define BULK_DEPTH	 3	    /**< chunks a source keeps queued */
+#define BULK_HDR_LEN	 8	    /**< "SYNB", direction, 3 zero bytes */
+#define BULK_MAGIC	 "SYNB"
 
 /** Which way data flows on a bulk connection, from the client's side (bits). */
 enum bulk_dir {
-	BULK_SEND = 1,	/**< client -> server */
-	BULK_RECV = 2,	/**< server -> client */
+	BULK_SEND = 1, /**< client -> server */
+	BULK_RECV = 2, /**< server -> client */
 	BULK_BOTH = 3,
 };
 
@@ -53,9 +53,9 @@ int bulk_pattern_dpdk(void);
  * not copied -- and tops the queue up as the peer acknowledges.
  */
 struct bulk_src {
-	uint64_t left;		/**< bytes still to queue; UINT64_MAX = until stopped */
-	uint32_t queued;	/**< bytes queued and not yet acknowledged */
-	uint32_t chunk;		/**< bytes per tcp_send, 1..BULK_PATTERN_LEN */
+	uint64_t left;	 /**< bytes still to queue; UINT64_MAX = until stopped */
+	uint32_t queued; /**< bytes queued and not yet acknowledged */
+	uint32_t chunk;	 /**< bytes per tcp_send, 1..BULK_PATTERN_LEN */
 };
 
 /**
@@ -79,10 +79,10 @@ bulk_src_acked(struct bulk_src *s, uint32_t acked)
  * and sampled into HIST_srtt at most once per ms. Zeroed with the app area.
  */
 struct bulk_probe {
-	uint32_t cwnd;		/**< last published */
+	uint32_t cwnd; /**< last published */
 	uint32_t srtt_us;
-	uint32_t last_ms;	/**< last histogram sample, worker ms clock */
-	uint32_t on;		/**< counted in bulk_senders */
+	uint32_t last_ms; /**< last histogram sample, worker ms clock */
+	uint32_t on;	  /**< counted in bulk_senders */
 };
 
 /** Publish t's cwnd/srtt now (call from sent()). */
@@ -96,8 +96,8 @@ void bulk_probe_end(struct worker *w, struct bulk_probe *p);
  * the pattern until the client closes, then closes after the queued data. */
 
 struct bulk_server_conf {
-	uint16_t port;		/**< TCP port to listen on, host order */
-	uint32_t write_size;	/**< bytes per tcp_send when sourcing */
+	uint16_t port;	     /**< TCP port to listen on, host order */
+	uint32_t write_size; /**< bytes per tcp_send when sourcing */
 };
 
 struct bulk_server;

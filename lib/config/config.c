@@ -29,9 +29,9 @@
 #define CFG_F_BIN  (1u << 1) /* integer takes k, m, g suffixes (x1024) */
 #define CFG_F_POW2 (1u << 2) /* integer must be a power of two */
 
-#define CFG_MSG_LEN   320  /* one parser message, without the "ORIGIN:SEC:KEY: " prefix */
-#define CFG_LIST_LEN  1024 /* longest list value (listen, target) */
-#define CFG_DEFAULTS  "(defaults)"
+#define CFG_MSG_LEN  320  /* one parser message, without the "ORIGIN:SEC:KEY: " prefix */
+#define CFG_LIST_LEN 1024 /* longest list value (listen, target) */
+#define CFG_DEFAULTS "(defaults)"
 
 struct cfg_key;
 
@@ -40,10 +40,10 @@ typedef int (*cfg_parse_fn)(const struct cfg_key *k, void *base, const char *val
 			    size_t msglen);
 
 struct cfg_key {
-	const char *section;	  /* "portN": any [port0]..[port7] */
+	const char *section; /* "portN": any [port0]..[port7] */
 	const char *key;
 	cfg_parse_fn parse;
-	const char *dflt;	  /* run through parse by cfg_defaults(); NULL = none */
+	const char *dflt; /* run through parse by cfg_defaults(); NULL = none */
 	const char *help;
 	size_t off, size;	  /* the field, in struct cfg or (portN) struct cfg_port */
 	size_t off2;		  /* second field: prefix, nb_listen, nb_target */
@@ -58,13 +58,13 @@ struct cfg_section {
 };
 
 static const char *const mode_names[] = {"server", "client", "both", NULL};
-static const char *const model_names[] = {"ping", "cps", "cc", "rps", "throughput", "udp", "iperf", NULL};
+static const char *const model_names[] = {"ping",	"cps", "cc",	"rps",
+					  "throughput", "udp", "iperf", NULL};
 static const char *const request_names[] = {"http", "none", NULL};
 static const char *const close_names[] = {"fin", "rst", NULL};
 static const char *const dispatch_names[] = {"auto", "rss", "software", NULL};
 static const char *const direction_names[] = {"send", "receive", "both", NULL};
-static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
-					   NULL};
+static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", NULL};
 
 static int parse_uint(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_duration(const struct cfg_key *k, void *base, const char *val, char *msg,
@@ -394,10 +394,11 @@ static const struct cfg_key cfg_keys[] = {
 };
 /* clang-format on */
 
-#define CFG_NB_KEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
+#define CFG_NB_KEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
 #define CFG_NB_SECTIONS (sizeof(cfg_sections) / sizeof(cfg_sections[0]))
 
-_Static_assert(CFG_NB_KEYS <= CFG_SET_WORDS * 64, "cli_set bit masks are too small for the key table");
+_Static_assert(CFG_NB_KEYS <= CFG_SET_WORDS * 64,
+	       "cli_set bit masks are too small for the key table");
 
 /* ---- small helpers ---- */
 
@@ -539,8 +540,7 @@ ip_is_host(uint32_t ip)
 static const char *
 fmt_ip(char *buf, size_t len, uint32_t ip)
 {
-	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
-		 ip & 0xff);
+	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
 	return buf;
 }
 
@@ -996,8 +996,9 @@ parse_targets(const struct cfg_key *k, void *base, const char *val, char *msg, s
 				return -1;
 			}
 			if (rc == -ERANGE || port < k->min || port > k->max) {
-				snprintf(msg, len, "\"%s\" has port %s, out of range %" PRIu64
-					 "..%" PRIu64, shown, colon + 1, k->min, k->max);
+				snprintf(msg, len,
+					 "\"%s\" has port %s, out of range %" PRIu64 "..%" PRIu64,
+					 shown, colon + 1, k->min, k->max);
 				return -1;
 			}
 		}
@@ -1058,8 +1059,7 @@ section_known(const char *section)
 	size_t i;
 
 	for (i = 0; i < CFG_NB_SECTIONS; i++)
-		if (strcmp(cfg_sections[i].name, section) == 0 &&
-		    strcmp(section, "portN") != 0)
+		if (strcmp(cfg_sections[i].name, section) == 0 && strcmp(section, "portN") != 0)
 			return true;
 	return false;
 }
@@ -1203,8 +1203,10 @@ check_ip_count(const struct cfg *cfg, int i, char *err, size_t errlen)
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
 
 	if (p->ip == 0) {
-		set_err(err, errlen, "%s:port%d:ip_count: %u given without ip (the addresses start "
-			"at ip)", key_origin(cfg, i, "ip_count"), i, p->ip_count);
+		set_err(err, errlen,
+			"%s:port%d:ip_count: %u given without ip (the addresses start "
+			"at ip)",
+			key_origin(cfg, i, "ip_count"), i, p->ip_count);
 		return -1;
 	}
 	if (last > UINT32_MAX || ((uint32_t)last & mask) != (p->ip & mask) ||

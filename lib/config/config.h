@@ -19,36 +19,36 @@
 extern "C" {
 #endif
 
-#define CFG_MAX_PORTS	 8	/**< [port0] .. [port7] */
-#define CFG_MAX_LISTEN	 16	/**< [server] listen list */
-#define CFG_MAX_TARGETS	 16	/**< [client] target list */
-#define CFG_MAX_LCORES	 64	/**< workers per process */
-#define CFG_DEV_LEN	 256	/**< dev string, as EAL takes it */
-#define CFG_PATH_LEN	 256
-#define CFG_ERR_LEN	 512	/**< room for "FILE:SECTION:KEY: message" */
-#define CFG_SET_WORDS	 4	/**< 64-bit words of --set bookkeeping: keys in the table at most x64 */
+#define CFG_MAX_PORTS	8   /**< [port0] .. [port7] */
+#define CFG_MAX_LISTEN	16  /**< [server] listen list */
+#define CFG_MAX_TARGETS 16  /**< [client] target list */
+#define CFG_MAX_LCORES	64  /**< workers per process */
+#define CFG_DEV_LEN	256 /**< dev string, as EAL takes it */
+#define CFG_PATH_LEN	256
+#define CFG_ERR_LEN	512 /**< room for "FILE:SECTION:KEY: message" */
+#define CFG_SET_WORDS	4   /**< 64-bit words of --set bookkeeping: keys in the table at most x64 */
 
 enum cfg_mode {
-	CFG_MODE_SERVER = 0,	/**< answer: ARP, ICMP, (later) TCP/UDP servers */
-	CFG_MODE_CLIENT,	/**< generate load towards [client] target */
-	CFG_MODE_BOTH,		/**< client on port0, server on port1, one process */
+	CFG_MODE_SERVER = 0, /**< answer: ARP, ICMP, (later) TCP/UDP servers */
+	CFG_MODE_CLIENT,     /**< generate load towards [client] target */
+	CFG_MODE_BOTH,	     /**< client on port0, server on port1, one process */
 };
 
 enum cfg_model {
-	CFG_MODEL_PING = 0,	/**< ICMP echo at full rate (the foundation model) */
+	CFG_MODEL_PING = 0, /**< ICMP echo at full rate (the foundation model) */
 	CFG_MODEL_CPS,
 	CFG_MODEL_CC,
 	CFG_MODEL_RPS,
 	CFG_MODEL_THROUGHPUT,
 	CFG_MODEL_UDP,
-	CFG_MODEL_IPERF,	/**< one iperf3 test against an iperf3 server */
+	CFG_MODEL_IPERF, /**< one iperf3 test against an iperf3 server */
 };
 
 /** Model throughput: which way the bulk data flows, seen from the client. */
 enum cfg_direction {
-	CFG_DIR_SEND = 0,	/**< the client uploads, the server sinks */
-	CFG_DIR_RECEIVE,	/**< the server sources, the client sinks (iperf3 -R) */
-	CFG_DIR_BOTH,		/**< both at once on every connection */
+	CFG_DIR_SEND = 0, /**< the client uploads, the server sinks */
+	CFG_DIR_RECEIVE,  /**< the server sources, the client sinks (iperf3 -R) */
+	CFG_DIR_BOTH,	  /**< both at once on every connection */
 };
 
 /** An IPv4 endpoint; addresses and ports in host byte order. */
@@ -59,44 +59,44 @@ struct cfg_target {
 
 /** [portN] dispatch: how packets reach the workers sharing a port. */
 enum cfg_dispatch {
-	CFG_DISPATCH_AUTO = 0,		/**< rss when the port can, else software */
-	CFG_DISPATCH_RSS,		/**< one queue per worker (hardware RSS / queue pairing) */
-	CFG_DISPATCH_SOFTWARE,		/**< one queue, worker 0 spreads by a symmetric hash */
+	CFG_DISPATCH_AUTO = 0, /**< rss when the port can, else software */
+	CFG_DISPATCH_RSS,      /**< one queue per worker (hardware RSS / queue pairing) */
+	CFG_DISPATCH_SOFTWARE, /**< one queue, worker 0 spreads by a symmetric hash */
 };
 
 #define CFG_MAX_IP_COUNT 65536 /**< [portN] ip_count at most */
 
 struct cfg_port {
-	bool present;			/**< section [portN] exists */
-	char dev[CFG_DEV_LEN];		/**< PCI address, vdev string or net_ring:LINK */
-	uint32_t ip;			/**< host order; 0 = none */
-	uint8_t prefix;			/**< 0..32 */
-	uint32_t ip_count;		/**< consecutive addresses from ip, 1..CFG_MAX_IP_COUNT */
-	uint32_t gateway;		/**< host order; 0 = none */
-	uint16_t queues;		/**< 0 = one per worker */
-	uint8_t dispatch;		/**< enum cfg_dispatch */
-	uint16_t mtu;			/**< L3 MTU; 0 = driver default (1500) */
-	uint16_t rxd, txd;		/**< descriptor ring sizes */
+	bool present;	       /**< section [portN] exists */
+	char dev[CFG_DEV_LEN]; /**< PCI address, vdev string or net_ring:LINK */
+	uint32_t ip;	       /**< host order; 0 = none */
+	uint8_t prefix;	       /**< 0..32 */
+	uint32_t ip_count;     /**< consecutive addresses from ip, 1..CFG_MAX_IP_COUNT */
+	uint32_t gateway;      /**< host order; 0 = none */
+	uint16_t queues;       /**< 0 = one per worker */
+	uint8_t dispatch;      /**< enum cfg_dispatch */
+	uint16_t mtu;	       /**< L3 MTU; 0 = driver default (1500) */
+	uint16_t rxd, txd;     /**< descriptor ring sizes */
 };
 
 struct cfg_run {
 	enum cfg_mode mode;
-	bool iperf_client;		/**< mode was written iperf-client (= client, model iperf) */
-	uint64_t duration_ms;		/**< 0 = until SIGINT */
-	uint16_t lcores;		/**< worker lcores */
-	char json[CFG_PATH_LEN];	/**< JSON lines output; "" = none */
-	uint32_t report_ms;		/**< per-second report interval */
-	bool quiet;			/**< no per-interval lines, summary only */
-	uint32_t linger_ms;		/**< after the run: keep the ports up this long, workers
+	bool iperf_client;	 /**< mode was written iperf-client (= client, model iperf) */
+	uint64_t duration_ms;	 /**< 0 = until SIGINT */
+	uint16_t lcores;	 /**< worker lcores */
+	char json[CFG_PATH_LEN]; /**< JSON lines output; "" = none */
+	uint32_t report_ms;	 /**< per-second report interval */
+	bool quiet;		 /**< no per-interval lines, summary only */
+	uint32_t linger_ms;	 /**< after the run: keep the ports up this long, workers
 					     stopped, until the peer leaves (0 = close at once) */
 };
 
 struct cfg_pool {
-	uint32_t mbufs;			/**< mbufs per worker pool */
-	uint32_t mbuf_cache;		/**< per-lcore mempool cache */
-	uint32_t neigh_max;		/**< neighbour (ARP) entries per worker */
-	uint32_t arp_retries;		/**< ARP requests before giving up on a neighbour */
-	uint32_t arp_timeout_ms;	/**< wait between ARP retries */
+	uint32_t mbufs;		 /**< mbufs per worker pool */
+	uint32_t mbuf_cache;	 /**< per-lcore mempool cache */
+	uint32_t neigh_max;	 /**< neighbour (ARP) entries per worker */
+	uint32_t arp_retries;	 /**< ARP requests before giving up on a neighbour */
+	uint32_t arp_timeout_ms; /**< wait between ARP retries */
 };
 
 struct cfg_server {
@@ -104,17 +104,17 @@ struct cfg_server {
 	uint16_t nb_listen;
 	uint32_t body_size;
 	bool gzip;
-	char body_file[CFG_PATH_LEN];	/**< body = this file's contents ("" = body_size bytes) */
-	char header[CFG_PATH_LEN];	/**< one extra response header "Name: value" ("" = none) */
-	char access_log[CFG_PATH_LEN];	/**< access log file ("" = off) */
-	uint32_t access_log_sample;	/**< log one request in N */
-	uint16_t bulk;			/**< bulk sink/source TCP port (model throughput's peer); 0 = off */
+	char body_file[CFG_PATH_LEN];  /**< body = this file's contents ("" = body_size bytes) */
+	char header[CFG_PATH_LEN];     /**< one extra response header "Name: value" ("" = none) */
+	char access_log[CFG_PATH_LEN]; /**< access log file ("" = off) */
+	uint32_t access_log_sample;    /**< log one request in N */
+	uint16_t bulk; /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
 };
 
 /** [tcp]: the transport, per worker. */
 struct cfg_tcp {
-	uint32_t max_conns;		/**< connections per worker (flow table size) */
-	uint32_t rcv_wnd;		/**< receive window advertised, bytes */
+	uint32_t max_conns; /**< connections per worker (flow table size) */
+	uint32_t rcv_wnd;   /**< receive window advertised, bytes */
 	uint32_t time_wait_ms;
 	uint32_t delack_ms;
 	uint32_t rto_min_ms;
@@ -122,9 +122,9 @@ struct cfg_tcp {
 	uint32_t syn_retries;
 	uint32_t max_retries;
 	uint32_t syn_backlog;
-	uint32_t init_cwnd;		/**< segments */
-	uint32_t ooo_max;		/**< out-of-order segments kept per connection */
-	uint32_t zero_copy_min;		/**< payload bytes from which segments reference
+	uint32_t init_cwnd;	/**< segments */
+	uint32_t ooo_max;	/**< out-of-order segments kept per connection */
+	uint32_t zero_copy_min; /**< payload bytes from which segments reference
 					 *   long-lived data instead of copying it; 0 = never */
 	bool syncookies;
 	bool wscale;
@@ -136,56 +136,56 @@ struct cfg_client {
 	enum cfg_model model;
 	struct cfg_target target[CFG_MAX_TARGETS];
 	uint16_t nb_target;
-	uint64_t rate;			/**< per second, 0 = as fast as it goes */
+	uint64_t rate; /**< per second, 0 = as fast as it goes */
 	uint32_t concurrency;
-	uint16_t payload;		/**< payload bytes: ICMP echo (ping), UDP (udp) */
-	uint32_t burst;			/**< packets launched per loop at most */
-	uint64_t count;			/**< stop after this many requests; 0 = no limit */
-	bool request_none;		/**< handshake only: connect, then close */
-	char method[16];		/**< request method */
-	char path[CFG_PATH_LEN];	/**< request target */
-	char host[CFG_PATH_LEN];	/**< Host header ("" = the target's address) */
-	char header[CFG_PATH_LEN];	/**< one extra request header ("" = none) */
-	bool close_rst;			/**< close with RST instead of FIN */
-	uint32_t interval_ms;		/**< cc: request interval */
-	uint32_t pipeline;		/**< rps: requests per batch */
-	uint64_t ramp_up_ms;		/**< linear ramp to rate / concurrency */
-	uint32_t timeout_ms;		/**< response timeout */
-	uint32_t max_error_rate;	/**< percent; the run fails above it (100 = never) */
-	uint64_t max_p99_ms;		/**< the run fails when p99 response latency exceeds it; 0 = off */
-	uint16_t port_lo, port_hi;	/**< source ports, split between the workers */
-	uint32_t flows;			/**< model udp: source ports (flows) per worker */
-	bool echo;			/**< model udp: expect echoes, measure RTT and loss */
-	enum cfg_direction direction;	/**< model throughput: send, receive or both */
-	uint32_t write_size;		/**< model throughput: bytes per tcp_send */
-	bool iperf_udp;			/**< model iperf: UDP test (iperf3 -u) */
-	bool iperf_reverse;		/**< model iperf: the server sends (iperf3 -R) */
-	uint64_t iperf_bitrate;		/**< model iperf: bits/s per stream, 0 = iperf3's default */
-	uint32_t iperf_parallel;	/**< model iperf: streams (iperf3 -P) */
-	uint32_t iperf_len;		/**< model iperf: block / datagram bytes, 0 = iperf3's default */
-	char iperf_json[CFG_PATH_LEN];	/**< model iperf: iperf3-shaped JSON output, "" = none */
+	uint16_t payload;	   /**< payload bytes: ICMP echo (ping), UDP (udp) */
+	uint32_t burst;		   /**< packets launched per loop at most */
+	uint64_t count;		   /**< stop after this many requests; 0 = no limit */
+	bool request_none;	   /**< handshake only: connect, then close */
+	char method[16];	   /**< request method */
+	char path[CFG_PATH_LEN];   /**< request target */
+	char host[CFG_PATH_LEN];   /**< Host header ("" = the target's address) */
+	char header[CFG_PATH_LEN]; /**< one extra request header ("" = none) */
+	bool close_rst;		   /**< close with RST instead of FIN */
+	uint32_t interval_ms;	   /**< cc: request interval */
+	uint32_t pipeline;	   /**< rps: requests per batch */
+	uint64_t ramp_up_ms;	   /**< linear ramp to rate / concurrency */
+	uint32_t timeout_ms;	   /**< response timeout */
+	uint32_t max_error_rate;   /**< percent; the run fails above it (100 = never) */
+	uint64_t max_p99_ms; /**< the run fails when p99 response latency exceeds it; 0 = off */
+	uint16_t port_lo, port_hi;    /**< source ports, split between the workers */
+	uint32_t flows;		      /**< model udp: source ports (flows) per worker */
+	bool echo;		      /**< model udp: expect echoes, measure RTT and loss */
+	enum cfg_direction direction; /**< model throughput: send, receive or both */
+	uint32_t write_size;	      /**< model throughput: bytes per tcp_send */
+	bool iperf_udp;		      /**< model iperf: UDP test (iperf3 -u) */
+	bool iperf_reverse;	      /**< model iperf: the server sends (iperf3 -R) */
+	uint64_t iperf_bitrate;	      /**< model iperf: bits/s per stream, 0 = iperf3's default */
+	uint32_t iperf_parallel;      /**< model iperf: streams (iperf3 -P) */
+	uint32_t iperf_len; /**< model iperf: block / datagram bytes, 0 = iperf3's default */
+	char iperf_json[CFG_PATH_LEN]; /**< model iperf: iperf3-shaped JSON output, "" = none */
 };
 
 /** [iperf]: the iperf3 server. */
 struct cfg_iperf {
-	uint16_t listen;		/**< TCP and UDP port, 0 = off */
-	uint32_t idle_ms;		/**< a test without progress this long is ended */
+	uint16_t listen;  /**< TCP and UDP port, 0 = off */
+	uint32_t idle_ms; /**< a test without progress this long is ended */
 };
 
 /** [udp]: the UDP services of the server side, per worker. */
 struct cfg_udp {
-	uint16_t echo[CFG_MAX_LISTEN];	/**< ports echoed */
+	uint16_t echo[CFG_MAX_LISTEN]; /**< ports echoed */
 	uint16_t nb_echo;
-	uint16_t sink[CFG_MAX_LISTEN];	/**< ports sunk */
+	uint16_t sink[CFG_MAX_LISTEN]; /**< ports sunk */
 	uint16_t nb_sink;
-	uint32_t unreach_rate;		/**< ICMP port unreachables/s per worker, 0 = never */
+	uint32_t unreach_rate; /**< ICMP port unreachables/s per worker, 0 = never */
 };
 
 struct cfg {
-	char file[CFG_PATH_LEN];	/**< where it came from ("" = built-in) */
+	char file[CFG_PATH_LEN]; /**< where it came from ("" = built-in) */
 	struct cfg_run run;
 	struct cfg_port port[CFG_MAX_PORTS];
-	uint16_t nb_ports;		/**< highest present portN + 1; no gaps allowed */
+	uint16_t nb_ports; /**< highest present portN + 1; no gaps allowed */
 	struct cfg_pool pool;
 	struct cfg_server server;
 	struct cfg_client client;

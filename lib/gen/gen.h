@@ -57,12 +57,12 @@ extern const struct app_class gen_udp_class;
 extern const struct app_class gen_bulk_class;
 
 struct gen_ping_conf {
-	uint32_t target;	/**< host order */
-	uint16_t payload;	/**< echo payload bytes */
-	uint32_t window;	/**< outstanding requests at most (>= 1) */
-	uint64_t rate;		/**< requests per second, 0 = as fast as it goes */
-	uint32_t burst;		/**< requests built per loop at most */
-	uint64_t count;		/**< stop after this many requests, 0 = until stopped */
+	uint32_t target;  /**< host order */
+	uint16_t payload; /**< echo payload bytes */
+	uint32_t window;  /**< outstanding requests at most (>= 1) */
+	uint64_t rate;	  /**< requests per second, 0 = as fast as it goes */
+	uint32_t burst;	  /**< requests built per loop at most */
+	uint64_t count;	  /**< stop after this many requests, 0 = until stopped */
 };
 
 struct gen_ping;
@@ -79,9 +79,9 @@ void gen_ping_free(struct gen_ping *g);
 /* ---- HTTP load models (gen_http.c) ---- */
 
 enum gen_model {
-	GEN_CPS = 0,	/**< new connection per request, at a rate or as fast as possible */
-	GEN_CC,		/**< hold N connections, a request every interval */
-	GEN_RPS,	/**< keep-alive requests, closed loop or open loop at a rate */
+	GEN_CPS = 0, /**< new connection per request, at a rate or as fast as possible */
+	GEN_CC,	     /**< hold N connections, a request every interval */
+	GEN_RPS,     /**< keep-alive requests, closed loop or open loop at a rate */
 };
 
 struct gen_target {
@@ -91,22 +91,22 @@ struct gen_target {
 
 struct gen_http_conf {
 	enum gen_model model;
-	const struct gen_target *targets;	/**< round robin; owned by the caller */
-	uint16_t nb_targets;		/**< 1..GEN_TARGET_MAX */
-	uint64_t rate;			/**< this worker's connections (cps) or requests (rps)
+	const struct gen_target *targets; /**< round robin; owned by the caller */
+	uint16_t nb_targets;		  /**< 1..GEN_TARGET_MAX */
+	uint64_t rate;			  /**< this worker's connections (cps) or requests (rps)
 					     per second; 0 = closed loop / as fast as it goes */
-	uint32_t concurrency;		/**< this worker's connections at most */
-	uint32_t burst;			/**< launches per loop at most */
-	uint64_t count;			/**< connections (cps) or requests (cc, rps); 0 = no limit */
-	uint64_t ramp_up_ms;		/**< linear ramp of rate (cps, rps) or concurrency (cc) */
-	uint32_t interval_ms;		/**< cc: request interval, 0 = idle connections */
-	uint32_t pipeline;		/**< rps closed loop: requests per batch */
-	uint32_t timeout_ms;		/**< response timeout, 0 = none */
-	bool close_rst;			/**< close with RST instead of FIN */
-	const uint8_t *request;		/**< request bytes (kept by the caller); NULL = handshake only */
+	uint32_t concurrency;		  /**< this worker's connections at most */
+	uint32_t burst;			  /**< launches per loop at most */
+	uint64_t count;		/**< connections (cps) or requests (cc, rps); 0 = no limit */
+	uint64_t ramp_up_ms;	/**< linear ramp of rate (cps, rps) or concurrency (cc) */
+	uint32_t interval_ms;	/**< cc: request interval, 0 = idle connections */
+	uint32_t pipeline;	/**< rps closed loop: requests per batch */
+	uint32_t timeout_ms;	/**< response timeout, 0 = none */
+	bool close_rst;		/**< close with RST instead of FIN */
+	const uint8_t *request; /**< request bytes (kept by the caller); NULL = handshake only */
 	uint32_t request_len;
-	bool head;			/**< the request is HEAD (responses have no body) */
-	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order; from each
+	bool head;		   /**< the request is HEAD (responses have no body) */
+	uint16_t port_lo, port_hi; /**< this worker's source ports, host order; from each
 					     of the client port's ip_n addresses */
 };
 
@@ -193,26 +193,26 @@ void gen_http_free(struct gen_http *g);
 
 /* ---- the UDP model (gen_udp.c) ---- */
 
-#define GEN_UDP_GRACE_MS 1000	/**< echo: wait this long after the last send for echoes */
+#define GEN_UDP_GRACE_MS 1000 /**< echo: wait this long after the last send for echoes */
 
 struct gen_udp_conf {
-	const struct gen_target *targets;	/**< round robin; owned by the caller */
-	uint16_t nb_targets;		/**< 1..GEN_TARGET_MAX */
-	uint16_t payload;		/**< UDP payload bytes, >= UDP_SEQ_HLEN (24) */
-	uint64_t rate;			/**< this worker's datagrams per second; 0 = as fast
+	const struct gen_target *targets; /**< round robin; owned by the caller */
+	uint16_t nb_targets;		  /**< 1..GEN_TARGET_MAX */
+	uint16_t payload;		  /**< UDP payload bytes, >= UDP_SEQ_HLEN (24) */
+	uint64_t rate;			  /**< this worker's datagrams per second; 0 = as fast
 					     as it goes */
-	uint32_t burst;			/**< datagrams built per loop at most */
-	uint64_t count;			/**< stop sending after this many; 0 = no limit */
-	uint64_t duration_ms;		/**< stop sending after this long; 0 = no limit */
-	uint32_t flows;			/**< flows, round robin: datagram seq goes on flow
+	uint32_t burst;			  /**< datagrams built per loop at most */
+	uint64_t count;			  /**< stop sending after this many; 0 = no limit */
+	uint64_t duration_ms;		  /**< stop sending after this long; 0 = no limit */
+	uint32_t flows;			  /**< flows, round robin: datagram seq goes on flow
 					     seq % flows to target seq % nb_targets */
-	uint16_t port_lo;		/**< host order */
-	uint16_t port_hi;		/**< towards each target the flows' ports are the
+	uint16_t port_lo;		  /**< host order */
+	uint16_t port_hi;		  /**< towards each target the flows' ports are the
 					     first `flows` ports of port_lo..port_hi that
 					     gen_port_is_ours() accepts towards it
 					     (0 = port_lo + flows - 1) */
-	bool echo;			/**< expect echoes: RTT, loss, reordering, duplicates */
-	uint32_t window;		/**< echo, rate 0: datagrams in flight at most */
+	bool echo;			  /**< expect echoes: RTT, loss, reordering, duplicates */
+	uint32_t window;		  /**< echo, rate 0: datagrams in flight at most */
 };
 
 struct gen_udp;
@@ -253,7 +253,8 @@ void gen_udp_free(struct gen_udp *g);
 
 /* ---- the throughput model (gen_bulk.c), on lib/bulk's shared pieces ---- */
 
-#define GEN_BULK_GRACE_MS    10000	/**< after duration: wait this long for the closes (a live
+#define GEN_BULK_GRACE_MS \
+	10000 /**< after duration: wait this long for the closes (a live
 					     peer drains at once; lcores sharing a loaded CPU
 					     have taken over 2 s to drain the last windows) */
 
@@ -264,14 +265,14 @@ void gen_udp_free(struct gen_udp *g);
  * (TIME-WAIT or closed), or GEN_BULK_GRACE_MS later (the rest are aborted). */
 
 struct gen_bulk_conf {
-	const struct gen_target *targets;	/**< round robin; owned by the caller */
+	const struct gen_target *targets; /**< round robin; owned by the caller */
 	uint16_t nb_targets;
-	uint32_t connections;		/**< this worker's */
+	uint32_t connections; /**< this worker's */
 	enum bulk_dir dir;
-	uint32_t write_size;		/**< bytes per tcp_send, 1..BULK_PATTERN_LEN */
-	uint64_t duration_ms;		/**< 0 = until stopped */
-	uint32_t burst;			/**< connections opened per loop at most */
-	uint16_t port_lo, port_hi;	/**< this worker's source ports, host order: connection
+	uint32_t write_size;	   /**< bytes per tcp_send, 1..BULK_PATTERN_LEN */
+	uint64_t duration_ms;	   /**< 0 = until stopped */
+	uint32_t burst;		   /**< connections opened per loop at most */
+	uint16_t port_lo, port_hi; /**< this worker's source ports, host order: connection
 					     i takes the next one gen_port_is_ours() accepts
 					     towards its target */
 };

@@ -20,9 +20,9 @@
 struct bulk_conn {
 	struct bulk_src src;
 	struct bulk_probe probe;
-	uint32_t slot;		/**< index in g->conns */
-	uint8_t hdr_left;	/**< header bytes not acknowledged yet */
-	uint8_t flags;		/**< BC_* */
+	uint32_t slot;	  /**< index in g->conns */
+	uint8_t hdr_left; /**< header bytes not acknowledged yet */
+	uint8_t flags;	  /**< BC_* */
 };
 
 _Static_assert(sizeof(struct bulk_conn) <= TCP_APP_DATA, "bulk_conn must fit the app area");
@@ -32,18 +32,18 @@ struct gen_bulk {
 	struct worker_port *wp;
 	struct tcp_ctx *tcp;
 	struct gen_bulk_conf conf;
-	struct tcb **conns;		/**< per connection slot; NULL once closed */
-	uint16_t *ports;		/**< per connection slot: its source port, host order */
-	uint32_t launched;		/**< slots used (connections attempted) */
-	uint32_t open;			/**< connections not closed yet */
-	uint32_t resolved;		/**< targets whose next hop answered ARP */
+	struct tcb **conns; /**< per connection slot; NULL once closed */
+	uint16_t *ports;    /**< per connection slot: its source port, host order */
+	uint32_t launched;  /**< slots used (connections attempted) */
+	uint32_t open;	    /**< connections not closed yet */
+	uint32_t resolved;  /**< targets whose next hop answered ARP */
 	uint32_t next_target;
 	bool failed;
 	bool closing;
-	int slot;			/**< worker application slot */
-	int tslot;			/**< TCP application slot of its connections */
+	int slot;  /**< worker application slot */
+	int tslot; /**< TCP application slot of its connections */
 	struct tcp_app ops;
-	uint64_t t_end;			/**< TSC of the close, 0 = until stopped */
+	uint64_t t_end; /**< TSC of the close, 0 = until stopped */
 	uint64_t close_tsc;
 	struct stats_hist srtt;
 };
@@ -75,7 +75,8 @@ launch(struct gen_bulk *g)
 
 	if (++g->next_target == g->conf.nb_targets)
 		g->next_target = 0;
-	r = tcp_connect_app(g->tcp, g->tslot, g->wp, g->wp->ip, rte_cpu_to_be_16(port), tg->ip, tg->port, &t);
+	r = tcp_connect_app(g->tcp, g->tslot, g->wp, g->wp->ip, rte_cpu_to_be_16(port), tg->ip,
+			    tg->port, &t);
 	if (r != 0) {
 		stats_inc(&g->w->stats, r == -EEXIST ? STAT_gen_err_ports : STAT_gen_err_table);
 		return;
@@ -136,7 +137,8 @@ bulk_poll(struct worker *w, void *arg)
 		} else if (w->now - g->close_tsc >= GEN_BULK_GRACE_MS * (w->hz / 1000)) {
 			/* the peer never finished its side: give up on it */
 			for (uint32_t i = 0; i < g->launched; i++)
-				if (g->conns[i] != NULL && tcp_get_state(g->conns[i]) != TCP_TIME_WAIT)
+				if (g->conns[i] != NULL &&
+				    tcp_get_state(g->conns[i]) != TCP_TIME_WAIT)
 					tcp_abort(g->tcp, g->conns[i]);
 			worker_app_finish(w, g->slot);
 		}

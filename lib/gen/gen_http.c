@@ -46,19 +46,19 @@
 #define GEN_TS_SHIFT 4
 
 /* gen_conn.flags */
-#define GC_DONE	    0x01 /**< counted as completed or failed: closed() only frees the port */
-#define GC_FIRST    0x02 /**< first response byte seen (TTFB recorded) */
-#define GC_IDLE	    0x04 /**< on the idle list (rps open loop) */
-#define GC_CLOSING  0x08 /**< we started the close */
-#define GC_UP	    0x10 /**< handshake completed */
+#define GC_DONE	   0x01 /**< counted as completed or failed: closed() only frees the port */
+#define GC_FIRST   0x02 /**< first response byte seen (TTFB recorded) */
+#define GC_IDLE	   0x04 /**< on the idle list (rps open loop) */
+#define GC_CLOSING 0x08 /**< we started the close */
+#define GC_UP	   0x10 /**< handshake completed */
 
 struct gen_conn {
-	struct http_resp resp;	/**< response parser (32 bytes) */
-	uint32_t t_open;	/**< connect() time */
-	uint32_t t_req;		/**< request sent (or due, open loop) */
-	uint8_t flags;		/**< GC_* */
-	uint8_t inflight;	/**< requests sent and not yet answered */
-	uint8_t cls;		/**< source class of its target: where its pair goes back */
+	struct http_resp resp; /**< response parser (32 bytes) */
+	uint32_t t_open;       /**< connect() time */
+	uint32_t t_req;	       /**< request sent (or due, open loop) */
+	uint8_t flags;	       /**< GC_* */
+	uint8_t inflight;      /**< requests sent and not yet answered */
+	uint8_t cls;	       /**< source class of its target: where its pair goes back */
 };
 
 _Static_assert(sizeof(struct gen_conn) <= TCP_APP_DATA, "gen_conn must fit the TCB's app area");
@@ -68,29 +68,29 @@ struct gen_http {
 	struct worker_port *wp;
 	struct tcp_ctx *tcp;
 	struct gen_http_conf conf;
-	uint64_t t0;			/**< TSC at start */
-	uint64_t launched;		/**< connections started */
-	uint64_t requests;		/**< requests sent */
-	uint32_t active;		/**< connections counted against concurrency */
+	uint64_t t0;	   /**< TSC at start */
+	uint64_t launched; /**< connections started */
+	uint64_t requests; /**< requests sent */
+	uint32_t active;   /**< connections counted against concurrency */
 	uint32_t next_target;
-	uint32_t resolved;		/**< targets whose next hop answered ARP */
-	uint32_t announced;		/**< (extra address, target) ARP announcements sent */
-	uint32_t nann;			/**< of (ip_n - 1) x nb_targets */
-	bool failed;			/**< a target's next hop never answered ARP */
-	int slot;			/**< worker application slot */
-	int tslot;			/**< TCP application slot of its connections */
-	struct tcp_app ops;		/**< its TCP callbacks */
-	uint64_t ports_empty_tsc;	/**< last time port exhaustion was counted */
-	uint64_t table_full_tsc;	/**< last time a full table was counted */
+	uint32_t resolved;	  /**< targets whose next hop answered ARP */
+	uint32_t announced;	  /**< (extra address, target) ARP announcements sent */
+	uint32_t nann;		  /**< of (ip_n - 1) x nb_targets */
+	bool failed;		  /**< a target's next hop never answered ARP */
+	int slot;		  /**< worker application slot */
+	int tslot;		  /**< TCP application slot of its connections */
+	struct tcp_app ops;	  /**< its TCP callbacks */
+	uint64_t ports_empty_tsc; /**< last time port exhaustion was counted */
+	uint64_t table_full_tsc;  /**< last time a full table was counted */
 	/* pacing */
 	uint64_t last_tsc;
-	uint64_t tokens;		/**< in units of 1/hz launches */
-	uint64_t next_due;		/**< open loop: TSC the next request is due */
+	uint64_t tokens;   /**< in units of 1/hz launches */
+	uint64_t next_due; /**< open loop: TSC the next request is due */
 	/* sources: per class a FIFO ring of SRC(address offset from wp->ip,
 	 * port), a segment of src */
 	uint32_t *src;
 	uint32_t nb_cls;		/**< classes: 1, or the distinct targets */
-	uint8_t cls_of[GEN_TARGET_MAX];	/**< target index -> class */
+	uint8_t cls_of[GEN_TARGET_MAX]; /**< target index -> class */
 	struct gen_src_fifo {
 		uint32_t base, cap, head, n;
 	} fifo[GEN_TARGET_MAX];
@@ -115,7 +115,7 @@ ts_since(uint64_t now, uint32_t then)
 /* ---- sources: (address, port) pairs ---- */
 
 #define SRC(ip_off, port) ((uint32_t)(ip_off) << 16 | (port))
-#define SRC_PORT(s)	  ((uint16_t)((s) & 0xffff))
+#define SRC_PORT(s)	  ((uint16_t)((s)&0xffff))
 #define SRC_IP_OFF(s)	  ((s) >> 16)
 
 static inline bool
@@ -277,8 +277,8 @@ launch(struct gen_http *g)
 	}
 	tg = &g->conf.targets[pick];
 	g->next_target = ti;
-	r = tcp_connect_app(g->tcp, g->tslot, g->wp, src_ip(g, src), rte_cpu_to_be_16(SRC_PORT(src)),
-			    tg->ip, tg->port, &t);
+	r = tcp_connect_app(g->tcp, g->tslot, g->wp, src_ip(g, src),
+			    rte_cpu_to_be_16(SRC_PORT(src)), tg->ip, tg->port, &t);
 	if (r != 0) {
 		src_push(g, f, src);
 		/* counted at most once per ms, as port exhaustion */
@@ -388,7 +388,7 @@ gen_poll(struct worker *w, void *arg)
 	case GEN_CPS:
 		if (g->conf.rate != 0) {
 			uint64_t avail = pace_refill(&g->tokens, &g->last_tsc, w->now,
-						  ramped(g, g->conf.rate), w->hz, g->conf.burst);
+						     ramped(g, g->conf.rate), w->hz, g->conf.burst);
 			want = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
 		} else {
 			want = g->conf.burst;
@@ -597,7 +597,7 @@ on_closed(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg
 		case TCP_CLOSE_TIMEOUT:
 			/* SYN retries exhausted, or data retransmissions on an open one */
 			stats_inc(&g->w->stats, (gc->flags & GC_UP) ? STAT_gen_err_timeout
-								     : STAT_gen_err_connect);
+								    : STAT_gen_err_connect);
 			break;
 		case TCP_CLOSE_RESET:
 		case TCP_CLOSE_REFUSED:

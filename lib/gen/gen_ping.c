@@ -21,24 +21,23 @@ struct gen_ping {
 	struct worker_port *wp;
 	struct gen_ping_conf conf;
 	rte_be32_t target;
-	uint16_t id;			/**< ICMP identifier: the worker's */
+	uint16_t id; /**< ICMP identifier: the worker's */
 	uint16_t seq;
 	uint16_t ip_id;
 	bool resolved;
 	bool failed;
-	int slot;			/**< worker application slot */
+	int slot; /**< worker application slot */
 	struct rte_ether_addr dst_mac;
 	uint64_t sent;
 	uint64_t outstanding;
-	uint64_t lost_end;		/**< sent at the last write-off: below it, answered or lost */
-	uint64_t last_progress;		/**< TSC of the last reply (or first send) */
-	uint64_t tokens;		/**< pacing, in requests x hz */
+	uint64_t lost_end;	/**< sent at the last write-off: below it, answered or lost */
+	uint64_t last_progress; /**< TSC of the last reply (or first send) */
+	uint64_t tokens;	/**< pacing, in requests x hz */
 	uint64_t last_tsc;
 };
 
 static void
-ping_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved,
-		 void *arg)
+ping_neigh_event(struct worker *w, struct worker_port *wp, rte_be32_t ip, bool resolved, void *arg)
 {
 	struct gen_ping *g = arg;
 
@@ -118,7 +117,7 @@ ping_poll(struct worker *w, void *arg)
 		n = g->conf.count - g->sent;
 	if (g->conf.rate != 0) {
 		uint64_t avail = pace_refill(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
-					  g->conf.burst);
+					     g->conf.burst);
 		if (n > avail)
 			n = avail;
 	}

@@ -46,17 +46,17 @@
 
 #define GEN_UDP_BURST_MAX 512
 
-#define HDR_OFF	     (NET_ETH_HLEN + NET_IPV4_HLEN + NET_UDP_HLEN)	/* payload offset */
-#define IP_ID_OFF    (NET_ETH_HLEN + offsetof(struct rte_ipv4_hdr, packet_id))
-#define IP_CK_OFF    (NET_ETH_HLEN + offsetof(struct rte_ipv4_hdr, hdr_checksum))
-#define UDP_SP_OFF   (NET_ETH_HLEN + NET_IPV4_HLEN + offsetof(struct rte_udp_hdr, src_port))
-#define UDP_CK_OFF   (NET_ETH_HLEN + NET_IPV4_HLEN + offsetof(struct rte_udp_hdr, dgram_cksum))
-#define SEQ_OFF	     (HDR_OFF + offsetof(struct udp_seq_hdr, seq))
+#define HDR_OFF	   (NET_ETH_HLEN + NET_IPV4_HLEN + NET_UDP_HLEN) /* payload offset */
+#define IP_ID_OFF  (NET_ETH_HLEN + offsetof(struct rte_ipv4_hdr, packet_id))
+#define IP_CK_OFF  (NET_ETH_HLEN + offsetof(struct rte_ipv4_hdr, hdr_checksum))
+#define UDP_SP_OFF (NET_ETH_HLEN + NET_IPV4_HLEN + offsetof(struct rte_udp_hdr, src_port))
+#define UDP_CK_OFF (NET_ETH_HLEN + NET_IPV4_HLEN + offsetof(struct rte_udp_hdr, dgram_cksum))
+#define SEQ_OFF	   (HDR_OFF + offsetof(struct udp_seq_hdr, seq))
 
 struct gen_udp_tpl {
-	uint8_t *frame;		/**< template frame: source port 0, IP id 0, seq 0, tsc 0 */
-	uint16_t ip_ck;		/**< its IP checksum */
-	uint32_t usum;		/**< its UDP checksum sum (pseudo header included), unfolded */
+	uint8_t *frame; /**< template frame: source port 0, IP id 0, seq 0, tsc 0 */
+	uint16_t ip_ck; /**< its IP checksum */
+	uint32_t usum;	/**< its UDP checksum sum (pseudo header included), unfolded */
 };
 
 struct gen_udp {
@@ -65,27 +65,27 @@ struct gen_udp {
 	struct udp_ctx *udp;
 	struct gen_udp_conf conf;
 	uint32_t frame_len;
-	uint32_t resolved;		/**< targets with a template */
+	uint32_t resolved; /**< targets with a template */
 	bool failed;
 	bool sending_over;
-	int slot;			/**< worker application slot */
-	uint16_t busy_port;		/**< a flow port another application owns (start) */
+	int slot;	    /**< worker application slot */
+	uint16_t busy_port; /**< a flow port another application owns (start) */
 	uint64_t t0;
-	uint64_t t_end;			/**< TSC sending stops (duration), 0 = none */
-	uint64_t end_tsc;		/**< TSC sending ended */
-	uint64_t seq;			/**< next sequence number = datagrams sent */
-	uint64_t received;		/**< unique echoes */
-	uint64_t written_off;		/**< window: presumed lost after a silent second */
-	uint64_t written_off_end;	/**< seq at the last write-off: below it, echoed or written off */
+	uint64_t t_end;		  /**< TSC sending stops (duration), 0 = none */
+	uint64_t end_tsc;	  /**< TSC sending ended */
+	uint64_t seq;		  /**< next sequence number = datagrams sent */
+	uint64_t received;	  /**< unique echoes */
+	uint64_t written_off;	  /**< window: presumed lost after a silent second */
+	uint64_t written_off_end; /**< seq at the last write-off: below it, echoed or written off */
 	uint64_t last_progress;
 	uint32_t next_flow, next_target;
 	uint16_t ip_id;
-	uint64_t tokens, last_tsc;	/**< pacing, in datagrams x hz */
+	uint64_t tokens, last_tsc; /**< pacing, in datagrams x hz */
 	struct udp_seq track;
 	uint64_t *flow_high;		/**< per flow: highest seq echoed + 1, 0 = none */
 	uint16_t *ports;		/**< class c, flow f -> ports[c * flows + f], host order */
 	uint32_t nb_cls;		/**< 1, or the distinct targets on a shared port */
-	uint8_t cls_of[GEN_TARGET_MAX];	/**< target index -> class */
+	uint8_t cls_of[GEN_TARGET_MAX]; /**< target index -> class */
 	uint32_t span;			/**< port_hi - port_lo + 1 */
 	struct gen_udp_tpl *tpl;
 	struct stats_hist rtt;
@@ -213,7 +213,7 @@ gen_udp_poll(struct worker *w, void *arg)
 		n = g->conf.count - g->seq;
 	if (g->conf.rate != 0) {
 		uint64_t avail = pace_refill(&g->tokens, &g->last_tsc, w->now, g->conf.rate, w->hz,
-					  g->conf.burst);
+					     g->conf.burst);
 		if (n > avail)
 			n = avail;
 	} else if (g->conf.echo) {
@@ -293,7 +293,8 @@ gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_co
 	uint32_t room = rte_pktmbuf_data_room_size(w->pool) - RTE_PKTMBUF_HEADROOM;
 	struct gen_udp *g;
 
-	uint32_t hi = conf->port_hi != 0 ? conf->port_hi : (uint32_t)conf->port_lo + conf->flows - 1;
+	uint32_t hi = conf->port_hi != 0 ? conf->port_hi
+					 : (uint32_t)conf->port_lo + conf->flows - 1;
 
 	if (conf->nb_targets == 0 || conf->nb_targets > GEN_TARGET_MAX || conf->flows == 0 ||
 	    hi > UINT16_MAX || conf->port_lo == 0 || hi < conf->port_lo ||
@@ -326,8 +327,9 @@ gen_udp_create(struct worker *w, struct worker_port *wp, const struct gen_udp_co
 	rep[0] = &conf->targets[0];
 	for (uint32_t i = 1; i < conf->nb_targets; i++) {
 		uint32_t j = 0;
-		while (shared && j < i && (conf->targets[j].ip != conf->targets[i].ip ||
-					   conf->targets[j].port != conf->targets[i].port))
+		while (shared && j < i &&
+		       (conf->targets[j].ip != conf->targets[i].ip ||
+			conf->targets[j].port != conf->targets[i].port))
 			j++;
 		if (shared && j == i) {
 			rep[g->nb_cls] = &conf->targets[i];

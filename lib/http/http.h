@@ -38,43 +38,43 @@ extern "C" {
 /** Parser results. */
 enum http_rc {
 	HTTP_OK = 0,	/**< message complete, *used bytes consumed */
-	HTTP_AGAIN = 1,	/**< every byte consumed, more needed */
-	HTTP_ERROR = -1	/**< malformed; struct http_req.status says which error to send */
+	HTTP_AGAIN = 1, /**< every byte consumed, more needed */
+	HTTP_ERROR = -1 /**< malformed; struct http_req.status says which error to send */
 };
 
 /** Request methods (struct http_req.method). */
 enum http_method {
-	HTTP_M_NONE = 0,	/**< not parsed yet */
-	HTTP_M_GET,		/**< GET */
-	HTTP_M_HEAD,		/**< HEAD */
-	HTTP_M_OTHER		/**< any other token: answered 405 */
+	HTTP_M_NONE = 0, /**< not parsed yet */
+	HTTP_M_GET,	 /**< GET */
+	HTTP_M_HEAD,	 /**< HEAD */
+	HTTP_M_OTHER	 /**< any other token: answered 405 */
 };
 
 /* Flags learned from the headers (struct http_req.flags, struct http_resp.flags). */
-#define HTTP_F_KEEPALIVE	0x01	/**< Connection: keep-alive */
-#define HTTP_F_CLOSE		0x02	/**< Connection: close */
-#define HTTP_F_GZIP		0x04	/**< request: Accept-Encoding allows gzip */
-#define HTTP_F_HAS_LENGTH	0x08	/**< Content-Length seen */
-#define HTTP_F_CHUNKED		0x10	/**< response: chunked is the final coding */
-#define HTTP_F_UNTIL_CLOSE	0x20	/**< response: body ends when the server closes */
-#define HTTP_F_HOST		0x40	/**< request: Host seen */
-#define HTTP_F_TE		0x80	/**< response: Transfer-Encoding seen */
+#define HTTP_F_KEEPALIVE   0x01 /**< Connection: keep-alive */
+#define HTTP_F_CLOSE	   0x02 /**< Connection: close */
+#define HTTP_F_GZIP	   0x04 /**< request: Accept-Encoding allows gzip */
+#define HTTP_F_HAS_LENGTH  0x08 /**< Content-Length seen */
+#define HTTP_F_CHUNKED	   0x10 /**< response: chunked is the final coding */
+#define HTTP_F_UNTIL_CLOSE 0x20 /**< response: body ends when the server closes */
+#define HTTP_F_HOST	   0x40 /**< request: Host seen */
+#define HTTP_F_TE	   0x80 /**< response: Transfer-Encoding seen */
 
 /**
  * Request parser state and what it learned. 16 bytes, no pointers: it lives
  * in the TCP connection. Initialise with http_req_init() before each request.
  */
 struct http_req {
-	uint32_t body_left;	/**< Content-Length body bytes still to skip */
-	uint16_t status;	/**< after HTTP_ERROR: 400, 405, 431 or 505 */
-	uint16_t hdr_bytes;	/**< request line + header bytes so far */
-	uint16_t aux;		/**< parser: path length copied, or header value sub-state */
-	uint8_t state;		/**< parser: state */
-	uint8_t hdr;		/**< parser: header name candidates, then the header */
-	uint8_t pos;		/**< parser: position in the token being matched */
-	uint8_t method;		/**< enum http_method */
-	uint8_t minor;		/**< HTTP/1.minor (0 or 1) */
-	uint8_t flags;		/**< HTTP_F_* */
+	uint32_t body_left; /**< Content-Length body bytes still to skip */
+	uint16_t status;    /**< after HTTP_ERROR: 400, 405, 431 or 505 */
+	uint16_t hdr_bytes; /**< request line + header bytes so far */
+	uint16_t aux;	    /**< parser: path length copied, or header value sub-state */
+	uint8_t state;	    /**< parser: state */
+	uint8_t hdr;	    /**< parser: header name candidates, then the header */
+	uint8_t pos;	    /**< parser: position in the token being matched */
+	uint8_t method;	    /**< enum http_method */
+	uint8_t minor;	    /**< HTTP/1.minor (0 or 1) */
+	uint8_t flags;	    /**< HTTP_F_* */
 };
 
 /** Reset r for a new request. */
@@ -92,8 +92,8 @@ void http_req_init(struct http_req *r);
  * request target are copied there, always NUL-terminated; pass the same
  * buffer on every call for one request. Work is O(len).
  */
-int http_req_parse(struct http_req *r, const uint8_t *buf, uint32_t len, uint32_t *used,
-		   char *path, uint32_t path_len);
+int http_req_parse(struct http_req *r, const uint8_t *buf, uint32_t len, uint32_t *used, char *path,
+		   uint32_t path_len);
 
 /**
  * Whether the connection stays open after the response: HTTP/1.1 unless
@@ -103,17 +103,17 @@ bool http_req_keepalive(const struct http_req *r);
 
 /** Response parser state and what it learned. Initialise with http_resp_init(). */
 struct http_resp {
-	uint64_t body_left;	/**< Content-Length or current chunk bytes still to come */
-	uint64_t body_bytes;	/**< body bytes received (chunk framing not counted) */
-	uint32_t hdr_bytes;	/**< parser: status line + header (or trailer) bytes */
-	uint16_t status;	/**< status code (of the final, non-1xx response) */
-	uint16_t aux;		/**< parser: header value sub-state */
-	uint8_t state;		/**< parser: state */
-	uint8_t hdr;		/**< parser: header name candidates, then the header */
-	uint8_t pos;		/**< parser: position in the token being matched */
-	uint8_t minor;		/**< HTTP/1.minor */
-	uint8_t flags;		/**< HTTP_F_* */
-	bool head;		/**< the request was HEAD: no body whatever the headers say */
+	uint64_t body_left;  /**< Content-Length or current chunk bytes still to come */
+	uint64_t body_bytes; /**< body bytes received (chunk framing not counted) */
+	uint32_t hdr_bytes;  /**< parser: status line + header (or trailer) bytes */
+	uint16_t status;     /**< status code (of the final, non-1xx response) */
+	uint16_t aux;	     /**< parser: header value sub-state */
+	uint8_t state;	     /**< parser: state */
+	uint8_t hdr;	     /**< parser: header name candidates, then the header */
+	uint8_t pos;	     /**< parser: position in the token being matched */
+	uint8_t minor;	     /**< HTTP/1.minor */
+	uint8_t flags;	     /**< HTTP_F_* */
+	bool head;	     /**< the request was HEAD: no body whatever the headers say */
 };
 
 /** Reset r for a new response; head_request: the request was HEAD. */
@@ -141,20 +141,20 @@ bool http_resp_keepalive(const struct http_resp *r);
 
 /** What the server answers; fixed at start. */
 struct http_server_conf {
-	uint32_t body_size;		/**< body bytes of a 200 (when body_file is NULL) */
-	const char *body_file;		/**< NULL, or a file whose contents are the body */
-	bool gzip;			/**< also build gzip bodies for Accept-Encoding: gzip */
-	const char *extra_headers;	/**< "Name: value\r\n..." or NULL */
-	const char *server_name;	/**< Server header; NULL = "synack", "" = none */
-	const char *content_type;	/**< Content-Type; NULL = "text/plain" */
+	uint32_t body_size;	   /**< body bytes of a 200 (when body_file is NULL) */
+	const char *body_file;	   /**< NULL, or a file whose contents are the body */
+	bool gzip;		   /**< also build gzip bodies for Accept-Encoding: gzip */
+	const char *extra_headers; /**< "Name: value\r\n..." or NULL */
+	const char *server_name;   /**< Server header; NULL = "synack", "" = none */
+	const char *content_type;  /**< Content-Type; NULL = "text/plain" */
 };
 
 struct http_server;
 
 /** One contiguous buffer to send. */
 struct http_iov {
-	const uint8_t *base;	/**< first byte */
-	uint32_t len;		/**< bytes */
+	const uint8_t *base; /**< first byte */
+	uint32_t len;	     /**< bytes */
 };
 
 /**
@@ -162,15 +162,14 @@ struct http_iov {
  * keep-alive and close, each identity and (with gzip) gzip, plus the errors
  * 400, 405, 431 and 505. NULL with errno set and a message in err on failure.
  */
-struct http_server *http_server_create(const struct http_server_conf *c, char *err,
-				       size_t errlen);
+struct http_server *http_server_create(const struct http_server_conf *c, char *err, size_t errlen);
 
 void http_server_free(struct http_server *s);
 
 /** http_server_response() results. */
 enum http_server_rc {
-	HTTP_SERVER_KEEP = 0,	/**< keep the connection open after sending */
-	HTTP_SERVER_CLOSE = 1	/**< close the connection after sending */
+	HTTP_SERVER_KEEP = 0, /**< keep the connection open after sending */
+	HTTP_SERVER_CLOSE = 1 /**< close the connection after sending */
 };
 
 /**
@@ -228,13 +227,13 @@ void http_date_format(time_t t, char out[29]);
 
 /** What the client sends. */
 struct http_client_conf {
-	const char *method;		/**< NULL = "GET" */
-	const char *path;		/**< NULL = "/" */
-	const char *host;		/**< Host header value (required) */
-	const char *extra_headers;	/**< "Name: value\r\n..." or NULL */
-	const uint8_t *body;		/**< NULL or body bytes (sent with Content-Length) */
-	uint32_t body_len;		/**< body bytes */
-	bool keepalive;			/**< false: send Connection: close */
+	const char *method;	   /**< NULL = "GET" */
+	const char *path;	   /**< NULL = "/" */
+	const char *host;	   /**< Host header value (required) */
+	const char *extra_headers; /**< "Name: value\r\n..." or NULL */
+	const uint8_t *body;	   /**< NULL or body bytes (sent with Content-Length) */
+	uint32_t body_len;	   /**< body bytes */
+	bool keepalive;		   /**< false: send Connection: close */
 };
 
 /**
@@ -271,8 +270,7 @@ extern const struct app_class http_app_class;
  * @return 0, -EADDRINUSE (another application listens on one of the ports;
  * none is kept), -ENOSPC (no application slot left).
  */
-int http_app_start(struct http_app *a, struct tcp_ctx *tcp, const uint16_t *ports,
-		   unsigned int n);
+int http_app_start(struct http_app *a, struct tcp_ctx *tcp, const uint16_t *ports, unsigned int n);
 
 #ifdef __cplusplus
 }

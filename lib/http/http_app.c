@@ -38,25 +38,25 @@
 
 struct http_conn {
 	struct http_req req;
-	uint8_t closing;	/**< response with close queued: ignore further input */
+	uint8_t closing; /**< response with close queued: ignore further input */
 };
 
 _Static_assert(sizeof(struct http_conn) <= 32, "http_conn must fit the TCB's app area");
 
 struct http_app {
-	struct tcp_app ops;		/**< its TCP callbacks (http_app_start listens with them) */
+	struct tcp_app ops; /**< its TCP callbacks (http_app_start listens with them) */
 	const struct http_server *srv;
-	const volatile time_t *clock;	/**< the second the Date should show */
-	uint8_t *gens;			/**< HTTP_GENS generations, 1 << gen_shift apart */
+	const volatile time_t *clock; /**< the second the Date should show */
+	uint8_t *gens;		      /**< HTTP_GENS generations, 1 << gen_shift apart */
 	uint32_t gen_shift;
-	uint32_t cur;			/**< generation new responses come from */
-	time_t date;			/**< the clock's value when cur was chosen */
-	uint32_t refs[HTTP_GENS];	/**< queued chunks pointing into each generation */
+	uint32_t cur;		  /**< generation new responses come from */
+	time_t date;		  /**< the clock's value when cur was chosen */
+	uint32_t refs[HTTP_GENS]; /**< queued chunks pointing into each generation */
 	struct worker *w;
 	FILE *log;
 	uint32_t sample;
 	uint32_t sample_left;
-	char path[128];		/**< path of the request being logged */
+	char path[128]; /**< path of the request being logged */
 };
 
 /*
@@ -117,7 +117,9 @@ access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16
 	fprintf(a->log, "%ld.%03ld %s:%u %s:%u %s %s %u %u w%u\n", (long)tv.tv_sec,
 		(long)(tv.tv_usec / 1000), ip, rte_be_to_cpu_16(rport), lip_s,
 		rte_be_to_cpu_16(lport),
-		req->method == HTTP_M_GET ? "GET" : req->method == HTTP_M_HEAD ? "HEAD" : "-",
+		req->method == HTTP_M_GET    ? "GET"
+		: req->method == HTTP_M_HEAD ? "HEAD"
+					     : "-",
 		a->path[0] ? a->path : "-", status, bytes, a->w->id);
 }
 

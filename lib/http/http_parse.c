@@ -26,15 +26,15 @@
 
 enum http_state {
 	/* request line */
-	ST_RQ_START = 0,	/* before the method; empty lines are skipped */
-	ST_RQ_START_LF,		/* CR of an empty line seen */
+	ST_RQ_START = 0, /* before the method; empty lines are skipped */
+	ST_RQ_START_LF,	 /* CR of an empty line seen */
 	ST_RQ_METHOD,
-	ST_RQ_TARGET0,		/* SP after the method seen */
+	ST_RQ_TARGET0, /* SP after the method seen */
 	ST_RQ_TARGET,
-	ST_RQ_VERSION,		/* "HTTP/", pos = bytes matched */
+	ST_RQ_VERSION, /* "HTTP/", pos = bytes matched */
 	ST_RQ_MAJOR,
-	ST_RQ_DOT,		/* pos = major */
-	ST_RQ_MINOR,		/* pos = major */
+	ST_RQ_DOT,   /* pos = major */
+	ST_RQ_MINOR, /* pos = major */
 	ST_RQ_EOL,
 	ST_RQ_LF,
 	/* status line */
@@ -45,20 +45,20 @@ enum http_state {
 	ST_RS_DOT,
 	ST_RS_MINOR,
 	ST_RS_SP,
-	ST_RS_STATUS,		/* pos = digits seen */
+	ST_RS_STATUS, /* pos = digits seen */
 	ST_RS_AFTER_STATUS,
 	ST_RS_REASON,
 	ST_RS_LF,
 	/* header block, both */
 	ST_HDR_START,
-	ST_HDR_NAME,		/* hdr = candidate mask, pos = bytes of the name */
-	ST_HDR_OWS,		/* hdr = header id */
+	ST_HDR_NAME, /* hdr = candidate mask, pos = bytes of the name */
+	ST_HDR_OWS,  /* hdr = header id */
 	ST_HDR_VALUE,
 	ST_HDR_LF,
 	ST_HDR_END_LF,
 	/* bodies */
 	ST_BODY,
-	ST_CHUNK_SIZE,		/* pos = hex digits seen */
+	ST_CHUNK_SIZE, /* pos = hex digits seen */
 	ST_CHUNK_EXT,
 	ST_CHUNK_SIZE_LF,
 	ST_CHUNK_DATA,
@@ -166,8 +166,9 @@ static const struct {
 };
 
 #define HM(id) (1u << ((id)-1))
-#define HM_REQ (HM(HH_CONNECTION) | HM(HH_ACCEPT_ENCODING) | HM(HH_CONTENT_LENGTH) | \
-		HM(HH_TRANSFER_ENCODING) | HM(HH_HOST))
+#define HM_REQ \
+	(HM(HH_CONNECTION) | HM(HH_ACCEPT_ENCODING) | HM(HH_CONTENT_LENGTH) | \
+	 HM(HH_TRANSFER_ENCODING) | HM(HH_HOST))
 #define HM_RESP (HM(HH_CONNECTION) | HM(HH_CONTENT_LENGTH) | HM(HH_TRANSFER_ENCODING))
 
 /*
@@ -180,11 +181,11 @@ static const struct {
  * element early, which at worst misreads a parameter of an element we ignore.
  */
 enum { L_BETWEEN, L_TOKEN, L_SKIP, L_PSTART, L_PQ, L_QSTART, L_QVAL };
-#define L_CAND		0x0003u
-#define L_PHASE_SHIFT	2
-#define L_PHASE		(0x7u << L_PHASE_SHIFT)
-#define L_GZIP		0x0020u
-#define L_QZERO		0x0040u
+#define L_CAND	      0x0003u
+#define L_PHASE_SHIFT 2
+#define L_PHASE	      (0x7u << L_PHASE_SHIFT)
+#define L_GZIP	      0x0020u
+#define L_QZERO	      0x0040u
 
 static const struct {
 	const char *tok[2];
@@ -199,8 +200,8 @@ static const struct {
 
 /* Parser fields shared by requests and responses, loaded into a local. */
 struct http_ps {
-	uint64_t clen;		/* Content-Length being accumulated */
-	uint64_t clen_max;	/* largest Content-Length representable */
+	uint64_t clen;	   /* Content-Length being accumulated */
+	uint64_t clen_max; /* largest Content-Length representable */
 	uint16_t aux;
 	uint8_t state;
 	uint8_t hdr;
@@ -663,7 +664,7 @@ http_req_line(struct http_req *r, struct http_ps *ps, const uint8_t *buf, uint32
 			}
 			break;
 		case ST_RQ_VERSION:
-			if (c != (uint8_t)"HTTP/"[ps->pos])
+			if (c != (uint8_t) "HTTP/"[ps->pos])
 				goto bad;
 			if (++ps->pos == 5)
 				ps->state = ST_RQ_MAJOR;
@@ -856,7 +857,7 @@ http_resp_line(struct http_resp *r, struct http_ps *ps, const uint8_t *buf, uint
 			ps->pos = 0;
 			/* fall through */
 		case ST_RS_VERSION:
-			if (c != (uint8_t)"HTTP/"[ps->pos])
+			if (c != (uint8_t) "HTTP/"[ps->pos])
 				goto bad;
 			if (++ps->pos == 5)
 				ps->state = ST_RS_MAJOR;
@@ -965,8 +966,9 @@ http_resp_body(struct http_resp *r, struct http_ps *ps, const uint8_t *buf, uint
 			i = len;
 			continue;
 		case ST_CHUNK_SIZE: {
-			int d = c >= '0' && c <= '9' ? c - '0' :
-				(c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+			int d = c >= '0' && c <= '9'			 ? c - '0'
+				: (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+									 : -1;
 
 			if (d >= 0) {
 				if (ps->clen >> 60)
@@ -1032,8 +1034,8 @@ size_done:
 			if (++r->hdr_bytes > HTTP_MAX_RESP_HEADER_BYTES)
 				goto err;
 			if (c == '\r') {
-				ps->state = ps->state == ST_TRAILER_START ? ST_TRAILER_END_LF :
-									    ST_TRAILER_LF;
+				ps->state = ps->state == ST_TRAILER_START ? ST_TRAILER_END_LF
+									  : ST_TRAILER_LF;
 				break;
 			}
 			if (c == '\n') {

@@ -55,27 +55,27 @@ static const struct {
 #define HTTP_N_ERRORS (sizeof(http_errors) / sizeof(http_errors[0]))
 
 struct http_tmpl {
-	uint8_t *buf;		/* headers + body */
-	uint32_t len;		/* headers + body */
-	uint32_t hdr_len;	/* headers, up to and including the empty line */
-	uint32_t date_off;	/* offset of the Date value, 0 = none */
-	uint32_t gen_off;	/* offset of this response in a generation */
-	uint32_t gen_len;	/* bytes of it there: len (short body) or hdr_len */
+	uint8_t *buf;	   /* headers + body */
+	uint32_t len;	   /* headers + body */
+	uint32_t hdr_len;  /* headers, up to and including the empty line */
+	uint32_t date_off; /* offset of the Date value, 0 = none */
+	uint32_t gen_off;  /* offset of this response in a generation */
+	uint32_t gen_len;  /* bytes of it there: len (short body) or hdr_len */
 };
 
 struct http_server {
-	struct http_tmpl ok[2][HTTP_V_N];	/* [gzip][variant] */
+	struct http_tmpl ok[2][HTTP_V_N]; /* [gzip][variant] */
 	struct http_tmpl err[HTTP_N_ERRORS];
 	bool gzip;
-	uint32_t gen_size;			/* bytes of one generation */
-	volatile time_t now;			/* second published by http_server_tick() */
+	uint32_t gen_size;   /* bytes of one generation */
+	volatile time_t now; /* second published by http_server_tick() */
 };
 
 /* Every template, HTTP_TMPL(s, i) for i < HTTP_N_TMPL: the 200s, then the errors. */
 #define HTTP_N_TMPL (2 * HTTP_V_N + HTTP_N_ERRORS)
-#define HTTP_TMPL(s, i)                                                                    \
-	((i) < 2 * HTTP_V_N ? &(s)->ok[(i) / HTTP_V_N][(i) % HTTP_V_N]                     \
-			    : &(s)->err[(i) - 2 * HTTP_V_N])
+#define HTTP_TMPL(s, i) \
+	((i) < 2 * HTTP_V_N ? &(s)->ok[(i) / HTTP_V_N][(i) % HTTP_V_N] \
+			    : &(s)->err[(i)-2 * HTTP_V_N])
 
 static void
 http_err(char *err, size_t errlen, const char *fmt, ...)
@@ -106,9 +106,8 @@ http_date_format(time_t t, char out[29])
 		year = year < 0 ? 0 : 9999;
 	/* IMF-fixdate, RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT". */
 	snprintf(tmp, sizeof(tmp), "%s, %02d %s %04d %02d:%02d:%02d GMT",
-		 days[(unsigned)tm.tm_wday % 7], tm.tm_mday % 100,
-		 months[(unsigned)tm.tm_mon % 12], year, tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100);
+		 days[(unsigned)tm.tm_wday % 7], tm.tm_mday % 100, months[(unsigned)tm.tm_mon % 12],
+		 year, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100);
 	memcpy(out, tmp, HTTP_DATE_LEN);
 }
 
@@ -221,8 +220,7 @@ http_gzip(const uint8_t *in, uint32_t len, uint32_t *out_len)
 	uLong bound;
 
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
+	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
 	bound = deflateBound(&zs, len) + 32;
 	out = bound <= UINT32_MAX ? malloc(bound) : NULL;
@@ -376,8 +374,9 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 				 "HTTP/1.1 200 OK\r\n%sDate: %*s\r\nContent-Type: %s\r\n"
 				 "Content-Length: %u\r\n%s%s%s\r\n",
 				 srv, HTTP_DATE_LEN, "", ctype, g ? gz_len : body_len,
-				 g ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" :
-				 c->gzip ? "Vary: Accept-Encoding\r\n" : "",
+				 g	   ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n"
+				 : c->gzip ? "Vary: Accept-Encoding\r\n"
+					   : "",
 				 conn[v], extra);
 			if (http_tmpl_build(&s->ok[g][v], hdr, g ? gz : body,
 					    g ? gz_len : body_len) < 0) {

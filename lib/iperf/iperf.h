@@ -45,13 +45,13 @@
 extern "C" {
 #endif
 
-#define IPERF_PORT	   5201
-#define IPERF_COOKIE_LEN   37		/**< 36 characters + NUL */
-#define IPERF_MAX_STREAMS  128		/**< iperf3's limit on -P */
-#define IPERF_JSON_MAX	   (64 * 1024)	/**< largest JSON message accepted */
-#define IPERF_UDP_CONNECT_LEN 4		/**< "9876" / "6789" */
-#define IPERF_MAX_BLOCK	   (1024 * 1024)	/**< largest "len" (TCP) */
-#define IPERF_MAX_UDP_BLOCK 65507	/**< largest "len" (UDP) */
+#define IPERF_PORT	      5201
+#define IPERF_COOKIE_LEN      37	    /**< 36 characters + NUL */
+#define IPERF_MAX_STREAMS     128	    /**< iperf3's limit on -P */
+#define IPERF_JSON_MAX	      (64 * 1024)   /**< largest JSON message accepted */
+#define IPERF_UDP_CONNECT_LEN 4		    /**< "9876" / "6789" */
+#define IPERF_MAX_BLOCK	      (1024 * 1024) /**< largest "len" (TCP) */
+#define IPERF_MAX_UDP_BLOCK   65507	    /**< largest "len" (UDP) */
 
 /** The one-byte states of the control connection. */
 enum iperf_state {
@@ -71,7 +71,7 @@ enum iperf_state {
 };
 
 /** iperf3's error numbers sent after SERVER_ERROR (two 32-bit big-endian ints). */
-#define IPERF_IE_RECVPARAMS 114	/**< "unable to receive parameters from client" */
+#define IPERF_IE_RECVPARAMS 114 /**< "unable to receive parameters from client" */
 
 const char *iperf_state_name(int s);
 
@@ -79,16 +79,16 @@ const char *iperf_state_name(int s);
 
 /** Where a control conversation is (server or client side). */
 enum iperf_phase {
-	IPERF_PH_COOKIE = 0,	/**< S: reading the cookie; C: sent it, waiting PARAM_EXCHANGE */
-	IPERF_PH_PARAMS,	/**< S: reading the parameters; C: sent them, waiting CREATE_STREAMS */
-	IPERF_PH_CREATE,	/**< streams being created; C: waiting TEST_START */
-	IPERF_PH_START,		/**< C: TEST_START seen, waiting TEST_RUNNING */
-	IPERF_PH_RUNNING,	/**< data flowing; S: waiting TEST_END */
-	IPERF_PH_END,		/**< C: TEST_END sent, waiting EXCHANGE_RESULTS */
-	IPERF_PH_RESULTS,	/**< S: reading the client's results; C: reading the server's */
-	IPERF_PH_DISPLAY,	/**< S: waiting IPERF_DONE; C: waiting DISPLAY_RESULTS */
-	IPERF_PH_DONE,		/**< finished */
-	IPERF_PH_ABORTED,	/**< the peer ended it (CLIENT/SERVER_TERMINATE, error) */
+	IPERF_PH_COOKIE = 0, /**< S: reading the cookie; C: sent it, waiting PARAM_EXCHANGE */
+	IPERF_PH_PARAMS,     /**< S: reading the parameters; C: sent them, waiting CREATE_STREAMS */
+	IPERF_PH_CREATE,     /**< streams being created; C: waiting TEST_START */
+	IPERF_PH_START,	     /**< C: TEST_START seen, waiting TEST_RUNNING */
+	IPERF_PH_RUNNING,    /**< data flowing; S: waiting TEST_END */
+	IPERF_PH_END,	     /**< C: TEST_END sent, waiting EXCHANGE_RESULTS */
+	IPERF_PH_RESULTS,    /**< S: reading the client's results; C: reading the server's */
+	IPERF_PH_DISPLAY,    /**< S: waiting IPERF_DONE; C: waiting DISPLAY_RESULTS */
+	IPERF_PH_DONE,	     /**< finished */
+	IPERF_PH_ABORTED,    /**< the peer ended it (CLIENT/SERVER_TERMINATE, error) */
 };
 
 const char *iperf_phase_name(enum iperf_phase p);
@@ -111,27 +111,27 @@ int iperf_cli_step(enum iperf_phase cur, int8_t state, enum iperf_phase *next);
 
 /** What the reader expects next. */
 enum iperf_msg {
-	IPERF_MSG_COOKIE = 0,	/**< 37 bytes, NUL-terminated, printable */
-	IPERF_MSG_STATE,	/**< one signed byte */
-	IPERF_MSG_JSON,		/**< 4-byte big-endian length (1..IPERF_JSON_MAX) + bytes */
-	IPERF_MSG_ERRNO,	/**< after SERVER_ERROR: two 32-bit big-endian ints */
+	IPERF_MSG_COOKIE = 0, /**< 37 bytes, NUL-terminated, printable */
+	IPERF_MSG_STATE,      /**< one signed byte */
+	IPERF_MSG_JSON,	      /**< 4-byte big-endian length (1..IPERF_JSON_MAX) + bytes */
+	IPERF_MSG_ERRNO,      /**< after SERVER_ERROR: two 32-bit big-endian ints */
 };
 
 enum iperf_rx_rc {
-	IPERF_RX_OK = 0,	/**< a message is complete */
-	IPERF_RX_AGAIN,		/**< all input used, message not complete */
-	IPERF_RX_ERROR,		/**< malformed: bad length, bad cookie */
+	IPERF_RX_OK = 0, /**< a message is complete */
+	IPERF_RX_AGAIN,	 /**< all input used, message not complete */
+	IPERF_RX_ERROR,	 /**< malformed: bad length, bad cookie */
 };
 
 /** Incremental reader of control messages; its buffer is given by the caller. */
 struct iperf_rx {
 	enum iperf_msg want;
-	uint32_t need;		/**< bytes of the body (JSON: 0 until the length is read) */
-	uint32_t have;		/**< body bytes read */
-	uint8_t hdr_have;	/**< length bytes read (JSON) */
+	uint32_t need;	  /**< bytes of the body (JSON: 0 until the length is read) */
+	uint32_t have;	  /**< body bytes read */
+	uint8_t hdr_have; /**< length bytes read (JSON) */
 	uint8_t hdr[8];
-	char *buf;		/**< body; JSON is NUL-terminated when complete */
-	uint32_t cap;		/**< >= IPERF_JSON_MAX + 1 */
+	char *buf;    /**< body; JSON is NUL-terminated when complete */
+	uint32_t cap; /**< >= IPERF_JSON_MAX + 1 */
 };
 
 /** Prepare r to read a message of kind want into buf (cap bytes). */
@@ -154,17 +154,17 @@ void iperf_cookie_make(char out[IPERF_COOKIE_LEN], uint64_t seed);
 /* ---- parameters (client -> server) ---- */
 
 struct iperf_params {
-	bool udp;		/**< "udp": true (else "tcp": true) */
-	bool reverse;		/**< "reverse": server sends */
+	bool udp;     /**< "udp": true (else "tcp": true) */
+	bool reverse; /**< "reverse": server sends */
 	bool udp_counters_64bit;
 	bool get_server_output;
-	uint32_t time_s;	/**< "time", seconds (0 with bytes / blockcount) */
-	uint32_t omit_s;	/**< "omit" */
-	uint64_t bytes;		/**< "num": -n */
-	uint64_t blockcount;	/**< "blockcount": -k */
-	uint32_t parallel;	/**< "parallel": 1..IPERF_MAX_STREAMS */
-	uint32_t len;		/**< "len": block / datagram size */
-	uint64_t bandwidth;	/**< "bandwidth", bits/s per stream, 0 = unlimited */
+	uint32_t time_s;     /**< "time", seconds (0 with bytes / blockcount) */
+	uint32_t omit_s;     /**< "omit" */
+	uint64_t bytes;	     /**< "num": -n */
+	uint64_t blockcount; /**< "blockcount": -k */
+	uint32_t parallel;   /**< "parallel": 1..IPERF_MAX_STREAMS */
+	uint32_t len;	     /**< "len": block / datagram size */
+	uint64_t bandwidth;  /**< "bandwidth", bits/s per stream, 0 = unlimited */
 	char client_version[16];
 };
 
@@ -186,17 +186,17 @@ char *iperf_params_build(const struct iperf_params *p);
 struct iperf_stream_res {
 	int32_t id;
 	uint64_t bytes;
-	int64_t retransmits;	/**< -1 = not known (receiver) */
-	double jitter;		/**< seconds (UDP receiver) */
-	int64_t errors;		/**< UDP datagrams lost (receiver) */
-	int64_t packets;	/**< UDP datagrams sent / highest counter seen */
-	double start_time, end_time;	/**< seconds from TEST_START */
+	int64_t retransmits;	     /**< -1 = not known (receiver) */
+	double jitter;		     /**< seconds (UDP receiver) */
+	int64_t errors;		     /**< UDP datagrams lost (receiver) */
+	int64_t packets;	     /**< UDP datagrams sent / highest counter seen */
+	double start_time, end_time; /**< seconds from TEST_START */
 };
 
 struct iperf_results {
-	double cpu_total, cpu_user, cpu_system;	/**< percent */
-	int64_t sender_has_retransmits;	/**< 1, 0, -1 (we are the receiver) */
-	char congestion[16];		/**< "" = not sent (UDP) */
+	double cpu_total, cpu_user, cpu_system; /**< percent */
+	int64_t sender_has_retransmits;		/**< 1, 0, -1 (we are the receiver) */
+	char congestion[16];			/**< "" = not sent (UDP) */
 	uint32_t nb_streams;
 	struct iperf_stream_res streams[IPERF_MAX_STREAMS];
 };
@@ -211,8 +211,8 @@ char *iperf_results_build(const struct iperf_results *r);
 /* ---- UDP datagrams ---- */
 
 struct iperf_udp_hdr {
-	uint32_t sec, usec;	/**< send time */
-	uint64_t count;		/**< packet counter, from 1 */
+	uint32_t sec, usec; /**< send time */
+	uint64_t count;	    /**< packet counter, from 1 */
 };
 
 /** Header bytes: 12, or 16 with 64-bit counters. */
@@ -223,8 +223,7 @@ iperf_udp_hlen(bool c64)
 }
 
 /** Write h at buf (len bytes of room). @return bytes written, 0 when len is too small. */
-uint32_t iperf_udp_hdr_encode(uint8_t *buf, uint32_t len, const struct iperf_udp_hdr *h,
-			      bool c64);
+uint32_t iperf_udp_hdr_encode(uint8_t *buf, uint32_t len, const struct iperf_udp_hdr *h, bool c64);
 
 /** Read a header from a datagram of len bytes. @return 0, -EINVAL when too short. */
 int iperf_udp_hdr_decode(const uint8_t *buf, uint32_t len, bool c64, struct iperf_udp_hdr *h);
@@ -238,11 +237,11 @@ int iperf_udp_hdr_decode(const uint8_t *buf, uint32_t len, bool c64, struct iper
  */
 struct iperf_udp_rx {
 	uint64_t bytes;
-	uint64_t datagrams;	/**< received */
-	int64_t packets;	/**< highest counter */
+	uint64_t datagrams; /**< received */
+	int64_t packets;    /**< highest counter */
 	int64_t errors;
 	uint64_t outoforder;
-	double jitter;		/**< seconds */
+	double jitter; /**< seconds */
 	double prev_transit;
 	bool any;
 };
@@ -262,8 +261,8 @@ struct udp_ctx;
 struct iperf_server;
 
 struct iperf_server_conf {
-	uint16_t port;		/**< host order */
-	uint32_t idle_ms;	/**< a test that stops moving this long is torn down */
+	uint16_t port;	  /**< host order */
+	uint32_t idle_ms; /**< a test that stops moving this long is torn down */
 };
 
 /**
@@ -272,8 +271,8 @@ struct iperf_server_conf {
  * on w (iperf_server_class). NULL + errno: EADDRINUSE (another application
  * owns the TCP or UDP port), ENOSPC (no application slot), ENOMEM.
  */
-struct iperf_server *iperf_server_create(struct worker *w, struct tcp_ctx *tcp,
-					 struct udp_ctx *udp, const struct iperf_server_conf *conf);
+struct iperf_server *iperf_server_create(struct worker *w, struct tcp_ctx *tcp, struct udp_ctx *udp,
+					 const struct iperf_server_conf *conf);
 
 /** Tests run to completion so far, and tests that ended in an error. */
 uint64_t iperf_server_tests(const struct iperf_server *s, uint64_t *failed);
@@ -284,11 +283,11 @@ void iperf_server_free(struct iperf_server *s);
 struct iperf_client;
 
 struct iperf_client_conf {
-	uint32_t ip;		/**< server, host order */
-	uint16_t port;		/**< host order */
-	uint16_t lport_lo;	/**< our source ports: lport_lo .. + parallel (host order) */
+	uint32_t ip;	   /**< server, host order */
+	uint16_t port;	   /**< host order */
+	uint16_t lport_lo; /**< our source ports: lport_lo .. + parallel (host order) */
 	struct iperf_params params;
-	const char *json_path;	/**< where to write the iperf3-shaped JSON, NULL = none */
+	const char *json_path; /**< where to write the iperf3-shaped JSON, NULL = none */
 };
 
 struct iperf_client *iperf_client_create(struct worker *w, struct worker_port *wp,

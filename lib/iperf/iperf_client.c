@@ -39,9 +39,9 @@
 #include "iperf.h"
 #include "iperf_priv.h"
 
-#define IPERF_CLI_LINGER_MS  50		/* after the last ACK, before TEST_END */
-#define IPERF_CLI_DRAIN_MS   3000	/* at most, for acks / the server's FINs */
-#define IPERF_CLI_TIMEOUT_MS 15000	/* a control step that takes longer fails the test */
+#define IPERF_CLI_LINGER_MS	50    /* after the last ACK, before TEST_END */
+#define IPERF_CLI_DRAIN_MS	3000  /* at most, for acks / the server's FINs */
+#define IPERF_CLI_TIMEOUT_MS	15000 /* a control step that takes longer fails the test */
 #define IPERF_CLI_MAX_INTERVALS 3600
 
 enum { KIND_CTL = 1, KIND_STREAM = 2 };
@@ -53,30 +53,30 @@ struct cli_conn {
 
 /* One stream at the end of one interval (iperf3's per-interval TCP_INFO). */
 struct cli_iv {
-	uint64_t bytes;			/* stream_bytes() so far */
-	uint32_t retrans;		/* segments retransmitted so far */
-	uint32_t cwnd;			/* bytes, now */
-	uint32_t snd_wnd;		/* the peer's window, bytes, now */
-	uint32_t rtt_us, rttvar_us;	/* smoothed, now */
+	uint64_t bytes;		    /* stream_bytes() so far */
+	uint32_t retrans;	    /* segments retransmitted so far */
+	uint32_t cwnd;		    /* bytes, now */
+	uint32_t snd_wnd;	    /* the peer's window, bytes, now */
+	uint32_t rtt_us, rttvar_us; /* smoothed, now */
 };
 
 struct cli_stream {
 	struct tcb *t;
 	int32_t id;
-	uint16_t lport;			/* host order */
+	uint16_t lport; /* host order */
 	bool connected, fin;
-	uint32_t cookie_left;		/* cookie bytes not acknowledged yet */
-	uint64_t queued, acked;		/* TCP sending */
-	uint64_t rx;			/* TCP receiving */
-	uint64_t udp_sent;		/* UDP sending: datagrams */
-	struct iperf_udp_rx urx;	/* UDP receiving */
+	uint32_t cookie_left;	 /* cookie bytes not acknowledged yet */
+	uint64_t queued, acked;	 /* TCP sending */
+	uint64_t rx;		 /* TCP receiving */
+	uint64_t udp_sent;	 /* UDP sending: datagrams */
+	struct iperf_udp_rx urx; /* UDP receiving */
 	uint64_t tokens, last;
-	struct cli_iv *iv;		/* at each interval end */
+	struct cli_iv *iv; /* at each interval end */
 	/* TCP sending: the TCB's figures, sampled at interval ends and when it closes */
-	uint32_t retrans;		/* segments retransmitted */
+	uint32_t retrans; /* segments retransmitted */
 	uint32_t max_cwnd, max_snd_wnd;
 	uint32_t min_rtt_us, max_rtt_us;
-	uint64_t sum_rtt_us, nb_rtt;	/* for the mean */
+	uint64_t sum_rtt_us, nb_rtt; /* for the mean */
 };
 
 struct iperf_client {
@@ -86,9 +86,9 @@ struct iperf_client {
 	struct udp_ctx *udp;
 	struct iperf_client_conf conf;
 	struct iperf_params p;
-	int slot;			/* worker application slot */
-	int tslot;			/* TCP application slot */
-	int uslot;			/* UDP application slot, -1 without UDP */
+	int slot;  /* worker application slot */
+	int tslot; /* TCP application slot */
+	int uslot; /* UDP application slot, -1 without UDP */
 	struct tcp_app ops;
 	enum iperf_phase ph;
 	bool started, failed, ending, udp_connected;
@@ -101,9 +101,9 @@ struct iperf_client {
 	uint32_t out_len;
 	uint8_t *block;
 	uint8_t *dgram;
-	uint32_t nb_up;			/* streams connected */
+	uint32_t nb_up; /* streams connected */
 	uint64_t t_phase, t_start, t_end, t_stop;
-	uint32_t nb_iv;			/* intervals closed */
+	uint32_t nb_iv; /* intervals closed */
 	time_t wall_start;
 	struct iperf_results theirs;
 	struct cli_stream st[IPERF_MAX_STREAMS];
@@ -247,7 +247,7 @@ tcp_fill(struct iperf_client *c, struct cli_stream *st)
 		return;
 	uint64_t rate = c->p.bandwidth / 8;
 	uint64_t avail = rate ? pace_refill(&st->tokens, &st->last, c->w->now, rate, c->w->hz,
-					 IPERF_SRV_CHUNK)
+					    IPERF_SRV_CHUNK)
 			      : UINT64_MAX;
 	while (st->queued - st->acked < IPERF_SRV_INFLIGHT) {
 		uint64_t off = st->queued % IPERF_SRV_BLOCK;
@@ -283,7 +283,7 @@ udp_send(struct iperf_client *c)
 
 		if (rate != 0)
 			n = RTE_MIN(n, pace_refill(&st->tokens, &st->last, w->now, rate, w->hz,
-						IPERF_SRV_UDP_BURST));
+						   IPERF_SRV_UDP_BURST));
 		for (uint64_t k = 0; k < n; k++) {
 			struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
 			struct iperf_udp_hdr h = {.sec = (uint32_t)tv.tv_sec,
@@ -347,8 +347,8 @@ streams_create(struct iperf_client *c)
 			continue;
 		}
 		if (tcp_connect_app(c->tcp, c->tslot, c->wp, c->wp->ip, rte_cpu_to_be_16(st->lport),
-				rte_cpu_to_be_32(c->conf.ip), rte_cpu_to_be_16(c->conf.port),
-				&st->t) != 0) {
+				    rte_cpu_to_be_32(c->conf.ip), rte_cpu_to_be_16(c->conf.port),
+				    &st->t) != 0) {
 			cli_fail(c, "cannot open a stream connection (port in use or table full)");
 			return;
 		}
@@ -546,9 +546,9 @@ cli_closed(struct tcp_ctx *tc, struct tcb *t, enum tcp_close_reason why, void *a
 	if (cd->kind == KIND_CTL) {
 		c->ctl = NULL;
 		if (c->ph != IPERF_PH_DONE)
-			cli_fail(c, why == TCP_CLOSE_REFUSED ? "connection refused"
-				   : why == TCP_CLOSE_TIMEOUT ? "connection timed out"
-							      : "control connection lost");
+			cli_fail(c, why == TCP_CLOSE_REFUSED   ? "connection refused"
+				    : why == TCP_CLOSE_TIMEOUT ? "connection timed out"
+							       : "control connection lost");
 	} else if (cd->kind == KIND_STREAM) {
 		if (c->t_end == 0)
 			sample_tcp(c, &c->st[cd->idx], NULL);
@@ -570,7 +570,7 @@ cli_udp_recv(struct udp_ctx *u, const struct udp_dgram *d, void *arg)
 		return;
 	struct cli_stream *st = &c->st[lp - c->conf.lport_lo - 1];
 	if (d->len == IPERF_UDP_CONNECT_LEN) {
-		st->connected = true;	/* "6789" */
+		st->connected = true; /* "6789" */
 		return;
 	}
 	if (!c->p.reverse || (c->ph != IPERF_PH_RUNNING && !c->ending) ||
@@ -606,7 +606,7 @@ cli_poll(struct worker *w, void *arg)
 		c->t_phase = w->now;
 		if (tcp_connect_app(c->tcp, c->tslot, c->wp, c->wp->ip,
 				    rte_cpu_to_be_16(c->conf.lport_lo), dst,
-				rte_cpu_to_be_16(c->conf.port), &c->ctl) != 0) {
+				    rte_cpu_to_be_16(c->conf.port), &c->ctl) != 0) {
 			cli_fail(c, "cannot open the control connection");
 			return;
 		}
@@ -899,7 +899,8 @@ build_doc(const struct iperf_client *c)
 	ivs = cJSON_AddArrayToObject(d, "intervals");
 	for (uint32_t k = 0; k < c->nb_iv; k++) {
 		cJSON *iv = cJSON_CreateObject(), *sa = cJSON_AddArrayToObject(iv, "streams");
-		double t0 = k, t1 = k + 1.0, total = (double)(c->t_end - c->t_start) / (double)c->w->hz;
+		double t0 = k, t1 = k + 1.0,
+		       total = (double)(c->t_end - c->t_start) / (double)c->w->hz;
 		uint64_t sum = 0;
 		uint32_t rsum = 0;
 
@@ -916,9 +917,10 @@ build_doc(const struct iperf_client *c)
 			sum += b;
 			rsum += r;
 		}
-		cJSON_AddItemToObject(iv, "sum", interval_obj(c, t0, t1, sum,
-							      c->p.udp ? (int64_t)(sum / c->p.len) : 0,
-							      we_send, rsum, NULL));
+		cJSON_AddItemToObject(iv, "sum",
+				      interval_obj(c, t0, t1, sum,
+						   c->p.udp ? (int64_t)(sum / c->p.len) : 0,
+						   we_send, rsum, NULL));
 		cJSON_AddItemToArray(ivs, iv);
 	}
 
@@ -958,15 +960,19 @@ build_doc(const struct iperf_client *c)
 			cJSON *r1 = sum_obj(secs[1], b[1], 0, 0, 0, false, false, -1);
 			if (rt[0] >= 0) {
 				/* ours when we send; iperf3 shows 0 for a remote sender's */
-				cJSON_AddNumberToObject(s1, "max_snd_cwnd", we_send ? st->max_cwnd : 0);
+				cJSON_AddNumberToObject(s1, "max_snd_cwnd",
+							we_send ? st->max_cwnd : 0);
 				cJSON_AddNumberToObject(s1, "max_snd_wnd",
 							we_send ? st->max_snd_wnd : 0);
-				cJSON_AddNumberToObject(s1, "max_rtt", we_send ? st->max_rtt_us : 0);
-				cJSON_AddNumberToObject(s1, "min_rtt", we_send ? st->min_rtt_us : 0);
-				cJSON_AddNumberToObject(s1, "mean_rtt",
-							we_send && st->nb_rtt
-								? (double)(st->sum_rtt_us / st->nb_rtt)
-								: 0);
+				cJSON_AddNumberToObject(s1, "max_rtt",
+							we_send ? st->max_rtt_us : 0);
+				cJSON_AddNumberToObject(s1, "min_rtt",
+							we_send ? st->min_rtt_us : 0);
+				cJSON_AddNumberToObject(
+					s1, "mean_rtt",
+					we_send && st->nb_rtt
+						? (double)(st->sum_rtt_us / st->nb_rtt)
+						: 0);
 			}
 			cJSON_AddNumberToObject(s1, "socket", i + 5);
 			cJSON_AddNumberToObject(r1, "socket", i + 5);
@@ -990,12 +996,13 @@ build_doc(const struct iperf_client *c)
 	cJSON_AddNumberToObject(o, "remote_user", c->theirs.cpu_user);
 	cJSON_AddNumberToObject(o, "remote_system", c->theirs.cpu_system);
 	if (!c->p.udp) {
-		cJSON_AddStringToObject(end, we_send ? "sender_tcp_congestion"
-						     : "receiver_tcp_congestion", "newreno");
+		cJSON_AddStringToObject(
+			end, we_send ? "sender_tcp_congestion" : "receiver_tcp_congestion",
+			"newreno");
 		if (c->theirs.congestion[0] != '\0')
-			cJSON_AddStringToObject(end, we_send ? "receiver_tcp_congestion"
-							     : "sender_tcp_congestion",
-						c->theirs.congestion);
+			cJSON_AddStringToObject(
+				end, we_send ? "receiver_tcp_congestion" : "sender_tcp_congestion",
+				c->theirs.congestion);
 	}
 	return d;
 }
@@ -1016,8 +1023,10 @@ iperf_client_finish(struct iperf_client *c, FILE *out, char *why, size_t whylen)
 		cJSON_AddStringToObject(d, "error", c->failed ? c->why : "did not complete");
 	if (d != NULL && out != NULL) {
 		cJSON *e = cJSON_GetObjectItem(d, "end");
-		cJSON *s = cJSON_GetObjectItem(e, "sum_sent"), *r = cJSON_GetObjectItem(e, "sum_received");
-		fprintf(out, "iperf: %s %s%s, %u stream%s: sent %.0f bytes (%.3f Gbit/s), "
+		cJSON *s = cJSON_GetObjectItem(e, "sum_sent"),
+		      *r = cJSON_GetObjectItem(e, "sum_received");
+		fprintf(out,
+			"iperf: %s %s%s, %u stream%s: sent %.0f bytes (%.3f Gbit/s), "
 			"received %.0f bytes (%.3f Gbit/s)\n",
 			c->p.udp ? "UDP" : "TCP", c->p.reverse ? "reverse" : "normal",
 			ok ? "" : " (incomplete)", c->p.parallel, c->p.parallel > 1 ? "s" : "",

@@ -11,12 +11,12 @@
 extern "C" {
 #endif
 
-#define IPERF_SRV_BLOCK	    (1024u * 1024u)	/**< pseudo-random bytes TCP streams send */
-#define IPERF_SRV_CHUNK	    (64u * 1024u)	/**< bytes per tcp_send */
-#define IPERF_SRV_INFLIGHT  (512u * 1024u)	/**< bytes queued per stream at most */
-#define IPERF_OUT_MAX	    (IPERF_JSON_MAX + 1024u)	/**< control output per test */
-#define IPERF_SRV_DGRAM_MAX 9000u		/**< largest UDP payload built */
-#define IPERF_SRV_UDP_BURST 32u			/**< datagrams per stream per loop at most */
+#define IPERF_SRV_BLOCK	    (1024u * 1024u)	     /**< pseudo-random bytes TCP streams send */
+#define IPERF_SRV_CHUNK	    (64u * 1024u)	     /**< bytes per tcp_send */
+#define IPERF_SRV_INFLIGHT  (512u * 1024u)	     /**< bytes queued per stream at most */
+#define IPERF_OUT_MAX	    (IPERF_JSON_MAX + 1024u) /**< control output per test */
+#define IPERF_SRV_DGRAM_MAX 9000u		     /**< largest UDP payload built */
+#define IPERF_SRV_UDP_BURST 32u			     /**< datagrams per stream per loop at most */
 
 /** Fill len bytes with a xorshift sequence from seed (iperf3 sends random data too). */
 static inline void

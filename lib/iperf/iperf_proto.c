@@ -23,28 +23,42 @@ const char *
 iperf_state_name(int s)
 {
 	switch (s) {
-	case IPERF_TEST_START: return "TEST_START";
-	case IPERF_TEST_RUNNING: return "TEST_RUNNING";
-	case IPERF_TEST_END: return "TEST_END";
-	case IPERF_PARAM_EXCHANGE: return "PARAM_EXCHANGE";
-	case IPERF_CREATE_STREAMS: return "CREATE_STREAMS";
-	case IPERF_SERVER_TERMINATE: return "SERVER_TERMINATE";
-	case IPERF_CLIENT_TERMINATE: return "CLIENT_TERMINATE";
-	case IPERF_EXCHANGE_RESULTS: return "EXCHANGE_RESULTS";
-	case IPERF_DISPLAY_RESULTS: return "DISPLAY_RESULTS";
-	case IPERF_IPERF_START: return "IPERF_START";
-	case IPERF_IPERF_DONE: return "IPERF_DONE";
-	case IPERF_ACCESS_DENIED: return "ACCESS_DENIED";
-	case IPERF_SERVER_ERROR: return "SERVER_ERROR";
-	default: return "unknown";
+	case IPERF_TEST_START:
+		return "TEST_START";
+	case IPERF_TEST_RUNNING:
+		return "TEST_RUNNING";
+	case IPERF_TEST_END:
+		return "TEST_END";
+	case IPERF_PARAM_EXCHANGE:
+		return "PARAM_EXCHANGE";
+	case IPERF_CREATE_STREAMS:
+		return "CREATE_STREAMS";
+	case IPERF_SERVER_TERMINATE:
+		return "SERVER_TERMINATE";
+	case IPERF_CLIENT_TERMINATE:
+		return "CLIENT_TERMINATE";
+	case IPERF_EXCHANGE_RESULTS:
+		return "EXCHANGE_RESULTS";
+	case IPERF_DISPLAY_RESULTS:
+		return "DISPLAY_RESULTS";
+	case IPERF_IPERF_START:
+		return "IPERF_START";
+	case IPERF_IPERF_DONE:
+		return "IPERF_DONE";
+	case IPERF_ACCESS_DENIED:
+		return "ACCESS_DENIED";
+	case IPERF_SERVER_ERROR:
+		return "SERVER_ERROR";
+	default:
+		return "unknown";
 	}
 }
 
 const char *
 iperf_phase_name(enum iperf_phase p)
 {
-	static const char *const n[] = {"cookie", "params", "create", "start", "running",
-					"end", "results", "display", "done", "aborted"};
+	static const char *const n[] = {"cookie", "params",  "create",	"start", "running",
+					"end",	  "results", "display", "done",	 "aborted"};
 
 	return (unsigned int)p < sizeof(n) / sizeof(n[0]) ? n[p] : "?";
 }
@@ -57,7 +71,7 @@ iperf_srv_step(enum iperf_phase cur, int8_t state, enum iperf_phase *next)
 		return -ECONNABORTED;
 	}
 	if (cur == IPERF_PH_RUNNING && state == IPERF_TEST_END) {
-		*next = IPERF_PH_RESULTS;	/* we answer EXCHANGE_RESULTS */
+		*next = IPERF_PH_RESULTS; /* we answer EXCHANGE_RESULTS */
 		return 0;
 	}
 	if (cur == IPERF_PH_DISPLAY && state == IPERF_IPERF_DONE) {
@@ -101,12 +115,12 @@ iperf_cli_step(enum iperf_phase cur, int8_t state, enum iperf_phase *next)
 	case IPERF_EXCHANGE_RESULTS:
 		if (cur != IPERF_PH_END)
 			break;
-		*next = IPERF_PH_RESULTS;	/* we send ours, then read theirs */
+		*next = IPERF_PH_RESULTS; /* we send ours, then read theirs */
 		return 0;
 	case IPERF_DISPLAY_RESULTS:
 		if (cur != IPERF_PH_DISPLAY)
 			break;
-		*next = IPERF_PH_DONE;		/* we answer IPERF_DONE */
+		*next = IPERF_PH_DONE; /* we answer IPERF_DONE */
 		return 0;
 	default:
 		break;
@@ -132,10 +146,18 @@ iperf_rx_expect(struct iperf_rx *r, enum iperf_msg want)
 	r->have = 0;
 	r->hdr_have = 0;
 	switch (want) {
-	case IPERF_MSG_COOKIE: r->need = IPERF_COOKIE_LEN; break;
-	case IPERF_MSG_STATE: r->need = 1; break;
-	case IPERF_MSG_JSON: r->need = 0; break;	/* from the length */
-	case IPERF_MSG_ERRNO: r->need = 0; break;	/* into hdr */
+	case IPERF_MSG_COOKIE:
+		r->need = IPERF_COOKIE_LEN;
+		break;
+	case IPERF_MSG_STATE:
+		r->need = 1;
+		break;
+	case IPERF_MSG_JSON:
+		r->need = 0;
+		break; /* from the length */
+	case IPERF_MSG_ERRNO:
+		r->need = 0;
+		break; /* into hdr */
 	}
 }
 
@@ -214,8 +236,7 @@ iperf_cookie_make(char out[IPERF_COOKIE_LEN], uint64_t seed)
 
 /* A number key: -ENOENT when absent, -EINVAL (message) when not a number or out of range. */
 static int
-get_num(const cJSON *o, const char *key, double lo, double hi, double *v, char *err,
-	size_t errlen)
+get_num(const cJSON *o, const char *key, double lo, double hi, double *v, char *err, size_t errlen)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
 
@@ -256,8 +277,7 @@ get_bool(const cJSON *o, const char *key, bool *v, char *err, size_t errlen)
 }
 
 int
-iperf_params_parse(const char *json, size_t len, struct iperf_params *p, char *err,
-		   size_t errlen)
+iperf_params_parse(const char *json, size_t len, struct iperf_params *p, char *err, size_t errlen)
 {
 	cJSON *o = cJSON_ParseWithLength(json, len);
 	bool tcp = false, sctp = false, bidir = false;
@@ -286,16 +306,17 @@ iperf_params_parse(const char *json, size_t len, struct iperf_params *p, char *e
 		goto out;
 	}
 	if (tcp == p->udp) {
-		snprintf(err, errlen, "%s", tcp ? "\"tcp\" and \"udp\" both set"
-						 : "missing \"tcp\" or \"udp\": no protocol");
+		snprintf(err, errlen, "%s",
+			 tcp ? "\"tcp\" and \"udp\" both set"
+			     : "missing \"tcp\" or \"udp\": no protocol");
 		goto out;
 	}
-#define NUM(key, lo, hi, dst, def)                                                            \
-	do {                                                                                  \
-		int r_ = get_num(o, key, lo, hi, &v, err, errlen);                            \
-		if (r_ == -EINVAL)                                                            \
-			goto out;                                                             \
-		dst = r_ == 0 ? (__typeof__(dst))v : (def);                                   \
+#define NUM(key, lo, hi, dst, def) \
+	do { \
+		int r_ = get_num(o, key, lo, hi, &v, err, errlen); \
+		if (r_ == -EINVAL) \
+			goto out; \
+		dst = r_ == 0 ? (__typeof__(dst))v : (def); \
 	} while (0)
 	NUM("time", 0, 86400, p->time_s, 10);
 	NUM("omit", 0, 600, p->omit_s, 0);
@@ -312,7 +333,8 @@ iperf_params_parse(const char *json, size_t len, struct iperf_params *p, char *e
 		goto out;
 	}
 	if (p->time_s == 0 && p->bytes == 0 && p->blockcount == 0) {
-		snprintf(err, errlen, "\"time\": 0 with no \"num\" or \"blockcount\": endless test");
+		snprintf(err, errlen,
+			 "\"time\": 0 with no \"num\" or \"blockcount\": endless test");
 		goto out;
 	}
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "client_version");
@@ -362,8 +384,7 @@ out:
 }
 
 int
-iperf_results_parse(const char *json, size_t len, struct iperf_results *r, char *err,
-		    size_t errlen)
+iperf_results_parse(const char *json, size_t len, struct iperf_results *r, char *err, size_t errlen)
 {
 	cJSON *o = cJSON_ParseWithLength(json, len);
 	const cJSON *streams, *s;
@@ -375,12 +396,12 @@ iperf_results_parse(const char *json, size_t len, struct iperf_results *r, char 
 		snprintf(err, errlen, "results are not a JSON object");
 		goto out;
 	}
-#define NUM(obj, key, lo, hi, dst, def)                                                       \
-	do {                                                                                  \
-		int r_ = get_num(obj, key, lo, hi, &v, err, errlen);                          \
-		if (r_ == -EINVAL)                                                            \
-			goto out;                                                             \
-		dst = r_ == 0 ? (__typeof__(dst))v : (def);                                   \
+#define NUM(obj, key, lo, hi, dst, def) \
+	do { \
+		int r_ = get_num(obj, key, lo, hi, &v, err, errlen); \
+		if (r_ == -EINVAL) \
+			goto out; \
+		dst = r_ == 0 ? (__typeof__(dst))v : (def); \
 	} while (0)
 	NUM(o, "cpu_util_total", -1e9, 1e9, r->cpu_total, 0);
 	NUM(o, "cpu_util_user", -1e9, 1e9, r->cpu_user, 0);
@@ -396,7 +417,8 @@ iperf_results_parse(const char *json, size_t len, struct iperf_results *r, char 
 		snprintf(err, errlen, "\"streams\": missing or not an array");
 		goto out;
 	}
-	cJSON_ArrayForEach(s, streams) {
+	cJSON_ArrayForEach(s, streams)
+	{
 		struct iperf_stream_res *x;
 
 		if (r->nb_streams == IPERF_MAX_STREAMS) {
@@ -534,7 +556,7 @@ iperf_udp_rx_update(struct iperf_udp_rx *r, const struct iperf_udp_hdr *h, doubl
 	r->datagrams++;
 	if (count >= r->packets + 1) {
 		if (count > r->packets + 1)
-			r->errors += count - r->packets - 1;	/* a gap: lost so far */
+			r->errors += count - r->packets - 1; /* a gap: lost so far */
 		r->packets = count;
 	} else {
 		/* late (or duplicated): it was counted lost when the gap opened */
@@ -544,7 +566,7 @@ iperf_udp_rx_update(struct iperf_udp_rx *r, const struct iperf_udp_hdr *h, doubl
 	}
 	if (r->any) {
 		double d = fabs(transit - r->prev_transit);
-		r->jitter += (d - r->jitter) / 16.0;	/* RFC 3550 6.4.1 */
+		r->jitter += (d - r->jitter) / 16.0; /* RFC 3550 6.4.1 */
 	}
 	r->prev_transit = transit;
 	r->any = true;

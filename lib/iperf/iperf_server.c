@@ -41,32 +41,32 @@
 #include "iperf.h"
 #include "iperf_priv.h"
 
-#define IPERF_SRV_DRAIN_MS	2000	/* wait for in-flight stream data before results */
-#define IPERF_SRV_CREATE_MS	10000	/* streams must connect within this */
+#define IPERF_SRV_DRAIN_MS  2000  /* wait for in-flight stream data before results */
+#define IPERF_SRV_CREATE_MS 10000 /* streams must connect within this */
 
 enum conn_kind {
 	CONN_NONE = 0,
-	CONN_CTL,		/* the test's control connection */
-	CONN_PENDING,		/* reading a stream's cookie */
-	CONN_STREAM,		/* a TCP stream of the test */
-	CONN_DENIED,		/* refused or left over: ignored until closed */
+	CONN_CTL,     /* the test's control connection */
+	CONN_PENDING, /* reading a stream's cookie */
+	CONN_STREAM,  /* a TCP stream of the test */
+	CONN_DENIED,  /* refused or left over: ignored until closed */
 };
 
 /* tcp_app_data(t): must fit TCP_APP_DATA (48) bytes */
 struct conn {
 	uint8_t kind;
-	uint8_t have;			/* cookie bytes read (PENDING) */
-	uint16_t idx;			/* stream index (STREAM) */
+	uint8_t have; /* cookie bytes read (PENDING) */
+	uint16_t idx; /* stream index (STREAM) */
 	char cookie[IPERF_COOKIE_LEN];
 };
 
 struct srv_stream {
-	struct tcb *t;			/* TCP; NULL once closed */
+	struct tcb *t; /* TCP; NULL once closed */
 	int32_t id;
-	uint64_t rx;			/* TCP bytes received (after the cookie) */
-	uint64_t queued, acked;		/* TCP sending */
+	uint64_t rx;		/* TCP bytes received (after the cookie) */
+	uint64_t queued, acked; /* TCP sending */
 	uint64_t acked_at_end;
-	uint32_t retrans;		/* TCP sending: segments retransmitted, as of TEST_END */
+	uint32_t retrans; /* TCP sending: segments retransmitted, as of TEST_END */
 	/* UDP */
 	struct worker_port *wp;
 	rte_be32_t ip;
@@ -87,13 +87,13 @@ struct srv_test {
 	struct iperf_rx rx;
 	struct iperf_params p;
 	uint32_t nb_streams;
-	uint32_t pending;		/* PENDING connections */
+	uint32_t pending; /* PENDING connections */
 	uint64_t t_create, t_start, t_end, t_last, t_drain;
 	struct rusage ru0;
 	struct timeval tv0;
-	double cpu[3];			/* total, user, system at TEST_END */
-	struct iperf_results theirs;	/* the client's results */
-	uint8_t *out;			/* control output (one of two buffers) */
+	double cpu[3];		     /* total, user, system at TEST_END */
+	struct iperf_results theirs; /* the client's results */
+	uint8_t *out;		     /* control output (one of two buffers) */
 	uint32_t out_len;
 	struct srv_stream st[IPERF_MAX_STREAMS];
 };
@@ -103,12 +103,12 @@ struct iperf_server {
 	struct tcp_ctx *tcp;
 	struct udp_ctx *udp;
 	struct iperf_server_conf conf;
-	int uslot;			/* its UDP application slot, -1 without UDP */
+	int uslot; /* its UDP application slot, -1 without UDP */
 	uint64_t tests, failed;
-	uint8_t *block;			/* IPERF_SRV_BLOCK pseudo-random bytes */
-	uint8_t *outbuf[2];		/* control output, alternating per test */
-	char *rxbuf;			/* IPERF_JSON_MAX + 1 */
-	uint8_t *dgram;			/* one UDP payload being built */
+	uint8_t *block;	    /* IPERF_SRV_BLOCK pseudo-random bytes */
+	uint8_t *outbuf[2]; /* control output, alternating per test */
+	char *rxbuf;	    /* IPERF_JSON_MAX + 1 */
+	uint8_t *dgram;	    /* one UDP payload being built */
 	struct srv_test test;
 	struct tcp_app ops;
 };
@@ -219,8 +219,8 @@ static void
 fail(struct iperf_server *s, const char *why)
 {
 	if (s->test.active)
-		fprintf(stderr, "iperf: test ended in phase %s: %s\n",
-			iperf_phase_name(s->test.ph), why);
+		fprintf(stderr, "iperf: test ended in phase %s: %s\n", iperf_phase_name(s->test.ph),
+			why);
 	s->test.failed = true;
 	test_end(s, false);
 }
@@ -257,7 +257,8 @@ pace_bytes(struct iperf_server *s, struct srv_stream *st)
 		return UINT64_MAX;
 	/* burst: 10 ms worth, at least one chunk */
 	uint64_t burst = rate / 100 > IPERF_SRV_CHUNK ? rate / 100 : IPERF_SRV_CHUNK;
-	return pace_refill(&st->tokens, &st->last, w->now, rate, w->hz, (uint32_t)RTE_MIN(burst, UINT32_MAX));
+	return pace_refill(&st->tokens, &st->last, w->now, rate, w->hz,
+			   (uint32_t)RTE_MIN(burst, UINT32_MAX));
 }
 
 static void
@@ -467,9 +468,11 @@ on_message(struct iperf_server *s)
 	case IPERF_PH_PARAMS:
 		if (iperf_params_parse(x->rx.buf, x->rx.have, &x->p, err, sizeof(err)) != 0 ||
 		    (x->p.udp && s->udp == NULL && snprintf(err, sizeof(err), "no UDP here") > 0) ||
-		    (x->p.udp && x->p.len + NET_ETH_HLEN + NET_IPV4_HLEN + NET_UDP_HLEN >
-					 (uint32_t)RTE_MIN(IPERF_SRV_DGRAM_MAX, 1514u) &&
-		     snprintf(err, sizeof(err), "\"len\": %u does not fit one frame", x->p.len) > 0)) {
+		    (x->p.udp &&
+		     x->p.len + NET_ETH_HLEN + NET_IPV4_HLEN + NET_UDP_HLEN >
+			     (uint32_t)RTE_MIN(IPERF_SRV_DGRAM_MAX, 1514u) &&
+		     snprintf(err, sizeof(err), "\"len\": %u does not fit one frame", x->p.len) >
+			     0)) {
 			stats_inc(&s->w->stats, STAT_iperf_bad_params);
 			ctl_error(s, IPERF_IE_RECVPARAMS, EINVAL);
 			fail(s, err);
@@ -502,7 +505,7 @@ on_message(struct iperf_server *s)
 			return;
 		}
 		if (next == IPERF_PH_RESULTS) {
-			test_stop(s);	/* expects the client's results */
+			test_stop(s); /* expects the client's results */
 		} else if (next == IPERF_PH_DONE) {
 			x->ph = IPERF_PH_DONE;
 			test_end(s, true);
@@ -539,7 +542,7 @@ ctl_input(struct iperf_server *s, const uint8_t *data, uint32_t len)
 static int32_t
 stream_id(uint32_t n)
 {
-	return n == 0 ? 1 : (int32_t)n + 2;	/* 1, 3, 4, 5, ... as iperf3 */
+	return n == 0 ? 1 : (int32_t)n + 2; /* 1, 3, 4, 5, ... as iperf3 */
 }
 
 static void
@@ -583,8 +586,7 @@ srv_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
 		tcp_app_timer(s->tcp, t, 100);
 		return;
 	}
-	if (x->ph == IPERF_PH_CREATE && !x->p.udp &&
-	    x->nb_streams + x->pending < x->p.parallel) {
+	if (x->ph == IPERF_PH_CREATE && !x->p.udp && x->nb_streams + x->pending < x->p.parallel) {
 		cd->kind = CONN_PENDING;
 		x->pending++;
 		return;
@@ -806,7 +808,7 @@ udp_send_streams(struct iperf_server *s)
 		n = IPERF_SRV_UDP_BURST;
 		if (rate != 0)
 			n = RTE_MIN(n, pace_refill(&st->tokens, &st->last, w->now, rate, w->hz,
-						IPERF_SRV_UDP_BURST));
+						   IPERF_SRV_UDP_BURST));
 		if (x->p.bytes != 0 && st->udp_bytes >= x->p.bytes / x->nb_streams)
 			n = 0;
 		for (uint64_t k = 0; k < n; k++) {
@@ -881,8 +883,8 @@ iperf_server_create(struct worker *w, struct tcp_ctx *tcp, struct udp_ctx *udp,
 	s->outbuf[1] = rte_malloc("iperf_out", IPERF_OUT_MAX, 0);
 	s->rxbuf = rte_malloc("iperf_rx", IPERF_JSON_MAX + 1, 0);
 	s->dgram = rte_zmalloc("iperf_dgram", IPERF_SRV_DGRAM_MAX, 0);
-	if (s->block == NULL || s->outbuf[0] == NULL || s->outbuf[1] == NULL ||
-	    s->rxbuf == NULL || s->dgram == NULL) {
+	if (s->block == NULL || s->outbuf[0] == NULL || s->outbuf[1] == NULL || s->rxbuf == NULL ||
+	    s->dgram == NULL) {
 		iperf_server_free(s);
 		errno = ENOMEM;
 		return NULL;

@@ -27,45 +27,45 @@
 #include "lib/net/net.h"
 
 /* Offsets of the fields used here, relative to the start of their header. */
-#define ETH_OFF_DST	offsetof(struct rte_ether_hdr, dst_addr)
-#define ETH_OFF_SRC	offsetof(struct rte_ether_hdr, src_addr)
-#define ETH_OFF_TYPE	offsetof(struct rte_ether_hdr, ether_type)
+#define ETH_OFF_DST  offsetof(struct rte_ether_hdr, dst_addr)
+#define ETH_OFF_SRC  offsetof(struct rte_ether_hdr, src_addr)
+#define ETH_OFF_TYPE offsetof(struct rte_ether_hdr, ether_type)
 
-#define ARP_OFF_HTYPE	offsetof(struct rte_arp_hdr, arp_hardware)
-#define ARP_OFF_PTYPE	offsetof(struct rte_arp_hdr, arp_protocol)
-#define ARP_OFF_HLEN	offsetof(struct rte_arp_hdr, arp_hlen)
-#define ARP_OFF_PLEN	offsetof(struct rte_arp_hdr, arp_plen)
-#define ARP_OFF_OP	offsetof(struct rte_arp_hdr, arp_opcode)
-#define ARP_OFF_SHA	(offsetof(struct rte_arp_hdr, arp_data) + \
-			 offsetof(struct rte_arp_ipv4, arp_sha))
-#define ARP_OFF_SIP	(offsetof(struct rte_arp_hdr, arp_data) + \
-			 offsetof(struct rte_arp_ipv4, arp_sip))
-#define ARP_OFF_THA	(offsetof(struct rte_arp_hdr, arp_data) + \
-			 offsetof(struct rte_arp_ipv4, arp_tha))
-#define ARP_OFF_TIP	(offsetof(struct rte_arp_hdr, arp_data) + \
-			 offsetof(struct rte_arp_ipv4, arp_tip))
+#define ARP_OFF_HTYPE offsetof(struct rte_arp_hdr, arp_hardware)
+#define ARP_OFF_PTYPE offsetof(struct rte_arp_hdr, arp_protocol)
+#define ARP_OFF_HLEN  offsetof(struct rte_arp_hdr, arp_hlen)
+#define ARP_OFF_PLEN  offsetof(struct rte_arp_hdr, arp_plen)
+#define ARP_OFF_OP    offsetof(struct rte_arp_hdr, arp_opcode)
+#define ARP_OFF_SHA \
+	(offsetof(struct rte_arp_hdr, arp_data) + offsetof(struct rte_arp_ipv4, arp_sha))
+#define ARP_OFF_SIP \
+	(offsetof(struct rte_arp_hdr, arp_data) + offsetof(struct rte_arp_ipv4, arp_sip))
+#define ARP_OFF_THA \
+	(offsetof(struct rte_arp_hdr, arp_data) + offsetof(struct rte_arp_ipv4, arp_tha))
+#define ARP_OFF_TIP \
+	(offsetof(struct rte_arp_hdr, arp_data) + offsetof(struct rte_arp_ipv4, arp_tip))
 
-#define IP_OFF_VIHL	offsetof(struct rte_ipv4_hdr, version_ihl)
-#define IP_OFF_TOS	offsetof(struct rte_ipv4_hdr, type_of_service)
-#define IP_OFF_TOTLEN	offsetof(struct rte_ipv4_hdr, total_length)
-#define IP_OFF_ID	offsetof(struct rte_ipv4_hdr, packet_id)
-#define IP_OFF_FRAG	offsetof(struct rte_ipv4_hdr, fragment_offset)
-#define IP_OFF_TTL	offsetof(struct rte_ipv4_hdr, time_to_live)
-#define IP_OFF_PROTO	offsetof(struct rte_ipv4_hdr, next_proto_id)
-#define IP_OFF_CKSUM	offsetof(struct rte_ipv4_hdr, hdr_checksum)
-#define IP_OFF_SRC	offsetof(struct rte_ipv4_hdr, src_addr)
-#define IP_OFF_DST	offsetof(struct rte_ipv4_hdr, dst_addr)
+#define IP_OFF_VIHL   offsetof(struct rte_ipv4_hdr, version_ihl)
+#define IP_OFF_TOS    offsetof(struct rte_ipv4_hdr, type_of_service)
+#define IP_OFF_TOTLEN offsetof(struct rte_ipv4_hdr, total_length)
+#define IP_OFF_ID     offsetof(struct rte_ipv4_hdr, packet_id)
+#define IP_OFF_FRAG   offsetof(struct rte_ipv4_hdr, fragment_offset)
+#define IP_OFF_TTL    offsetof(struct rte_ipv4_hdr, time_to_live)
+#define IP_OFF_PROTO  offsetof(struct rte_ipv4_hdr, next_proto_id)
+#define IP_OFF_CKSUM  offsetof(struct rte_ipv4_hdr, hdr_checksum)
+#define IP_OFF_SRC    offsetof(struct rte_ipv4_hdr, src_addr)
+#define IP_OFF_DST    offsetof(struct rte_ipv4_hdr, dst_addr)
 
-#define ICMP_OFF_TYPE	offsetof(struct rte_icmp_hdr, icmp_type)
-#define ICMP_OFF_CODE	offsetof(struct rte_icmp_hdr, icmp_code)
-#define ICMP_OFF_CKSUM	offsetof(struct rte_icmp_hdr, icmp_cksum)
-#define ICMP_OFF_ID	offsetof(struct rte_icmp_hdr, icmp_ident)
-#define ICMP_OFF_SEQ	offsetof(struct rte_icmp_hdr, icmp_seq_nb)
+#define ICMP_OFF_TYPE  offsetof(struct rte_icmp_hdr, icmp_type)
+#define ICMP_OFF_CODE  offsetof(struct rte_icmp_hdr, icmp_code)
+#define ICMP_OFF_CKSUM offsetof(struct rte_icmp_hdr, icmp_cksum)
+#define ICMP_OFF_ID    offsetof(struct rte_icmp_hdr, icmp_ident)
+#define ICMP_OFF_SEQ   offsetof(struct rte_icmp_hdr, icmp_seq_nb)
 
-#define NET_TTL_DEFAULT	64
+#define NET_TTL_DEFAULT 64
 
 /* A header checksum that verifies sums (folded, before complement) to this. */
-#define CKSUM_OK_SUM	0xffff
+#define CKSUM_OK_SUM 0xffff
 
 static inline uint16_t
 net_rd16(const uint8_t *p)
@@ -143,8 +143,8 @@ net_cksum_update32(uint16_t cksum, uint32_t old_word, uint32_t new_word)
 
 	/* The two 16-bit halves of a 32-bit value are its two packet words. */
 	sum = (uint16_t)~cksum;
-	sum += (uint16_t)~(old_word >> 16);
-	sum += (uint16_t)~(old_word & 0xffff);
+	sum += (uint16_t) ~(old_word >> 16);
+	sum += (uint16_t) ~(old_word & 0xffff);
 	sum += new_word >> 16;
 	sum += new_word & 0xffff;
 	return (uint16_t)~__rte_raw_cksum_reduce(sum);
@@ -405,10 +405,10 @@ net_icmp_echo_payload_ok(const uint8_t *payload, uint32_t len, uint16_t seq)
 
 /* ---------------- UDP ---------------- */
 
-#define UDP_OFF_SPORT	offsetof(struct rte_udp_hdr, src_port)
-#define UDP_OFF_DPORT	offsetof(struct rte_udp_hdr, dst_port)
-#define UDP_OFF_LEN	offsetof(struct rte_udp_hdr, dgram_len)
-#define UDP_OFF_CKSUM	offsetof(struct rte_udp_hdr, dgram_cksum)
+#define UDP_OFF_SPORT offsetof(struct rte_udp_hdr, src_port)
+#define UDP_OFF_DPORT offsetof(struct rte_udp_hdr, dst_port)
+#define UDP_OFF_LEN   offsetof(struct rte_udp_hdr, dgram_len)
+#define UDP_OFF_CKSUM offsetof(struct rte_udp_hdr, dgram_cksum)
 
 /* One's complement sum (unfolded) of the IPv4 pseudo header for UDP of ulen bytes. */
 static inline uint32_t

@@ -29,11 +29,11 @@
 extern "C" {
 #endif
 
-#define NET_ETH_HLEN	 14u
-#define NET_ARP_LEN	 28u	/**< ARP for Ethernet/IPv4 */
-#define NET_IPV4_HLEN	 20u	/**< IPv4 header without options */
-#define NET_ICMP_HLEN	 8u	/**< type, code, cksum, id, seq */
-#define NET_ETH_MIN_FRAME 60u	/**< minimum frame without FCS: pad to this */
+#define NET_ETH_HLEN	  14u
+#define NET_ARP_LEN	  28u /**< ARP for Ethernet/IPv4 */
+#define NET_IPV4_HLEN	  20u /**< IPv4 header without options */
+#define NET_ICMP_HLEN	  8u  /**< type, code, cksum, id, seq */
+#define NET_ETH_MIN_FRAME 60u /**< minimum frame without FCS: pad to this */
 
 /* ---------------- checksums (RFC 1071, RFC 1624) ---------------- */
 
@@ -210,8 +210,8 @@ net_ipv4_l4_cksum_mbuf(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, 
 {
 	uint32_t l4_len = (uint32_t)rte_be_to_cpu_16(ip->total_length) -
 			  (uint32_t)rte_ipv4_hdr_len(ip);
-	uint16_t ck = (uint16_t)~net_sum_fold(net_sum_mbuf(m, l4_off, l4_len,
-							    net_phdr_sum(ip, l4_len)));
+	uint16_t ck = (uint16_t)~net_sum_fold(
+		net_sum_mbuf(m, l4_off, l4_len, net_phdr_sum(ip, l4_len)));
 
 	return ck == 0 ? 0xffff : ck;
 }
@@ -273,11 +273,11 @@ net_ip_in_range(rte_be32_t ip, rte_be32_t first, uint32_t nb)
 }
 
 struct net_info {
-	uint16_t ethertype;	/**< host order: RTE_ETHER_TYPE_IPV4 / _ARP */
-	uint16_t l3_off;	/**< offset of the L3 header in the frame */
-	uint16_t l3_hlen;	/**< IPv4 header length (IHL*4) */
-	uint16_t l3_len;	/**< IPv4 total length / ARP length */
-	uint8_t proto;		/**< IPv4 protocol */
+	uint16_t ethertype; /**< host order: RTE_ETHER_TYPE_IPV4 / _ARP */
+	uint16_t l3_off;    /**< offset of the L3 header in the frame */
+	uint16_t l3_hlen;   /**< IPv4 header length (IHL*4) */
+	uint16_t l3_len;    /**< IPv4 total length / ARP length */
+	uint8_t proto;	    /**< IPv4 protocol */
 };
 
 /**
@@ -325,8 +325,7 @@ int net_icmp_check(const uint8_t *l4, uint32_t len);
  * tha is NULL. Addresses in network order.
  * @return the frame length (60).
  */
-uint32_t net_arp_build(uint8_t *buf, uint16_t op,
-		       const struct rte_ether_addr *sha, rte_be32_t sip,
+uint32_t net_arp_build(uint8_t *buf, uint16_t op, const struct rte_ether_addr *sha, rte_be32_t sip,
 		       const struct rte_ether_addr *tha, rte_be32_t tip);
 
 /**
@@ -352,9 +351,9 @@ bool net_icmp_echo_payload_ok(const uint8_t *payload, uint32_t len, uint16_t seq
 
 /* ---------------- UDP (RFC 768) and ICMP port unreachable (RFC 792) ---------------- */
 
-#define NET_UDP_HLEN	8u	/**< source port, destination port, length, checksum */
-#define NET_ICMP_UNREACH	 3u	/**< ICMP type destination unreachable (RFC 792) */
-#define NET_ICMP_PORT_UNREACH	 3u	/**< its code "port unreachable" */
+#define NET_UDP_HLEN	      8u /**< source port, destination port, length, checksum */
+#define NET_ICMP_UNREACH      3u /**< ICMP type destination unreachable (RFC 792) */
+#define NET_ICMP_PORT_UNREACH 3u /**< its code "port unreachable" */
 
 /**
  * UDP (l3 = the IPv4 header, info from net_ipv4_check): the header fits the

@@ -20,20 +20,20 @@
 
 struct neigh_entry {
 	rte_be32_t ip;
-	uint8_t state;			/**< enum neigh_state */
-	uint8_t tries;			/**< requests sent so far */
+	uint8_t state; /**< enum neigh_state */
+	uint8_t tries; /**< requests sent so far */
 	uint8_t npending;
 	struct rte_ether_addr mac;
-	uint64_t deadline;		/**< TSC: next retry or give-up */
+	uint64_t deadline; /**< TSC: next retry or give-up */
 	struct rte_mbuf *pending[NEIGH_PENDING];
 };
 
 struct neigh_table {
 	struct rte_hash *h;
-	struct neigh_entry *e;		/**< indexed by rte_hash key position */
+	struct neigh_entry *e; /**< indexed by rte_hash key position */
 	uint32_t count;
 	uint32_t nb_incomplete;
-	uint32_t *incomplete;		/**< positions of INCOMPLETE entries */
+	uint32_t *incomplete; /**< positions of INCOMPLETE entries */
 };
 
 struct neigh_table *

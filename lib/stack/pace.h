@@ -26,7 +26,7 @@ extern "C" {
  */
 static inline uint64_t
 pace_refill(uint64_t *tokens, uint64_t *last, uint64_t now, uint64_t rate, uint64_t hz,
-	 uint32_t burst)
+	    uint32_t burst)
 {
 	uint64_t dt = now - *last;
 	uint64_t cap = rate * PACE_CATCHUP_MS / 1000;

@@ -34,20 +34,20 @@ extern "C" {
 #endif
 
 #define WORKER_MAX_PORTS 8
-#define WORKER_BURST	 32	/**< rx_burst size */
-#define WORKER_TX_BATCH	 64	/**< TX batch flushed when full and at the end of each loop */
-#define NEIGH_PENDING	 4	/**< frames kept per unresolved neighbour (as Linux's arp_queue) */
+#define WORKER_BURST	 32 /**< rx_burst size */
+#define WORKER_TX_BATCH	 64 /**< TX batch flushed when full and at the end of each loop */
+#define NEIGH_PENDING	 4  /**< frames kept per unresolved neighbour (as Linux's arp_queue) */
 
 enum worker_role {
-	WORKER_ROLE_SERVER = 1 << 0,	/**< answers: ICMP echo, (later) listeners */
-	WORKER_ROLE_CLIENT = 1 << 1,	/**< generator traffic leaves from this port */
+	WORKER_ROLE_SERVER = 1 << 0, /**< answers: ICMP echo, (later) listeners */
+	WORKER_ROLE_CLIENT = 1 << 1, /**< generator traffic leaves from this port */
 };
 
 struct neigh_table;
 struct worker;
 struct worker_port;
 
-#define WORKER_DISP_MAX	64	/**< workers sharing one software-dispatch port */
+#define WORKER_DISP_MAX 64 /**< workers sharing one software-dispatch port */
 
 /*
  * Software dispatch (a port without usable RSS shared by several workers):
@@ -60,9 +60,9 @@ struct worker_port;
  * into their SP/SC TX ring, which slot 0 drains into the port every loop.
  */
 struct worker_disp {
-	uint16_t nb;				/**< workers sharing the port */
-	struct rte_ring *rx[WORKER_DISP_MAX];	/**< slot -> its RX ring (NULL for slot 0) */
-	struct rte_ring *tx[WORKER_DISP_MAX];	/**< slot -> its TX ring (NULL for slot 0) */
+	uint16_t nb;			      /**< workers sharing the port */
+	struct rte_ring *rx[WORKER_DISP_MAX]; /**< slot -> its RX ring (NULL for slot 0) */
+	struct rte_ring *tx[WORKER_DISP_MAX]; /**< slot -> its TX ring (NULL for slot 0) */
 };
 
 /**
@@ -95,7 +95,7 @@ worker_flow_slot(uint32_t hash, unsigned int nb)
 int worker_frame_slot(const struct rte_mbuf *m, unsigned int nb);
 
 #define WORKER_RSS_KEY_MAX 128	/**< Toeplitz key bytes (as PORT_RSS_KEY_MAX) */
-#define WORKER_RETA_MAX	   2048	/**< RETA entries (as PORT_RETA_MAX) */
+#define WORKER_RETA_MAX	   2048 /**< RETA entries (as PORT_RETA_MAX) */
 
 /*
  * RSS mode: how a port spreads flows over its queues, so that a client worker
@@ -103,10 +103,10 @@ int worker_frame_slot(const struct rte_mbuf *m, unsigned int nb);
  * Built once per port before the workers start, shared read-only by them.
  */
 struct worker_rss {
-	uint32_t key[WORKER_RSS_KEY_MAX / 4];	/**< the port's key, converted with
+	uint32_t key[WORKER_RSS_KEY_MAX / 4]; /**< the port's key, converted with
 						     rte_convert_rss_key for rte_softrss_be */
-	uint16_t reta_size;			/**< entries in reta, > 0 */
-	uint16_t reta[WORKER_RETA_MAX];		/**< hash % reta_size -> RX queue */
+	uint16_t reta_size;		      /**< entries in reta, > 0 */
+	uint16_t reta[WORKER_RETA_MAX];	      /**< hash % reta_size -> RX queue */
 };
 
 /**
@@ -141,35 +141,35 @@ worker_rss_queue(const struct worker_rss *r, rte_be32_t src, rte_be32_t dst, rte
 
 /** One port as seen by one worker: the queue it owns and the addresses. */
 struct worker_port {
-	uint16_t port_id;		/**< ethdev port */
-	uint16_t queue;			/**< the RX and TX queue this worker owns */
-	uint8_t index;			/**< [portN] index */
-	uint8_t role;			/**< WORKER_ROLE_* bits */
-	uint16_t mtu;			/**< L3 MTU */
-	uint32_t offloads;		/**< PORT_OFF_* enabled on the port */
+	uint16_t port_id;  /**< ethdev port */
+	uint16_t queue;	   /**< the RX and TX queue this worker owns */
+	uint8_t index;	   /**< [portN] index */
+	uint8_t role;	   /**< WORKER_ROLE_* bits */
+	uint16_t mtu;	   /**< L3 MTU */
+	uint32_t offloads; /**< PORT_OFF_* enabled on the port */
 	struct rte_ether_addr mac;
-	rte_be32_t ip;			/**< our (first) address, network order */
-	uint32_t ip_n;			/**< we own ip .. ip + ip_n - 1 (>= 1; ip_count) */
-	rte_be32_t netmask;		/**< network order */
-	rte_be32_t gateway;		/**< network order, 0 = none */
-	bool garp;			/**< send a gratuitous ARP at start (queue 0 owner) */
+	rte_be32_t ip;	    /**< our (first) address, network order */
+	uint32_t ip_n;	    /**< we own ip .. ip + ip_n - 1 (>= 1; ip_count) */
+	rte_be32_t netmask; /**< network order */
+	rte_be32_t gateway; /**< network order, 0 = none */
+	bool garp;	    /**< send a gratuitous ARP at start (queue 0 owner) */
 	struct neigh_table *neigh;
-	rte_be32_t nh_ip;		/**< last next hop resolved (one-entry cache), 0 = none */
-	struct rte_ether_addr nh_mac;	/**< its MAC: most traffic goes to one peer */
+	rte_be32_t nh_ip;	      /**< last next hop resolved (one-entry cache), 0 = none */
+	struct rte_ether_addr nh_mac; /**< its MAC: most traffic goes to one peer */
 	/* software dispatch (see struct worker_disp); all NULL/0 in RSS mode */
-	uint16_t disp_nb;		/**< workers sharing this port (0/1 = not shared by dispatch) */
-	uint16_t disp_slot;		/**< this worker's slot on the port */
-	bool arp_quiet;			/**< learn from ARP but do not answer (slots > 0) */
-	struct rte_ring *rx_ring;	/**< slots > 0: RX comes from this ring */
-	struct rte_ring *tx_ring;	/**< slots > 0: TX goes to this ring */
-	struct worker_disp *disp;	/**< slot 0: the I/O poller's rings */
+	uint16_t disp_nb;	  /**< workers sharing this port (0/1 = not shared by dispatch) */
+	uint16_t disp_slot;	  /**< this worker's slot on the port */
+	bool arp_quiet;		  /**< learn from ARP but do not answer (slots > 0) */
+	struct rte_ring *rx_ring; /**< slots > 0: RX comes from this ring */
+	struct rte_ring *tx_ring; /**< slots > 0: TX goes to this ring */
+	struct worker_disp *disp; /**< slot 0: the I/O poller's rings */
 	/* RSS mode with a known key and RETA: NULL otherwise */
-	const struct worker_rss *rss;	/**< how the port spreads flows over its queues */
+	const struct worker_rss *rss; /**< how the port spreads flows over its queues */
 	uint16_t tx_n;
 	struct rte_mbuf *tx[WORKER_TX_BATCH];
 };
 
-#define WORKER_MAX_APPS 8	/**< applications per worker */
+#define WORKER_MAX_APPS 8 /**< applications per worker */
 
 /*
  * An application: every server and load model (HTTP responder, HTTP
@@ -215,9 +215,9 @@ struct app_class {
 struct worker_app {
 	const struct app_class *cls;
 	void *obj;
-	bool bounded;		/**< its work ends by itself (a load model with a count, a
+	bool bounded;	    /**< its work ends by itself (a load model with a count, a
 				     duration or a test): the run waits for it */
-	volatile bool done;	/**< set on the worker when the bounded work is over;
+	volatile bool done; /**< set on the worker when the bounded work is over;
 				     read by the main lcore */
 };
 
@@ -235,14 +235,14 @@ struct worker_l4 {
 };
 
 struct worker {
-	unsigned int id;		/**< 0..nb_workers-1 */
+	unsigned int id; /**< 0..nb_workers-1 */
 	unsigned int lcore_id;
 	uint16_t nb_ports;
-	struct rte_mempool *pool;	/**< this worker's mbufs */
-	uint64_t hz;			/**< TSC ticks per second */
-	uint64_t now;			/**< TSC at the top of this loop */
-	uint64_t next_timer;		/**< TSC of the next 1 ms timer pass */
-	volatile bool *stop;		/**< set by the main lcore */
+	struct rte_mempool *pool; /**< this worker's mbufs */
+	uint64_t hz;		  /**< TSC ticks per second */
+	uint64_t now;		  /**< TSC at the top of this loop */
+	uint64_t next_timer;	  /**< TSC of the next 1 ms timer pass */
+	volatile bool *stop;	  /**< set by the main lcore */
 	uint8_t nb_apps;
 	uint8_t nb_polls;
 	struct worker_app apps[WORKER_MAX_APPS];
@@ -251,10 +251,10 @@ struct worker {
 		void (*fn)(struct worker *w, void *obj);
 		void *obj;
 	} polls[WORKER_MAX_APPS];
-	struct worker_l4 tcp;		/**< set by lib/tcp when attached */
-	struct worker_l4 udp;		/**< set by lib/udp when attached */
-	uint32_t arp_retries;		/**< requests before giving up */
-	uint64_t arp_timeout;		/**< TSC between requests */
+	struct worker_l4 tcp; /**< set by lib/tcp when attached */
+	struct worker_l4 udp; /**< set by lib/udp when attached */
+	uint32_t arp_retries; /**< requests before giving up */
+	uint64_t arp_timeout; /**< TSC between requests */
 	struct stats_worker stats;
 	struct worker_port port[WORKER_MAX_PORTS];
 } __rte_cache_aligned;
@@ -263,8 +263,8 @@ struct worker {
  * Initialise w (zeroed by the caller except what this sets): id, pool,
  * clock. Ports are added with worker_add_port.
  */
-void worker_init(struct worker *w, unsigned int id, struct rte_mempool *pool,
-		 volatile bool *stop, uint32_t arp_retries, uint32_t arp_timeout_ms);
+void worker_init(struct worker *w, unsigned int id, struct rte_mempool *pool, volatile bool *stop,
+		 uint32_t arp_retries, uint32_t arp_timeout_ms);
 
 /**
  * Add (port, queue) with its address (host order, prefix 0..32) to w; the
@@ -355,9 +355,9 @@ worker_next_hop(const struct worker_port *wp, rte_be32_t dst)
 
 enum neigh_state {
 	NEIGH_NONE = 0,
-	NEIGH_INCOMPLETE,	/**< ARP request out, waiting */
+	NEIGH_INCOMPLETE, /**< ARP request out, waiting */
 	NEIGH_REACHABLE,
-	NEIGH_FAILED,		/**< retries exhausted; a new send restarts resolution */
+	NEIGH_FAILED, /**< retries exhausted; a new send restarts resolution */
 };
 
 /** Create a table of at most max entries (rte_hash keyed by IPv4). NULL + errno on failure. */

@@ -176,9 +176,9 @@ void
 worker_flush(struct worker *w, struct worker_port *wp)
 {
 	uint16_t n = wp->tx_n;
-	uint16_t sent = wp->tx_ring != NULL
-				? (uint16_t)rte_ring_enqueue_burst(wp->tx_ring, (void **)wp->tx, n, NULL)
-				: port_tx(w, wp, wp->tx, &n);
+	uint16_t sent = wp->tx_ring != NULL ? (uint16_t)rte_ring_enqueue_burst(
+						      wp->tx_ring, (void **)wp->tx, n, NULL)
+					    : port_tx(w, wp, wp->tx, &n);
 	uint64_t bytes = 0;
 
 	for (uint16_t i = 0; i < sent; i++)
@@ -389,7 +389,7 @@ worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
 			goto no_proto;
 		w->udp.input(w, wp, m, &ni, w->udp.ctx);
 		break;
-	no_proto:
+no_proto:
 	default:
 		drop(w, m, STAT_drop_ip_proto);
 		break;

@@ -120,7 +120,7 @@ stats_hist_merge(struct stats_hist *dst, const struct stats_hist *src)
 		dst->b[i] += src->b[i];
 }
 
-#define LABEL_LEN 64
+#define LABEL_LEN    64
 #define RTE_DIM_Q(a) (sizeof(a) / sizeof((a)[0]))
 
 struct stats_report {
@@ -135,9 +135,9 @@ struct stats_report {
 	unsigned int nb_extra;
 	char *extra_key[8];
 	char *extra_val[8];
-	struct stats_hist *srtt_prev;	/**< the workers' srtt histograms merged, last interval */
-	struct stats_hist *srtt_cur;	/**< scratch: the same, now */
-	struct stats_hist *srtt_mem;	/**< the two above, one allocation */
+	struct stats_hist *srtt_prev; /**< the workers' srtt histograms merged, last interval */
+	struct stats_hist *srtt_cur;  /**< scratch: the same, now */
+	struct stats_hist *srtt_mem;  /**< the two above, one allocation */
 };
 
 struct stats_report *
@@ -354,8 +354,10 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 	 * the bulk server's (sink, source) */
 	bool bulk_client = cur[STAT_gen_bulk_tx] != 0 || cur[STAT_gen_bulk_rx] != 0;
 	bool bulk_server = cur[STAT_bulk_accepted] != 0;
-	double bulk_a = (bulk_client ? d[STAT_gen_bulk_tx] : d[STAT_bulk_sink_bytes]) * 8 / secs / 1e9;
-	double bulk_b = (bulk_client ? d[STAT_gen_bulk_rx] : d[STAT_bulk_src_bytes]) * 8 / secs / 1e9;
+	double bulk_a = (bulk_client ? d[STAT_gen_bulk_tx] : d[STAT_bulk_sink_bytes]) * 8 / secs /
+			1e9;
+	double bulk_b = (bulk_client ? d[STAT_gen_bulk_rx] : d[STAT_bulk_src_bytes]) * 8 / secs /
+			1e9;
 	struct rtt_iv rtt;
 	srtt_interval(r, &rtt);
 
@@ -368,20 +370,23 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 				rate_str(cps, b3, sizeof(b3)), rate_str(rps, b4, sizeof(b4)),
 				g[GAUGE_tcp_open], d[STAT_tcp_retrans]);
 		if (client)
-			fprintf(r->out, " conc %" PRIu64 " err %" PRIu64, g[GAUGE_gen_active], errs);
+			fprintf(r->out, " conc %" PRIu64 " err %" PRIu64, g[GAUGE_gen_active],
+				errs);
 		if (cur[STAT_icmp_echo_rx] != 0 || cur[STAT_icmp_reply_rx] != 0)
-			fprintf(r->out, "  icmp echo %s/s reply %s/s", rate_str(echo, b3, sizeof(b3)),
-				rate_str(reply, b4, sizeof(b4)));
+			fprintf(r->out, "  icmp echo %s/s reply %s/s",
+				rate_str(echo, b3, sizeof(b3)), rate_str(reply, b4, sizeof(b4)));
 		if (bulk_client || bulk_server) {
-			fprintf(r->out, "  bulk %s %.2fGbps %s %.2fGbps", bulk_client ? "up" : "sink",
-				bulk_a, bulk_client ? "down" : "source", bulk_b);
+			fprintf(r->out, "  bulk %s %.2fGbps %s %.2fGbps",
+				bulk_client ? "up" : "sink", bulk_a,
+				bulk_client ? "down" : "source", bulk_b);
 			if (g[GAUGE_bulk_senders] != 0)
 				fprintf(r->out, " cwnd %sB",
 					rate_str((double)g[GAUGE_bulk_cwnd] /
 							 (double)g[GAUGE_bulk_senders],
 						 b3, sizeof(b3)));
 			if (rtt.n != 0)
-				fprintf(r->out, " rtt %.2f/%.2f/%.2fms", rtt.min, rtt.mean, rtt.max);
+				fprintf(r->out, " rtt %.2f/%.2f/%.2fms", rtt.min, rtt.mean,
+					rtt.max);
 			else if (g[GAUGE_bulk_senders] != 0)
 				fprintf(r->out, " srtt %.2fms",
 					(double)g[GAUGE_bulk_srtt_us] /
@@ -399,11 +404,12 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 			"{\"type\":\"interval\",\"t\":%.3f,\"rx_pps\":%.0f,\"tx_pps\":%.0f,"
 			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"cps\":%.0f,\"rps\":%.0f,"
 			"\"errors\":%" PRIu64 ",\"drops\":%" PRIu64 ",",
-			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, errs, drops_of(d));
+			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, errs,
+			drops_of(d));
 		if (bulk_client || bulk_server) {
 			fprintf(r->json, "\"bulk_%s_gbps\":%.4f,\"bulk_%s_gbps\":%.4f,",
-				bulk_client ? "up" : "sink", bulk_a, bulk_client ? "down" : "source",
-				bulk_b);
+				bulk_client ? "up" : "sink", bulk_a,
+				bulk_client ? "down" : "source", bulk_b);
 			fprintf(r->json, "\"bulk_retrans\":%" PRIu64 ",", d[STAT_tcp_retrans]);
 			if (g[GAUGE_bulk_senders] != 0)
 				fprintf(r->json, "\"bulk_cwnd\":%.0f,",
@@ -436,19 +442,22 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 	if (secs <= 0)
 		secs = 1e-3;
 	fprintf(o, "\n--- summary: %.1fs, %s ---\n", secs, status);
-	fprintf(o, "rx %" PRIu64 " frames (%.0f/s)  tx %" PRIu64 " frames (%.0f/s)  drops %" PRIu64
-		   "\n",
+	fprintf(o,
+		"rx %" PRIu64 " frames (%.0f/s)  tx %" PRIu64 " frames (%.0f/s)  drops %" PRIu64
+		"\n",
 		tot[STAT_rx_pkts], tot[STAT_rx_pkts] / secs, tot[STAT_tx_pkts],
 		tot[STAT_tx_pkts] / secs, drops_of(tot));
 	if (tot[STAT_gen_bulk_tx] != 0 || tot[STAT_gen_bulk_rx] != 0)
-		fprintf(o, "bulk (client): up %" PRIu64 " bytes (%.3f Gbps)  down %" PRIu64
-			   " bytes (%.3f Gbps)  retransmits %" PRIu64 "\n",
+		fprintf(o,
+			"bulk (client): up %" PRIu64 " bytes (%.3f Gbps)  down %" PRIu64
+			" bytes (%.3f Gbps)  retransmits %" PRIu64 "\n",
 			tot[STAT_gen_bulk_tx], tot[STAT_gen_bulk_tx] * 8 / secs / 1e9,
 			tot[STAT_gen_bulk_rx], tot[STAT_gen_bulk_rx] * 8 / secs / 1e9,
 			tot[STAT_tcp_retrans]);
 	if (tot[STAT_bulk_accepted] != 0)
-		fprintf(o, "bulk (server): sink %" PRIu64 " bytes (%.3f Gbps)  source %" PRIu64
-			   " bytes (%.3f Gbps)\n",
+		fprintf(o,
+			"bulk (server): sink %" PRIu64 " bytes (%.3f Gbps)  source %" PRIu64
+			" bytes (%.3f Gbps)\n",
 			tot[STAT_bulk_sink_bytes], tot[STAT_bulk_sink_bytes] * 8 / secs / 1e9,
 			tot[STAT_bulk_src_bytes], tot[STAT_bulk_src_bytes] * 8 / secs / 1e9);
 	fprintf(o, "%-22s %14s", "counter", "total");
@@ -498,7 +507,8 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 			const struct stats_hist *h = &merged[k];
 			if (h->count == 0)
 				continue;
-			fprintf(r->json, "%s\"%s\":{\"count\":%" PRIu64 ",\"mean\":%.3f,\"min\":%.3f",
+			fprintf(r->json,
+				"%s\"%s\":{\"count\":%" PRIu64 ",\"mean\":%.3f,\"min\":%.3f",
 				first ? "" : ",", hist_names[k], h->count,
 				(double)h->sum / (double)h->count * us, (double)h->min * us);
 			for (unsigned int q = 0; q < RTE_DIM_Q(qs); q++)
@@ -520,8 +530,9 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 			fprintf(r->json, ",\"%s\":%s", r->extra_key[i], r->extra_val[i]);
 		fputs(",\"workers\":[", r->json);
 		for (unsigned int w = 0; w < r->nb_workers; w++) {
-			fprintf(r->json, "%s{\"id\":%u,\"label\":\"%s\",\"counters\":", w ? "," : "",
-				w, r->label[w]);
+			fprintf(r->json,
+				"%s{\"id\":%u,\"label\":\"%s\",\"counters\":", w ? "," : "", w,
+				r->label[w]);
 			json_counters(r->json, r->workers[w]->c);
 			fputc('}', r->json);
 		}

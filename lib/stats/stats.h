@@ -183,14 +183,14 @@ enum stats_gauge {
 #define STATS_X_GENUM(name, help) GAUGE_##name,
 	STATS_GAUGES(STATS_X_GENUM)
 #undef STATS_X_GENUM
-	GAUGE_MAX
+		GAUGE_MAX
 };
 
 enum stats_id {
 #define STATS_X_ENUM(name, help) STAT_##name,
 	STATS_COUNTERS(STATS_X_ENUM)
 #undef STATS_X_ENUM
-	STAT_MAX
+		STAT_MAX
 };
 
 /* Latency histograms: X(name, help); values in TSC ticks. */
@@ -209,7 +209,7 @@ enum stats_hist_id {
 #define STATS_X_HENUM(name, help) HIST_##name,
 	STATS_HISTS(STATS_X_HENUM)
 #undef STATS_X_HENUM
-	HIST_MAX
+		HIST_MAX
 };
 
 /*
@@ -235,7 +235,7 @@ stats_hist_index(uint64_t v)
 {
 	if (v < HIST_SUB)
 		return (unsigned int)v;
-	unsigned int e = 63u - (unsigned int)__builtin_clzll(v); /* >= HIST_SUB_BITS */
+	unsigned int e = 63u - (unsigned int)__builtin_clzll(v);   /* >= HIST_SUB_BITS */
 	unsigned int m = (unsigned int)(v >> (e - HIST_SUB_BITS)); /* [SUB, 2*SUB) */
 	return (e - HIST_SUB_BITS + 1) * HIST_SUB + (m - HIST_SUB);
 }
@@ -264,7 +264,7 @@ const char *stats_hist_name(enum stats_hist_id id);
 struct stats_worker {
 	uint64_t c[STAT_MAX];
 	uint64_t g[GAUGE_MAX];
-	struct stats_hist *h[HIST_MAX];	/**< allocated by the app that records them; NULL = none */
+	struct stats_hist *h[HIST_MAX]; /**< allocated by the app that records them; NULL = none */
 } __attribute__((aligned(64)));
 
 /** Name of counter id ("drop_ip_csum"); NULL when out of range. */
@@ -297,8 +297,7 @@ struct stats_report;
  * @return NULL with errno set on failure (JSON file cannot be opened).
  */
 struct stats_report *stats_report_create(struct stats_worker *const *workers,
-					 unsigned int nb_workers,
-					 FILE *out, const char *json_path);
+					 unsigned int nb_workers, FILE *out, const char *json_path);
 
 /**
  * Add a field to the summary's JSON object: "key": raw_json (raw_json must

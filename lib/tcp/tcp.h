@@ -24,25 +24,25 @@ extern "C" {
 
 /** Runtime knobs ([tcp] section); tcp_conf_defaults() fills them. */
 struct tcp_conf {
-	uint32_t max_conns;		/**< flow table / TCB pool size per worker */
-	uint16_t mss;			/**< our MSS; 0 = from the port MTU */
-	uint32_t rcv_wnd;		/**< receive window we advertise, bytes */
-	bool wscale;			/**< offer window scaling (RFC 7323) */
-	bool sack;			/**< offer SACK-permitted (RFC 2018) */
-	bool timestamps;		/**< offer timestamps (RFC 7323) */
-	bool syncookies;		/**< answer SYNs with cookies when full (RFC 4987) */
-	uint32_t syn_backlog;		/**< SYN-RECEIVED connections at most */
-	uint32_t time_wait_ms;		/**< TIME-WAIT length (short default for benchmarks) */
-	uint32_t delack_ms;		/**< delayed ACK timeout */
-	uint32_t rto_init_ms;		/**< initial RTO (RFC 6298: 1 s) */
+	uint32_t max_conns;    /**< flow table / TCB pool size per worker */
+	uint16_t mss;	       /**< our MSS; 0 = from the port MTU */
+	uint32_t rcv_wnd;      /**< receive window we advertise, bytes */
+	bool wscale;	       /**< offer window scaling (RFC 7323) */
+	bool sack;	       /**< offer SACK-permitted (RFC 2018) */
+	bool timestamps;       /**< offer timestamps (RFC 7323) */
+	bool syncookies;       /**< answer SYNs with cookies when full (RFC 4987) */
+	uint32_t syn_backlog;  /**< SYN-RECEIVED connections at most */
+	uint32_t time_wait_ms; /**< TIME-WAIT length (short default for benchmarks) */
+	uint32_t delack_ms;    /**< delayed ACK timeout */
+	uint32_t rto_init_ms;  /**< initial RTO (RFC 6298: 1 s) */
 	uint32_t rto_min_ms;
 	uint32_t rto_max_ms;
-	uint32_t syn_retries;		/**< SYN / SYN-ACK retransmissions before giving up */
-	uint32_t max_retries;		/**< data retransmissions before abort with RST */
-	uint32_t sndq_segs;		/**< send-queue entries per worker (shared pool) */
-	uint32_t ooo_max;		/**< out-of-order segments kept per connection */
-	uint32_t init_cwnd;		/**< initial window in segments (RFC 6928: 10) */
-	uint32_t zero_copy_min;		/**< payload bytes from which a segment of registered
+	uint32_t syn_retries;	/**< SYN / SYN-ACK retransmissions before giving up */
+	uint32_t max_retries;	/**< data retransmissions before abort with RST */
+	uint32_t sndq_segs;	/**< send-queue entries per worker (shared pool) */
+	uint32_t ooo_max;	/**< out-of-order segments kept per connection */
+	uint32_t init_cwnd;	/**< initial window in segments (RFC 6928: 10) */
+	uint32_t zero_copy_min; /**< payload bytes from which a segment of registered
 					     memory (tcp_zc_register) is attached, not copied,
 					     on ports with PORT_OFF_MULTI_SEGS; 0 = never */
 };
@@ -68,11 +68,11 @@ enum tcp_state {
 
 /** Why a connection went away (closed() callback). */
 enum tcp_close_reason {
-	TCP_CLOSE_NORMAL = 0,	/**< FIN exchange completed */
-	TCP_CLOSE_RESET,	/**< the peer sent RST */
-	TCP_CLOSE_TIMEOUT,	/**< retransmissions ran out */
-	TCP_CLOSE_ABORT,	/**< the application aborted (RST sent) */
-	TCP_CLOSE_REFUSED,	/**< active open answered with RST */
+	TCP_CLOSE_NORMAL = 0, /**< FIN exchange completed */
+	TCP_CLOSE_RESET,      /**< the peer sent RST */
+	TCP_CLOSE_TIMEOUT,    /**< retransmissions ran out */
+	TCP_CLOSE_ABORT,      /**< the application aborted (RST sent) */
+	TCP_CLOSE_REFUSED,    /**< active open answered with RST */
 };
 
 /** Application callbacks; run on the worker, inside tcp input or timers. */
@@ -237,19 +237,19 @@ size_t tcp_bytes_per_conn(const struct tcp_ctx *c);
 
 /** One connection's transmission state (tcp_get_info), as Linux's struct tcp_info. */
 struct tcp_info {
-	uint8_t state;			/**< enum tcp_state */
-	uint8_t retries;		/**< consecutive RTOs now */
-	uint16_t mss;			/**< payload bytes per segment */
-	uint32_t cwnd;			/**< congestion window, bytes */
-	uint32_t ssthresh;		/**< bytes; UINT32_MAX until the first loss */
-	uint32_t snd_wnd;		/**< the peer's window, bytes (scaled) */
-	uint32_t flight;		/**< bytes sent and not acknowledged (SND.MAX - SND.UNA) */
-	uint32_t queued;		/**< bytes in the send queue, unacknowledged ones included */
-	uint32_t srtt_us;		/**< smoothed RTT (RFC 6298), 0 = no sample yet; the
+	uint8_t state;	   /**< enum tcp_state */
+	uint8_t retries;   /**< consecutive RTOs now */
+	uint16_t mss;	   /**< payload bytes per segment */
+	uint32_t cwnd;	   /**< congestion window, bytes */
+	uint32_t ssthresh; /**< bytes; UINT32_MAX until the first loss */
+	uint32_t snd_wnd;  /**< the peer's window, bytes (scaled) */
+	uint32_t flight;   /**< bytes sent and not acknowledged (SND.MAX - SND.UNA) */
+	uint32_t queued;   /**< bytes in the send queue, unacknowledged ones included */
+	uint32_t srtt_us;  /**< smoothed RTT (RFC 6298), 0 = no sample yet; the
 					     TCP clock ticks in ms: 1 ms is "1 ms or less" */
 	uint32_t rttvar_us;
 	uint32_t rto_ms;
-	uint32_t total_retrans;		/**< segments retransmitted since the open (SYN, data, FIN,
+	uint32_t total_retrans; /**< segments retransmitted since the open (SYN, data, FIN,
 					     probes): Linux's tcpi_total_retrans, what iperf3
 					     reports as "retransmits" */
 };

@@ -239,8 +239,7 @@ tcp_listen_app(struct tcp_ctx *c, uint16_t port, const struct tcp_app *app)
 	int slot;
 
 	/* refused before it takes a slot */
-	if (c->listen[port] != 0 &&
-	    memcmp(&c->apps[c->listen[port] - 1], app, sizeof(*app)) != 0)
+	if (c->listen[port] != 0 && memcmp(&c->apps[c->listen[port] - 1], app, sizeof(*app)) != 0)
 		return -EADDRINUSE;
 	slot = tcp_app_add(c, app);
 	return slot < 0 ? slot : listen_slot(c, port, slot);
@@ -318,8 +317,8 @@ tcp_get_info(const struct tcb *t, struct tcp_info *info)
 	info->snd_wnd = t->snd_wnd;
 	info->flight = t->snd_max - t->snd_una;
 	info->queued = t->sndq_bytes;
-	info->srtt_us = t->srtt8 * 125u;	/* x8 ms -> us */
-	info->rttvar_us = t->rttvar4 * 250u;	/* x4 ms -> us */
+	info->srtt_us = t->srtt8 * 125u;     /* x8 ms -> us */
+	info->rttvar_us = t->rttvar4 * 250u; /* x4 ms -> us */
 	info->rto_ms = t->rto;
 	info->total_retrans = t->retrans;
 }

@@ -101,13 +101,13 @@ tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out)
 /** One arriving segment, parsed. */
 struct seg {
 	uint32_t seq, ack, wnd;
-	uint32_t plen;			/**< payload bytes */
-	uint32_t len;			/**< SEG.LEN: payload + SYN + FIN */
+	uint32_t plen; /**< payload bytes */
+	uint32_t len;  /**< SEG.LEN: payload + SYN + FIN */
 	const uint8_t *data;
 	uint8_t flags;
 	struct tcp_opts o;
 	struct rte_mbuf *m;
-	bool kept;			/**< m now belongs to the out-of-order queue */
+	bool kept; /**< m now belongs to the out-of-order queue */
 };
 
 /* TF_ bits naming the listener's application of port (network order). */
@@ -213,7 +213,7 @@ passive_open(struct tcp_ctx *c, struct tcb *t, const struct seg *s)
 	t->rcv_adv = t->rcv_nxt;
 	t->snd_una = t->snd_nxt = t->snd_max = tcp_isn(c, &t->key); /* ISS */
 	t->recover = t->snd_una; /* RFC 6582 3.2: recover starts at the ISS */
-	t->snd_wnd = s->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
+	t->snd_wnd = s->wnd;	 /* never scaled in a SYN (RFC 7323 2.2) */
 	t->max_snd_wnd = t->snd_wnd;
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = t->snd_una;
@@ -231,7 +231,6 @@ listening(const struct tcp_ctx *c, rte_be16_t port)
 }
 
 static void process(struct tcp_ctx *c, struct tcb *t, struct seg *s);
-
 
 /*
  * The end of input for t: output what became sendable (data carries the
@@ -743,9 +742,10 @@ process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		ok = wnd == 0 ? s->seq == t->rcv_nxt
 			      : SEQ_GEQ(s->seq, t->rcv_nxt) && SEQ_LT(s->seq, t->rcv_nxt + wnd);
 	else
-		ok = wnd != 0 && ((SEQ_GEQ(s->seq, t->rcv_nxt) && SEQ_LT(s->seq, t->rcv_nxt + wnd)) ||
-				  (SEQ_GEQ(s->seq + s->len - 1, t->rcv_nxt) &&
-				   SEQ_LT(s->seq + s->len - 1, t->rcv_nxt + wnd)));
+		ok = wnd != 0 &&
+		     ((SEQ_GEQ(s->seq, t->rcv_nxt) && SEQ_LT(s->seq, t->rcv_nxt + wnd)) ||
+		      (SEQ_GEQ(s->seq + s->len - 1, t->rcv_nxt) &&
+		       SEQ_LT(s->seq + s->len - 1, t->rcv_nxt + wnd)));
 	/* A zero-window probe or a segment straddling the left edge is still
 	 * useful for its ACK; RFC 9293 keeps processing the ACK of a pure ACK
 	 * at RCV.NXT with a zero window (covered above). */
@@ -758,7 +758,8 @@ process(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			 * retransmitted FIN sits just left of RCV.NXT. */
 			if (t->state == TCP_TIME_WAIT && (s->flags & TCP_FIN) &&
 			    s->seq + s->len == t->rcv_nxt) {
-				t->rto_at = c->tick + (c->conf.time_wait_ms ? c->conf.time_wait_ms : 1);
+				t->rto_at = c->tick +
+					    (c->conf.time_wait_ms ? c->conf.time_wait_ms : 1);
 				tcp_timer_update(c, t);
 			}
 			/* still take the ACK of an old duplicate (keeps the

@@ -25,13 +25,13 @@
 #define HDRS_LEN (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr))
 
 /* option kinds */
-#define OPT_EOL	     0
-#define OPT_NOP	     1
-#define OPT_MSS	     2
-#define OPT_WS	     3
-#define OPT_SACKOK   4
-#define OPT_SACK     5
-#define OPT_TS	     8
+#define OPT_EOL	   0
+#define OPT_NOP	   1
+#define OPT_MSS	   2
+#define OPT_WS	   3
+#define OPT_SACKOK 4
+#define OPT_SACK   5
+#define OPT_TS	   8
 
 uint32_t
 tcp_rcv_window(const struct tcp_ctx *c, const struct tcb *t)
@@ -210,7 +210,7 @@ seg_alloc(struct tcp_ctx *c, struct worker_port *wp, const struct tcp_key *k, ui
 	}
 	uint32_t tcplen = sizeof(struct rte_tcp_hdr) + optlen;
 	uint32_t len = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tcplen + paylen;
-	uint32_t here = len - (paylen - inl);	/* bytes in this mbuf */
+	uint32_t here = len - (paylen - inl); /* bytes in this mbuf */
 	/* a TSO frame (payload beyond one MSS, chained) is cut by the port */
 	bool tso = inl == 0 && paylen > wp->mtu - 40u && (wp->offloads & PORT_OFF_TSO);
 	if (unlikely(here > rte_pktmbuf_tailroom(m) || len - RTE_ETHER_HDR_LEN > UINT16_MAX ||
@@ -267,7 +267,7 @@ seg_send(struct tcp_ctx *c, struct worker_port *wp, struct rte_mbuf *m, rte_be32
 	 uint16_t tso_segsz)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
-							   RTE_ETHER_HDR_LEN);
+							  RTE_ETHER_HDR_LEN);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 
 	if (tso_segsz != 0) {
@@ -449,7 +449,8 @@ tcp_send_syn(struct tcp_ctx *c, struct tcb *t)
 	uint8_t flags = t->state == TCP_SYN_SENT ? TCP_SYN : (TCP_SYN | TCP_ACK);
 
 	if (t->retries == 0)
-		stats_inc(&c->w->stats, t->state == TCP_SYN_SENT ? STAT_tcp_syn_tx : STAT_tcp_synack_tx);
+		stats_inc(&c->w->stats,
+			  t->state == TCP_SYN_SENT ? STAT_tcp_syn_tx : STAT_tcp_synack_tx);
 	else
 		tcp_count_retrans(c, t);
 	/* in SYN-SENT / SYN-RECEIVED, SND.UNA is the ISS */
@@ -616,7 +617,8 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 			t->snd_nxt++;
 			if (!(t->flags & TF_FIN_SENT)) {
 				t->flags |= TF_FIN_SENT;
-				t->state = t->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT_1;
+				t->state = t->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK
+								      : TCP_FIN_WAIT_1;
 			}
 		}
 		if (SEQ_GT(t->snd_nxt, t->snd_max))
@@ -632,7 +634,8 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 			t->snd_nxt = data_end + 1;
 			if (!(t->flags & TF_FIN_SENT)) {
 				t->flags |= TF_FIN_SENT;
-				t->state = t->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT_1;
+				t->state = t->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK
+								      : TCP_FIN_WAIT_1;
 			}
 			if (SEQ_GT(t->snd_nxt, t->snd_max))
 				t->snd_max = t->snd_nxt;
@@ -729,8 +732,8 @@ tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_m
 		   const struct net_info *ni, const struct rte_tcp_hdr *th, uint32_t seg_len)
 {
 	const struct rte_ether_hdr *ieh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_ipv4_hdr *iip =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, ni->l3_off);
+	const struct rte_ipv4_hdr *iip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+								 ni->l3_off);
 	struct tcp_key k = {
 		.rip = iip->src_addr,
 		.lip = iip->dst_addr,
@@ -759,7 +762,7 @@ tcp_send_rst_reply(struct tcp_ctx *c, struct worker_port *wp, const struct rte_m
 	stats_inc(&c->w->stats, STAT_tcp_rst_tx);
 	/* Reply to the sender's MAC directly: no neighbour lookup for a RST. */
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(r, struct rte_ipv4_hdr *,
-							   RTE_ETHER_HDR_LEN);
+							  RTE_ETHER_HDR_LEN);
 	struct rte_tcp_hdr *rth = (struct rte_tcp_hdr *)(ip + 1);
 	rth->cksum = net_ipv4_l4_cksum(ip, rth);
 	ip->hdr_checksum = net_ipv4_hdr20_cksum(ip);
@@ -778,9 +781,9 @@ tcp_send_cookie_synack(struct tcp_ctx *c, struct worker_port *wp, const struct t
 	opts[0] = OPT_MSS;
 	opts[1] = 4;
 	memcpy(opts + 2, &our, 2);
-	struct rte_mbuf *m = seg_alloc(c, wp, k, TCP_SYN | TCP_ACK, iss, rcv_nxt,
-				       (uint16_t)(c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd),
-				       opts, 4, 0, 0, &pay);
+	struct rte_mbuf *m = seg_alloc(
+		c, wp, k, TCP_SYN | TCP_ACK, iss, rcv_nxt,
+		(uint16_t)(c->conf.rcv_wnd > 65535 ? 65535 : c->conf.rcv_wnd), opts, 4, 0, 0, &pay);
 	if (m == NULL)
 		return;
 	stats_inc(&c->w->stats, STAT_tcp_syncookie_tx);

@@ -23,9 +23,9 @@ extern "C" {
 #define SEQ_MAX(a, b) (SEQ_GT(a, b) ? (a) : (b))
 #define SEQ_MIN(a, b) (SEQ_LT(a, b) ? (a) : (b))
 
-#define TCP_NONE UINT32_MAX	/**< null index */
-#define TCP_CWND_MAX (1u << 30)	/**< cwnd ceiling, bytes: far above any window, never wraps */
-#define TCP_TSO_MAX  (63u * 1024u)	/**< payload of one TSO frame at most (IPv4 length <= 64 KiB) */
+#define TCP_NONE     UINT32_MAX	   /**< null index */
+#define TCP_CWND_MAX (1u << 30)	   /**< cwnd ceiling, bytes: far above any window, never wraps */
+#define TCP_TSO_MAX  (63u * 1024u) /**< payload of one TSO frame at most (IPv4 length <= 64 KiB) */
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -35,22 +35,22 @@ extern "C" {
 #define TCP_URG 0x20
 
 /* TCB flags */
-#define TF_ACKNOW    (1u << 0)	/**< send an ACK at the end of input */
-#define TF_DELACK    (1u << 1)	/**< an ACK is owed (delayed) */
-#define TF_SACK	     (1u << 2)	/**< SACK permitted both ways */
-#define TF_TS	     (1u << 3)	/**< timestamps on */
-#define TF_WS	     (1u << 4)	/**< window scaling on */
-#define TF_FIN_QUEUED (1u << 5)	/**< app closed: FIN after the queued data */
-#define TF_FIN_SENT  (1u << 6)	/**< our FIN has a sequence number (snd_max covers it) */
-#define TF_RECOVERY  (1u << 7)	/**< NewReno fast recovery */
-#define TF_PASSIVE   (1u << 8)	/**< opened by a SYN we received */
-#define TF_RTT	     (1u << 9)	/**< timing rtt_seq (Karn: not on retransmits) */
-#define TF_IN_INPUT  (1u << 10)	/**< inside input: output deferred to its end */
-#define TF_OUTPUT    (1u << 11)	/**< output wanted at the end of input */
-#define TF_CLOSED    (1u << 12)	/**< freed during input: do not touch */
-#define TF_APP_SHIFT 13		/**< bits 13-15: the owning application's slot */
-#define TF_APP_MASK  (7u << TF_APP_SHIFT)
-#define TCP_MAX_APPS 8		/**< applications per context (3 bits of flags) */
+#define TF_ACKNOW     (1u << 0)	 /**< send an ACK at the end of input */
+#define TF_DELACK     (1u << 1)	 /**< an ACK is owed (delayed) */
+#define TF_SACK	      (1u << 2)	 /**< SACK permitted both ways */
+#define TF_TS	      (1u << 3)	 /**< timestamps on */
+#define TF_WS	      (1u << 4)	 /**< window scaling on */
+#define TF_FIN_QUEUED (1u << 5)	 /**< app closed: FIN after the queued data */
+#define TF_FIN_SENT   (1u << 6)	 /**< our FIN has a sequence number (snd_max covers it) */
+#define TF_RECOVERY   (1u << 7)	 /**< NewReno fast recovery */
+#define TF_PASSIVE    (1u << 8)	 /**< opened by a SYN we received */
+#define TF_RTT	      (1u << 9)	 /**< timing rtt_seq (Karn: not on retransmits) */
+#define TF_IN_INPUT   (1u << 10) /**< inside input: output deferred to its end */
+#define TF_OUTPUT     (1u << 11) /**< output wanted at the end of input */
+#define TF_CLOSED     (1u << 12) /**< freed during input: do not touch */
+#define TF_APP_SHIFT  13	 /**< bits 13-15: the owning application's slot */
+#define TF_APP_MASK   (7u << TF_APP_SHIFT)
+#define TCP_MAX_APPS  8 /**< applications per context (3 bits of flags) */
 
 /** Flow key: the 4-tuple in network order. */
 struct tcp_key {
@@ -65,38 +65,38 @@ struct tcp_key {
  * sizeof(struct tcb) is printed at start and checked by a test.
  */
 struct tcb {
-	struct tcp_key key;		/* 12 */
+	struct tcp_key key; /* 12 */
 	uint8_t state;
-	uint8_t port;			/**< index of the worker_port */
-	uint16_t flags;			/**< TF_* */
+	uint8_t port;	/**< index of the worker_port */
+	uint16_t flags; /**< TF_* */
 
-	uint8_t snd_ws;			/**< peer's window shift */
-	uint8_t rcv_ws;			/**< our window shift */
-	uint8_t retries;		/**< consecutive RTOs */
+	uint8_t snd_ws;	 /**< peer's window shift */
+	uint8_t rcv_ws;	 /**< our window shift */
+	uint8_t retries; /**< consecutive RTOs */
 	uint8_t dupacks;
-	uint16_t mss;			/**< effective send MSS (payload per segment) */
-	uint16_t ooo_n;			/**< segments in the out-of-order queue */
+	uint16_t mss;	/**< effective send MSS (payload per segment) */
+	uint16_t ooo_n; /**< segments in the out-of-order queue */
 
 	/* send sequence space (RFC 9293 3.3.1); ISS is SND.UNA until our SYN
 	 * is acknowledged, so it is not kept */
 	uint32_t snd_una;
 	uint32_t snd_nxt;
-	uint32_t snd_max;		/**< highest sequence sent + 1 */
-	uint32_t snd_wnd;		/**< peer's window, bytes (scaled) */
+	uint32_t snd_max; /**< highest sequence sent + 1 */
+	uint32_t snd_wnd; /**< peer's window, bytes (scaled) */
 	uint32_t snd_wl1;
 	uint32_t snd_wl2;
-	uint32_t max_snd_wnd;		/**< largest window seen (RFC 5961 5.2) */
+	uint32_t max_snd_wnd; /**< largest window seen (RFC 5961 5.2) */
 	uint32_t cwnd;
 	uint32_t ssthresh;
-	uint32_t recover;		/**< NewReno (RFC 6582) */
-	uint32_t high_rxt;		/**< highest sequence retransmitted in recovery (RFC 6675) */
+	uint32_t recover;  /**< NewReno (RFC 6582) */
+	uint32_t high_rxt; /**< highest sequence retransmitted in recovery (RFC 6675) */
 
 	/* receive sequence space; IRS is RCV.NXT - 1 while it matters (SYN-RECEIVED) */
 	uint32_t rcv_nxt;
-	uint32_t rcv_adv;		/**< right edge last advertised */
+	uint32_t rcv_adv; /**< right edge last advertised */
 	union {
-		uint32_t ts_recent;	/**< RFC 7323, with timestamps (TF_TS) */
-		uint32_t rtt_start;	/**< tick rtt_seq was sent, without them */
+		uint32_t ts_recent; /**< RFC 7323, with timestamps (TF_TS) */
+		uint32_t rtt_start; /**< tick rtt_seq was sent, without them */
 	};
 	uint32_t last_ack_sent;
 
@@ -104,24 +104,24 @@ struct tcb {
 	uint32_t rtt_seq;
 	uint32_t srtt8;
 	uint32_t rttvar4;
-	uint32_t rto;			/**< ms */
+	uint32_t rto; /**< ms */
 
 	/* timers: one wheel entry at min(rto_at, delack_at, app_at) */
-	uint32_t t_next, t_prev;	/**< wheel links (TCB indices) */
-	uint32_t t_at;			/**< tick of the wheel entry, 0 = not linked */
-	uint32_t rto_at;		/**< retransmit / SYN retry / TIME-WAIT end, 0 = off */
-	uint32_t delack_at;		/**< 0 = off */
-	uint32_t app_at;		/**< application timer (tcp_app_timer), 0 = off */
+	uint32_t t_next, t_prev; /**< wheel links (TCB indices) */
+	uint32_t t_at;		 /**< tick of the wheel entry, 0 = not linked */
+	uint32_t rto_at;	 /**< retransmit / SYN retry / TIME-WAIT end, 0 = off */
+	uint32_t delack_at;	 /**< 0 = off */
+	uint32_t app_at;	 /**< application timer (tcp_app_timer), 0 = off */
 
 	/* send queue: data from snd_una on, referenced; the tail is found by
 	 * walking (queues hold a few entries: one per response in flight) */
-	uint32_t sndq_head;		/**< index into ctx->sndq */
-	uint32_t sndq_off;		/**< bytes of the head entry already acked */
-	uint32_t sndq_bytes;		/**< bytes queued from snd_una */
-	uint32_t ooo;			/**< head of the out-of-order list (ctx->ooo index) */
-	uint32_t retrans;		/**< segments retransmitted over the connection's life */
+	uint32_t sndq_head;  /**< index into ctx->sndq */
+	uint32_t sndq_off;   /**< bytes of the head entry already acked */
+	uint32_t sndq_bytes; /**< bytes queued from snd_una */
+	uint32_t ooo;	     /**< head of the out-of-order list (ctx->ooo index) */
+	uint32_t retrans;    /**< segments retransmitted over the connection's life */
 
-	uint64_t app[TCP_APP_DATA / 8];	/**< tcp_app_data() */
+	uint64_t app[TCP_APP_DATA / 8]; /**< tcp_app_data() */
 };
 
 /** One referenced chunk of application data. */
@@ -139,15 +139,15 @@ struct tcp_ooo {
 	uint32_t len;
 	uint32_t next;
 	uint8_t fin;
-	uint8_t recent;		/**< the most recently queued (first SACK block) */
+	uint8_t recent; /**< the most recently queued (first SACK block) */
 };
 
 /** A registered long-lived region (tcp_zc_register). */
 struct tcp_zc_region {
 	const uint8_t *base;
 	const uint8_t *end;
-	rte_iova_t iova;		/**< of base */
-	bool dma;			/**< DPDK memory, one IOVA range: any port may take it */
+	rte_iova_t iova; /**< of base */
+	bool dma;	 /**< DPDK memory, one IOVA range: any port may take it */
 	/** shared by every mbuf attached to the region: refcnt 1 + one per
 	 *  attached mbuf; the free callback does nothing (the memory is the
 	 *  application's) */
@@ -163,29 +163,29 @@ struct tcp_ctx {
 	struct tcp_conf conf;
 	struct tcp_app apps[TCP_MAX_APPS]; /**< applications; [0] from tcp_attach */
 	uint8_t nb_apps;
-	uint8_t capp;			/**< slot of tcp_connect's connections (tcp_set_client_app) */
+	uint8_t capp; /**< slot of tcp_connect's connections (tcp_set_client_app) */
 	struct rte_hash *h;
 	struct tcb *tcbs;
-	uint32_t nb_slots;		/**< tcbs[] length */
+	uint32_t nb_slots; /**< tcbs[] length */
 	uint32_t nb_conns;
 	uint32_t nb_synrcvd;
-	uint8_t listen[65536];		/**< per port (host order): app slot + 1, 0 = closed */
+	uint8_t listen[65536]; /**< per port (host order): app slot + 1, 0 = closed */
 
 	struct tcp_sndseg *sndq;
-	uint32_t sndq_free;		/**< free list of entries used before */
-	uint32_t sndq_fresh;		/**< entries [sndq_fresh, sndq_cap) never used yet */
+	uint32_t sndq_free;  /**< free list of entries used before */
+	uint32_t sndq_fresh; /**< entries [sndq_fresh, sndq_cap) never used yet */
 	uint32_t sndq_cap;
 
 	struct tcp_ooo *ooo;
 	uint32_t ooo_free;
 
 	uint32_t nb_zc;
-	struct tcp_zc_region *zc;	/**< TCP_ZC_REGIONS, static storage per worker id:
+	struct tcp_zc_region *zc; /**< TCP_ZC_REGIONS, static storage per worker id:
 					     mbufs attached to them may outlive the context */
 
 	/* timers */
 	uint32_t wheel[TCP_WHEEL_SIZE];
-	uint32_t tick;			/**< current ms tick (starts at 1) */
+	uint32_t tick; /**< current ms tick (starts at 1) */
 	uint64_t tsc_base;
 	uint64_t tsc_per_ms;
 
@@ -247,8 +247,8 @@ void tcp_ooo_clear(struct tcp_ctx *c, struct tcb *t);
 void tcp_enter_time_wait(struct tcp_ctx *c, struct tcb *t);
 uint32_t tcp_cookie_make(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq,
 			 uint16_t mss);
-int tcp_cookie_check(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq,
-		     uint32_t cookie, uint16_t *mss);
+int tcp_cookie_check(struct tcp_ctx *c, const struct tcp_key *k, uint32_t peer_seq, uint32_t cookie,
+		     uint16_t *mss);
 
 /* tcp_out.c */
 void tcp_output(struct tcp_ctx *c, struct tcb *t);
@@ -272,8 +272,8 @@ struct tcp_opts {
 	uint8_t ws;
 	bool has_mss, has_ws, sackok, has_ts, has_sack;
 	uint32_t tsval, tsecr;
-	uint32_t sack_hi;	/**< highest right edge of the SACK blocks (has_sack) */
-	uint8_t nsack;		/**< SACK blocks below, as received */
+	uint32_t sack_hi; /**< highest right edge of the SACK blocks (has_sack) */
+	uint8_t nsack;	  /**< SACK blocks below, as received */
 	uint32_t sack_l[4], sack_r[4];
 };
 

@@ -18,8 +18,8 @@
 #include "lib/net/net.h"
 #include "udp.h"
 
-#define UDP_PORTS	  65536u
-#define UDP_SINK_SENDERS  16u	/**< senders tracked by the sink at once (hashed, replaced) */
+#define UDP_PORTS	 65536u
+#define UDP_SINK_SENDERS 16u /**< senders tracked by the sink at once (hashed, replaced) */
 
 /* Prepended to a received frame to turn it into the ICMP error: IP + ICMP headers. */
 #define UNREACH_PREPEND (NET_IPV4_HLEN + NET_ICMP_HLEN)
@@ -36,13 +36,13 @@ struct udp_ctx {
 	struct udp_conf conf;
 	struct udp_app apps[UDP_MAX_APPS];
 	uint8_t nb_apps;
-	uint8_t dapp;			/**< udp_set_app's slot, for udp_bind(UDP_PORT_APP) */
-	uint64_t tokens;		/**< ICMP unreachables x hz */
+	uint8_t dapp;	 /**< udp_set_app's slot, for udp_bind(UDP_PORT_APP) */
+	uint64_t tokens; /**< ICMP unreachables x hz */
 	uint64_t tokens_max;
 	uint64_t last_tsc;
 	uint16_t ip_id;
 	struct udp_sender senders[UDP_SINK_SENDERS];
-	uint8_t kind[UDP_PORTS];	/**< by port (host order): enum udp_port_kind below
+	uint8_t kind[UDP_PORTS]; /**< by port (host order): enum udp_port_kind below
 					     UDP_PORT_APP, UDP_PORT_APP + slot for an app */
 };
 
@@ -250,8 +250,7 @@ sink(struct udp_ctx *c, rte_be32_t sip, const uint8_t *data, uint32_t len)
 	if (h.magic != RTE_BE32(UDP_SEQ_MAGIC))
 		return;
 	uint16_t wid = rte_be_to_cpu_16(h.worker);
-	struct udp_sender *s =
-		&c->senders[(rte_be_to_cpu_32(sip) * 31u + wid) % UDP_SINK_SENDERS];
+	struct udp_sender *s = &c->senders[(rte_be_to_cpu_32(sip) * 31u + wid) % UDP_SINK_SENDERS];
 	if (!s->used || s->ip != sip || s->worker != wid) {
 		memset(s, 0, sizeof(*s));
 		s->used = true;
@@ -338,8 +337,8 @@ closed_port(struct udp_ctx *c, struct worker_port *wp, struct rte_mbuf *m,
 	}
 	d = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = net_icmp_unreach_build(d, d + NET_ETH_HLEN + UNREACH_PREPEND, quote,
-					      &wp->mac, &peer, dst, src,
-					      NET_ICMP_PORT_UNREACH, c->ip_id++);
+					      &wp->mac, &peer, dst, src, NET_ICMP_PORT_UNREACH,
+					      c->ip_id++);
 	rte_pktmbuf_trim(m, m->pkt_len - len);
 	m->ol_flags = 0;
 	stats_inc(&w->stats, STAT_udp_unreach_tx);
@@ -433,16 +432,16 @@ udp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 
 struct udp_services {
 	struct udp_ctx *c;
-	unsigned int nb;	/**< ports bound */
-	uint16_t port[];	/**< the echo ports, then the sink ports */
+	unsigned int nb; /**< ports bound */
+	uint16_t port[]; /**< the echo ports, then the sink ports */
 };
 
 struct udp_services *
 udp_services_create(struct udp_ctx *c, const uint16_t *echo, unsigned int nb_echo,
 		    const uint16_t *sink, unsigned int nb_sink, uint16_t *busy)
 {
-	struct udp_services *s = rte_zmalloc("udp_services",
-					     sizeof(*s) + sizeof(uint16_t) * (nb_echo + nb_sink), 0);
+	struct udp_services *s = rte_zmalloc(
+		"udp_services", sizeof(*s) + sizeof(uint16_t) * (nb_echo + nb_sink), 0);
 	int r = 0;
 
 	if (s == NULL) {

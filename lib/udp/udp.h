@@ -37,29 +37,29 @@
 extern "C" {
 #endif
 
-#define UDP_UNREACH_BURST 50u	/**< ICMP unreachables sent back to back at most (as Linux) */
+#define UDP_UNREACH_BURST 50u /**< ICMP unreachables sent back to back at most (as Linux) */
 
 /** What a local port is bound to. */
 enum udp_port_kind {
-	UDP_PORT_NONE = 0,	/**< closed: ICMP port unreachable */
-	UDP_PORT_ECHO,		/**< echo in place */
-	UDP_PORT_SINK,		/**< count and discard */
-	UDP_PORT_APP,		/**< the application callback (udp_set_app) */
+	UDP_PORT_NONE = 0, /**< closed: ICMP port unreachable */
+	UDP_PORT_ECHO,	   /**< echo in place */
+	UDP_PORT_SINK,	   /**< count and discard */
+	UDP_PORT_APP,	   /**< the application callback (udp_set_app) */
 };
 
 struct udp_conf {
-	uint32_t unreach_rate;	/**< ICMP port unreachables per second, 0 = never */
+	uint32_t unreach_rate; /**< ICMP port unreachables per second, 0 = never */
 };
 
 struct udp_ctx;
 
 /** A received datagram as the application sees it (valid during the call). */
 struct udp_dgram {
-	struct worker_port *wp;	/**< where it came in */
-	rte_be32_t sip, dip;	/**< network order */
-	rte_be16_t sport, dport;/**< network order */
-	const uint8_t *data;	/**< payload */
-	uint32_t len;		/**< payload bytes (from the UDP length field) */
+	struct worker_port *wp;	 /**< where it came in */
+	rte_be32_t sip, dip;	 /**< network order */
+	rte_be16_t sport, dport; /**< network order */
+	const uint8_t *data;	 /**< payload */
+	uint32_t len;		 /**< payload bytes (from the UDP length field) */
 };
 
 struct udp_app {
@@ -75,7 +75,7 @@ struct udp_app {
 struct udp_ctx *udp_attach(struct worker *w, const struct udp_conf *conf);
 void udp_detach(struct udp_ctx *c);
 
-#define UDP_MAX_APPS 8	/**< applications per context */
+#define UDP_MAX_APPS 8 /**< applications per context */
 
 /**
  * Bind local port (host order) to kind; UDP_PORT_NONE closes it (always
@@ -138,36 +138,36 @@ void udp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m,
 
 /* ---- the sequence header and tracker (client model udp, sink) ---- */
 
-#define UDP_SEQ_MAGIC	 0x53594e4bu	/**< "SYNK" */
-#define UDP_SEQ_ECHO	 0x0001u	/**< flags: the sender expects an echo */
-#define UDP_SEQ_WINDOW	 4096u		/**< sequence numbers remembered for duplicates */
+#define UDP_SEQ_MAGIC  0x53594e4bu /**< "SYNK" */
+#define UDP_SEQ_ECHO   0x0001u	   /**< flags: the sender expects an echo */
+#define UDP_SEQ_WINDOW 4096u	   /**< sequence numbers remembered for duplicates */
 
 /**
  * The first bytes of a sequenced payload. magic, worker, flags and seq in
  * network order; tsc is the sender's clock, opaque to anyone else (host order).
  */
 struct udp_seq_hdr {
-	rte_be32_t magic;	/**< UDP_SEQ_MAGIC */
-	rte_be16_t worker;	/**< sending worker id */
-	rte_be16_t flags;	/**< UDP_SEQ_* */
-	rte_be64_t seq;		/**< per sending worker, from 0 */
-	uint64_t tsc;		/**< send time, sender's TSC */
+	rte_be32_t magic;  /**< UDP_SEQ_MAGIC */
+	rte_be16_t worker; /**< sending worker id */
+	rte_be16_t flags;  /**< UDP_SEQ_* */
+	rte_be64_t seq;	   /**< per sending worker, from 0 */
+	uint64_t tsc;	   /**< send time, sender's TSC */
 } __rte_packed;
 
-#define UDP_SEQ_HLEN ((uint32_t)sizeof(struct udp_seq_hdr))	/**< 24 */
+#define UDP_SEQ_HLEN ((uint32_t)sizeof(struct udp_seq_hdr)) /**< 24 */
 
 enum udp_seq_result {
-	UDP_SEQ_NEW = 0,	/**< first time seen, highest so far */
-	UDP_SEQ_LATE,		/**< first time seen, below the highest (reordered) */
-	UDP_SEQ_DUP,		/**< seen already */
-	UDP_SEQ_OLD,		/**< below the window: cannot tell (counted as late) */
+	UDP_SEQ_NEW = 0, /**< first time seen, highest so far */
+	UDP_SEQ_LATE,	 /**< first time seen, below the highest (reordered) */
+	UDP_SEQ_DUP,	 /**< seen already */
+	UDP_SEQ_OLD,	 /**< below the window: cannot tell (counted as late) */
 };
 
 /** Which of the last UDP_SEQ_WINDOW sequence numbers were seen. Zero it to start. */
 struct udp_seq {
-	uint64_t highest;	/**< highest seen */
-	uint64_t base;		/**< first seen: lower ones are not counted missing */
-	bool any;		/**< something seen */
+	uint64_t highest; /**< highest seen */
+	uint64_t base;	  /**< first seen: lower ones are not counted missing */
+	bool any;	  /**< something seen */
 	uint64_t bits[UDP_SEQ_WINDOW / 64];
 };
 

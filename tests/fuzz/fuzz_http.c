@@ -21,13 +21,13 @@
 
 #include "lib/http/http.h"
 
-#define FUZZ_ASSERT(cond)                                                                        \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__,     \
-				#cond);                                                          \
-			abort();                                                                 \
-		}                                                                                \
+#define FUZZ_ASSERT(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, \
+				#cond); \
+			abort(); \
+		} \
 	} while (0)
 
 #define FUZZ_SPLIT_MAX 1024
@@ -47,7 +47,7 @@ fuzz_mix(uint64_t *h, uint64_t v)
 struct fuzz_req_conn {
 	struct http_req r;
 	char path[17];
-	uint64_t off;		/* stream offset reached (of the error, once dead) */
+	uint64_t off; /* stream offset reached (of the error, once dead) */
 	uint64_t trace;
 	uint32_t nreq;
 	bool dead;

@@ -102,33 +102,33 @@
 #include "lib/tcp/tcp.h"
 #include "lib/tcp/tcp_priv.h"
 
-#define FUZZ_ASSERT(cond)                                                                        \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__,     \
-				#cond);                                                          \
-			abort();                                                                 \
-		}                                                                                \
+#define FUZZ_ASSERT(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, \
+				#cond); \
+			abort(); \
+		} \
 	} while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define POOL_N	     4096
-#define MAX_CONNS    32	/* small enough that fuzzed SYNs fill the table */
-#define NSLOT	     12
-#define PORT_HTTP    80
-#define PORT_CLOSED  81
-#define RPORT_BASE   40000
-#define RPORT_ALT    1000	/* m2 bit 7 */
-#define BODY_SIZE    2000
-#define MAX_ADV_MS   120000	/* clock advance per input */
-#define MAX_FRAME    2048	/* data room of the pool's mbufs */
+#define POOL_N	    4096
+#define MAX_CONNS   32 /* small enough that fuzzed SYNs fill the table */
+#define NSLOT	    12
+#define PORT_HTTP   80
+#define PORT_CLOSED 81
+#define RPORT_BASE  40000
+#define RPORT_ALT   1000 /* m2 bit 7 */
+#define BODY_SIZE   2000
+#define MAX_ADV_MS  120000 /* clock advance per input */
+#define MAX_FRAME   2048   /* data room of the pool's mbufs */
 
-#define US_IP	RTE_BE32(UINT32_C(0xc6120002))	/* 198.18.0.2 */
-#define PEER_IP RTE_BE32(UINT32_C(0xc6120001))	/* 198.18.0.1 */
-#define ALT_IP	RTE_BE32(UINT32_C(0xc6120003))	/* 198.18.0.3, never answers ARP */
-#define OFF_IP	RTE_BE32(UINT32_C(0xc6130001))	/* 198.19.0.1: off-link, no gateway */
+#define US_IP	RTE_BE32(UINT32_C(0xc6120002)) /* 198.18.0.2 */
+#define PEER_IP RTE_BE32(UINT32_C(0xc6120001)) /* 198.18.0.1 */
+#define ALT_IP	RTE_BE32(UINT32_C(0xc6120003)) /* 198.18.0.3, never answers ARP */
+#define OFF_IP	RTE_BE32(UINT32_C(0xc6130001)) /* 198.19.0.1: off-link, no gateway */
 
 #define OPT_NOP 1
 #define OPT_MSS 2
@@ -142,16 +142,16 @@ static const struct rte_ether_addr peer_mac = {{0x02, 0x00, 0x00, 0x00, 0x00, 0x
 /** What synack last sent to one remote port (the peer's view). */
 struct seen {
 	bool valid;
-	uint32_t seq, end, ack;		/**< end = seq + payload + SYN + FIN */
-	uint32_t tsval;			/**< its TSval, when it had one */
+	uint32_t seq, end, ack; /**< end = seq + payload + SYN + FIN */
+	uint32_t tsval;		/**< its TSval, when it had one */
 };
 
 /** One peer connection the fuzzer can aim at. */
 struct slot {
-	uint32_t iss;			/**< the peer's ISN */
-	uint32_t nxt;			/**< the peer's next sequence number */
-	uint32_t ts;			/**< the peer's TS clock */
-	struct seen seen[2];		/**< [source port + RPORT_ALT] */
+	uint32_t iss;	     /**< the peer's ISN */
+	uint32_t nxt;	     /**< the peer's next sequence number */
+	uint32_t ts;	     /**< the peer's TS clock */
+	struct seen seen[2]; /**< [source port + RPORT_ALT] */
 };
 
 static struct {
@@ -165,13 +165,13 @@ static struct {
 	struct http_server *srv;
 	struct http_app *app;
 	volatile bool stop;
-	bool setup;			/**< building the slots: checked once at the end */
-	bool trace;			/**< FUZZ_INPUT_TRACE set: print what happens */
-	bool no_mtu_check;		/**< FUZZ_INPUT_NO_MTU_CHECK set (see the top) */
-	size_t heap_base;		/**< DPDK heap in use without a world */
-	uint64_t base_stats[STAT_MAX];	/**< counters after the set-up */
+	bool setup;		       /**< building the slots: checked once at the end */
+	bool trace;		       /**< FUZZ_INPUT_TRACE set: print what happens */
+	bool no_mtu_check;	       /**< FUZZ_INPUT_NO_MTU_CHECK set (see the top) */
+	size_t heap_base;	       /**< DPDK heap in use without a world */
+	uint64_t base_stats[STAT_MAX]; /**< counters after the set-up */
 	struct slot slot[NSLOT];
-	uint64_t adv_ms;		/**< clock advanced in this input */
+	uint64_t adv_ms; /**< clock advanced in this input */
 } F;
 
 /* ---- what synack sends ---- */
@@ -247,7 +247,8 @@ check_tx(struct rte_mbuf *m)
 	FUZZ_ASSERT(ip->src_addr == US_IP);
 	FUZZ_ASSERT(net_ipv4_check(l3, len - ni.l3_off, ip->dst_addr, 1, &ni) == 0);
 	if (ni.l3_len > F.wp->mtu && !F.no_mtu_check) {
-		fprintf(stderr, "IPv4 packet of %u bytes (MTU %u), protocol %u, L4 header %u bytes\n",
+		fprintf(stderr,
+			"IPv4 packet of %u bytes (MTU %u), protocol %u, L4 header %u bytes\n",
 			ni.l3_len, F.wp->mtu, ni.proto,
 			ni.proto == IPPROTO_TCP ? (l3[ni.l3_hlen + 12] >> 4) * 4 : 0);
 		FUZZ_ASSERT(ni.l3_len <= F.wp->mtu);
@@ -351,8 +352,10 @@ check_mbufs(bool exact)
 	uint32_t waiting = NEIGH_PENDING * neigh_count(F.wp->neigh);
 
 	if (used < held || used > held + (exact ? 0 : waiting)) {
-		fprintf(stderr, "mbufs in use %u, held by out-of-order queues %u, may wait for "
-			"ARP %u\n", used, held, exact ? 0 : waiting);
+		fprintf(stderr,
+			"mbufs in use %u, held by out-of-order queues %u, may wait for "
+			"ARP %u\n",
+			used, held, exact ? 0 : waiting);
 		abort();
 	}
 }
@@ -416,7 +419,7 @@ struct pseg {
 	uint8_t flags;
 	uint16_t win;
 	const uint8_t *opts;
-	uint32_t optlen;		/**< <= 40, padded to 4 with EOL */
+	uint32_t optlen; /**< <= 40, padded to 4 with EOL */
 	const uint8_t *data;
 	uint32_t dlen;
 	bool bad_csum, ip_opts, pad, chain;
@@ -700,8 +703,8 @@ trace_end(void)
 				t->ooo_n);
 		fprintf(stderr, "\n");
 	}
-	fprintf(stderr, "   conns %u synrcvd %u; counters since the set-up:",
-		tcp_nb_conns(F.c), F.c->nb_synrcvd);
+	fprintf(stderr, "   conns %u synrcvd %u; counters since the set-up:", tcp_nb_conns(F.c),
+		F.c->nb_synrcvd);
 	for (unsigned int id = 0; id < STAT_MAX; id++)
 		if (F.w.stats.c[id] != F.base_stats[id])
 			fprintf(stderr, " %s=%" PRIu64, stats_name((enum stats_id)id),
@@ -729,8 +732,10 @@ world_down(void)
 	if (F.heap_base == 0)
 		F.heap_base = st.heap_allocsz_bytes;
 	if (st.heap_allocsz_bytes != F.heap_base) {
-		fprintf(stderr, "DPDK heap: %zu bytes allocated after the world went down, %zu "
-			"before\n", st.heap_allocsz_bytes, F.heap_base);
+		fprintf(stderr,
+			"DPDK heap: %zu bytes allocated after the world went down, %zu "
+			"before\n",
+			st.heap_allocsz_bytes, F.heap_base);
 		abort();
 	}
 }
@@ -751,8 +756,17 @@ advance(uint32_t ms)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *eal[] = {(*argv)[0], "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "-l", "0",
-		       "--log-level=*:error", "--no-telemetry", NULL};
+	char *eal[] = {(*argv)[0],
+		       "--no-huge",
+		       "-m",
+		       "512",
+		       "--no-pci",
+		       "--no-shconf",
+		       "-l",
+		       "0",
+		       "--log-level=*:error",
+		       "--no-telemetry",
+		       NULL};
 	char err[PORT_ERR_LEN];
 	const char *dev = "net_ring:fz";
 	struct http_server_conf hc = {.body_size = BODY_SIZE};

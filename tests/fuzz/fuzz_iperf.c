@@ -21,13 +21,13 @@
 
 #include "lib/iperf/iperf.h"
 
-#define FUZZ_ASSERT(cond)                                                                        \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__,     \
-				#cond);                                                          \
-			abort();                                                                 \
-		}                                                                                \
+#define FUZZ_ASSERT(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, \
+				#cond); \
+			abort(); \
+		} \
 	} while (0)
 
 static char rxbuf[IPERF_JSON_MAX + 1];
@@ -101,14 +101,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		enum iperf_phase next = ph;
 		switch (rx.want) {
 		case IPERF_MSG_COOKIE:
-			FUZZ_ASSERT(rx.have == IPERF_COOKIE_LEN && rx.buf[IPERF_COOKIE_LEN - 1] == 0);
+			FUZZ_ASSERT(rx.have == IPERF_COOKIE_LEN &&
+				    rx.buf[IPERF_COOKIE_LEN - 1] == 0);
 			next = IPERF_PH_PARAMS;
 			break;
 		case IPERF_MSG_JSON:
 			FUZZ_ASSERT(rx.have >= 1 && rx.have <= IPERF_JSON_MAX);
 			FUZZ_ASSERT(rx.buf[rx.have] == '\0');
 			parse_json(rx.buf, rx.have);
-			next = server ? (ph == IPERF_PH_PARAMS ? IPERF_PH_RUNNING : IPERF_PH_DISPLAY)
+			next = server ? (ph == IPERF_PH_PARAMS ? IPERF_PH_RUNNING
+							       : IPERF_PH_DISPLAY)
 				      : IPERF_PH_DISPLAY;
 			break;
 		case IPERF_MSG_STATE:
@@ -117,7 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else if (iperf_cli_step(ph, (int8_t)rx.buf[0], &next) != 0)
 				next = IPERF_PH_ABORTED;
 			else if (next == IPERF_PH_RUNNING)
-				next = IPERF_PH_END;	/* the client ends the test itself */
+				next = IPERF_PH_END; /* the client ends the test itself */
 			break;
 		case IPERF_MSG_ERRNO:
 			break;
@@ -127,8 +129,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		ph = next;
 		iperf_rx_expect(&rx, ph == IPERF_PH_PARAMS && server ? IPERF_MSG_JSON
-				     : ph == IPERF_PH_RESULTS	   ? IPERF_MSG_JSON
-								   : IPERF_MSG_STATE);
+				     : ph == IPERF_PH_RESULTS	     ? IPERF_MSG_JSON
+								     : IPERF_MSG_STATE);
 	}
 	return 0;
 }

@@ -19,13 +19,13 @@
 
 #include "lib/net/net.h"
 
-#define FUZZ_ASSERT(cond)                                                                        \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__,     \
-				#cond);                                                          \
-			abort();                                                                 \
-		}                                                                                \
+#define FUZZ_ASSERT(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, \
+				#cond); \
+			abort(); \
+		} \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

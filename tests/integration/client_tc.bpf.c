@@ -22,7 +22,8 @@
 #endif
 
 SEC("loss")
-int tc_loss(struct __sk_buff *skb)
+int
+tc_loss(struct __sk_buff *skb)
 {
 	(void)skb;
 	if (bpf_get_prandom_u32() % 1000 < LOSS_PER_MILLE)
@@ -31,7 +32,8 @@ int tc_loss(struct __sk_buff *skb)
 }
 
 SEC("drop81")
-int tc_drop81(struct __sk_buff *skb)
+int
+tc_drop81(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;

@@ -15,7 +15,8 @@
 #endif
 
 SEC("tc")
-int tc_loss(struct __sk_buff *skb)
+int
+tc_loss(struct __sk_buff *skb)
 {
 	(void)skb;
 	if (bpf_get_prandom_u32() % 1000 < LOSS_PER_MILLE)

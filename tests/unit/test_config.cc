@@ -352,9 +352,17 @@ TEST_F(Config, QuietMaybeIsNotABoolean)
 TEST_F(Config, DevAcceptsPciVdevAndRing)
 {
 	const char *ok[] = {
-		"0000:3b:00.0", "3b:00.0", "0000:AF:1f.7", "0000:3b:00.1,rx_vec_en=0",
-		"net_af_xdp0,iface=veth-syn", "net_af_packet0,iface=veth-syn,qpairs=1",
-		"net_tap0", "eth_ring0", "net_ring:demo", "net_ring:a-b_C9", "net_memif",
+		"0000:3b:00.0",
+		"3b:00.0",
+		"0000:AF:1f.7",
+		"0000:3b:00.1,rx_vec_en=0",
+		"net_af_xdp0,iface=veth-syn",
+		"net_af_packet0,iface=veth-syn,qpairs=1",
+		"net_tap0",
+		"eth_ring0",
+		"net_ring:demo",
+		"net_ring:a-b_C9",
+		"net_memif",
 	};
 
 	for (const char *v : ok) {
@@ -374,8 +382,8 @@ TEST_F(Config, DevFooIsNotADevice)
 
 TEST_F(Config, DevBadPciAddressesAreRefused)
 {
-	const char *bad[] = {"0000:3b:20.0", "0000:3b:00.8", "3b:00", "000:3b:00.0",
-			     "0000:3g:00.0", "0000:3b:00.0x"};
+	const char *bad[] = {"0000:3b:20.0", "0000:3b:00.8", "3b:00",
+			     "000:3b:00.0",  "0000:3g:00.0", "0000:3b:00.0x"};
 
 	for (const char *v : bad) {
 		EXPECT_EQ(Set(std::string("port0.dev=") + v), -1) << v;
@@ -387,8 +395,8 @@ TEST_F(Config, DevBadPciAddressesAreRefused)
 
 TEST_F(Config, DevBadVdevsAreRefused)
 {
-	const char *bad[] = {"net_", "net_tap0,iface=a b", "net_tap0;x", "xnet_tap0", "NET_tap0",
-			     "net_tap0, iface=x"};
+	const char *bad[] = {"net_",	  "net_tap0,iface=a b", "net_tap0;x",
+			     "xnet_tap0", "NET_tap0",		"net_tap0, iface=x"};
 
 	for (const char *v : bad) {
 		EXPECT_EQ(Set(std::string("port0.dev=") + v), -1) << v;
@@ -460,8 +468,7 @@ TEST_F(Config, IpZeroIsNotAHostAddress)
 
 TEST_F(Config, GatewayParses)
 {
-	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.2/24\ngateway = 198.18.0.1\n"),
-		  0)
+	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.2/24\ngateway = 198.18.0.1\n"), 0)
 		<< Err();
 	EXPECT_EQ(c_.port[0].gateway, 0xc6120001u);
 }
@@ -1154,7 +1161,7 @@ TEST_F(Config, LiteralPortNSectionIsUnknown)
 TEST_F(Config, KeyGivenTwiceIsRefused)
 {
 	EXPECT_EQ(Load(std::string(kServer) + "[run]\nlcores = 2\n[server]\ngzip = on\n"
-					    "[run]\nlcores = 4\n"),
+					      "[run]\nlcores = 4\n"),
 		  -1);
 	EXPECT_EQ(Err(), "cfg.ini:run:lcores: given twice");
 }
@@ -1300,7 +1307,8 @@ TEST_F(Config, FailedSetLeavesPortAbsent)
 
 /* ---- help and docs ---- */
 
-static std::string HelpText(bool markdown)
+static std::string
+HelpText(bool markdown)
 {
 	char *buf = nullptr;
 	size_t len = 0;
@@ -1339,8 +1347,8 @@ TEST_F(Config, MarkdownHelpHasATablePerSection)
 
 	EXPECT_EQ(md.rfind("# ", 0), 0u);
 	EXPECT_NE(md.find("--set section.key=value"), std::string::npos);
-	for (const char *h : {"## [run]", "## [port0] .. [port7]", "## [pool]", "## [server]",
-			      "## [client]"})
+	for (const char *h :
+	     {"## [run]", "## [port0] .. [port7]", "## [pool]", "## [server]", "## [client]"})
 		EXPECT_NE(md.find(h), std::string::npos) << h;
 	EXPECT_NE(md.find("| `mode` | `server` | server \\| client \\| both"), std::string::npos);
 }
@@ -1496,8 +1504,9 @@ TEST_F(Config, TcpBadValuesNameTheKey)
 		{"tcp.ooo_max=1025", "--set:tcp:ooo_max: 1025 is out of range 0..1024"},
 		{"tcp.zero_copy_min=65536",
 		 "--set:tcp:zero_copy_min: 65536 is out of range 0..65535"},
-		{"tcp.syncookies=maybe", "--set:tcp:syncookies: \"maybe\" is not a boolean (on/off, "
-					 "yes/no, true/false, 1/0)"},
+		{"tcp.syncookies=maybe",
+		 "--set:tcp:syncookies: \"maybe\" is not a boolean (on/off, "
+		 "yes/no, true/false, 1/0)"},
 		{"tcp.wscale=x",
 		 "--set:tcp:wscale: \"x\" is not a boolean (on/off, yes/no, true/false, 1/0)"},
 		{"tcp.sack=2",
@@ -1558,7 +1567,8 @@ TEST_F(Config, ClientHttpBadValuesNameTheKey)
 	const struct {
 		const char *set, *err;
 	} cases[] = {
-		{"client.request=maybe", "--set:client:request: \"maybe\" is not one of http, none"},
+		{"client.request=maybe",
+		 "--set:client:request: \"maybe\" is not one of http, none"},
 		{"client.method=get", "--set:client:method: \"get\" is not one of GET, HEAD, POST, "
 				      "PUT, DELETE, OPTIONS"},
 		{"client.close=reset", "--set:client:close: \"reset\" is not one of fin, rst"},
@@ -1573,7 +1583,8 @@ TEST_F(Config, ClientHttpBadValuesNameTheKey)
 		 "--set:client:max_p99: \"-1\" is not a duration (10s, 500ms, 2m, 1h)"},
 		{"client.ports=70000-80000",
 		 "--set:client:ports: 70000-80000 is out of range 1..65535 or LOW > HIGH"},
-		{"client.ports=5000", "--set:client:ports: \"5000\" is not a port range (LOW-HIGH)"},
+		{"client.ports=5000",
+		 "--set:client:ports: \"5000\" is not a port range (LOW-HIGH)"},
 		{"client.ports=6000-5000",
 		 "--set:client:ports: 6000-5000 is out of range 1..65535 or LOW > HIGH"},
 	};
@@ -1732,7 +1743,8 @@ TEST_F(Config, BulkBadValuesNameTheKey)
 	} cases[] = {
 		{"client.direction=up",
 		 "--set:client:direction: \"up\" is not one of send, receive, both"},
-		{"client.direction=", "--set:client:direction: \"\" is not one of send, receive, both"},
+		{"client.direction=",
+		 "--set:client:direction: \"\" is not one of send, receive, both"},
 		{"client.write_size=0", "--set:client:write_size: 0 is out of range 1..1m"},
 		{"client.write_size=2m", "--set:client:write_size: 2m is out of range 1..1m"},
 		{"client.write_size=big",
@@ -1815,8 +1827,10 @@ TEST_F(Config, IperfBadValuesNameTheKey)
 		 "--set:client:iperf_reverse: \"2\" is not a boolean (on/off, yes/no, true/false, 1/0)"},
 		{"client.iperf_bitrate=fast",
 		 "--set:client:iperf_bitrate: \"fast\" is not a number (suffixes k, m allowed)"},
-		{"client.iperf_parallel=0", "--set:client:iperf_parallel: 0 is out of range 1..128"},
-		{"client.iperf_parallel=129", "--set:client:iperf_parallel: 129 is out of range 1..128"},
+		{"client.iperf_parallel=0",
+		 "--set:client:iperf_parallel: 0 is out of range 1..128"},
+		{"client.iperf_parallel=129",
+		 "--set:client:iperf_parallel: 129 is out of range 1..128"},
 		{"client.iperf_len=2m", "--set:client:iperf_len: 2m is out of range 0..1m"},
 		{"client.model=iperf3",
 		 "--set:client:model: \"iperf3\" is not one of ping, cps, cc, rps, throughput, udp, "

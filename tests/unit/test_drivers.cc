@@ -29,8 +29,15 @@ public:
 	void SetUp() override
 	{
 		static const char *args[] = {
-			"test_drivers", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
-			"--no-telemetry", "--vdev=net_null0", "--log-level=*:error",
+			"test_drivers",
+			"--no-huge",
+			"-m",
+			"256",
+			"--no-pci",
+			"--no-shconf",
+			"--no-telemetry",
+			"--vdev=net_null0",
+			"--log-level=*:error",
 		};
 		for (const char *a : args)
 			argv_.push_back(strdup(a));
@@ -38,8 +45,8 @@ public:
 		std::vector<char *> argv = argv_;
 		int ret = rte_eal_init((int)argv.size(), argv.data());
 		ASSERT_GE(ret, 0) << "rte_eal_init: " << rte_strerror(rte_errno);
-		g_pool = rte_pktmbuf_pool_create("drv_test", 4095, 0, 0,
-						 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+		g_pool = rte_pktmbuf_pool_create("drv_test", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+						 SOCKET_ID_ANY);
 		ASSERT_NE(g_pool, nullptr) << rte_strerror(rte_errno);
 	}
 	void TearDown() override
@@ -54,10 +61,10 @@ private:
 	std::vector<char *> argv_; // EAL may keep pointers into it until cleanup
 };
 
-const ::testing::Environment *const g_env =
-	::testing::AddGlobalTestEnvironment(new EalEnv);
+const ::testing::Environment *const g_env = ::testing::AddGlobalTestEnvironment(new EalEnv);
 
-std::vector<std::string> Args(int argc, char **argv)
+std::vector<std::string>
+Args(int argc, char **argv)
 {
 	std::vector<std::string> v;
 	for (int i = 0; i < argc; i++)
@@ -65,7 +72,8 @@ std::vector<std::string> Args(int argc, char **argv)
 	return v;
 }
 
-bool Has(const std::vector<std::string> &v, const std::string &s)
+bool
+Has(const std::vector<std::string> &v, const std::string &s)
 {
 	for (const auto &x : v)
 		if (x == s)
@@ -80,8 +88,9 @@ struct EalResult {
 	std::string note, err;
 };
 
-EalResult BuildArgs(std::vector<const char *> devs, unsigned workers, std::vector<int> cpus,
-		    unsigned long hugepages, unsigned mem_mb = 0)
+EalResult
+BuildArgs(std::vector<const char *> devs, unsigned workers, std::vector<int> cpus,
+	  unsigned long hugepages, unsigned mem_mb = 0)
 {
 	struct port_eal_req req = {};
 	req.devs = devs.data();
@@ -107,13 +116,15 @@ EalResult BuildArgs(std::vector<const char *> devs, unsigned workers, std::vecto
 	return r;
 }
 
-std::vector<struct rte_mempool *> Pools(unsigned n)
+std::vector<struct rte_mempool *>
+Pools(unsigned n)
 {
 	return std::vector<struct rte_mempool *>(n, g_pool);
 }
 
 // Send n mbufs from (a, qa) and expect exactly n on (b, qb), payload intact.
-void SendAndReceive(uint16_t a, uint16_t qa, uint16_t b, uint16_t qb, unsigned n, uint8_t tag)
+void
+SendAndReceive(uint16_t a, uint16_t qa, uint16_t b, uint16_t qb, unsigned n, uint8_t tag)
 {
 	struct rte_mbuf *tx[32], *rx[32];
 	ASSERT_LE(n, 32u);
@@ -147,9 +158,10 @@ void SendAndReceive(uint16_t a, uint16_t qa, uint16_t b, uint16_t qb, unsigned n
 TEST(PortCaps, TableHasTheDriversUsersRun)
 {
 	const char *names[] = {
-		"net_ixgbe", "net_ixgbe_vf", "net_i40e", "net_iavf", "net_ice", "net_virtio",
-		"net_virtio_user", "net_af_xdp", "net_af_packet", "net_memif", "net_vhost",
-		"net_ring", "net_tap", "net_null", "net_e1000_igb", "net_e1000_em", "net_igc",
+		"net_ixgbe",	"net_ixgbe_vf",	   "net_i40e",	 "net_iavf",	  "net_ice",
+		"net_virtio",	"net_virtio_user", "net_af_xdp", "net_af_packet", "net_memif",
+		"net_vhost",	"net_ring",	   "net_tap",	 "net_null",	  "net_e1000_igb",
+		"net_e1000_em", "net_igc",
 	};
 	for (const char *n : names) {
 		const struct port_caps *c = port_caps_lookup(n);
@@ -194,7 +206,7 @@ TEST(PortCaps, IntelNicsHaveSymmetricRss)
 
 TEST(PortCaps, VirtioHasL4ChecksumButNotIpv4Header)
 {
-	for (const char *n : { "net_virtio", "net_virtio_user" }) {
+	for (const char *n : {"net_virtio", "net_virtio_user"}) {
 		const struct port_caps *c = port_caps_lookup(n);
 		EXPECT_FALSE(c->rss) << n;
 		EXPECT_TRUE(c->rss_probe) << n;
@@ -208,8 +220,8 @@ TEST(PortCaps, VirtioHasL4ChecksumButNotIpv4Header)
 
 TEST(PortCaps, SoftwareDispatchVdevsHaveNoRssNoChecksumOffloads)
 {
-	for (const char *n : { "net_af_xdp", "net_af_packet", "net_tap", "net_memif", "net_vhost",
-			       "net_ring", "net_null" }) {
+	for (const char *n : {"net_af_xdp", "net_af_packet", "net_tap", "net_memif", "net_vhost",
+			      "net_ring", "net_null"}) {
 		const struct port_caps *c = port_caps_lookup(n);
 		EXPECT_FALSE(c->rss) << n;
 		EXPECT_FALSE(c->rss_probe) << n;
@@ -218,7 +230,7 @@ TEST(PortCaps, SoftwareDispatchVdevsHaveNoRssNoChecksumOffloads)
 	}
 	// mbuf chains (zero-copy payload) where the PMD's TX walks them; af_xdp's
 	// copy-mode TX in 22.11 copies the first segment only
-	for (const char *n : { "net_af_packet", "net_tap", "net_memif", "net_vhost", "net_ring" })
+	for (const char *n : {"net_af_packet", "net_tap", "net_memif", "net_vhost", "net_ring"})
 		EXPECT_TRUE(port_caps_lookup(n)->offloads & PORT_OFF_MULTI_SEGS) << n;
 	EXPECT_FALSE(port_caps_lookup("net_af_xdp")->offloads & PORT_OFF_MULTI_SEGS);
 	EXPECT_FALSE(port_caps_lookup("net_null")->offloads & PORT_OFF_MULTI_SEGS);
@@ -228,7 +240,7 @@ TEST(PortCaps, SoftwareDispatchVdevsHaveNoRssNoChecksumOffloads)
 
 TEST(PortCaps, UnknownDriverGetsConservativeDefault)
 {
-	const char *names[] = { "net_mlx5", "", "net_ixgb", "net_ixgbe ", nullptr };
+	const char *names[] = {"net_mlx5", "", "net_ixgb", "net_ixgbe ", nullptr};
 	for (const char *n : names) {
 		const struct port_caps *c = port_caps_lookup(n);
 		ASSERT_NE(c, nullptr);
@@ -280,10 +292,10 @@ TEST(PortDevKind, Classifies)
 
 TEST(PortEalArgs, VdevOnlyGetsNoPciAndExactArgv)
 {
-	EalResult r = BuildArgs({ "net_af_xdp0,iface=veth0", "net_ring:t1" }, 2, { 0, 1 }, 100);
+	EalResult r = BuildArgs({"net_af_xdp0,iface=veth0", "net_ring:t1"}, 2, {0, 1}, 100);
 	ASSERT_GT(r.argc, 0) << r.err;
 	std::vector<std::string> want = {
-		"synack", "--vdev=net_af_xdp0,iface=veth0", "--no-pci", "--lcores=0@0,1@1,2@0",
+		"synack",      "--vdev=net_af_xdp0,iface=veth0", "--no-pci", "--lcores=0@0,1@1,2@0",
 		"--in-memory", "--log-level=lib.eal:error",
 	};
 	EXPECT_EQ(r.argv, want);
@@ -292,55 +304,64 @@ TEST(PortEalArgs, VdevOnlyGetsNoPciAndExactArgv)
 
 TEST(PortEalArgs, PciGetsAllowListAndNoNoPci)
 {
-	EalResult r = BuildArgs({ "0000:03:00.0", "0000:03:00.1" }, 4, { 2, 3, 5, 7, 11 }, 100);
+	EalResult r = BuildArgs({"0000:03:00.0", "0000:03:00.1"}, 4, {2, 3, 5, 7, 11}, 100);
 	ASSERT_GT(r.argc, 0) << r.err;
 	std::vector<std::string> want = {
-		"synack", "-a", "0000:03:00.0", "-a", "0000:03:00.1",
-		"--lcores=0@2,1@3,2@5,3@7,4@11", "--in-memory", "--log-level=lib.eal:error",
+		"synack",	"-a",
+		"0000:03:00.0", "-a",
+		"0000:03:00.1", "--lcores=0@2,1@3,2@5,3@7,4@11",
+		"--in-memory",	"--log-level=lib.eal:error",
 	};
 	EXPECT_EQ(r.argv, want);
 }
 
 TEST(PortEalArgs, MoreLcoresThanCpusShareRoundRobin)
 {
-	EalResult r = BuildArgs({ "net_null0" }, 4, { 4 }, 100);
+	EalResult r = BuildArgs({"net_null0"}, 4, {4}, 100);
 	ASSERT_GT(r.argc, 0) << r.err;
 	EXPECT_TRUE(Has(r.argv, "--lcores=0@4,1@4,2@4,3@4,4@4"));
 }
 
 TEST(PortEalArgs, NoHugepagesMeansNoHugeWithNote)
 {
-	EalResult r = BuildArgs({ "net_tap0" }, 1, { 0, 1 }, 0, 300);
+	EalResult r = BuildArgs({"net_tap0"}, 1, {0, 1}, 0, 300);
 	ASSERT_GT(r.argc, 0) << r.err;
 	std::vector<std::string> want = {
-		"synack", "--vdev=net_tap0", "--no-pci", "--lcores=0@0,1@1", "--no-huge", "-m",
-		"300", "--no-shconf", "--log-level=lib.eal:error",
+		"synack",
+		"--vdev=net_tap0",
+		"--no-pci",
+		"--lcores=0@0,1@1",
+		"--no-huge",
+		"-m",
+		"300",
+		"--no-shconf",
+		"--log-level=lib.eal:error",
 	};
 	EXPECT_EQ(r.argv, want);
 	EXPECT_FALSE(Has(r.argv, "--in-memory")); // EAL refuses it with --no-huge
 	EXPECT_EQ(r.note, "no hugepages reserved: running with --no-huge (smaller pools); "
 			  "reserve some with: echo 512 > /proc/sys/vm/nr_hugepages");
 
-	r = BuildArgs({ "net_tap0" }, 1, { 0 }, 0);
+	r = BuildArgs({"net_tap0"}, 1, {0}, 0);
 	EXPECT_TRUE(Has(r.argv, "512")); // default -m
 }
 
 TEST(PortEalArgs, VirtioUserOnHugepagesGetsSingleFileSegments)
 {
-	EalResult r = BuildArgs({ "net_virtio_user0,path=/dev/vhost-net" }, 1, { 0 }, 64);
+	EalResult r = BuildArgs({"net_virtio_user0,path=/dev/vhost-net"}, 1, {0}, 64);
 	ASSERT_GT(r.argc, 0) << r.err;
 	EXPECT_TRUE(Has(r.argv, "--single-file-segments"));
-	r = BuildArgs({ "net_vhost0,iface=/tmp/v.sock" }, 1, { 0 }, 64);
+	r = BuildArgs({"net_vhost0,iface=/tmp/v.sock"}, 1, {0}, 64);
 	EXPECT_TRUE(Has(r.argv, "--single-file-segments"));
-	r = BuildArgs({ "net_vhost0,iface=/tmp/v.sock" }, 1, { 0 }, 0);
+	r = BuildArgs({"net_vhost0,iface=/tmp/v.sock"}, 1, {0}, 0);
 	EXPECT_FALSE(Has(r.argv, "--single-file-segments"));
-	r = BuildArgs({ "net_tap0" }, 1, { 0 }, 64);
+	r = BuildArgs({"net_tap0"}, 1, {0}, 64);
 	EXPECT_FALSE(Has(r.argv, "--single-file-segments"));
 }
 
 TEST(PortEalArgs, DuplicateVdevPassedOnce)
 {
-	EalResult r = BuildArgs({ "net_null0", "net_null0" }, 1, { 0 }, 1);
+	EalResult r = BuildArgs({"net_null0", "net_null0"}, 1, {0}, 1);
 	ASSERT_GT(r.argc, 0) << r.err;
 	int n = 0;
 	for (const auto &a : r.argv)
@@ -350,11 +371,11 @@ TEST(PortEalArgs, DuplicateVdevPassedOnce)
 
 TEST(PortEalArgs, RejectsZeroWorkersAndBadDevs)
 {
-	EalResult r = BuildArgs({ "net_null0" }, 0, { 0 }, 1);
+	EalResult r = BuildArgs({"net_null0"}, 0, {0}, 1);
 	EXPECT_EQ(r.argc, -1);
 	EXPECT_NE(r.err.find("lcores"), std::string::npos) << r.err;
 
-	r = BuildArgs({ "net_null0", "eth0" }, 1, { 0 }, 1);
+	r = BuildArgs({"net_null0", "eth0"}, 1, {0}, 1);
 	EXPECT_EQ(r.argc, -1);
 	EXPECT_NE(r.err.find("'eth0'"), std::string::npos) << r.err;
 }
@@ -362,7 +383,7 @@ TEST(PortEalArgs, RejectsZeroWorkersAndBadDevs)
 TEST(PortEalArgs, AffinityFromTheProcessWhenNotGiven)
 {
 	struct port_eal_req req = {};
-	const char *devs[] = { "net_null0" };
+	const char *devs[] = {"net_null0"};
 	req.devs = devs;
 	req.nb_devs = 1;
 	req.nb_workers = 1;

@@ -50,12 +50,12 @@
 namespace {
 
 class EalEnv : public ::testing::Environment {
-      public:
+public:
 	void SetUp() override
 	{
-		const char *args[] = {"test_gen",    "--no-huge",	"-m", "512",
-				      "--no-pci",    "--no-shconf",	"--no-telemetry",
-				      "-l",	     "0",		"--log-level=*:error"};
+		const char *args[] = {
+			"test_gen",    "--no-huge",	 "-m", "512", "--no-pci",
+			"--no-shconf", "--no-telemetry", "-l", "0",   "--log-level=*:error"};
 		int n = sizeof(args) / sizeof(args[0]);
 		ASSERT_GE(rte_eal_init(n, const_cast<char **>(args)), 0);
 	}
@@ -67,8 +67,7 @@ const ::testing::Environment *const eal_env = ::testing::AddGlobalTestEnvironmen
 
 // Take everything available at each step; return what was taken.
 uint64_t
-take_all(uint64_t *tokens, uint64_t *last, uint64_t now, uint64_t rate, uint64_t hz,
-	 uint32_t burst)
+take_all(uint64_t *tokens, uint64_t *last, uint64_t now, uint64_t rate, uint64_t hz, uint32_t burst)
 {
 	uint64_t n = pace_refill(tokens, last, now, rate, hz, burst);
 	pace_take(tokens, n, hz);
@@ -125,11 +124,11 @@ TEST(Pace, AStallIsMadeUpToTheCatchUpWindowOrTheBurst)
 		uint64_t gap_ms;
 		uint64_t want;
 	} cases[] = {
-		{10000, 32, 2000, 10000 * PACE_CATCHUP_MS / 1000},	// 500 of 20000 missed
+		{10000, 32, 2000, 10000 * PACE_CATCHUP_MS / 1000}, // 500 of 20000 missed
 		{10000, 32, PACE_CATCHUP_MS / 2, 10000 * PACE_CATCHUP_MS / 2 / 1000}, // all
-		{10000, 1000, 2000, 1000},	// a burst larger than the window
-		{100, 32, 60000, 32},		// 5 in 50 ms: the burst
-		{10, 8, 3600000, 8},		// 0 in 50 ms: the burst
+		{10000, 1000, 2000, 1000}, // a burst larger than the window
+		{100, 32, 60000, 32},	   // 5 in 50 ms: the burst
+		{10, 8, 3600000, 8},	   // 0 in 50 ms: the burst
 		{1000000, 32, 86400000, 1000000 * PACE_CATCHUP_MS / 1000},
 	};
 	for (const Case &k : cases) {
@@ -161,10 +160,10 @@ TEST(Pace, HighRatesAndLongGapsDoNotOverflow)
 	struct Case {
 		uint64_t hz, rate;
 	} cases[] = {
-		{2500000000ull, 100000000ull},	 // 100 M/s, 2.5 GHz
-		{3000000000ull, 1000000000ull},	 // 1 G/s (bytes: iperf3 -b 8G), 3 GHz
-		{4000000000ull, 4000000000ull},	 // 4 G/s, 4 GHz: 1.6e19 ticks x rate
-		{1000000ull, 1000000000000ull},	 // a slow clock, a huge rate
+		{2500000000ull, 100000000ull},	// 100 M/s, 2.5 GHz
+		{3000000000ull, 1000000000ull}, // 1 G/s (bytes: iperf3 -b 8G), 3 GHz
+		{4000000000ull, 4000000000ull}, // 4 G/s, 4 GHz: 1.6e19 ticks x rate
+		{1000000ull, 1000000000000ull}, // a slow clock, a huge rate
 	};
 	for (const Case &k : cases) {
 		SCOPED_TRACE(::testing::Message() << "hz " << k.hz << " rate " << k.rate);
@@ -202,9 +201,9 @@ TEST(Pace, RateTimesHzBeyond64BitsStillCapsAtTheCatchUpWindow)
 
 volatile bool never_stop = false;
 
-const uint32_t IP_A = 0xc6120001;    // 198.18.0.1: the client (worker A)
-const uint32_t IP_B = 0xc6120002;    // 198.18.0.2: the server (worker B)
-const uint32_t IP_SILENT = 0xc6120063; // 198.18.0.99: on-link, nobody answers ARP
+const uint32_t IP_A = 0xc6120001;	// 198.18.0.1: the client (worker A)
+const uint32_t IP_B = 0xc6120002;	// 198.18.0.2: the server (worker B)
+const uint32_t IP_SILENT = 0xc6120063;	// 198.18.0.99: on-link, nobody answers ARP
 const uint32_t IP_OFFLINK = 0xc6130001; // 198.19.0.1: off-link
 const unsigned int POOL = 8191;
 const uint32_t TIME_WAIT_MS = 100;
@@ -229,11 +228,11 @@ pair_key(rte_be32_t lip, uint16_t lport)
 struct PoolTrack {
 	struct gen_http *g = nullptr;
 	uint16_t target = 0;
-	std::vector<uint64_t> initial;	// the pool at start
-	std::vector<uint64_t> cur;	// the pool now
-	std::vector<uint64_t> taken;	// pairs taken, in order
-	std::vector<uint64_t> back;	// pairs given back, in order
-	std::vector<uint64_t> out_time;	// per pair given back: clock since it was taken
+	std::vector<uint64_t> initial;		// the pool at start
+	std::vector<uint64_t> cur;		// the pool now
+	std::vector<uint64_t> taken;		// pairs taken, in order
+	std::vector<uint64_t> back;		// pairs given back, in order
+	std::vector<uint64_t> out_time;		// per pair given back: clock since it was taken
 	std::map<uint64_t, uint64_t> out_since; // pair -> clock it was taken, while out
 	uint32_t fifo_breaks = 0;
 
@@ -304,8 +303,8 @@ struct PoolTrack {
 // came to.
 struct ServerWatch {
 	struct tcp_app inner = {};
-	std::vector<uint64_t> pair;	// client (address, port) per accepted()
-	std::vector<uint16_t> lport;	// B's port it came to
+	std::vector<uint64_t> pair;  // client (address, port) per accepted()
+	std::vector<uint16_t> lport; // B's port it came to
 
 	static ServerWatch *of(void *arg) { return static_cast<ServerWatch *>(arg); }
 	static void accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
@@ -398,7 +397,7 @@ clear_apps(struct worker *w)
 // model. The setup is in these few helpers so that a change of how
 // applications attach to a worker is one edit here.
 class Gen : public ::testing::Test {
-      protected:
+protected:
 	struct rte_mempool *pool_ = nullptr;
 	struct port pa_ = {}, pb_ = {};
 	struct worker *wa_ = nullptr, *wb_ = nullptr;
@@ -416,10 +415,10 @@ class Gen : public ::testing::Test {
 	struct worker *wa2_ = nullptr;
 	struct worker_port *wpa2_ = nullptr;
 	struct tcp_ctx *ta2_ = nullptr;
-	uint64_t clk_ = 0;	// the clock the workers run on
-	uint64_t ms_ = 0;	// ticks per ms
+	uint64_t clk_ = 0; // the clock the workers run on
+	uint64_t ms_ = 0;  // ticks per ms
 	ServerWatch srvw_;
-	std::vector<PoolTrack *> tracks_;	// updated after every step
+	std::vector<PoolTrack *> tracks_; // updated after every step
 	static unsigned int seq_;
 
 	void SetUp() override
@@ -749,8 +748,8 @@ TEST_F(Gen, CpsLaunchesFollowTheRampThenTheRate)
 		step_ms(100);
 		int64_t want = (int64_t)(t * t / 2000);
 		int64_t got = (int64_t)c(wa_, STAT_gen_conn_tx);
-		EXPECT_LE(std::abs(got - want), 1) << "at " << t << " ms: " << got << " launched, "
-						   << want << " on the ramp";
+		EXPECT_LE(std::abs(got - want), 1)
+			<< "at " << t << " ms: " << got << " launched, " << want << " on the ramp";
 	}
 	uint64_t at_ramp_end = c(wa_, STAT_gen_conn_tx);
 	for (int i = 1; i <= 5; i++) {
@@ -1644,8 +1643,8 @@ TEST_F(Gen, PingLateRepliesAreNotCountedTwice)
 	pc.count = 16;
 	struct gen_ping *g = start_ping(pc);
 	ASSERT_NE(g, nullptr);
-	step_ms(1); // ARP request
-	step_ms(1, false); // resolved: 8 requests out, B does not read them yet
+	step_ms(1);	      // ARP request
+	step_ms(1, false);    // resolved: 8 requests out, B does not read them yet
 	step_ms(1100, false); // lost: 8 more
 	ASSERT_EQ(c(wa_, STAT_icmp_lost), 8u);
 	ASSERT_EQ(c(wa_, STAT_icmp_echo_tx), 16u);

@@ -121,8 +121,8 @@ TEST(HttpReq, SimpleGetWhole)
 	uint32_t used = 0;
 	char path[64] = "junk";
 	http_req_init(&r);
-	ASSERT_RC(HTTP_OK, http_req_parse(&r, bytes(s), (uint32_t)s.size(), &used, path,
-					  sizeof(path)));
+	ASSERT_RC(HTTP_OK,
+		  http_req_parse(&r, bytes(s), (uint32_t)s.size(), &used, path, sizeof(path)));
 	EXPECT_EQ(s.size(), used);
 	EXPECT_EQ(HTTP_M_GET, r.method);
 	EXPECT_EQ(1, r.minor);
@@ -198,8 +198,8 @@ TEST(HttpReq, PathCaptureTruncates)
 	uint32_t used;
 	char path[6];
 	http_req_init(&r);
-	ASSERT_RC(HTTP_OK, http_req_parse(&r, bytes(s), (uint32_t)s.size(), &used, path,
-					  sizeof(path)));
+	ASSERT_RC(HTTP_OK,
+		  http_req_parse(&r, bytes(s), (uint32_t)s.size(), &used, path, sizeof(path)));
 	EXPECT_STREQ("/0123", path);
 }
 
@@ -318,8 +318,8 @@ TEST(HttpReq, PostIsMethodNotAllowed)
 
 TEST(HttpReq, OtherMethodsAreMethodNotAllowed)
 {
-	for (const char *m : {"PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "GETX",
-			      "GE", "HEADER", "get", "BREW"})
+	for (const char *m : {"PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "GETX", "GE",
+			      "HEADER", "get", "BREW"})
 		EXPECT_EQ(405, req_status(std::string(m) + " / HTTP/1.1\r\nHost: h\r\n\r\n")) << m;
 }
 
@@ -336,17 +336,20 @@ TEST(HttpReq, BadContentLengthIs400)
 	EXPECT_EQ(400, req_status("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n"));
 	EXPECT_EQ(400, req_status("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: \r\n\r\n"));
 	EXPECT_EQ(400, req_status("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1 2\r\n\r\n"));
-	EXPECT_EQ(400, req_status("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 4294967296\r\n\r\n"));
+	EXPECT_EQ(400,
+		  req_status("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 4294967296\r\n\r\n"));
 	EXPECT_EQ(400, req_status("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n"
 				  "Content-Length: 1\r\n\r\n"));
-	ReqResult res = parse_req("GET / HTTP/1.1\r\nHost: h\r\ncontent-length:  4294967295 \r\n\r\n");
+	ReqResult res = parse_req(
+		"GET / HTTP/1.1\r\nHost: h\r\ncontent-length:  4294967295 \r\n\r\n");
 	EXPECT_RC(HTTP_AGAIN, res.rc);
 	EXPECT_EQ(4294967295u, res.r.body_left);
 }
 
 TEST(HttpReq, TransferEncodingIs400)
 {
-	EXPECT_EQ(400, req_status("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"));
+	EXPECT_EQ(400,
+		  req_status("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"));
 }
 
 TEST(HttpReq, KeepAlive11Default)
@@ -358,7 +361,8 @@ TEST(HttpReq, KeepAlive11Default)
 
 TEST(HttpReq, KeepAlive11WithCloseCloses)
 {
-	ReqResult res = parse_req("GET / HTTP/1.1\r\nHost: h\r\nconnection: Upgrade, CLOSE\r\n\r\n");
+	ReqResult res = parse_req(
+		"GET / HTTP/1.1\r\nHost: h\r\nconnection: Upgrade, CLOSE\r\n\r\n");
 	ASSERT_RC(HTTP_OK, res.rc);
 	EXPECT_FALSE(http_req_keepalive(&res.r));
 }
@@ -492,8 +496,9 @@ TEST(HttpResp, ChunkedSplitAtEveryByte)
 
 TEST(HttpResp, ChunkedOverridesContentLength)
 {
-	std::string s = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n"
-			"3\r\nabc\r\n0\r\n\r\n";
+	std::string s =
+		"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n"
+		"3\r\nabc\r\n0\r\n\r\n";
 	RespResult res = parse_resp(s);
 	ASSERT_RC(HTTP_OK, res.rc);
 	EXPECT_EQ(3u, res.r.body_bytes);
@@ -504,14 +509,17 @@ TEST(HttpResp, BadChunkSizeIsError)
 	EXPECT_RC(HTTP_ERROR,
 		  parse_resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").rc);
 	EXPECT_RC(HTTP_ERROR, parse_resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-					 "2\r\nabc\r\n").rc);
+					 "2\r\nabc\r\n")
+				      .rc);
 	EXPECT_RC(HTTP_ERROR, parse_resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-					 "10000000000000000\r\n").rc);
+					 "10000000000000000\r\n")
+				      .rc);
 }
 
 TEST(HttpResp, ContinueThen200)
 {
-	std::string s = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	std::string s =
+		"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 	RespResult res = parse_resp(s);
 	ASSERT_RC(HTTP_OK, res.rc);
 	EXPECT_EQ(200, res.r.status);
@@ -628,8 +636,8 @@ respond_req(const http_server *s, const http_req &r, const std::vector<uint8_t> 
 }
 
 std::string
-respond(const http_server *s, const std::string &req, int *rc = nullptr,
-	time_t date = 784111777, http_iov *iov = nullptr)
+respond(const http_server *s, const std::string &req, int *rc = nullptr, time_t date = 784111777,
+	http_iov *iov = nullptr)
 {
 	http_req r;
 	uint32_t used;
@@ -748,8 +756,8 @@ TEST(HttpServer, ShortBodyIsOneChunkInTheGenerationLongBodyASecond)
 	ServerPtr s = make_server(c);
 	ASSERT_NE(nullptr, s);
 	http_iov iov[2];
-	std::string got = respond(s.get(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n", nullptr,
-				  784111777, iov);
+	std::string got = respond(s.get(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n", nullptr, 784111777,
+				  iov);
 	EXPECT_EQ(0u, iov[1].len);
 	EXPECT_EQ(64u, got.size() - (got.find("\r\n\r\n") + 4));
 
@@ -785,8 +793,8 @@ TEST(HttpServer, ConnectionVariants)
 	int rc;
 	EXPECT_EQ("HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Type: application/octet-stream\r\n"
 		  "Content-Length: 3\r\nConnection: close\r\nX-A: 1\r\nX-B: 2\r\n\r\nabc",
-		  strip_date(respond(s.get(), "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
-				     &rc)));
+		  strip_date(respond(
+			  s.get(), "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", &rc)));
 	EXPECT_EQ(HTTP_SERVER_CLOSE, rc);
 	EXPECT_EQ("HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Type: application/octet-stream\r\n"
 		  "Content-Length: 3\r\nConnection: keep-alive\r\nX-A: 1\r\nX-B: 2\r\n\r\nabc",
@@ -1054,8 +1062,10 @@ TEST(HttpRuns, EveryByteAtEveryPositionOfAValue)
 			/* a value's leading SP/HTAB is OWS, also fine */
 			int want = cv_byte(b) ? HTTP_OK : HTTP_ERROR;
 			EXPECT_RC(want, parse_resp(resp).rc) << "byte " << b << " at " << pos;
-			std::string reason = "HTTP/1.1 200 " + v + "\r\nContent-Length: 2\r\n\r\nok";
-			EXPECT_RC(want, parse_resp(reason).rc) << "reason byte " << b << " at " << pos;
+			std::string reason = "HTTP/1.1 200 " + v +
+					     "\r\nContent-Length: 2\r\n\r\nok";
+			EXPECT_RC(want, parse_resp(reason).rc)
+				<< "reason byte " << b << " at " << pos;
 			std::string req = "GET /" + v + " HTTP/1.1\r\nHost: h\r\n\r\n";
 			EXPECT_RC(cu_byte(b) ? HTTP_OK : HTTP_ERROR, parse_req(req).rc)
 				<< "target byte " << b << " at " << pos;

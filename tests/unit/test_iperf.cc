@@ -167,7 +167,8 @@ TEST(IperfCookie, ThirtySixCharsAndNul)
 
 // ---- parameters ----
 
-std::string Parse(const char *json, struct iperf_params *p, int *rc)
+std::string
+Parse(const char *json, struct iperf_params *p, int *rc)
 {
 	char err[200] = "";
 	*rc = iperf_params_parse(json, strlen(json), p, err, sizeof(err));
@@ -180,7 +181,8 @@ TEST(IperfParams, StockClientTcpAndUdp)
 	struct iperf_params p;
 	int rc;
 	Parse("{\"tcp\":true,\"omit\":0,\"time\":1,\"num\":0,\"blockcount\":0,\"parallel\":1,"
-	      "\"len\":131072,\"pacing_timer\":1000,\"client_version\":\"3.12\"}", &p, &rc);
+	      "\"len\":131072,\"pacing_timer\":1000,\"client_version\":\"3.12\"}",
+	      &p, &rc);
 	ASSERT_EQ(rc, 0);
 	EXPECT_FALSE(p.udp);
 	EXPECT_EQ(p.time_s, 1u);
@@ -190,7 +192,8 @@ TEST(IperfParams, StockClientTcpAndUdp)
 	EXPECT_STREQ(p.client_version, "3.12");
 	Parse("{\"udp\":true,\"omit\":0,\"time\":1,\"num\":0,\"blockcount\":0,\"parallel\":4,"
 	      "\"reverse\":true,\"len\":64,\"bandwidth\":1000000,\"pacing_timer\":1000,"
-	      "\"client_version\":\"3.12\"}", &p, &rc);
+	      "\"client_version\":\"3.12\"}",
+	      &p, &rc);
 	ASSERT_EQ(rc, 0);
 	EXPECT_TRUE(p.udp);
 	EXPECT_TRUE(p.reverse);
@@ -234,7 +237,8 @@ TEST(IperfParams, BadAndMissingFieldsAreClearErrors)
 		{"{\"tcp\":true,\"time\":0}",
 		 "\"time\": 0 with no \"num\" or \"blockcount\": endless test"},
 		{"{\"sctp\":true}", "\"sctp\": SCTP is not supported"},
-		{"{\"tcp\":true,\"bidirectional\":true}", "\"bidirectional\": --bidir is not supported"},
+		{"{\"tcp\":true,\"bidirectional\":true}",
+		 "\"bidirectional\": --bidir is not supported"},
 		{"{\"tcp\":true,\"client_version\":3}", "\"client_version\": expected a string"},
 	};
 	for (const auto &c : cases) {
@@ -306,7 +310,8 @@ TEST(IperfResults, BadResultsAreErrors)
 		{"nope", "results are not a JSON object"},
 	};
 	for (const auto &c : cases) {
-		EXPECT_EQ(iperf_results_parse(c.json, strlen(c.json), &r, err, sizeof(err)), -EINVAL)
+		EXPECT_EQ(iperf_results_parse(c.json, strlen(c.json), &r, err, sizeof(err)),
+			  -EINVAL)
 			<< c.json;
 		EXPECT_STREQ(err, c.err) << c.json;
 	}
@@ -369,17 +374,18 @@ TEST(IperfUdp, LossOutOfOrderAndJitter)
 {
 	struct iperf_udp_rx r = {};
 	auto dg = [&](uint64_t n, double sent, double arrive) {
-		struct iperf_udp_hdr h = {(uint32_t)sent, (uint32_t)std::lround((sent - (uint32_t)sent) * 1e6), n};
+		struct iperf_udp_hdr h = {(uint32_t)sent,
+					  (uint32_t)std::lround((sent - (uint32_t)sent) * 1e6), n};
 		iperf_udp_rx_update(&r, &h, arrive, 100);
 	};
-	dg(1, 10.0, 110.0);	// transit 100
-	dg(2, 10.1, 110.1);	// same transit: jitter stays 0
+	dg(1, 10.0, 110.0); // transit 100
+	dg(2, 10.1, 110.1); // same transit: jitter stays 0
 	EXPECT_NEAR(r.jitter, 0, 1e-9);
-	dg(5, 10.2, 110.216);	// 3 and 4 missing; transit +16 ms
+	dg(5, 10.2, 110.216); // 3 and 4 missing; transit +16 ms
 	EXPECT_EQ(r.errors, 2);
 	EXPECT_EQ(r.packets, 5);
 	EXPECT_NEAR(r.jitter, 0.016 / 16, 1e-6);
-	dg(3, 10.15, 110.3);	// late: one back from lost
+	dg(3, 10.15, 110.3); // late: one back from lost
 	EXPECT_EQ(r.errors, 1);
 	EXPECT_EQ(r.outoforder, 1u);
 	EXPECT_EQ(r.packets, 5);

@@ -32,7 +32,8 @@ protected:
 	{
 		ASSERT_EQ(cfg_load(&c_, file, err_, sizeof(err_)), 0) << err_;
 		for (const std::string &s : sets)
-			ASSERT_EQ(cfg_set_novalidate(&c_, s.c_str(), err_, sizeof(err_)), 0) << err_;
+			ASSERT_EQ(cfg_set_novalidate(&c_, s.c_str(), err_, sizeof(err_)), 0)
+				<< err_;
 		ASSERT_EQ(cfg_validate(&c_, err_, sizeof(err_)), 0) << err_;
 	}
 	/* The same without cfg_validate, for a clash lib/config refuses too:
@@ -58,12 +59,14 @@ protected:
 		FILE *f = fopen(kServer, "w");
 		ASSERT_NE(f, nullptr);
 		fputs("[run]\nmode = server\n[port0]\ndev = net_ring:t\nip = 198.18.0.2/24\n"
-		      "[server]\nlisten = 80\n", f);
+		      "[server]\nlisten = 80\n",
+		      f);
 		fclose(f);
 		f = fopen(kClient, "w");
 		ASSERT_NE(f, nullptr);
 		fputs("[run]\nmode = client\n[port0]\ndev = net_ring:t\nip = 198.18.0.1/24\n"
-		      "[client]\nmodel = cps\ntarget = 198.18.0.2:80\n", f);
+		      "[client]\nmodel = cps\ntarget = 198.18.0.2:80\n",
+		      f);
 		fclose(f);
 	}
 	static void TearDownTestSuite()
@@ -135,7 +138,8 @@ TEST_F(Plan, QueuesThatDoNotMatchTheWorkersAreRefused)
 {
 	Load({"run.lcores=4", "port0.queues=2"}, kServer);
 	ASSERT_EQ(Build(), -1);
-	EXPECT_EQ(Err().rfind(std::string(kServer) + ":port0:queues: 2 queues for 4 workers", 0), 0u)
+	EXPECT_EQ(Err().rfind(std::string(kServer) + ":port0:queues: 2 queues for 4 workers", 0),
+		  0u)
 		<< Err();
 }
 
@@ -144,7 +148,7 @@ TEST_F(Plan, EveryServerRunsTogetherOnOneWorker)
 	Load({"server.listen=80", "iperf.listen=5201", "udp.echo=7", "server.bulk=9000"}, kServer);
 	ASSERT_EQ(Build(), 0) << err_;
 	EXPECT_EQ(pl_.w[0].apps, (uint32_t)(PLAN_HTTP_SERVER | PLAN_IPERF_SERVER |
-					     PLAN_UDP_SERVICES | PLAN_BULK_SERVER));
+					    PLAN_UDP_SERVICES | PLAN_BULK_SERVER));
 	EXPECT_EQ(pl_.nb_clients, 0u);
 }
 
@@ -162,15 +166,17 @@ TEST_F(Plan, BulkServerOnAnHttpPortIsRefused)
 	EXPECT_NE(LoadUnvalidated({"server.bulk=80"}), "");
 	ASSERT_EQ(Build(), -1);
 	EXPECT_NE(Err().find("config/demo.ini:server:bulk: TCP port 80 is also claimed by "
-			     "server:listen"), std::string::npos) << Err();
+			     "server:listen"),
+		  std::string::npos)
+		<< Err();
 }
 
 TEST_F(Plan, EchoAndSinkOnOnePortAreRefused)
 {
 	EXPECT_NE(LoadUnvalidated({"udp.echo=7", "udp.sink=7"}), "");
 	ASSERT_EQ(Build(), -1);
-	EXPECT_NE(Err().find("udp:sink: UDP port 7 is also claimed by udp:echo"),
-		  std::string::npos) << Err();
+	EXPECT_NE(Err().find("udp:sink: UDP port 7 is also claimed by udp:echo"), std::string::npos)
+		<< Err();
 }
 
 TEST_F(Plan, IperfAndEchoShareNoUdpPort)
@@ -179,37 +185,41 @@ TEST_F(Plan, IperfAndEchoShareNoUdpPort)
 	ASSERT_EQ(Build(), -1);
 	EXPECT_NE(Err().find("config/demo.ini:udp:echo: UDP port 5201 is also claimed by "
 			     "iperf:listen"),
-		  std::string::npos) << Err();
+		  std::string::npos)
+		<< Err();
 }
 
 /* mode both, one worker: the udp model's flows and the server's UDP ports
  * live on one worker's UDP context */
 TEST_F(Plan, UdpModelFlowsOnAnEchoPortAreRefused)
 {
-	Load({"client.model=udp", "client.target=198.18.0.2:7", "udp.echo=7",
-	      "client.ports=7-100", "client.flows=4"});
+	Load({"client.model=udp", "client.target=198.18.0.2:7", "udp.echo=7", "client.ports=7-100",
+	      "client.flows=4"});
 	ASSERT_EQ(Build(), -1);
 	EXPECT_NE(Err().find("config/demo.ini:client:ports: UDP port 7 is also claimed by "
-			     "udp:echo"), std::string::npos) << Err();
+			     "udp:echo"),
+		  std::string::npos)
+		<< Err();
 }
 
 TEST_F(Plan, UdpModelAndIperfServerRunTogether)
 {
-	Load({"client.model=udp", "client.target=198.18.0.2:7", "udp.echo=7",
-	      "iperf.listen=5201"});
+	Load({"client.model=udp", "client.target=198.18.0.2:7", "udp.echo=7", "iperf.listen=5201"});
 	ASSERT_EQ(Build(), 0) << err_;
 	EXPECT_EQ(pl_.w[0].apps, (uint32_t)(PLAN_HTTP_SERVER | PLAN_BULK_SERVER |
-					     PLAN_UDP_SERVICES | PLAN_IPERF_SERVER | PLAN_MODEL));
+					    PLAN_UDP_SERVICES | PLAN_IPERF_SERVER | PLAN_MODEL));
 	EXPECT_TRUE(pl_.udp_model);
 }
 
 TEST_F(Plan, TooManyFlowsForTheWorkersAreRefusedBeforeEal)
 {
 	Load({"run.lcores=2", "client.model=udp", "client.target=198.18.0.2:7",
-	      "client.ports=1024-2047", "client.flows=600"}, kClient);
+	      "client.ports=1024-2047", "client.flows=600"},
+	     kClient);
 	ASSERT_EQ(Build(), -1);
-	EXPECT_EQ(Err(), std::string(kClient) + ":client:flows: 600 flows x 2 client workers do not fit "
-			 "client.ports 1024-2047");
+	EXPECT_EQ(Err(), std::string(kClient) +
+				 ":client:flows: 600 flows x 2 client workers do not fit "
+				 "client.ports 1024-2047");
 }
 
 TEST_F(Plan, FewerPortsThanClientWorkersAreRefused)
@@ -217,21 +227,26 @@ TEST_F(Plan, FewerPortsThanClientWorkersAreRefused)
 	Load({"run.lcores=4", "client.ports=2000-2000"});
 	ASSERT_EQ(Build(), -1);
 	EXPECT_EQ(Err().rfind("config/demo.ini:client:ports: 1 ports 2000-2000 for 2 client "
-			      "workers", 0), 0u) << Err();
+			      "workers",
+			      0),
+		  0u)
+		<< Err();
 }
 
 TEST_F(Plan, IperfServerOnSeveralWorkersIsRefused)
 {
 	Load({"run.lcores=4", "iperf.listen=5201"});
 	ASSERT_EQ(Build(), -1);
-	EXPECT_EQ(Err().rfind("config/demo.ini:iperf:listen: an iperf3 test runs on one worker",
-			      0), 0u) << Err();
+	EXPECT_EQ(Err().rfind("config/demo.ini:iperf:listen: an iperf3 test runs on one worker", 0),
+		  0u)
+		<< Err();
 }
 
 TEST_F(Plan, SharesAddUpToTheTotalsAndPortSlicesAreDisjoint)
 {
 	Load({"run.lcores=3", "client.count=10", "client.rate=1000", "client.concurrency=100",
-	      "client.ports=1000-1299"}, kClient);
+	      "client.ports=1000-1299"},
+	     kClient);
 	ASSERT_EQ(Build(), 0) << err_;
 	ASSERT_EQ(pl_.nb_clients, 3u);
 	uint64_t count = 0;

@@ -24,11 +24,12 @@
 namespace {
 
 class EalEnv : public ::testing::Environment {
-      public:
+public:
 	void SetUp() override
 	{
-		const char *args[] = {"test_stack", "--no-huge", "-m", "512", "--no-pci",
-				      "--no-shconf", "-l", "0", "--log-level=*:error"};
+		const char *args[] = {"test_stack", "--no-huge", "-m",
+				      "512",	    "--no-pci",	 "--no-shconf",
+				      "-l",	    "0",	 "--log-level=*:error"};
 		int n = sizeof(args) / sizeof(args[0]);
 		ASSERT_GE(rte_eal_init(n, const_cast<char **>(args)), 0);
 	}
@@ -50,8 +51,8 @@ struct Link {
 struct rte_mempool *
 make_pool(const char *name)
 {
-	struct rte_mempool *mp =
-		rte_pktmbuf_pool_create(name, 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	struct rte_mempool *mp = rte_pktmbuf_pool_create(name, 4096, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	EXPECT_NE(mp, nullptr) << rte_strerror(rte_errno);
 	return mp;
 }
@@ -173,14 +174,19 @@ TEST(Stack, MalformedFramesAreCountedAndFreed)
 		enum stats_id want;
 	} cases[] = {
 		{"truncated", [](uint8_t *, uint32_t *n) { *n = 10; }, STAT_drop_eth_short},
-		{"ethertype", [](uint8_t *f, uint32_t *) { f[12] = 0x86; f[13] = 0xdd; },
+		{"ethertype",
+		 [](uint8_t *f, uint32_t *) {
+			 f[12] = 0x86;
+			 f[13] = 0xdd;
+		 },
 		 STAT_drop_eth_type},
 		{"dst mac", [](uint8_t *f, uint32_t *) { f[5] ^= 0x55; }, STAT_drop_eth_dst},
 		{"version", [](uint8_t *f, uint32_t *) { f[14] = 0x65; }, STAT_drop_ip_version},
 		{"ihl", [](uint8_t *f, uint32_t *) { f[14] = 0x44; }, STAT_drop_ip_ihl},
 		{"len big", [](uint8_t *f, uint32_t *) { f[16] = 0x05; }, STAT_drop_ip_len_big},
 		{"csum", [](uint8_t *f, uint32_t *) { f[24] ^= 0xff; }, STAT_drop_ip_csum},
-		{"proto", [](uint8_t *f, uint32_t *) {
+		{"proto",
+		 [](uint8_t *f, uint32_t *) {
 			 f[23] = 253;
 			 struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
 			 ip->hdr_checksum = 0;
@@ -220,8 +226,9 @@ TEST(Stack, ArpGivesUpAfterRetriesAndDropsWaitingFrames)
 	for (int i = 0; i < 3; i++) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(l.pool);
 		ASSERT_NE(m, nullptr);
-		m->data_len = m->pkt_len = net_icmp_echo_build(
-			rte_pktmbuf_mtod(m, uint8_t *), &wp->mac, &wp->mac, wp->ip, nobody, 1, i, i, 8);
+		m->data_len = m->pkt_len = net_icmp_echo_build(rte_pktmbuf_mtod(m, uint8_t *),
+							       &wp->mac, &wp->mac, wp->ip, nobody,
+							       1, i, i, 8);
 		worker_send_ip(w, wp, m, nobody);
 	}
 	EXPECT_EQ(neigh_get(wp->neigh, nobody, nullptr), NEIGH_INCOMPLETE);
@@ -280,8 +287,8 @@ TEST(Stack, GratuitousArpIsARequestForOurOwnAddress)
 	struct rte_mbuf *m[4];
 	uint16_t n = rte_eth_rx_burst(l.pb.port_id, 0, m, 4);
 	ASSERT_EQ(n, 1);
-	const struct rte_arp_hdr *arp =
-		rte_pktmbuf_mtod_offset(m[0], const struct rte_arp_hdr *, 14);
+	const struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m[0], const struct rte_arp_hdr *,
+								14);
 	EXPECT_EQ(arp->arp_opcode, rte_cpu_to_be_16(RTE_ARP_OP_REQUEST));
 	EXPECT_EQ(arp->arp_data.arp_sip, arp->arp_data.arp_tip);
 	EXPECT_EQ(arp->arp_data.arp_sip, rte_cpu_to_be_32(IP_A));
@@ -448,7 +455,8 @@ TEST(GenHttp, PerTargetSourcesAreOursForTheirTargetAndReusedFifo)
 			EXPECT_LE(n, pairs);
 			// duplicates share; the distinct targets each have a fair share
 			EXPECT_EQ(gen_http_free_sources_of(g, 0), gen_http_free_sources_of(g, 3));
-			EXPECT_EQ(n, gen_http_free_sources_of(g, 0) + gen_http_free_sources_of(g, 1) +
+			EXPECT_EQ(n, gen_http_free_sources_of(g, 0) +
+					     gen_http_free_sources_of(g, 1) +
 					     gen_http_free_sources_of(g, 2));
 			for (uint16_t i = 0; i < 3; i++)
 				EXPECT_GT(gen_http_free_sources_of(g, i), pairs / 4 / 3 / 2)
@@ -467,13 +475,14 @@ TEST(GenHttp, PerTargetSourcesAreOursForTheirTargetAndReusedFifo)
 					ASSERT_GE(port, 40000);
 					ASSERT_LE(port, 40999);
 					ASSERT_TRUE(gen_port_is_ours(wp, lip, &t[i], port))
-						<< "worker " << k << " target " << i << " port " << port;
+						<< "worker " << k << " target " << i << " port "
+						<< port;
 					uint32_t idx = a * 1000 + (port - 40000);
 					ASSERT_FALSE(mine[idx]) << "pair in two pools: " << idx;
 					mine[idx] = true;
 					ASSERT_EQ(taken_by[i][idx], -1)
-						<< "target " << i << " pair " << idx << " also worker "
-						<< taken_by[i][idx] << "'s";
+						<< "target " << i << " pair " << idx
+						<< " also worker " << taken_by[i][idx] << "'s";
 					taken_by[i][idx] = k;
 				}
 				EXPECT_FALSE(gen_http_take_source(g, i, &lip, &port));
@@ -581,7 +590,8 @@ TEST(Dispatch, FlowHashIsSymmetricAndSpreads)
 {
 	unsigned int per[4] = {};
 	for (uint32_t i = 0; i < 20000; i++) {
-		uint32_t a = 0xc6120000 + (i * 7919u) % 65536, b = 0xc6130000 + (i * 104729u) % 65536;
+		uint32_t a = 0xc6120000 + (i * 7919u) % 65536,
+			 b = 0xc6130000 + (i * 104729u) % 65536;
 		uint16_t pa = (uint16_t)(1024 + i * 31), pb = (uint16_t)(80 + i % 3);
 		uint32_t h = worker_flow_hash(a, b, pa, pb);
 		ASSERT_EQ(h, worker_flow_hash(b, a, pb, pa)) << i;
@@ -740,8 +750,9 @@ TEST(Rss, SoftRssMatchesTheMicrosoftVerificationSuite)
 		t.v4.dst_addr = d;
 		t.v4.sport = v.sport;
 		t.v4.dport = v.dport;
-		EXPECT_EQ(rte_softrss_be((uint32_t *)&t, RTE_THASH_V4_L4_LEN, (const uint8_t *)conv),
-			  v.ipv4_tcp)
+		EXPECT_EQ(
+			rte_softrss_be((uint32_t *)&t, RTE_THASH_V4_L4_LEN, (const uint8_t *)conv),
+			v.ipv4_tcp)
 			<< v.sport;
 	}
 }
@@ -778,10 +789,12 @@ TEST(Rss, SymmetricKeyHashesBothDirectionsAlike)
 	EXPECT_FALSE(port_rss_key_symmetric(MS_KEY, sizeof(MS_KEY)));
 	EXPECT_FALSE(port_rss_key_symmetric(key, 12)); // too short to say
 	for (uint32_t i = 0; i < 20000; i++) {
-		uint32_t a = 0xc6120000 + (i * 7919u) % 131072, b = 0xc6120000 + (i * 104729u) % 131072;
+		uint32_t a = 0xc6120000 + (i * 7919u) % 131072,
+			 b = 0xc6120000 + (i * 104729u) % 131072;
 		uint16_t pa = (uint16_t)(1024 + i * 31), pb = (uint16_t)(80 + i % 7);
 		ASSERT_EQ(softrss_v4(key, a, b, pa, pb), softrss_v4(key, b, a, pb, pa)) << i;
-		ASSERT_EQ(softrss_v4(key, a, b, 0, 0, false), softrss_v4(key, b, a, 0, 0, false)) << i;
+		ASSERT_EQ(softrss_v4(key, a, b, 0, 0, false), softrss_v4(key, b, a, 0, 0, false))
+			<< i;
 	}
 	// the Microsoft key is not: the first vector both ways differs
 	const RssVector &v = MS_VECTORS[0];
@@ -830,8 +843,10 @@ TEST(Rss, SourcePortsPartitionTheRangeByReplyQueue)
 			}
 			for (unsigned int k = 0; k < n; k++) {
 				// fair: within 10% of an equal share (64512 ports)
-				EXPECT_GT(mine[k], span / n * 9 / 10) << "n " << n << " worker " << k;
-				EXPECT_LT(mine[k], span / n * 11 / 10) << "n " << n << " worker " << k;
+				EXPECT_GT(mine[k], span / n * 9 / 10)
+					<< "n " << n << " worker " << k;
+				EXPECT_LT(mine[k], span / n * 11 / 10)
+					<< "n " << n << " worker " << k;
 			}
 		}
 	}
@@ -870,13 +885,15 @@ TEST(Dispatch, WorkerFreeFreesTheRingsAndTheFramesInThem)
 	unsigned int full = rte_mempool_avail_count(mp);
 	struct worker *w = make_worker(40, mp, 3, 20);
 	struct rte_ether_addr mac = {{0x02, 0, 0, 0, 0x40, 1}};
-	struct worker_port *wp =
-		worker_add_port(w, 0, 0, 0, WORKER_ROLE_SERVER, &mac, IP_A, 24, 0, 1500, 0, 16);
+	struct worker_port *wp = worker_add_port(w, 0, 0, 0, WORKER_ROLE_SERVER, &mac, IP_A, 24, 0,
+						 1500, 0, 16);
 	ASSERT_NE(wp, nullptr);
 	wp->disp_nb = 2;
 	wp->disp_slot = 1;
-	wp->rx_ring = rte_ring_create("t_disp_rx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	wp->tx_ring = rte_ring_create("t_disp_tx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	wp->rx_ring = rte_ring_create("t_disp_rx", 64, SOCKET_ID_ANY,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	wp->tx_ring = rte_ring_create("t_disp_tx", 64, SOCKET_ID_ANY,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	ASSERT_NE(wp->rx_ring, nullptr);
 	ASSERT_NE(wp->tx_ring, nullptr);
 	for (struct rte_ring *r : {wp->rx_ring, wp->tx_ring})

@@ -35,12 +35,12 @@ static_assert(sizeof(struct tcb) <= 192, "a TCB must stay <= 192 bytes (DESIGN.m
 namespace {
 
 class EalEnv : public ::testing::Environment {
-      public:
+public:
 	void SetUp() override
 	{
-		const char *args[] = {"test_tcp",	"--no-huge",	  "-m", "512",
-				      "--no-pci",	"--no-shconf",	  "--no-telemetry",
-				      "-l",		"0",		  "--log-level=*:error"};
+		const char *args[] = {
+			"test_tcp",    "--no-huge",	 "-m", "512", "--no-pci",
+			"--no-shconf", "--no-telemetry", "-l", "0",   "--log-level=*:error"};
 		int n = sizeof(args) / sizeof(args[0]);
 		ASSERT_GE(rte_eal_init(n, const_cast<char **>(args)), 0);
 	}
@@ -50,7 +50,7 @@ const ::testing::Environment *const eal_env = ::testing::AddGlobalTestEnvironmen
 
 volatile bool never_stop = false;
 
-const uint32_t OUR_IP = 0xc6120001;  // 198.18.0.1
+const uint32_t OUR_IP = 0xc6120001; // 198.18.0.1
 // The local address the peer's segments go to and ours must come from;
 // OUR_IP unless a test gives the port several addresses (wp->ip_n).
 uint32_t our_ip_now = OUR_IP;
@@ -86,9 +86,18 @@ O_SACKOK()
 Bytes
 O_TS(uint32_t val, uint32_t ecr)
 {
-	return {1,		   1,			 8,		       10,
-		(uint8_t)(val >> 24), (uint8_t)(val >> 16), (uint8_t)(val >> 8), (uint8_t)val,
-		(uint8_t)(ecr >> 24), (uint8_t)(ecr >> 16), (uint8_t)(ecr >> 8), (uint8_t)ecr};
+	return {1,
+		1,
+		8,
+		10,
+		(uint8_t)(val >> 24),
+		(uint8_t)(val >> 16),
+		(uint8_t)(val >> 8),
+		(uint8_t)val,
+		(uint8_t)(ecr >> 24),
+		(uint8_t)(ecr >> 16),
+		(uint8_t)(ecr >> 8),
+		(uint8_t)ecr};
 }
 Bytes
 cat(std::initializer_list<Bytes> l)
@@ -122,7 +131,7 @@ struct Out {
 	uint32_t tsval = 0, tsecr = 0;
 	std::vector<std::pair<uint32_t, uint32_t>> sack;
 	bool opts_ok = true, csum_ok = false, addr_ok = false;
-	uint16_t nb_segs = 1;	// 2: headers, then the payload attached (zero-copy)
+	uint16_t nb_segs = 1; // 2: headers, then the payload attached (zero-copy)
 };
 
 std::string
@@ -197,7 +206,7 @@ cb_closed(struct tcp_ctx *, struct tcb *, enum tcp_close_reason why, void *arg)
 }
 
 class Tcp : public ::testing::Test {
-      protected:
+protected:
 	struct rte_mempool *pool = nullptr;
 	struct port pa = {}, pb = {};
 	struct worker *w = nullptr;
@@ -208,14 +217,14 @@ class Tcp : public ::testing::Test {
 
 	// the connection under test (host order ports)
 	uint16_t lport = 80, rport = 40000;
-	uint32_t iss = 0;	// our ISS
-	uint32_t pnxt = 0;	// peer's next sequence number (our RCV.NXT)
-	uint32_t onxt = 0;	// our next sequence number (SND.NXT as the peer sees it)
-	uint32_t una = 0;	// highest ACK the peer sent
-	uint16_t pwin = 65535;	// window field the peer sends
+	uint32_t iss = 0;      // our ISS
+	uint32_t pnxt = 0;     // peer's next sequence number (our RCV.NXT)
+	uint32_t onxt = 0;     // our next sequence number (SND.NXT as the peer sees it)
+	uint32_t una = 0;      // highest ACK the peer sent
+	uint16_t pwin = 65535; // window field the peer sends
 	bool peer_ts = false;
 	uint32_t peer_tsval = 5000;
-	uint32_t our_tsval = 0;	// last TSval seen from synack
+	uint32_t our_tsval = 0; // last TSval seen from synack
 
 	void SetUp() override
 	{
@@ -432,7 +441,8 @@ class Tcp : public ::testing::Test {
 					uint32_t l, r;
 					memcpy(&l, p + i, 4);
 					memcpy(&r, p + i + 4, 4);
-					o.sack.emplace_back(rte_be_to_cpu_32(l), rte_be_to_cpu_32(r));
+					o.sack.emplace_back(rte_be_to_cpu_32(l),
+							    rte_be_to_cpu_32(r));
 				}
 				break;
 			case 8:
@@ -543,7 +553,8 @@ class Tcp : public ::testing::Test {
 		for (size_t i = 0; i + 9 < opts.size(); i++)
 			if (opts[i] == 8 && opts[i + 1] == 10) {
 				peer_ts = true;
-				peer_tsval = (uint32_t)opts[i + 2] << 24 | (uint32_t)opts[i + 3] << 16 |
+				peer_tsval = (uint32_t)opts[i + 2] << 24 |
+					     (uint32_t)opts[i + 3] << 16 |
 					     (uint32_t)opts[i + 4] << 8 | opts[i + 5];
 			}
 		inject(s);
@@ -813,23 +824,23 @@ TEST_F(Tcp, SynToListeningPortOpensSynReceived)
 // ============================================================ the state table
 
 enum Kind { K_SYN, K_SYNACK, K_ACK, K_DATA, K_FIN, K_RST, K_OOW, K_BADACK };
-const char *const kind_names[] = {"SYN", "SYN-ACK", "ACK",  "data",
+const char *const kind_names[] = {"SYN", "SYN-ACK", "ACK",	     "data",
 				  "FIN", "RST",	    "out-of-window", "bad ACK"};
 
 enum Expect {
-	E_NONE,		/**< nothing sent */
-	E_ACK,		/**< <SEQ=SND.NXT><ACK=RCV.NXT> (after the segment) */
-	E_RST_SEGACK,	/**< <SEQ=SEG.ACK><CTL=RST> */
-	E_SYNACK,	/**< <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+	E_NONE,	      /**< nothing sent */
+	E_ACK,	      /**< <SEQ=SND.NXT><ACK=RCV.NXT> (after the segment) */
+	E_RST_SEGACK, /**< <SEQ=SEG.ACK><CTL=RST> */
+	E_SYNACK,     /**< <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
 };
 
 struct Row {
-	int state;	/**< start state */
+	int state; /**< start state */
 	Kind kind;
-	int next;	/**< state after (TCP_CLOSED: the TCB is gone) */
+	int next; /**< state after (TCP_CLOSED: the TCB is gone) */
 	Expect e;
-	int why;	/**< closed() reason, -1: closed() not called */
-	bool delivers;	/**< recv() gets the 10 data bytes */
+	int why;       /**< closed() reason, -1: closed() not called */
+	bool delivers; /**< recv() gets the 10 data bytes */
 };
 
 // Expected behaviour of every state for every kind of segment. In the
@@ -935,8 +946,8 @@ TEST_F(Tcp, EveryStateAndSegmentKind)
 			lport = 50000;
 			struct tcb *t;
 			ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport),
-					      rte_cpu_to_be_32(PEER_IP),
-					      rte_cpu_to_be_16(rport), &t),
+					      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(rport),
+					      &t),
 				  0);
 			Out s = one();
 			iss = s.seq;
@@ -1125,7 +1136,7 @@ TEST_F(Tcp, SynAckEchoesEveryOfferedOption)
 	EXPECT_EQ(o.ws, 3); // 262144 >> 3 fits 16 bits
 	ASSERT_TRUE(o.has_ts);
 	EXPECT_EQ(o.tsecr, 0x11223344u); // TS.Recent = the peer's TSval
-	EXPECT_EQ(o.win, 65535);	  // a SYN's window is never scaled
+	EXPECT_EQ(o.win, 65535);	 // a SYN's window is never scaled
 	struct tcb *t = tcb();
 	EXPECT_EQ(t->mss, 1400 - 12); // peer's MSS less the TS option
 	EXPECT_EQ(t->snd_ws, 7);
@@ -2947,7 +2958,7 @@ date_in(const std::string &data)
 }
 
 class TcpHttp : public Tcp {
-      protected:
+protected:
 	struct http_server *srv = nullptr;
 	struct http_app *happ = nullptr;
 	HttpShim shim = {};

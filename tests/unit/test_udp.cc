@@ -31,11 +31,12 @@
 namespace {
 
 class EalEnv : public ::testing::Environment {
-      public:
+public:
 	void SetUp() override
 	{
-		const char *args[] = {"test_udp", "--no-huge", "-m", "512", "--no-pci",
-				      "--no-shconf", "-l", "0", "--log-level=*:error"};
+		const char *args[] = {"test_udp", "--no-huge", "-m",
+				      "512",	  "--no-pci",  "--no-shconf",
+				      "-l",	  "0",	       "--log-level=*:error"};
 		int n = sizeof(args) / sizeof(args[0]);
 		ASSERT_GE(rte_eal_init(n, const_cast<char **>(args)), 0);
 	}
@@ -59,7 +60,7 @@ c(const struct worker *w, enum stats_id id)
 // (server role, UDP attached) sits on port B. Worker A (client role) exists
 // for the tests of the udp model.
 class Udp : public ::testing::Test {
-      protected:
+protected:
 	struct rte_mempool *pool_ = nullptr;
 	struct port pa_ = {}, pb_ = {};
 	struct worker *wa_ = nullptr, *wb_ = nullptr;
@@ -337,8 +338,7 @@ TEST_F(Udp, ClosedPortIsAnsweredWithPortUnreachableQuotingHeaderAnd8Bytes)
 	EXPECT_EQ(ip->time_to_live, 64);
 	EXPECT_EQ(ip->src_addr, rte_cpu_to_be_32(IP_B));
 	EXPECT_EQ(ip->dst_addr, rte_cpu_to_be_32(IP_A));
-	EXPECT_EQ(rte_be_to_cpu_16(ip->total_length),
-		  NET_IPV4_HLEN + NET_ICMP_HLEN + sizeof(orig));
+	EXPECT_EQ(rte_be_to_cpu_16(ip->total_length), NET_IPV4_HLEN + NET_ICMP_HLEN + sizeof(orig));
 	EXPECT_EQ(rte_ipv4_cksum(ip), 0);
 	const uint8_t *icmp = reinterpret_cast<const uint8_t *>(ip + 1);
 	EXPECT_EQ(icmp[0], 3); // destination unreachable
