@@ -42,13 +42,6 @@ gen_next_hop(struct worker *w, struct worker_port *wp, rte_be32_t target,
 	return neigh_resolve(w, wp, nh, mac) == 0 ? 0 : -EAGAIN;
 }
 
-/**
- * The sentence a model's result gives when its target's next hop never
- * answered (or there is no route): "failed: target A is off-link and the
- * port has no gateway" or "failed: target A did not answer ARP".
- */
-void gen_fail_why(const struct worker *w, rte_be32_t target, char *why, size_t whylen);
-
 /* Every model is a worker application (struct app_class, lib/stack): its
  * create or start function registers it with worker_app_add, bounded. */
 extern const struct app_class gen_ping_class;
@@ -88,6 +81,16 @@ struct gen_target {
 	rte_be32_t ip;
 	rte_be16_t port;
 };
+
+/**
+ * A model's result (app_class.result) when it may fail only by not reaching
+ * a target: 0 when !failed, else -1 with the sentence for the first target
+ * not resolved (targets[resolved], or targets[0]): "failed: target A is
+ * off-link and the port has no gateway" or "failed: target A did not answer
+ * ARP".
+ */
+int gen_fail_result(const struct worker *w, bool failed, const struct gen_target *targets,
+		    uint32_t nb_targets, uint32_t resolved, char *why, size_t whylen);
 
 struct gen_http_conf {
 	enum gen_model model;

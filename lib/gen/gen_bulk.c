@@ -351,14 +351,11 @@ gen_bulk_free(struct gen_bulk *g)
 static int
 bulk_result(void *obj, FILE *out, char *why, size_t whylen)
 {
-	struct gen_bulk *g = obj;
+	const struct gen_bulk *g = obj;
 
 	(void)out;
-	if (!g->failed)
-		return 0;
-	gen_fail_why(g->w, g->conf.targets[g->resolved < g->conf.nb_targets ? g->resolved : 0].ip,
-		     why, whylen);
-	return -1;
+	return gen_fail_result(g->w, g->failed, g->conf.targets, g->conf.nb_targets, g->resolved,
+			       why, whylen);
 }
 
 static void

@@ -187,13 +187,11 @@ gen_ping_failed(const struct gen_ping *g)
 static int
 ping_result(void *obj, FILE *out, char *why, size_t whylen)
 {
-	struct gen_ping *g = obj;
+	const struct gen_ping *g = obj;
+	const struct gen_target t = {.ip = g->target};
 
 	(void)out;
-	if (!g->failed)
-		return 0;
-	gen_fail_why(g->w, g->target, why, whylen);
-	return -1;
+	return gen_fail_result(g->w, g->failed, &t, 1, 0, why, whylen);
 }
 
 static void

@@ -426,14 +426,11 @@ udp_stop(void *obj)
 static int
 udp_result(void *obj, FILE *out, char *why, size_t whylen)
 {
-	struct gen_udp *g = obj;
+	const struct gen_udp *g = obj;
 
 	(void)out;
-	if (!g->failed)
-		return 0;
-	gen_fail_why(g->w, g->conf.targets[g->resolved < g->conf.nb_targets ? g->resolved : 0].ip,
-		     why, whylen);
-	return -1;
+	return gen_fail_result(g->w, g->failed, g->conf.targets, g->conf.nb_targets, g->resolved,
+			       why, whylen);
 }
 
 static void
