@@ -260,6 +260,32 @@ uint64_t stats_hist_quantile(const struct stats_hist *h, double q);
 void stats_hist_merge(struct stats_hist *dst, const struct stats_hist *src);
 const char *stats_hist_name(enum stats_hist_id id);
 
+/* ---- a finished run's JSON lines read back (stats_load.c, jansson) ---- */
+
+struct json_t; /* jansson's */
+
+/** A --json file: its summary (the last one; NULL if the run has none),
+ *  its interval objects in order, and every other typed line. */
+struct stats_run {
+	struct json_t *summary;
+	struct json_t *intervals; /**< JSON array */
+	struct json_t *other;	  /**< JSON array */
+};
+
+/** Read path; on error fill err ("path:line: what") and return -1. */
+int stats_run_load(const char *path, struct stats_run *run, char *err, size_t errlen);
+void stats_run_free(struct stats_run *run);
+
+/**
+ * Histogram name out of a "hist" object (summary or interval, docs/output.md)
+ * into h (zeroed first), its tick rate into hz.
+ * @return 1 read, 0 the series has no samples there, -1 malformed (err says why).
+ */
+int stats_hist_from_json(const struct json_t *hist, const char *name, struct stats_hist *h,
+			 uint64_t *hz, char *err, size_t errlen);
+/** Histogram id by name; -1 when unknown. */
+int stats_hist_id(const char *name);
+
 /** One worker's counters: written by that worker only. */
 struct stats_worker {
 	uint64_t c[STAT_MAX];
