@@ -140,6 +140,21 @@ extern "C" {
 	X(drop_icmp_short,	"ICMP message truncated") \
 	X(drop_icmp_csum,	"ICMP checksum wrong") \
 	X(drop_icmp_type,	"ICMP type not handled") \
+	X(drop_ip6_short,	"IPv6 packet shorter than its header") \
+	X(drop_ip6_version,	"IPv6 ethertype, IP version not 6") \
+	X(drop_ip6_len_big,	"IPv6 payload length larger than the frame") \
+	X(drop_ip6_ext,		"IPv6 extension header malformed, out of order, past the " \
+				"payload or more than 8") \
+	X(drop_ip6_opt,		"IPv6 hop-by-hop/destination option unknown and marked discard") \
+	X(drop_ip6_rh,		"IPv6 routing header with segments left (not a router)") \
+	X(drop_ip6_frag,	"IPv6 fragment (not reassembled)") \
+	X(drop_ip6_not_us,	"IPv6 destination not ours") \
+	X(drop_ip6_src,		"IPv6 source multicast, loopback, ours, or unspecified " \
+				"outside ND") \
+	X(drop_icmp6_short,	"ICMPv6 message truncated") \
+	X(drop_icmp6_csum,	"ICMPv6 checksum wrong") \
+	X(drop_icmp6_type,	"ICMPv6 informational type not handled") \
+	X(drop_nd_bad,		"neighbour solicitation/advertisement invalid (RFC 4861 7.1)") \
 	X(drop_no_route,	"destination off-link and no gateway configured") \
 	X(drop_no_neigh,	"next hop unresolved (ARP failed or its wait queue full)") \
 	X(drop_neigh_full,	"neighbour table full") \
