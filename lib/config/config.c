@@ -133,7 +133,9 @@ static const struct cfg_key cfg_keys[] = {
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
 	 .help = "required: PCI address (0000:3b:00.0 or 3b:00.0), a vdev string "
-		 "(net_af_xdp0,iface=veth0) or net_ring:LINK (in-process link named LINK)",
+		 "(net_af_xdp0,iface=veth0) or net_ring:LINK (in-process link named LINK); "
+		 "synack adds its driver defaults for keys the string does not set (net_af_packet: "
+		 "framecnt=4096, as the PMD's 512 frames per ring overflow in short stalls)",
 	 PFLD(dev)},
 	{.section = "portN", .key = "ip", .parse = parse_ip_prefix, .dflt = NULL,
 	 .help = "the port's IPv4 address with prefix length, a.b.c.d/N (N 1..32)", PFLD(ip),

@@ -15,13 +15,13 @@
 
 #include "lib/net/net.h"
 
-#define IP6_OFF_VTC   0
-#define IP6_OFF_PLEN  4
-#define IP6_OFF_NXT   6
-#define IP6_OFF_HLIM  7
-#define IP6_OFF_SRC   8
-#define IP6_OFF_DST   24
-#define IP6_HLIM_OUT  64
+#define IP6_OFF_VTC  0
+#define IP6_OFF_PLEN 4
+#define IP6_OFF_NXT  6
+#define IP6_OFF_HLIM 7
+#define IP6_OFF_SRC  8
+#define IP6_OFF_DST  24
+#define IP6_HLIM_OUT 64
 
 #define PROTO_HOPOPTS  0
 #define PROTO_ROUTING  43
@@ -196,8 +196,7 @@ int
 net6_l4_cksum_verify(const uint8_t *src, const uint8_t *dst, const void *l4, uint32_t l4_len,
 		     uint8_t proto)
 {
-	return net_sum_fold(net_sum(l4, l4_len, net6_phdr_sum(src, dst, l4_len, proto))) ==
-			       0xffff
+	return net_sum_fold(net_sum(l4, l4_len, net6_phdr_sum(src, dst, l4_len, proto))) == 0xffff
 		       ? 0
 		       : -1;
 }
@@ -403,8 +402,8 @@ icmp6_finish(uint8_t *buf, uint32_t mlen)
 	uint8_t *ip = buf + NET_ETH_HLEN, *m = ip + NET_IPV6_HLEN;
 
 	m[2] = m[3] = 0;
-	wr16(m + 2, rte_be_to_cpu_16(
-			    net6_l4_cksum(ip + IP6_OFF_SRC, ip + IP6_OFF_DST, m, mlen, PROTO_ICMP6)));
+	wr16(m + 2, rte_be_to_cpu_16(net6_l4_cksum(ip + IP6_OFF_SRC, ip + IP6_OFF_DST, m, mlen,
+						   PROTO_ICMP6)));
 }
 
 uint32_t

@@ -43,8 +43,14 @@ ref_cksum(const std::vector<uint8_t> &src, const std::vector<uint8_t> &dst,
 	std::vector<uint8_t> b(src);
 	b.insert(b.end(), dst.begin(), dst.end());
 	uint32_t n = (uint32_t)l4.size();
-	uint8_t ph[8] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n,
-			 0, 0, 0, proto};
+	uint8_t ph[8] = {(uint8_t)(n >> 24),
+			 (uint8_t)(n >> 16),
+			 (uint8_t)(n >> 8),
+			 (uint8_t)n,
+			 0,
+			 0,
+			 0,
+			 proto};
 	b.insert(b.end(), ph, ph + 8);
 	b.insert(b.end(), l4.begin(), l4.end());
 	if (b.size() & 1)
@@ -137,10 +143,10 @@ TEST(Net6, AddressesParsePrintAndClassify)
 	uint8_t a[16];
 	net6_addr_add(addr("2001:2::ffff:ffff").data(), 2, a);
 	EXPECT_STREQ(net6_str(a, buf), "2001:2::1:0:1"); // carries into the next word
-	EXPECT_TRUE(net6_in_range(addr("2001:2::1:0:0").data(),
-				  addr("2001:2::ffff:fffe").data(), 3));
-	EXPECT_FALSE(net6_in_range(addr("2001:2::1:0:1").data(),
-				   addr("2001:2::ffff:fffe").data(), 3));
+	EXPECT_TRUE(
+		net6_in_range(addr("2001:2::1:0:0").data(), addr("2001:2::ffff:fffe").data(), 3));
+	EXPECT_FALSE(
+		net6_in_range(addr("2001:2::1:0:1").data(), addr("2001:2::ffff:fffe").data(), 3));
 	EXPECT_FALSE(net6_in_range(addr("2001:2::f").data(), addr("2001:2::10").data(), 4));
 
 	struct net6_addrs o = ours();
@@ -204,9 +210,9 @@ TEST(Net6, ValidPacketsPassWithTheirUpperLayer)
 	// hop-by-hop (router alert + PadN), destination options (Pad1s),
 	// routing with segments left 0, then TCP
 	std::vector<uint8_t> ext = {
-		60, 0, 5, 2, 0, 0, 1, 0,   // HBH -> dstopts: router alert, PadN(0)
-		43, 0, 0, 0, 0, 0, 0, 0,   // dstopts -> routing: Pad1 x6
-		6,  0, 4, 0, 0, 0, 0, 0,   // routing type 4, segments left 0 -> TCP
+		60, 0, 5, 2, 0, 0, 1, 0, // HBH -> dstopts: router alert, PadN(0)
+		43, 0, 0, 0, 0, 0, 0, 0, // dstopts -> routing: Pad1 x6
+		6,  0, 4, 0, 0, 0, 0, 0, // routing type 4, segments left 0 -> TCP
 	};
 	std::vector<uint8_t> pl(ext);
 	pl.resize(pl.size() + 20);
@@ -367,8 +373,7 @@ TEST(Net6, NeighbourSolicitationParsedAndValidated)
 	ASSERT_EQ(check(pf, &info), 0);
 	EXPECT_EQ(net_nd_parse(pf.l3(), &info, &nd), STAT_drop_nd_bad);
 	// truncated
-	Frame t = ip6_frame("2001:2::1", "ff02::1:ff00:11", 58, std::vector<uint8_t>(20, 135),
-			    255);
+	Frame t = ip6_frame("2001:2::1", "ff02::1:ff00:11", 58, std::vector<uint8_t>(20, 135), 255);
 	ASSERT_EQ(check(t, &info), 0);
 	EXPECT_EQ(net_nd_parse(t.l3(), &info, &nd), STAT_drop_nd_bad);
 	// DAD: unspecified source to the solicited-node address, no SLLA
