@@ -38,6 +38,14 @@ extern "C" {
 	X(icmp_echo_tx,		"ICMP echo requests sent (ping model)") \
 	X(icmp_reply_rx,	"ICMP echo replies received (ping model)") \
 	X(icmp_reply_bad,	"ICMP echo replies whose payload did not match") \
+	X(icmp6_echo_rx,	"ICMPv6 echo requests received") \
+	X(icmp6_echo_reply_tx,	"ICMPv6 echo replies sent") \
+	X(icmp6_ignored,	"ICMPv6 messages a host accepts and does not act on (RS, RA, " \
+				"redirect, MLD, errors, echo replies)") \
+	X(nd_ns_rx,		"neighbour solicitations received for one of our addresses") \
+	X(nd_na_tx,		"neighbour advertisements sent (answers and unsolicited)") \
+	X(nd_na_unsol_tx,	"unsolicited neighbour advertisements sent at start") \
+	X(nd_na_rx,		"neighbour advertisements received") \
 	X(icmp_lost,		"ICMP echo requests without a reply in time (ping model)") \
 	X(tcp_rx,		"TCP segments received (valid, for us)") \
 	X(tcp_tx,		"TCP segments sent") \
