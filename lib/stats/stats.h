@@ -60,6 +60,8 @@ extern "C" {
 	X(tcp_rto,		"retransmission timeouts") \
 	X(tcp_fast_retrans,	"fast retransmits (three duplicate ACKs)") \
 	X(tcp_dupack_rx,	"duplicate ACKs received") \
+	X(tcp_tlp,		"tail loss probes sent (RACK-TLP, RFC 8985)") \
+	X(tcp_rack_recovery,	"recoveries entered by RACK's reordering timer (RFC 8985)") \
 	X(tcp_ooo_rx,		"out-of-order segments kept") \
 	X(tcp_challenge_ack,	"challenge ACKs sent (RFC 5961)") \
 	X(tcp_delack,		"ACKs sent by the delayed-ACK timer") \

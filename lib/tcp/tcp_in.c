@@ -354,6 +354,7 @@ rtt_sample(struct tcp_ctx *c, struct tcb *t, uint32_t r)
 	if (rto > c->conf.rto_max_ms)
 		rto = c->conf.rto_max_ms;
 	t->rto = rto;
+	tcp_rack_rtt(c, t, r);
 }
 
 static void
@@ -466,12 +467,11 @@ sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
 	return true;
 }
 
-static void
-fast_retransmit(struct tcp_ctx *c, struct tcb *t)
+void
+tcp_fast_retransmit(struct tcp_ctx *c, struct tcb *t)
 {
-	/* RFC 6582 3.2 step 2 (RFC 5681 3.2 steps 2-3) */
-	uint32_t flight = tcp_flight(t);
-	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+	/* RFC 6582 3.2 step 2 (RFC 5681 3.2 steps 2-3), ssthresh from the CC */
+	t->ssthresh = tcp_cc_ssthresh(c, t);
 	t->recover = t->snd_max;
 	t->flags |= TF_RECOVERY;
 	t->high_rxt = t->snd_una;
@@ -551,6 +551,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			rtt_sample(c, t, c->tick - t->rtt_start);
 		}
 		t->retries = 0;
+		tcp_rack_acked(c, t, s->ack);
 
 		if (t->flags & TF_RECOVERY) {
 			if (SEQ_GEQ(s->ack, t->recover)) {
@@ -579,27 +580,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			}
 		} else {
 			t->dupacks = 0;
-			/* Grow cwnd only while it limits the sender. RFC 5681 3.1
-			 * bounds the increase per ACK but not cwnd itself, and with
-			 * ssthresh at "arbitrarily high" a lossless bulk transfer
-			 * limited by the peer's window grew it by one MSS per ACK
-			 * until the 32-bit value wrapped (~3 s at 20 Gbit/s) and the
-			 * connection collapsed to a few segments per RTT. RFC 7661
-			 * 4.3 / RFC 2861: cwnd must not grow while the sender is not
-			 * cwnd-limited. As Linux (tcp_is_cwnd_limited): in slow start
-			 * while the flight is at least half of cwnd, in congestion
-			 * avoidance while it fills cwnd; never above TCP_CWND_MAX. */
-			uint32_t flight = tcp_flight(t);
-			if (t->cwnd < t->ssthresh) { /* slow start, RFC 5681 eqn 2 */
-				if ((uint64_t)flight * 2 >= t->cwnd)
-					t->cwnd += acked < t->mss ? acked : t->mss;
-			} else if ((uint64_t)flight + t->mss >= t->cwnd) { /* CA, eqn 3 */
-				t->cwnd += (uint32_t)t->mss * t->mss / t->cwnd > 0
-						   ? (uint32_t)t->mss * t->mss / t->cwnd
-						   : 1;
-			}
-			if (t->cwnd > TCP_CWND_MAX)
-				t->cwnd = TCP_CWND_MAX;
+			tcp_cc_ack(c, t, acked);
 		}
 		t->snd_una = s->ack;
 		if (SEQ_LT(t->snd_nxt, t->snd_una))
@@ -654,9 +635,14 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			dupthresh = oseg > 1 ? oseg - 1 : 1;
 		if (!(t->flags & TF_RECOVERY) && t->dupacks < 3)
 			t->flags |= TF_OUTPUT; /* Limited Transmit */
-		if (t->dupacks >= dupthresh && !(t->flags & TF_RECOVERY) &&
-		    SEQ_GT(s->ack, t->recover - 1)) {
-			fast_retransmit(c, t);
+		bool sacked = (t->flags & TF_SACK) && s->o.has_sack && SEQ_GT(s->o.sack_hi, s->ack);
+		if (sacked && !(t->flags & TF_RECOVERY) && SEQ_GT(s->ack, t->recover - 1) &&
+		    tcp_rack_dupack(c, t, dupthresh)) {
+			/* RACK (RFC 8985 6.2): the hole is lost once its
+			 * reordering window has passed (tcp_rack_timer) */
+		} else if (t->dupacks >= dupthresh && !(t->flags & TF_RECOVERY) &&
+			   SEQ_GT(s->ack, t->recover - 1)) {
+			tcp_fast_retransmit(c, t);
 		} else if (t->flags & TF_RECOVERY) {
 			/* each duplicate ACK is a segment that left the network:
 			 * resend the next SACK hole, or inflate (RFC 5681 3.2 step 4) */

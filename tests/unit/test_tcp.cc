@@ -2268,6 +2268,7 @@ class TcpRecovery : public Tcp, public ::testing::WithParamInterface<uint32_t> {
 
 TEST_P(TcpRecovery, ThreeDupAcksFastRetransmitPartialAckFullAck)
 {
+	conf.cc = TCP_CC_NEWRENO; // NewReno's ssthresh = FlightSize / 2 (RFC 5681 eqn 4)
 	attach();
 	ASSERT_NO_FATAL_FAILURE(open_passive());
 	// our sequence space rebased: the test must not depend on the random ISN
