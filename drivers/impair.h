@@ -37,21 +37,21 @@ struct rte_mbuf;
 
 /** What one direction of one port does to its packets. All 0 = nothing. */
 struct impair_conf {
-	uint32_t loss;	   /**< ppm, uniform (in the good state when ge_p is set) */
-	uint32_t ge_p;	   /**< Gilbert-Elliott: ppm per packet good -> bad; 0 = off */
-	uint32_t ge_r;	   /**< ppm per packet bad -> good */
-	uint32_t ge_loss;  /**< ppm loss in the bad state */
-	uint32_t delay_us; /**< fixed one-way delay */
+	uint32_t loss;	    /**< ppm, uniform (in the good state when ge_p is set) */
+	uint32_t ge_p;	    /**< Gilbert-Elliott: ppm per packet good -> bad; 0 = off */
+	uint32_t ge_r;	    /**< ppm per packet bad -> good */
+	uint32_t ge_loss;   /**< ppm loss in the bad state */
+	uint32_t delay_us;  /**< fixed one-way delay */
 	uint32_t jitter_us; /**< uniform +- around delay (may reorder, as netem) */
 	uint32_t reorder;   /**< ppm of packets held back reorder_us more */
 	uint32_t reorder_us;
-	uint32_t dup;	  /**< ppm duplicated (a deep copy follows the original) */
-	uint32_t corrupt; /**< ppm with one bit flipped past the Ethernet header */
-	uint64_t rate_bps; /**< token-bucket rate limit, bits/s (L2 frame); 0 = off */
-	uint32_t burst_bytes;	 /**< bucket depth */
-	uint32_t rate_queue_us;	 /**< longest a packet waits for tokens, else dropped */
-	uint32_t limit;		 /**< packets held per queue at most */
-	uint64_t seed;		 /**< PRNG seed (each queue and direction derives its own) */
+	uint32_t dup;		/**< ppm duplicated (a deep copy follows the original) */
+	uint32_t corrupt;	/**< ppm with one bit flipped past the Ethernet header */
+	uint64_t rate_bps;	/**< token-bucket rate limit, bits/s (L2 frame); 0 = off */
+	uint32_t burst_bytes;	/**< bucket depth */
+	uint32_t rate_queue_us; /**< longest a packet waits for tokens, else dropped */
+	uint32_t limit;		/**< packets held per queue at most */
+	uint64_t seed;		/**< PRNG seed (each queue and direction derives its own) */
 };
 
 /** Counters, in this order at impair_q.ctr (the app's statistics slots). */
@@ -89,19 +89,19 @@ struct impair_held {
 struct impair_q {
 	struct impair_conf conf;
 	struct impair_rng rng;
-	bool ge_bad;	     /**< Gilbert-Elliott state */
-	bool tx;	     /**< TX direction */
-	bool flushing;	     /**< TX: impair_tx_flush is sending, pass through */
-	uint16_t taken;	     /**< TX: packets the last callback took out of the burst */
+	bool ge_bad;	/**< Gilbert-Elliott state */
+	bool tx;	/**< TX direction */
+	bool flushing;	/**< TX: impair_tx_flush is sending, pass through */
+	uint16_t taken; /**< TX: packets the last callback took out of the burst */
 	uint16_t port_id, queue;
-	uint64_t hz;	     /**< TSC per second */
-	uint64_t rate_free;  /**< token bucket: TSC the bucket is empty up to (GCRA) */
+	uint64_t hz;	    /**< TSC per second */
+	uint64_t rate_free; /**< token bucket: TSC the bucket is empty up to (GCRA) */
 	uint64_t seq;
-	uint32_t n, cap;     /**< held heap */
+	uint32_t n, cap; /**< held heap */
 	struct impair_held *heap;
-	uint64_t *ctr;	     /**< IMPAIR_CTR_MAX counters (never NULL: own storage by default) */
+	uint64_t *ctr; /**< IMPAIR_CTR_MAX counters (never NULL: own storage by default) */
 	uint64_t own_ctr[IMPAIR_CTR_MAX];
-	void *rxcb, *txcb;   /**< ethdev callback handles */
+	void *rxcb, *txcb; /**< ethdev callback handles */
 };
 
 /**

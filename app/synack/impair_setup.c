@@ -81,9 +81,10 @@ setup_impair(struct synack *s)
 				struct impair_q *iq = rte_zmalloc("impair_q", sizeof(*iq), 0);
 				if (wp == NULL || iq == NULL ||
 				    impair_q_init(iq, &c, d == 1, s->ports[p].port_id, (uint16_t)q,
-						  rte_get_tsc_hz(), (uint64_t)p << 16 | q << 1 | d) !=
-					    0) {
-					fprintf(stderr, "synack: port%u: impairment: no memory\n", p);
+						  rte_get_tsc_hz(),
+						  (uint64_t)p << 16 | q << 1 | d) != 0) {
+					fprintf(stderr, "synack: port%u: impairment: no memory\n",
+						p);
 					rte_free(iq);
 					return EXIT_USAGE;
 				}
@@ -106,7 +107,8 @@ setup_impair(struct synack *s)
 				}
 			}
 			printf("port%u: impairment on %s (%u queue%s)\n", s->ports[p].port_id,
-			       d ? "TX" : "RX", s->pl.nb_queues[p], s->pl.nb_queues[p] > 1 ? "s" : "");
+			       d ? "TX" : "RX", s->pl.nb_queues[p],
+			       s->pl.nb_queues[p] > 1 ? "s" : "");
 		}
 	}
 	return 0;

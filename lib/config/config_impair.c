@@ -149,8 +149,8 @@ cfg_impair_parse(const char *val, struct cfg_impair *o, char *msg, size_t msglen
 		else if (strcmp(k, "delay") == 0 || strcmp(k, "jitter") == 0 ||
 			 strcmp(k, "reorder_delay") == 0 || strcmp(k, "rate_queue") == 0) {
 			what = "a time with a unit (200us, 1ms, 1s), at most 60s";
-			uint32_t *f = strcmp(k, "delay") == 0	  ? &o->delay_us
-				      : strcmp(k, "jitter") == 0 ? &o->jitter_us
+			uint32_t *f = strcmp(k, "delay") == 0	     ? &o->delay_us
+				      : strcmp(k, "jitter") == 0     ? &o->jitter_us
 				      : strcmp(k, "rate_queue") == 0 ? &o->rate_queue_us
 								     : &o->reorder_us;
 			rc = duration_us(v, f);
@@ -176,10 +176,11 @@ cfg_impair_parse(const char *val, struct cfg_impair *o, char *msg, size_t msglen
 			what = "an unsigned integer";
 			rc = number(v, 1, &o->seed);
 		} else {
-			snprintf(msg, msglen,
-				 "unknown \"%s\" (loss, ge_p, ge_r, ge_loss, delay, jitter, reorder, "
-				 "reorder_delay, dup, corrupt, rate, burst, rate_queue, limit, seed)",
-				 k);
+			snprintf(
+				msg, msglen,
+				"unknown \"%s\" (loss, ge_p, ge_r, ge_loss, delay, jitter, reorder, "
+				"reorder_delay, dup, corrupt, rate, burst, rate_queue, limit, seed)",
+				k);
 			return -1;
 		}
 		if (rc != 0) {
@@ -188,8 +189,9 @@ cfg_impair_parse(const char *val, struct cfg_impair *o, char *msg, size_t msglen
 		}
 	}
 	if (o->ge_p != 0 && o->ge_r == 0) {
-		snprintf(msg, msglen, "ge_p needs ge_r (the chance per packet to leave the bad "
-				      "state), or bursts never end");
+		snprintf(msg, msglen,
+			 "ge_p needs ge_r (the chance per packet to leave the bad "
+			 "state), or bursts never end");
 		return -1;
 	}
 	if (o->ge_p != 0 && o->ge_loss == 0)

@@ -111,7 +111,8 @@ tcp_cc_ssthresh(struct tcp_ctx *c, struct tcb *t)
 		struct tcp_rack *r = tcb_rk(c, t);
 		/* 4.7 fast convergence, 4.6 multiplicative decrease */
 		if (t->cwnd < r->w_last_max)
-			r->w_max = (uint32_t)((uint64_t)t->cwnd * (CUBIC_BETA_DEN + CUBIC_BETA_NUM) /
+			r->w_max = (uint32_t)((uint64_t)t->cwnd *
+					      (CUBIC_BETA_DEN + CUBIC_BETA_NUM) /
 					      (2 * CUBIC_BETA_DEN));
 		else
 			r->w_max = t->cwnd;

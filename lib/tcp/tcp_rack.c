@@ -107,8 +107,8 @@ tcp_rack_arm(struct tcp_ctx *c, struct tcb *t)
 
 	if (r->timer == TCP_RK_REO)
 		return;
-	if (!(t->flags & TF_SACK) || (t->flags & TF_RECOVERY) || r->tlp_high != 0 ||
-	    flight == 0 || t->srtt8 == 0 || t->snd_wnd == 0 || t->retries != 0) {
+	if (!(t->flags & TF_SACK) || (t->flags & TF_RECOVERY) || r->tlp_high != 0 || flight == 0 ||
+	    t->srtt8 == 0 || t->snd_wnd == 0 || t->retries != 0) {
 		if (r->timer == TCP_RK_PTO) { /* back to the RTO */
 			r->timer = TCP_RK_NONE;
 			t->rto_at = flight ? c->tick + t->rto : 0;
@@ -121,8 +121,7 @@ tcp_rack_arm(struct tcp_ctx *c, struct tcb *t)
 		pto += TLP_WCDELACK_MS;
 	if (pto < TLP_MIN_MS)
 		pto = TLP_MIN_MS;
-	uint32_t rto_left = r->timer == TCP_RK_PTO || t->rto_at == 0 ? t->rto
-										 : t->rto_at - c->tick;
+	uint32_t rto_left = r->timer == TCP_RK_PTO || t->rto_at == 0 ? t->rto : t->rto_at - c->tick;
 	if (pto >= rto_left) {
 		if (r->timer == TCP_RK_PTO) {
 			r->timer = TCP_RK_NONE;

@@ -31,9 +31,14 @@ class EalEnv : public ::testing::Environment {
 public:
 	void SetUp() override
 	{
-		static const char *args[] = {"test_impair", "--no-huge",     "-m",
-					     "256",	    "--no-pci",	     "--no-shconf",
-					     "--no-telemetry", "--log-level=*:error"};
+		static const char *args[] = {"test_impair",
+					     "--no-huge",
+					     "-m",
+					     "256",
+					     "--no-pci",
+					     "--no-shconf",
+					     "--no-telemetry",
+					     "--log-level=*:error"};
 		for (const char *a : args)
 			argv_.push_back(strdup(a));
 		std::vector<char *> argv = argv_;
