@@ -131,3 +131,87 @@ tcp_cc_rto(struct tcp_ctx *c, struct tcb *t)
 {
 	t->ssthresh = tcp_cc_ssthresh(c, t);
 }
+
+/*
+ * Proportional Rate Reduction (RFC 6937), for SACK connections in fast
+ * recovery. There is no per-segment scoreboard: DeliveredData is the
+ * cumulative advance plus the change in the bytes the ACK's SACK blocks
+ * report, and pipe (RFC 6675) counts what lies above the highest SACKed
+ * byte plus the retransmissions not SACKed since: the holes below the
+ * highest SACK are taken as lost, as RACK does.
+ */
+void
+tcp_prr_start(struct tcp_ctx *c, struct tcb *t, uint32_t len)
+{
+	struct tcp_rack *r = tcb_rk(c, t);
+
+	r->recover_fs = tcp_flight(t);
+	r->prr_delivered = 0;
+	r->prr_out = len;
+	/* what the duplicate ACKs so far reported SACKed: one segment each */
+	uint64_t sk = (uint64_t)t->dupacks * t->mss;
+	r->sacked = sk < r->recover_fs ? (uint32_t)sk : r->recover_fs;
+	/* nothing more leaves until ACKs report deliveries */
+	t->cwnd = t->snd_nxt - t->snd_una > t->mss ? t->snd_nxt - t->snd_una : t->mss;
+}
+
+void
+tcp_prr_ack(struct tcp_ctx *c, struct tcb *t, uint32_t old_una, const struct tcp_opts *o)
+{
+	struct tcp_rack *r = tcb_rk(c, t);
+	uint32_t sacked = 0, sacked_rxt = 0, hi = t->snd_una;
+
+	for (uint8_t i = 0; i < o->nsack; i++) {
+		uint32_t l = SEQ_MAX(o->sack_l[i], t->snd_una), rr = o->sack_r[i];
+		if (!SEQ_LT(l, rr) || SEQ_GT(rr, t->snd_max))
+			continue;
+		sacked += rr - l;
+		hi = SEQ_MAX(hi, rr);
+		if (SEQ_LT(l, t->high_rxt)) /* SACKed below HighRxt */
+			sacked_rxt += SEQ_MIN(rr, t->high_rxt) - l;
+	}
+	int64_t delivered = (int64_t)(t->snd_una - old_una) + (int64_t)sacked - (int64_t)r->sacked;
+	if (delivered < 0)
+		delivered = 0;
+	r->sacked = sacked;
+	r->prr_delivered += (uint32_t)delivered;
+
+	uint32_t rxt = SEQ_GT(t->high_rxt, t->snd_una) ? t->high_rxt - t->snd_una : 0;
+	rxt = rxt > sacked_rxt ? rxt - sacked_rxt : 0;
+	uint32_t pipe = t->snd_max - hi + rxt;
+	int64_t sndcnt;
+	if (pipe > t->ssthresh) {
+		/* proportional: ceil(prr_delivered * ssthresh / RecoverFS) - prr_out */
+		uint64_t fs = r->recover_fs ? r->recover_fs : 1;
+		sndcnt = (int64_t)(((uint64_t)r->prr_delivered * t->ssthresh + fs - 1) / fs) -
+			 (int64_t)r->prr_out;
+	} else {
+		/* slow start reduction bound (PRR-SSRB) */
+		int64_t lim = (int64_t)r->prr_delivered - (int64_t)r->prr_out;
+		if (lim < delivered)
+			lim = delivered;
+		lim += t->mss;
+		sndcnt = (int64_t)t->ssthresh - (int64_t)pipe;
+		if (sndcnt > lim)
+			sndcnt = lim;
+	}
+	/* the holes first, then new data, each a whole segment while sndcnt > 0 */
+	while (sndcnt > 0) {
+		uint32_t len = tcp_sack_retransmit(c, t, o);
+		if (len == 0)
+			break;
+		r->prr_out += len;
+		sndcnt -= len;
+	}
+	uint32_t flight = t->snd_nxt - t->snd_una;
+	t->cwnd = flight > t->mss ? flight : t->mss;
+	if (sndcnt > 0) {
+		uint32_t data_end = t->snd_una + t->sndq_bytes;
+		uint32_t segs = (uint32_t)((sndcnt + t->mss - 1) / t->mss);
+		uint32_t room = SEQ_LT(t->snd_nxt, data_end) ? data_end - t->snd_nxt : 0;
+		uint32_t grant = segs * t->mss < room ? segs * t->mss : room;
+		t->cwnd = flight + segs * t->mss;
+		r->prr_out += grant;
+		t->flags |= TF_OUTPUT;
+	}
+}

@@ -439,13 +439,13 @@ ooo_drain(struct tcp_ctx *c, struct tcb *t)
  * SACK-based loss recovery, the NextSeg() rule 1 of RFC 6675 6 using the
  * blocks of the ACK at hand: the first hole at or above max(SND.UNA,
  * HighRxt) that lies below the highest SACKed byte is resent, one segment
- * per duplicate ACK. Returns true when it sent one.
+ * per duplicate ACK. Returns the bytes it resent (0: none).
  */
-static bool
-sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
+uint32_t
+tcp_sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
 {
 	if (!(t->flags & TF_SACK) || o->nsack == 0)
-		return false;
+		return 0;
 	uint32_t h = SEQ_MAX(t->snd_una, t->high_rxt);
 	bool moved = true;
 	while (moved) {
@@ -458,13 +458,14 @@ sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
 		}
 	}
 	if (!SEQ_LT(h, o->sack_hi) || !SEQ_LT(h, t->snd_max))
-		return false;
+		return 0;
 	uint32_t end = o->sack_hi;
 	for (uint8_t i = 0; i < o->nsack; i++) /* up to the next SACKed block */
 		if (SEQ_GT(o->sack_l[i], h) && SEQ_LT(o->sack_l[i], end))
 			end = o->sack_l[i];
+	uint32_t before = t->high_rxt;
 	tcp_retransmit_seg(c, t, h, end - h);
-	return true;
+	return SEQ_GT(t->high_rxt, before) ? t->high_rxt - h : 0;
 }
 
 void
@@ -477,7 +478,10 @@ tcp_fast_retransmit(struct tcp_ctx *c, struct tcb *t)
 	t->high_rxt = t->snd_una;
 	stats_inc(&c->w->stats, STAT_tcp_fast_retrans);
 	tcp_retransmit_una(c, t);
-	t->cwnd = t->ssthresh + 3u * t->mss;
+	if (t->flags & TF_SACK) /* PRR (RFC 6937) sets the window from here */
+		tcp_prr_start(c, t, t->high_rxt - t->snd_una);
+	else
+		t->cwnd = t->ssthresh + 3u * t->mss;
 }
 
 /* ACK processing for synchronized states (RFC 9293 3.10.7.4, fifth check).
@@ -561,6 +565,15 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 				t->cwnd = t->ssthresh < f ? t->ssthresh : f;
 				t->flags &= ~TF_RECOVERY;
 				t->dupacks = 0;
+			} else if ((t->flags & TF_SACK) && s->o.has_sack) {
+				/* partial ACK with SACK: PRR */
+				uint32_t old_una = t->snd_una;
+				t->snd_una = s->ack;
+				tcp_sndq_drop(c, t, data);
+				dropped = true;
+				if (SEQ_LT(t->snd_nxt, t->snd_una))
+					t->snd_nxt = t->snd_una;
+				tcp_prr_ack(c, t, old_una, &s->o);
 			} else {
 				/* partial ACK: step 4 -- resend the next hole, deflate */
 				t->snd_una = s->ack;
@@ -572,7 +585,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 				if (SEQ_GEQ(t->snd_una, t->high_rxt))
 					tcp_retransmit_una(c, t);
 				else
-					sack_retransmit(c, t, &s->o);
+					tcp_sack_retransmit(c, t, &s->o);
 				t->cwnd = t->cwnd > acked ? t->cwnd - acked : 0;
 				t->cwnd += t->mss;
 				if (t->cwnd < t->mss)
@@ -646,7 +659,9 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 		} else if (t->flags & TF_RECOVERY) {
 			/* each duplicate ACK is a segment that left the network:
 			 * resend the next SACK hole, or inflate (RFC 5681 3.2 step 4) */
-			if (!sack_retransmit(c, t, &s->o) && t->dupacks > 3) {
+			if ((t->flags & TF_SACK) && s->o.has_sack)
+				tcp_prr_ack(c, t, t->snd_una, &s->o);
+			else if (!tcp_sack_retransmit(c, t, &s->o) && t->dupacks > 3) {
 				t->cwnd += t->mss;
 				t->flags |= TF_OUTPUT;
 			}

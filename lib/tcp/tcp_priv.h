@@ -139,8 +139,18 @@ struct tcp_rack {
 	uint32_t w_max;	     /**< window before the last reduction */
 	uint32_t w_last_max; /**< the one before (fast convergence, 4.7) */
 	uint32_t epoch;	     /**< tick the current congestion avoidance epoch began, 0 = none */
-	uint32_t k_ms;	     /**< K of this epoch */
-	uint32_t w_est;	     /**< Reno-friendly estimate (4.3) */
+	union {
+		struct {		/* in congestion avoidance (epoch != 0) */
+			uint32_t k_ms;	/**< K of this epoch */
+			uint32_t w_est; /**< Reno-friendly estimate (4.3) */
+		};
+		struct {			/* in recovery (epoch == 0): PRR, RFC 6937 */
+			uint32_t prr_delivered; /**< bytes delivered since recovery began */
+			uint32_t prr_out;	/**< bytes sent since recovery began */
+		};
+	};
+	uint32_t recover_fs; /**< PRR RecoverFS: the flight when recovery began */
+	uint32_t sacked;     /**< PRR: bytes the last ACK's SACK blocks reported */
 };
 
 #define TCP_RK_NONE 0
@@ -314,6 +324,11 @@ void tcp_cc_ack(struct tcp_ctx *c, struct tcb *t, uint32_t acked);
 uint32_t tcp_cc_ssthresh(struct tcp_ctx *c, struct tcb *t);
 /** An RTO: ssthresh, and CUBIC's epoch ends. */
 void tcp_cc_rto(struct tcp_ctx *c, struct tcb *t);
+/** Fast recovery begins (after the first retransmission of len bytes): PRR state. */
+void tcp_prr_start(struct tcp_ctx *c, struct tcb *t, uint32_t len);
+/** An ACK in recovery on a SACK connection (o: its options, old_una before it):
+ *  PRR (RFC 6937) decides how much may go, holes first, then new data. */
+void tcp_prr_ack(struct tcp_ctx *c, struct tcb *t, uint32_t old_una, const struct tcp_opts *o);
 /** W_cubic(t) (RFC 9438 eq. 1), bytes: t_ms after the epoch began. */
 uint32_t tcp_cubic_window(uint32_t w_max, uint32_t k_ms, uint32_t t_ms, uint16_t mss);
 /** K (RFC 9438 eq. 2), ms, for a window of cwnd_epoch bytes after a reduction from w_max. */
@@ -333,6 +348,8 @@ void tcp_rack_arm(struct tcp_ctx *c, struct tcb *t);
 bool tcp_rack_timer(struct tcp_ctx *c, struct tcb *t);
 
 /* tcp_in.c */
+/** Resend the next SACK hole (RFC 6675 NextSeg rule 1); its length, 0 = none. */
+uint32_t tcp_sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o);
 /** Parse len bytes of options; -1 when an option length is malformed. */
 int tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out);
 void tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m,

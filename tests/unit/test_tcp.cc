@@ -2469,6 +2469,42 @@ TEST_F(TcpRack, WithoutReorderingSeenDupThreshSackedRecoversAtOnce)
 	EXPECT_EQ(st(STAT_tcp_rack_recovery), 0u);
 }
 
+TEST_F(TcpRack, PrrSendsInProportionToDeliveriesDuringRecovery)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1460), O_SACKOK()})));
+	ASSERT_NO_FATAL_FAILURE(rebase_our_seq(0x10000000u));
+	base = onxt;
+	static char big[40 * 1460];
+	struct tcb *t = tcb();
+	t->cwnd = 20 * 1460; // 20 in flight, 20 more queued
+	ASSERT_EQ(tcp_send(c, t, big, sizeof(big)), 0);
+	ASSERT_EQ(take().size(), 20u);
+	// segment 0 lost; three SACKs (no reordering seen) start the recovery
+	for (uint32_t k = 1; k <= 3; k++)
+		inject(sack({{S(1), S(1 + k)}}));
+	std::vector<Out> v = take();
+	// the first two let a new segment out each (Limited Transmit), the third
+	// the retransmission: RecoverFS is the 22 segments in flight then
+	ASSERT_EQ(v.size(), 3u);
+	EXPECT_EQ(v[2].seq, S(0));
+	EXPECT_TRUE(t->flags & TF_RECOVERY);
+	const double recover_fs = 22 * 1460.0;
+	const uint32_t ssthresh = 20 * 1460 * 7 / 10; // CUBIC beta 0.7
+	EXPECT_EQ(t->ssthresh, ssthresh);
+	// each further ACK delivers one segment: PRR lets out
+	// ceil(delivered * ssthresh / RecoverFS) in all, not one per ACK
+	uint32_t out = 1; // the retransmission
+	for (uint32_t j = 1; j <= 8; j++) {
+		inject(sack({{S(1), S(4 + j)}}));
+		out += (uint32_t)take().size();
+		double want = std::ceil(std::ceil(j * 1460.0 * ssthresh / recover_fs) / 1460.0);
+		EXPECT_EQ(out, (uint32_t)want) << "after " << j << " deliveries";
+		EXPECT_LT(out, j + 1) << "faster than the deliveries";
+	}
+	tcp_abort(c, t);
+}
+
 TEST(TcpCubic, KAndWindowFollowRfc9438)
 {
 	// K = cbrt(W_max (1 - beta) / C) s: W_max 1000 segments -> cbrt(750)
