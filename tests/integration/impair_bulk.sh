@@ -95,6 +95,8 @@ command -v ethtool >/dev/null || skip "ethtool not installed"
 DEV="net_af_packet0,iface=$IF_SYN,qpairs=1"
 make_tmp
 setup_netns
+# shellcheck disable=SC2034 # used by run_synack / start_synack (lib.sh)
+SYNACK_NS=(ip netns exec "$NS_SYN")
 
 veth_ini() {
 	cat >"$1" <<EOF
