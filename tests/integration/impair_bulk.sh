@@ -46,7 +46,7 @@ if [ "$PMD" = ring ]; then
 	run_synack bulk 60 -c "$CFG" --set run.duration=3s \
 		--set "port0.impair_rx=$IMP seed=1" --set "port1.impair_rx=$IMP seed=2"
 	expect_eq "bulk: exit code" 0 "$RUN_RC"
-	expect_eq "bulk: status" done "$(jsonq "$j" summary status)"
+	expect_eq "bulk: status" "done" "$(jsonq "$j" summary status)"
 	up=$(cnt "$j" gen_bulk_tx)
 	expect_ge "bulk: bytes acknowledged" 1000000 "$up"
 	expect_eq "bulk: acknowledged == received" "$up" "$(cnt "$j" bulk_sink_bytes)"
@@ -78,7 +78,7 @@ if [ "$PMD" = ring ]; then
 		--set client.concurrency=50 --set "port0.impair_rx=loss=1% seed=5" \
 		--set "port1.impair_rx=loss=1% seed=6"
 	expect_eq "cps: exit code" 0 "$RUN_RC"
-	expect_eq "cps: status" done "$(jsonq "$j" summary status)"
+	expect_eq "cps: status" "done" "$(jsonq "$j" summary status)"
 	tx=$(cnt "$j" gen_conn_tx)
 	ok=$(cnt "$j" gen_conn_ok)
 	errs=$(gen_errors "$j")
