@@ -63,6 +63,7 @@ tcp_conf_from(const struct cfg *cfg)
 	tc.max_retries = cfg->tcp.max_retries;
 	tc.syn_backlog = cfg->tcp.syn_backlog;
 	tc.init_cwnd = cfg->tcp.init_cwnd;
+	tc.cc = cfg->tcp.cc == CFG_CC_NEWRENO ? TCP_CC_NEWRENO : TCP_CC_CUBIC;
 	tc.ooo_max = cfg->tcp.ooo_max;
 	tc.zero_copy_min = cfg->tcp.zero_copy_min;
 	tc.syncookies = cfg->tcp.syncookies;

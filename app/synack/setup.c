@@ -332,7 +332,9 @@ setup_ports(struct synack *s)
 	choose_dispatch(s);
 	if ((rc = bring_up(s)) != 0)
 		return rc;
-	return place_workers(s);
+	if ((rc = place_workers(s)) != 0)
+		return rc;
+	return setup_impair(s);
 }
 
 /* Every application's free, then the transports, then the worker. */
@@ -357,6 +359,7 @@ void
 teardown(struct synack *s)
 {
 	stats_report_free(s->rep);
+	teardown_impair(s); /* held frames back to the pools first */
 	for (unsigned int w = 0; w < s->pl.nb_workers; w++)
 		free_slot(&s->slot[w]);
 	if (s->srv != NULL)

@@ -76,6 +76,9 @@ int setup_eal(struct synack *s, const struct cli *o);
 int setup_ports(struct synack *s);
 int setup_apps(struct synack *s);
 void teardown(struct synack *s);
+/* impair_setup.c: [portN] impair_rx / impair_tx */
+int setup_impair(struct synack *s);
+void teardown_impair(struct synack *s);
 /** The flag the workers stop on (set by run.c). */
 volatile bool *setup_stop_flag(void);
 

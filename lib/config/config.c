@@ -64,6 +64,7 @@ static const char *const request_names[] = {"http", "none", NULL};
 static const char *const close_names[] = {"fin", "rst", NULL};
 static const char *const dispatch_names[] = {"auto", "rss", "software", NULL};
 static const char *const direction_names[] = {"send", "receive", "both", NULL};
+static const char *const cc_names[] = {"cubic", "newreno", NULL};
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", NULL};
 
 static int parse_uint(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
@@ -86,6 +87,8 @@ static int parse_targets(const struct cfg_key *k, void *base, const char *val, c
 static int parse_port_range(const struct cfg_key *k, void *base, const char *val, char *msg,
 			    size_t len);
 static int parse_method(const struct cfg_key *k, void *base, const char *val, char *msg,
+			size_t len);
+static int parse_impair(const struct cfg_key *k, void *base, const char *val, char *msg,
 			size_t len);
 
 #define FLD(m)	.off = offsetof(struct cfg, m), .size = sizeof(((struct cfg *)NULL)->m)
@@ -178,6 +181,14 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "portN", .key = "txd", .parse = parse_uint, .dflt = "1024",
 	 .help = "TX descriptors per queue, a power of two 64..16384", PFLD(txd), .min = 64,
 	 .max = 16384, .flags = CFG_F_POW2},
+	{.section = "portN", .key = "impair_rx", .parse = parse_impair, .dflt = "off",
+	 .help = "impair what this port receives: space-separated loss=P ge_p=P ge_r=P "
+		 "ge_loss=P (Gilbert-Elliott bursts) delay=T jitter=T reorder=P reorder_delay=T "
+		 "dup=P corrupt=P rate=BITS/S burst=BYTES rate_queue=T limit=N seed=N; P as "
+		 "2% or 0.02, T as 200us/1ms; off = none",
+	 PFLD(impair_rx)},
+	{.section = "portN", .key = "impair_tx", .parse = parse_impair, .dflt = "off",
+	 .help = "impair what this port sends, as impair_rx", PFLD(impair_tx)},
 
 	/* [pool] */
 	{.section = "pool", .key = "mbufs", .parse = parse_uint, .dflt = "16384",
@@ -381,6 +392,10 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "offer SACK-permitted and send SACK blocks (RFC 2018)", FLD(tcp.sack)},
 	{.section = "tcp", .key = "timestamps", .parse = parse_bool, .dflt = "on",
 	 .help = "offer timestamps, with PAWS (RFC 7323)", FLD(tcp.timestamps)},
+	{.section = "tcp", .key = "cc", .parse = parse_enum, .dflt = "cubic",
+	 .help = "congestion control: cubic (RFC 9438) or newreno (RFC 6582); loss recovery "
+		 "is RACK-TLP (RFC 8985) with PRR (RFC 6937) either way",
+	 FLD(tcp.cc), .names = cc_names},
 
 	/* [udp] */
 	{.section = "udp", .key = "echo", .parse = parse_listen, .dflt = "",
@@ -669,6 +684,12 @@ parse_bool(const struct cfg_key *k, void *base, const char *val, char *msg, size
 	}
 	snprintf(msg, len, "\"%s\" is not a boolean (on/off, yes/no, true/false, 1/0)", val);
 	return -1;
+}
+
+static int
+parse_impair(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	return cfg_impair_parse(val, (struct cfg_impair *)((char *)base + k->off), msg, len);
 }
 
 static int

@@ -66,6 +66,21 @@ enum cfg_dispatch {
 
 #define CFG_MAX_IP_COUNT 65536 /**< [portN] ip_count at most */
 
+/** One direction of a port's impairment ([portN] impair_rx / impair_tx); probabilities
+ *  in ppm, times in us. Mirrors drivers' struct impair_conf (the app copies it). */
+struct cfg_impair {
+	bool on;
+	uint32_t loss, ge_p, ge_r, ge_loss;
+	uint32_t delay_us, jitter_us, reorder, reorder_us;
+	uint32_t dup, corrupt;
+	uint64_t rate_bps;
+	uint32_t burst_bytes, rate_queue_us, limit;
+	uint64_t seed;
+};
+
+/** Parse "loss=2% delay=1ms ..." into out (defaults first); -1 with msg on error. */
+int cfg_impair_parse(const char *val, struct cfg_impair *out, char *msg, size_t msglen);
+
 struct cfg_port {
 	bool present;	       /**< section [portN] exists */
 	char dev[CFG_DEV_LEN]; /**< PCI address, vdev string or net_ring:LINK */
@@ -80,6 +95,7 @@ struct cfg_port {
 	uint8_t ip6[16];       /**< IPv6 address, network order; all zero = none */
 	uint8_t prefix6;       /**< 1..128 */
 	uint32_t ip6_count;    /**< consecutive IPv6 addresses from ip6, 1..CFG_MAX_IP_COUNT */
+	struct cfg_impair impair_rx, impair_tx; /**< link impairment per direction */
 };
 
 struct cfg_run {
@@ -115,6 +131,8 @@ struct cfg_server {
 };
 
 /** [tcp]: the transport, per worker. */
+enum cfg_cc { CFG_CC_CUBIC = 0, CFG_CC_NEWRENO };
+
 struct cfg_tcp {
 	uint32_t max_conns; /**< connections per worker (flow table size) */
 	uint32_t rcv_wnd;   /**< receive window advertised, bytes */
@@ -133,6 +151,7 @@ struct cfg_tcp {
 	bool wscale;
 	bool sack;
 	bool timestamps;
+	uint8_t cc; /**< enum cfg_cc */
 };
 
 struct cfg_client {

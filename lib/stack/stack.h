@@ -167,6 +167,10 @@ struct worker_port {
 	struct worker_disp *disp; /**< slot 0: the I/O poller's rings */
 	/* RSS mode with a known key and RETA: NULL otherwise */
 	const struct worker_rss *rss; /**< how the port spreads flows over its queues */
+	/* link impairment on this worker's TX queue (drivers/impair.h), NULL = none */
+	const uint16_t *tx_taken; /**< frames the TX callback took from the last burst */
+	void (*tx_hook)(void *arg, uint64_t now); /**< every loop: send held frames due */
+	void *tx_hook_arg;
 	uint16_t tx_n;
 	struct rte_mbuf *tx[WORKER_TX_BATCH];
 };

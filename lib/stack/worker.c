@@ -169,7 +169,13 @@ port_tx(struct worker *w, struct worker_port *wp, struct rte_mbuf **b, uint16_t 
 			*n = ok;
 		}
 	}
-	return rte_eth_tx_burst(wp->port_id, wp->queue, b, *n);
+	uint16_t sent = rte_eth_tx_burst(wp->port_id, wp->queue, b, *n);
+
+	/* an impairment TX callback took some frames out of the burst (held or
+	 * dropped, now its own): only the rest were offered to the port */
+	if (unlikely(wp->tx_taken != NULL))
+		*n -= *wp->tx_taken;
+	return sent;
 }
 
 void
@@ -545,6 +551,8 @@ worker_poll_once_at(struct worker *w, uint64_t now)
 			worker_flush(w, &w->port[p]);
 		if (w->port[p].disp != NULL)
 			disp_drain_tx(w, &w->port[p]);
+		if (unlikely(w->port[p].tx_hook != NULL))
+			w->port[p].tx_hook(w->port[p].tx_hook_arg, w->now);
 	}
 }
 

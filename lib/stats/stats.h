@@ -68,6 +68,8 @@ extern "C" {
 	X(tcp_rto,		"retransmission timeouts") \
 	X(tcp_fast_retrans,	"fast retransmits (three duplicate ACKs)") \
 	X(tcp_dupack_rx,	"duplicate ACKs received") \
+	X(tcp_tlp,		"tail loss probes sent (RACK-TLP, RFC 8985)") \
+	X(tcp_rack_recovery,	"recoveries entered by RACK's reordering timer (RFC 8985)") \
 	X(tcp_ooo_rx,		"out-of-order segments kept") \
 	X(tcp_challenge_ack,	"challenge ACKs sent (RFC 5961)") \
 	X(tcp_delack,		"ACKs sent by the delayed-ACK timer") \
@@ -188,7 +190,15 @@ extern "C" {
 	X(drop_too_big,		"reply would exceed the port MTU") \
 	X(drop_udp_short,	"UDP header truncated or its length field bad") \
 	X(drop_udp_csum,	"UDP checksum wrong") \
-	X(drop_udp_no_port,	"UDP datagram to a closed port (ICMP unreachable sent when due)")
+	X(drop_udp_no_port,	"UDP datagram to a closed port (ICMP unreachable sent when due)") \
+	X(impair_dropped,	"impairment: frames lost on purpose (loss, Gilbert-Elliott)") \
+	X(impair_delayed,	"impairment: frames held for delay/jitter") \
+	X(impair_reordered,	"impairment: frames held back to reorder them") \
+	X(impair_duplicated,	"impairment: duplicate frames added") \
+	X(impair_corrupted,	"impairment: frames with one bit flipped (private copy)") \
+	X(impair_rate_dropped,	"impairment: frames over the rate limit's queue") \
+	X(impair_overflow,	"impairment: frames dropped, held buffer full (limit)") \
+	X(impair_nombuf,	"impairment: no mbuf for a duplicate or corrupted copy")
 /* clang-format on */
 
 /* Gauges: values now, set by the worker (not summed over time). */

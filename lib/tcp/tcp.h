@@ -45,7 +45,11 @@ struct tcp_conf {
 	uint32_t zero_copy_min; /**< payload bytes from which a segment of registered
 					     memory (tcp_zc_register) is attached, not copied,
 					     on ports with PORT_OFF_MULTI_SEGS; 0 = never */
+	uint8_t cc;		/**< TCP_CC_CUBIC (default) or TCP_CC_NEWRENO */
 };
+
+#define TCP_CC_CUBIC   0 /**< RFC 9438 */
+#define TCP_CC_NEWRENO 1 /**< RFC 5681 / 6582 */
 
 void tcp_conf_defaults(struct tcp_conf *c);
 

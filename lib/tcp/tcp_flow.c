@@ -148,12 +148,14 @@ tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *
 	c->nb_slots = (uint32_t)rte_hash_max_key_id(c->h) + 1;
 	c->tcbs = rte_zmalloc_socket("tcbs", sizeof(struct tcb) * (size_t)c->nb_slots,
 				     RTE_CACHE_LINE_SIZE, socket);
+	c->rk = rte_zmalloc_socket("tcp_rack", sizeof(struct tcp_rack) * (size_t)c->nb_slots, 0,
+				   socket);
 	uint32_t nsq = c->conf.sndq_segs ? c->conf.sndq_segs : c->conf.max_conns * 4;
 	c->sndq = rte_malloc_socket("sndq", sizeof(struct tcp_sndseg) * (size_t)nsq, 0, socket);
 	uint32_t nooo = c->conf.max_conns < 65536 ? c->conf.max_conns : 65536;
 	nooo = nooo < 1024 ? 1024 : nooo;
 	c->ooo = rte_malloc_socket("ooo", sizeof(struct tcp_ooo) * (size_t)nooo, 0, socket);
-	if (c->tcbs == NULL || c->sndq == NULL || c->ooo == NULL)
+	if (c->tcbs == NULL || c->rk == NULL || c->sndq == NULL || c->ooo == NULL)
 		goto fail;
 	/* taken from the fresh end until it is used up, then from the free
 	 * list: memory no connection ever needed is never touched (an idle
@@ -198,6 +200,7 @@ tcp_detach(struct tcp_ctx *c)
 		memset(&c->w->tcp, 0, sizeof(c->w->tcp));
 	rte_hash_free(c->h);
 	rte_free(c->tcbs);
+	rte_free(c->rk);
 	rte_free(c->sndq);
 	rte_free(c->ooo);
 	rte_free(c);
@@ -274,7 +277,7 @@ tcp_bytes_per_conn(const struct tcp_ctx *c)
 	 * two above entries + 1) and the extension ring; the send queue. */
 	uint64_t n = c->conf.max_conns;
 	uint64_t p2 = rte_align64pow2(n);
-	uint64_t bytes = (uint64_t)sizeof(struct tcb) * c->nb_slots +
+	uint64_t bytes = (uint64_t)(sizeof(struct tcb) + sizeof(struct tcp_rack)) * c->nb_slots +
 			 RTE_ALIGN_CEIL(sizeof(struct tcp_key) + sizeof(void *), 16) * (n + 1) +
 			 2 * (p2 / 8) * 64 + 4 * rte_align64pow2(n + 1) + 4 * (p2 / 8 + 1) +
 			 (uint64_t)sizeof(struct tcp_sndseg) * c->sndq_cap;
@@ -370,6 +373,7 @@ tcp_tcb_new(struct tcp_ctx *c, const struct tcp_key *k, uint8_t port)
 		return NULL;
 	struct tcb *t = &c->tcbs[pos];
 	memset(t, 0, sizeof(*t));
+	memset(tcb_rk(c, t), 0, sizeof(struct tcp_rack));
 	t->key = *k;
 	t->port = port;
 	t->sndq_head = TCP_NONE;

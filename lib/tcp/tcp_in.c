@@ -354,6 +354,7 @@ rtt_sample(struct tcp_ctx *c, struct tcb *t, uint32_t r)
 	if (rto > c->conf.rto_max_ms)
 		rto = c->conf.rto_max_ms;
 	t->rto = rto;
+	tcp_rack_rtt(c, t, r);
 }
 
 static void
@@ -438,13 +439,13 @@ ooo_drain(struct tcp_ctx *c, struct tcb *t)
  * SACK-based loss recovery, the NextSeg() rule 1 of RFC 6675 6 using the
  * blocks of the ACK at hand: the first hole at or above max(SND.UNA,
  * HighRxt) that lies below the highest SACKed byte is resent, one segment
- * per duplicate ACK. Returns true when it sent one.
+ * per duplicate ACK. Returns the bytes it resent (0: none).
  */
-static bool
-sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
+uint32_t
+tcp_sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
 {
 	if (!(t->flags & TF_SACK) || o->nsack == 0)
-		return false;
+		return 0;
 	uint32_t h = SEQ_MAX(t->snd_una, t->high_rxt);
 	bool moved = true;
 	while (moved) {
@@ -457,27 +458,30 @@ sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o)
 		}
 	}
 	if (!SEQ_LT(h, o->sack_hi) || !SEQ_LT(h, t->snd_max))
-		return false;
+		return 0;
 	uint32_t end = o->sack_hi;
 	for (uint8_t i = 0; i < o->nsack; i++) /* up to the next SACKed block */
 		if (SEQ_GT(o->sack_l[i], h) && SEQ_LT(o->sack_l[i], end))
 			end = o->sack_l[i];
+	uint32_t before = t->high_rxt;
 	tcp_retransmit_seg(c, t, h, end - h);
-	return true;
+	return SEQ_GT(t->high_rxt, before) ? t->high_rxt - h : 0;
 }
 
-static void
-fast_retransmit(struct tcp_ctx *c, struct tcb *t)
+void
+tcp_fast_retransmit(struct tcp_ctx *c, struct tcb *t)
 {
-	/* RFC 6582 3.2 step 2 (RFC 5681 3.2 steps 2-3) */
-	uint32_t flight = tcp_flight(t);
-	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+	/* RFC 6582 3.2 step 2 (RFC 5681 3.2 steps 2-3), ssthresh from the CC */
+	t->ssthresh = tcp_cc_ssthresh(c, t);
 	t->recover = t->snd_max;
 	t->flags |= TF_RECOVERY;
 	t->high_rxt = t->snd_una;
 	stats_inc(&c->w->stats, STAT_tcp_fast_retrans);
 	tcp_retransmit_una(c, t);
-	t->cwnd = t->ssthresh + 3u * t->mss;
+	if (t->flags & TF_SACK) /* PRR (RFC 6937) sets the window from here */
+		tcp_prr_start(c, t, t->high_rxt - t->snd_una);
+	else
+		t->cwnd = t->ssthresh + 3u * t->mss;
 }
 
 /* ACK processing for synchronized states (RFC 9293 3.10.7.4, fifth check).
@@ -551,6 +555,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			rtt_sample(c, t, c->tick - t->rtt_start);
 		}
 		t->retries = 0;
+		tcp_rack_acked(c, t, s->ack);
 
 		if (t->flags & TF_RECOVERY) {
 			if (SEQ_GEQ(s->ack, t->recover)) {
@@ -560,6 +565,15 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 				t->cwnd = t->ssthresh < f ? t->ssthresh : f;
 				t->flags &= ~TF_RECOVERY;
 				t->dupacks = 0;
+			} else if ((t->flags & TF_SACK) && s->o.has_sack) {
+				/* partial ACK with SACK: PRR */
+				uint32_t old_una = t->snd_una;
+				t->snd_una = s->ack;
+				tcp_sndq_drop(c, t, data);
+				dropped = true;
+				if (SEQ_LT(t->snd_nxt, t->snd_una))
+					t->snd_nxt = t->snd_una;
+				tcp_prr_ack(c, t, old_una, &s->o);
 			} else {
 				/* partial ACK: step 4 -- resend the next hole, deflate */
 				t->snd_una = s->ack;
@@ -571,7 +585,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 				if (SEQ_GEQ(t->snd_una, t->high_rxt))
 					tcp_retransmit_una(c, t);
 				else
-					sack_retransmit(c, t, &s->o);
+					tcp_sack_retransmit(c, t, &s->o);
 				t->cwnd = t->cwnd > acked ? t->cwnd - acked : 0;
 				t->cwnd += t->mss;
 				if (t->cwnd < t->mss)
@@ -579,27 +593,7 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			}
 		} else {
 			t->dupacks = 0;
-			/* Grow cwnd only while it limits the sender. RFC 5681 3.1
-			 * bounds the increase per ACK but not cwnd itself, and with
-			 * ssthresh at "arbitrarily high" a lossless bulk transfer
-			 * limited by the peer's window grew it by one MSS per ACK
-			 * until the 32-bit value wrapped (~3 s at 20 Gbit/s) and the
-			 * connection collapsed to a few segments per RTT. RFC 7661
-			 * 4.3 / RFC 2861: cwnd must not grow while the sender is not
-			 * cwnd-limited. As Linux (tcp_is_cwnd_limited): in slow start
-			 * while the flight is at least half of cwnd, in congestion
-			 * avoidance while it fills cwnd; never above TCP_CWND_MAX. */
-			uint32_t flight = tcp_flight(t);
-			if (t->cwnd < t->ssthresh) { /* slow start, RFC 5681 eqn 2 */
-				if ((uint64_t)flight * 2 >= t->cwnd)
-					t->cwnd += acked < t->mss ? acked : t->mss;
-			} else if ((uint64_t)flight + t->mss >= t->cwnd) { /* CA, eqn 3 */
-				t->cwnd += (uint32_t)t->mss * t->mss / t->cwnd > 0
-						   ? (uint32_t)t->mss * t->mss / t->cwnd
-						   : 1;
-			}
-			if (t->cwnd > TCP_CWND_MAX)
-				t->cwnd = TCP_CWND_MAX;
+			tcp_cc_ack(c, t, acked);
 		}
 		t->snd_una = s->ack;
 		if (SEQ_LT(t->snd_nxt, t->snd_una))
@@ -654,13 +648,20 @@ ack_input(struct tcp_ctx *c, struct tcb *t, struct seg *s)
 			dupthresh = oseg > 1 ? oseg - 1 : 1;
 		if (!(t->flags & TF_RECOVERY) && t->dupacks < 3)
 			t->flags |= TF_OUTPUT; /* Limited Transmit */
-		if (t->dupacks >= dupthresh && !(t->flags & TF_RECOVERY) &&
-		    SEQ_GT(s->ack, t->recover - 1)) {
-			fast_retransmit(c, t);
+		bool sacked = (t->flags & TF_SACK) && s->o.has_sack && SEQ_GT(s->o.sack_hi, s->ack);
+		if (sacked && !(t->flags & TF_RECOVERY) && SEQ_GT(s->ack, t->recover - 1) &&
+		    tcp_rack_dupack(c, t, dupthresh)) {
+			/* RACK (RFC 8985 6.2): the hole is lost once its
+			 * reordering window has passed (tcp_rack_timer) */
+		} else if (t->dupacks >= dupthresh && !(t->flags & TF_RECOVERY) &&
+			   SEQ_GT(s->ack, t->recover - 1)) {
+			tcp_fast_retransmit(c, t);
 		} else if (t->flags & TF_RECOVERY) {
 			/* each duplicate ACK is a segment that left the network:
 			 * resend the next SACK hole, or inflate (RFC 5681 3.2 step 4) */
-			if (!sack_retransmit(c, t, &s->o) && t->dupacks > 3) {
+			if ((t->flags & TF_SACK) && s->o.has_sack)
+				tcp_prr_ack(c, t, t->snd_una, &s->o);
+			else if (!tcp_sack_retransmit(c, t, &s->o) && t->dupacks > 3) {
 				t->cwnd += t->mss;
 				t->flags |= TF_OUTPUT;
 			}

@@ -648,6 +648,7 @@ tcp_output(struct tcp_ctx *c, struct tcb *t)
 	 * 5.1); it doubles as the persist timer when the peer's window is 0. */
 	if (t->rto_at == 0 && (t->snd_max != t->snd_una || SEQ_LT(t->snd_nxt, data_end)))
 		t->rto_at = c->tick + t->rto;
+	tcp_rack_arm(c, t); /* a tail loss probe before the RTO (RFC 8985 7.2) */
 	tcp_timer_update(c, t);
 }
 
@@ -676,6 +677,8 @@ tcp_rto_fire(struct tcp_ctx *c, struct tcb *t)
 {
 	struct worker *w = c->w;
 
+	if (t->state != TCP_SYN_SENT && t->state != TCP_SYN_RECEIVED && tcp_rack_timer(c, t))
+		return; /* RACK's reorder timer or TLP's probe timeout */
 	t->rto = t->rto * 2 > c->conf.rto_max_ms ? c->conf.rto_max_ms : t->rto * 2;
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED) {
 		if (t->retries >= c->conf.syn_retries) {
@@ -715,8 +718,8 @@ tcp_rto_fire(struct tcp_ctx *c, struct tcb *t)
 	t->retries++;
 	stats_inc(&w->stats, STAT_tcp_rto);
 	/* RFC 5681 3.1 eqn 4 and RFC 6298 5.5-5.6: halve, restart from una */
-	uint32_t flight = tcp_flight(t);
-	t->ssthresh = flight / 2 > 2u * t->mss ? flight / 2 : 2u * t->mss;
+	tcp_cc_rto(c, t);
+	tcb_rk(c, t)->tlp_high = 0;
 	t->cwnd = t->mss;
 	t->snd_nxt = t->snd_una;
 	t->high_rxt = t->snd_una;

@@ -124,6 +124,39 @@ struct tcb {
 	uint64_t app[TCP_APP_DATA / 8]; /**< tcp_app_data() */
 };
 
+/**
+ * Loss recovery and congestion control state beside the TCB (ctx->rk[i] for
+ * tcbs[i]), so the TCB stays at its size: RACK-TLP (RFC 8985) and CUBIC
+ * (RFC 9438). Zeroed when the TCB is taken.
+ */
+struct tcp_rack {
+	uint32_t timer_at; /**< tick of the RACK reorder timer or the TLP's PTO, 0 = none */
+	uint32_t tlp_high; /**< SND.MAX when the probe went (RFC 8985 TLP.end_seq), 0 = none */
+	uint16_t min_rtt;  /**< ms, lowest RTT sample (RACK's reo_wnd = min_rtt / 4) */
+	uint8_t timer;	   /**< TCP_RK_NONE / TCP_RK_REO / TCP_RK_PTO: what timer_at is */
+	uint8_t reord;	   /**< reordering seen (RACK.reord): rely on time, not dupthresh */
+	/* CUBIC (RFC 9438 4), bytes and ms ticks */
+	uint32_t w_max;	     /**< window before the last reduction */
+	uint32_t w_last_max; /**< the one before (fast convergence, 4.7) */
+	uint32_t epoch;	     /**< tick the current congestion avoidance epoch began, 0 = none */
+	union {
+		struct {		/* in congestion avoidance (epoch != 0) */
+			uint32_t k_ms;	/**< K of this epoch */
+			uint32_t w_est; /**< Reno-friendly estimate (4.3) */
+		};
+		struct {			/* in recovery (epoch == 0): PRR, RFC 6937 */
+			uint32_t prr_delivered; /**< bytes delivered since recovery began */
+			uint32_t prr_out;	/**< bytes sent since recovery began */
+		};
+	};
+	uint32_t recover_fs; /**< PRR RecoverFS: the flight when recovery began */
+	uint32_t sacked;     /**< PRR: bytes the last ACK's SACK blocks reported */
+};
+
+#define TCP_RK_NONE 0
+#define TCP_RK_REO  1 /**< RACK: a hole below SACKed data is lost at timer_at */
+#define TCP_RK_PTO  2 /**< TLP: send a probe at timer_at */
+
 /** One referenced chunk of application data. */
 struct tcp_sndseg {
 	const uint8_t *base;
@@ -166,7 +199,8 @@ struct tcp_ctx {
 	uint8_t capp; /**< slot of tcp_connect's connections (tcp_set_client_app) */
 	struct rte_hash *h;
 	struct tcb *tcbs;
-	uint32_t nb_slots; /**< tcbs[] length */
+	struct tcp_rack *rk; /**< beside tcbs[] (struct tcp_rack) */
+	uint32_t nb_slots;   /**< tcbs[] length */
 	uint32_t nb_conns;
 	uint32_t nb_synrcvd;
 	uint8_t listen[65536]; /**< per port (host order): app slot + 1, 0 = closed */
@@ -277,12 +311,52 @@ struct tcp_opts {
 	uint32_t sack_l[4], sack_r[4];
 };
 
+static inline struct tcp_rack *
+tcb_rk(struct tcp_ctx *c, const struct tcb *t)
+{
+	return &c->rk[tcb_index(c, t)];
+}
+
+/* tcp_cc.c: congestion control (CUBIC, RFC 9438; NewReno, RFC 5681/6582) */
+/** New data acked outside recovery: grow cwnd (slow start or the CC's avoidance). */
+void tcp_cc_ack(struct tcp_ctx *c, struct tcb *t, uint32_t acked);
+/** A congestion event (fast retransmit, RACK): ssthresh for the recovery. */
+uint32_t tcp_cc_ssthresh(struct tcp_ctx *c, struct tcb *t);
+/** An RTO: ssthresh, and CUBIC's epoch ends. */
+void tcp_cc_rto(struct tcp_ctx *c, struct tcb *t);
+/** Fast recovery begins (after the first retransmission of len bytes): PRR state. */
+void tcp_prr_start(struct tcp_ctx *c, struct tcb *t, uint32_t len);
+/** An ACK in recovery on a SACK connection (o: its options, old_una before it):
+ *  PRR (RFC 6937) decides how much may go, holes first, then new data. */
+void tcp_prr_ack(struct tcp_ctx *c, struct tcb *t, uint32_t old_una, const struct tcp_opts *o);
+/** W_cubic(t) (RFC 9438 eq. 1), bytes: t_ms after the epoch began. */
+uint32_t tcp_cubic_window(uint32_t w_max, uint32_t k_ms, uint32_t t_ms, uint16_t mss);
+/** K (RFC 9438 eq. 2), ms, for a window of cwnd_epoch bytes after a reduction from w_max. */
+uint32_t tcp_cubic_k(uint32_t w_max, uint32_t cwnd_epoch, uint16_t mss);
+
+/* tcp_rack.c: RACK-TLP (RFC 8985) */
+/** An RTT sample (ms). */
+void tcp_rack_rtt(struct tcp_ctx *c, struct tcb *t, uint32_t rtt);
+/** A duplicate ACK with SACK blocks above SND.UNA: true when RACK takes the
+ *  decision (arms its reorder timer) instead of the DupThresh rule. */
+bool tcp_rack_dupack(struct tcp_ctx *c, struct tcb *t, uint32_t dupthresh);
+/** SND.UNA advanced from old_una (not in recovery): reordering seen? timers reset. */
+void tcp_rack_acked(struct tcp_ctx *c, struct tcb *t, uint32_t old_una);
+/** End of output: (re)arm the probe timeout when a probe may help. */
+void tcp_rack_arm(struct tcp_ctx *c, struct tcb *t);
+/** The retransmission timer fired: true when it was RACK's or TLP's (handled). */
+bool tcp_rack_timer(struct tcp_ctx *c, struct tcb *t);
+
 /* tcp_in.c */
+/** Resend the next SACK hole (RFC 6675 NextSeg rule 1); its length, 0 = none. */
+uint32_t tcp_sack_retransmit(struct tcp_ctx *c, struct tcb *t, const struct tcp_opts *o);
 /** Parse len bytes of options; -1 when an option length is malformed. */
 int tcp_parse_opts(const uint8_t *o, uint32_t len, struct tcp_opts *out);
 void tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m,
 	       const struct net_info *ni, void *ctx);
 void tcp_rto_fire(struct tcp_ctx *c, struct tcb *t);
+/** Enter fast recovery and resend SND.UNA (RFC 6582 3.2 step 2, with the CC's ssthresh). */
+void tcp_fast_retransmit(struct tcp_ctx *c, struct tcb *t);
 
 #ifdef __cplusplus
 }

@@ -1372,7 +1372,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 82u); // one per key of the table
+	ASSERT_EQ(lines.size(), 85u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
@@ -1893,4 +1893,62 @@ TEST_F(Config, IperfPortAlsoInListenIsRefused)
 	ASSERT_EQ(Set("iperf.listen=5002"), 0) << Err();
 	EXPECT_EQ(cfg_validate(&c_, err_, sizeof(err_)), -1);
 	EXPECT_EQ(Err(), "--set:iperf:listen: 5002 is also server.bulk");
+}
+
+/* ---- [portN] impair_rx / impair_tx, [tcp] cc ---- */
+
+TEST_F(Config, ImpairParsesEveryKey)
+{
+	ASSERT_EQ(Load(std::string(kServer) +
+		       "impair_rx = loss=2% ge_p=1% ge_r=25% delay=1ms jitter=200us reorder=0.05 "
+		       "reorder_delay=2ms dup=0.1% corrupt=0.01% rate=100m burst=16k "
+		       "rate_queue=20ms limit=1k seed=7\n"),
+		  0)
+		<< Err();
+	const struct cfg_impair &i = c_.port[0].impair_rx;
+	EXPECT_TRUE(i.on);
+	EXPECT_EQ(i.loss, 20000u);
+	EXPECT_EQ(i.ge_p, 10000u);
+	EXPECT_EQ(i.ge_r, 250000u);
+	EXPECT_EQ(i.ge_loss, 1000000u); // bad state: everything lost by default
+	EXPECT_EQ(i.delay_us, 1000u);
+	EXPECT_EQ(i.jitter_us, 200u);
+	EXPECT_EQ(i.reorder, 50000u);
+	EXPECT_EQ(i.reorder_us, 2000u);
+	EXPECT_EQ(i.dup, 1000u);
+	EXPECT_EQ(i.corrupt, 100u);
+	EXPECT_EQ(i.rate_bps, 100000000u);
+	EXPECT_EQ(i.burst_bytes, 16384u);
+	EXPECT_EQ(i.rate_queue_us, 20000u);
+	EXPECT_EQ(i.limit, 1024u);
+	EXPECT_EQ(i.seed, 7u);
+	EXPECT_FALSE(c_.port[0].impair_tx.on); // off by default
+}
+
+TEST_F(Config, ImpairErrorsNameFileSectionKey)
+{
+	ASSERT_EQ(Load(kServer), 0) << Err();
+	EXPECT_EQ(cfg_set(&c_, "port0.impair_rx=loss=150%", err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(),
+		  "--set:port0:impair_rx: loss=\"150%\" is not a probability (2%, 0.5%, 0.02)");
+	EXPECT_EQ(cfg_set(&c_, "port0.impair_tx=delay=5", err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(),
+		  "--set:port0:impair_tx: delay=\"5\" is not a time with a unit (200us, 1ms, "
+		  "1s), at most 60s");
+	EXPECT_EQ(cfg_set(&c_, "port0.impair_rx=ge_p=1%", err_, sizeof(err_)), -1);
+	EXPECT_NE(Err().find("ge_p needs ge_r"), std::string::npos) << Err();
+	EXPECT_EQ(cfg_set(&c_, "port0.impair_rx=jit=3", err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err().rfind("--set:port0:impair_rx: unknown \"jit\"", 0), 0u) << Err();
+	EXPECT_EQ(cfg_set(&c_, "port0.impair_rx=loss", err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(), "--set:port0:impair_rx: \"loss\" is not key=value");
+}
+
+TEST_F(Config, TcpCcIsCubicByDefaultNewRenoSelectable)
+{
+	ASSERT_EQ(Load(kServer), 0) << Err();
+	EXPECT_EQ(c_.tcp.cc, CFG_CC_CUBIC);
+	ASSERT_EQ(cfg_set(&c_, "tcp.cc=newreno", err_, sizeof(err_)), 0) << Err();
+	EXPECT_EQ(c_.tcp.cc, CFG_CC_NEWRENO);
+	EXPECT_EQ(cfg_set(&c_, "tcp.cc=bbr", err_, sizeof(err_)), -1);
+	EXPECT_EQ(Err(), "--set:tcp:cc: \"bbr\" is not one of cubic, newreno");
 }

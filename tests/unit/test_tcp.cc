@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -2268,6 +2269,7 @@ class TcpRecovery : public Tcp, public ::testing::WithParamInterface<uint32_t> {
 
 TEST_P(TcpRecovery, ThreeDupAcksFastRetransmitPartialAckFullAck)
 {
+	conf.cc = TCP_CC_NEWRENO; // NewReno's ssthresh = FlightSize / 2 (RFC 5681 eqn 4)
 	attach();
 	ASSERT_NO_FATAL_FAILURE(open_passive());
 	// our sequence space rebased: the test must not depend on the random ISN
@@ -2325,6 +2327,252 @@ TEST_P(TcpRecovery, ThreeDupAcksFastRetransmitPartialAckFullAck)
 
 INSTANTIATE_TEST_SUITE_P(SeqBase, TcpRecovery,
 			 ::testing::Values(0x10000000u, 0x90000000u, 0xfffff000u));
+
+// ============================================================ RACK-TLP, CUBIC
+
+/** SACK option: NOP NOP, kind 5 with the blocks [l, r). */
+Bytes
+O_SACK(std::initializer_list<std::pair<uint32_t, uint32_t>> blocks)
+{
+	Bytes b = {1, 1, 5, (uint8_t)(2 + 8 * blocks.size())};
+	for (auto &e : blocks)
+		for (uint32_t v : {e.first, e.second})
+			for (int sh = 24; sh >= 0; sh -= 8)
+				b.push_back((uint8_t)(v >> sh));
+	return b;
+}
+
+class TcpRack : public Tcp {
+protected:
+	uint32_t base = 0;
+	char buf[20 * 1460];
+
+	/** ESTABLISHED with SACK (no timestamps: RTT from the timed segment),
+	 *  our sequence space at 0x10000000, n segments queued and sent. */
+	void start(uint32_t nseg)
+	{
+		attach();
+		ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1460), O_SACKOK()})));
+		ASSERT_TRUE(tcb()->flags & TF_SACK);
+		ASSERT_NO_FATAL_FAILURE(rebase_our_seq(0x10000000u));
+		base = onxt;
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = (char)(i * 13 + 1);
+		ASSERT_EQ(tcp_send(c, tcb(), buf, nseg * 1460), 0);
+		ASSERT_EQ(take().size(), nseg);
+	}
+	uint32_t S(uint32_t i) const { return base + i * 1460; }
+	Seg sack(std::initializer_list<std::pair<uint32_t, uint32_t>> blocks)
+	{
+		Seg s = seg(TCP_ACK);
+		s.opts = O_SACK(blocks);
+		return s;
+	}
+	bool resent(const std::vector<Out> &v, uint32_t seq)
+	{
+		for (const Out &o : v)
+			if (o.seq == seq && !o.data.empty())
+				return true;
+		return false;
+	}
+};
+
+TEST_F(TcpRack, LostTailIsRecoveredByAProbeNotAnRto)
+{
+	ASSERT_NO_FATAL_FAILURE(start(4));
+	advance(10);
+	una = S(2); // segments 0, 1 arrive; 2 and 3 (the tail) are lost
+	inject(seg(TCP_ACK));
+	EXPECT_TRUE(take().empty());
+	struct tcb *t = tcb();
+	EXPECT_EQ(t->srtt8 >> 3, 10u);
+	EXPECT_EQ(t->rto, 200u); // rto_min
+	// PTO = 2 SRTT (two segments out), long before the RTO
+	advance(19);
+	EXPECT_TRUE(take().empty());
+	advance(1);
+	Out p = one();
+	EXPECT_EQ(p.seq, S(3)); // the last segment again, as first sent
+	ASSERT_EQ(p.data.size(), 1460u);
+	EXPECT_EQ(memcmp(p.data.data(), buf + 3 * 1460, 1460), 0);
+	EXPECT_EQ(st(STAT_tcp_tlp), 1u);
+	// its ACK SACKs it: segment 2 is resent at once (two out: DupThresh 1)
+	inject(sack({{S(3), S(4)}}));
+	Out r = one();
+	EXPECT_EQ(r.seq, S(2));
+	ASSERT_EQ(r.data.size(), 1460u);
+	EXPECT_EQ(memcmp(r.data.data(), buf + 2 * 1460, 1460), 0);
+	una = S(4);
+	inject(seg(TCP_ACK));
+	EXPECT_EQ(t->snd_una, S(4));
+	advance(2000);
+	EXPECT_TRUE(take().empty());
+	EXPECT_EQ(st(STAT_tcp_rto), 0u);
+	EXPECT_EQ(st(STAT_tcp_retrans), 2u);
+	EXPECT_EQ(rec.sent, 4u * 1460);
+}
+
+TEST_F(TcpRack, ReorderingWithinTheRackWindowDoesNotRetransmit)
+{
+	ASSERT_NO_FATAL_FAILURE(start(10));
+	advance(40);
+	una = S(1);
+	inject(seg(TCP_ACK));
+	take();
+	EXPECT_EQ(tcb_rk(c, tcb())->min_rtt, 40u); // reo_wnd = 10 ms
+	// segment 1 comes after 2: one SACK, then the late segment fills the
+	// hole (its first transmission): RACK has seen reordering
+	inject(sack({{S(2), S(3)}}));
+	una = S(3);
+	inject(seg(TCP_ACK));
+	take();
+	EXPECT_EQ(st(STAT_tcp_retrans), 0u);
+	// segment 3 comes after 4..7: four duplicate ACKs, more than DupThresh,
+	// and still no retransmission within the reordering window
+	for (uint32_t k = 1; k <= 4; k++) {
+		inject(sack({{S(4), S(4 + k)}}));
+		EXPECT_FALSE(resent(take(), S(3))) << "dup ACK " << k;
+	}
+	advance(5);
+	EXPECT_TRUE(take().empty());
+	una = S(8);
+	inject(seg(TCP_ACK));
+	take();
+	EXPECT_FALSE(tcb()->flags & TF_RECOVERY);
+	EXPECT_EQ(st(STAT_tcp_retrans), 0u);
+	EXPECT_EQ(st(STAT_tcp_fast_retrans), 0u);
+	// a real loss (segment 8, 9 SACKed): recovered when the window ends
+	inject(sack({{S(9), S(10)}}));
+	EXPECT_FALSE(resent(take(), S(8)));
+	advance(10);
+	Out r = one();
+	EXPECT_EQ(r.seq, S(8));
+	EXPECT_EQ(memcmp(r.data.data(), buf + 8 * 1460, 1460), 0);
+	EXPECT_EQ(st(STAT_tcp_rack_recovery), 1u);
+	EXPECT_EQ(st(STAT_tcp_rto), 0u);
+}
+
+TEST_F(TcpRack, WithoutReorderingSeenDupThreshSackedRecoversAtOnce)
+{
+	ASSERT_NO_FATAL_FAILURE(start(10));
+	advance(40);
+	una = S(1);
+	inject(seg(TCP_ACK));
+	take();
+	// RFC 8985 6.2: no reordering seen, DupThresh segments SACKed: reo_wnd 0
+	inject(sack({{S(2), S(3)}}));
+	inject(sack({{S(2), S(4)}}));
+	EXPECT_FALSE(resent(take(), S(1)));
+	inject(sack({{S(2), S(5)}}));
+	EXPECT_TRUE(resent(take(), S(1)));
+	EXPECT_TRUE(tcb()->flags & TF_RECOVERY);
+	EXPECT_EQ(st(STAT_tcp_rack_recovery), 0u);
+}
+
+TEST_F(TcpRack, PrrSendsInProportionToDeliveriesDuringRecovery)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1460), O_SACKOK()})));
+	ASSERT_NO_FATAL_FAILURE(rebase_our_seq(0x10000000u));
+	base = onxt;
+	static char big[40 * 1460];
+	struct tcb *t = tcb();
+	t->cwnd = 20 * 1460; // 20 in flight, 20 more queued
+	ASSERT_EQ(tcp_send(c, t, big, sizeof(big)), 0);
+	ASSERT_EQ(take().size(), 20u);
+	// segment 0 lost; three SACKs (no reordering seen) start the recovery
+	for (uint32_t k = 1; k <= 3; k++)
+		inject(sack({{S(1), S(1 + k)}}));
+	std::vector<Out> v = take();
+	// the first two let a new segment out each (Limited Transmit), the third
+	// the retransmission: RecoverFS is the 22 segments in flight then
+	ASSERT_EQ(v.size(), 3u);
+	EXPECT_EQ(v[2].seq, S(0));
+	EXPECT_TRUE(t->flags & TF_RECOVERY);
+	const double recover_fs = 22 * 1460.0;
+	const uint32_t ssthresh = 20 * 1460 * 7 / 10; // CUBIC beta 0.7
+	EXPECT_EQ(t->ssthresh, ssthresh);
+	// each further ACK delivers one segment: PRR lets out
+	// ceil(delivered * ssthresh / RecoverFS) in all, not one per ACK
+	uint32_t out = 1; // the retransmission
+	for (uint32_t j = 1; j <= 8; j++) {
+		inject(sack({{S(1), S(4 + j)}}));
+		out += (uint32_t)take().size();
+		double want = std::ceil(std::ceil(j * 1460.0 * ssthresh / recover_fs) / 1460.0);
+		EXPECT_EQ(out, (uint32_t)want) << "after " << j << " deliveries";
+		EXPECT_LT(out, j + 1) << "faster than the deliveries";
+	}
+	tcp_abort(c, t);
+}
+
+TEST(TcpCubic, KAndWindowFollowRfc9438)
+{
+	// K = cbrt(W_max (1 - beta) / C) s: W_max 1000 segments -> cbrt(750)
+	EXPECT_NEAR(tcp_cubic_k(1000u * 1460, 700u * 1460, 1460), 9086.0, 2.0);
+	EXPECT_EQ(tcp_cubic_k(1000u * 1460, 1000u * 1460, 1460), 0u);
+	// W_cubic(K) = W_max; W_cubic(0) = cwnd_epoch; W_cubic(K + 1 s) = W_max + C
+	uint32_t k = tcp_cubic_k(1000u * 1460, 700u * 1460, 1460);
+	EXPECT_EQ(tcp_cubic_window(1000u * 1460, k, k, 1460), 1000u * 1460);
+	EXPECT_NEAR(tcp_cubic_window(1000u * 1460, k, 0, 1460), 700.0 * 1460, 1460.0);
+	EXPECT_NEAR(tcp_cubic_window(1000u * 1460, k, k + 1000, 1460), 1000.4 * 1460, 2.0);
+}
+
+// Drive the CC through ACKs of a full window every RTT (100 ms) after a
+// congestion event at 1000 segments: cwnd follows W_cubic(t), not Reno.
+TEST_F(Tcp, CubicWindowGrowthFollowsWCubic)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	struct tcb *t = tcb();
+	const uint32_t mss = t->mss, rtt = 100;
+	ASSERT_EQ(mss, 1460u);
+	t->srtt8 = rtt << 3;
+	t->cwnd = 1000 * mss;
+	t->ssthresh = tcp_cc_ssthresh(c, t);
+	EXPECT_EQ(t->ssthresh, 700u * mss);
+	t->cwnd = t->ssthresh;
+	double k = std::cbrt(1000.0 * 0.3 / 0.4); // s
+	uint32_t t0 = c->tick;
+	for (int r = 1; r <= 130; r++) {
+		uint32_t n = t->cwnd / mss;
+		for (uint32_t i = 0; i < n; i++) {
+			t->snd_max = t->snd_una + t->cwnd; // cwnd-limited
+			tcp_cc_ack(c, t, mss);
+		}
+		t->snd_max = t->snd_una;
+		advance(rtt);
+		double el = (c->tick - t0) / 1000.0;		// s since the epoch began
+		double wc = 0.4 * std::pow(el - k, 3) + 1000.0; // segments
+		if (r % 10 == 0) {
+			EXPECT_NEAR((double)t->cwnd / mss, wc, 0.03 * wc) << "after " << el << " s";
+		}
+	}
+	// beyond K it probes above W_max (convex region)
+	EXPECT_GT(t->cwnd, 1000u * mss);
+}
+
+TEST_F(Tcp, NewRenoGrowsOneSegmentPerRtt)
+{
+	conf.cc = TCP_CC_NEWRENO;
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	struct tcb *t = tcb();
+	const uint32_t mss = t->mss;
+	t->cwnd = t->ssthresh = 100 * mss;
+	for (int r = 0; r < 10; r++) {
+		uint32_t n = t->cwnd / mss;
+		for (uint32_t i = 0; i < n; i++) {
+			t->snd_max = t->snd_una + t->cwnd;
+			tcp_cc_ack(c, t, mss);
+		}
+	}
+	t->snd_max = t->snd_una;
+	EXPECT_NEAR((double)t->cwnd / mss, 110.0, 0.5);
+	// and its ssthresh is half the flight
+	t->snd_max = t->snd_una + 80 * mss;
+	EXPECT_EQ(tcp_cc_ssthresh(c, t), 40u * mss);
+	t->snd_max = t->snd_una;
+}
 
 // ============================================================ TIME-WAIT
 
