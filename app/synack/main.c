@@ -30,8 +30,9 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "ss") == 0)
 		return ss_main(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &o);
-	if (rc < 0)
-		rc = cli_config(&o, &cfg);
+	if (rc >= 0) /* help, version, or a usage error: nothing to run */
+		goto out;
+	rc = cli_config(&o, &cfg);
 	if (rc != 0)
 		goto out;
 	s.cfg = &cfg;

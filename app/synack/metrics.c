@@ -193,7 +193,8 @@ gauges(struct sbuf *b, const struct synack *s)
 
 		/* base units: a _us gauge goes out in seconds */
 		if (us)
-			snprintf(name, sizeof(name), "synack_%.*s_seconds", (int)(l - 3), g[k].name);
+			snprintf(name, sizeof(name), "synack_%.*s_seconds", (int)(l - 3),
+				 g[k].name);
 		else
 			snprintf(name, sizeof(name), "synack_%s", g[k].name);
 		head(b, name, "gauge", g[k].help);
@@ -257,8 +258,8 @@ ports(struct sbuf *b, const struct synack *s)
 }
 
 static const double le_s[] = {
-	1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3,
-	5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1,	  2.5,	  5,	  10,
+	1e-6, 2.5e-6, 5e-6,   1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3,
+	5e-3, 1e-2,   2.5e-2, 5e-2, 0.1,    0.25, 0.5,	1,	2.5,  5,    10,
 };
 
 static void
@@ -294,9 +295,8 @@ histograms(struct sbuf *b, const struct synack *s)
 			if (h == NULL)
 				continue;
 			snprintf(lab, sizeof(lab), "%s%s%sworker=\"%u\"",
-						   s->cfg->run.run_name[0] ? "run=\"" : "",
-						   s->cfg->run.run_name,
-						   s->cfg->run.run_name[0] ? "\"," : "", w);
+				 s->cfg->run.run_name[0] ? "run=\"" : "", s->cfg->run.run_name,
+				 s->cfg->run.run_name[0] ? "\"," : "", w);
 			for (unsigned int i = 0; i < RTE_DIM(le_s); i++) {
 				for (; j <= idx[i] && j < HIST_BUCKETS; j++)
 					cum += h->b[j];

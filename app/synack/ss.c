@@ -122,8 +122,9 @@ find_socket(const struct ss_opts *o, char *path, size_t len)
 		return 0;
 	}
 	if (nf == 0)
-		fprintf(stderr, "synack ss: no running synack found under %s (give -s SOCKET, "
-				"-f PREFIX or -p PID)\n",
+		fprintf(stderr,
+			"synack ss: no running synack found under %s (give -s SOCKET, "
+			"-f PREFIX or -p PID)\n",
 			base);
 	else {
 		fprintf(stderr, "synack ss: %u synack processes, choose one with -s:\n", nf);
@@ -238,8 +239,8 @@ print_listen(const char *s, void *arg)
 		return;
 	}
 	printf("%-5s %-10s %-6u %-6u %-24s %-24s worker:%u%s%s\n", proto,
-	       proto[0] == 't' ? "LISTEN" : "UNCONN", 0u, 0u, l, "0.0.0.0:*", w,
-	       kind[0] ? " " : "", kind);
+	       proto[0] == 't' ? "LISTEN" : "UNCONN", 0u, 0u, l, "0.0.0.0:*", w, kind[0] ? " " : "",
+	       kind);
 }
 
 static int
@@ -257,7 +258,8 @@ show_conns(int fd, const struct ss_opts *o, char *buf)
 
 		off = snprintf(cmd, sizeof(cmd), "/synack/conns,offset=%lld", got);
 		if (o->state != NULL)
-			off += snprintf(cmd + off, sizeof(cmd) - (size_t)off, ",state=%s", o->state);
+			off += snprintf(cmd + off, sizeof(cmd) - (size_t)off, ",state=%s",
+					o->state);
 		if (o->port != NULL)
 			off += snprintf(cmd + off, sizeof(cmd) - (size_t)off, ",port=%s", o->port);
 		if (o->addr != NULL)

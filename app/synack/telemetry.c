@@ -44,11 +44,11 @@
 #include "lib/tcp/tcp.h"
 #include "lib/udp/udp.h"
 
-#define CONNS_MAX     120	 /**< entries per /synack/conns answer (16 KB of JSON) */
-#define SNAP_BUDGET   65536u /**< table slots a worker visits per 1 ms pass */
+#define CONNS_MAX     120     /**< entries per /synack/conns answer (16 KB of JSON) */
+#define SNAP_BUDGET   65536u  /**< table slots a worker visits per 1 ms pass */
 #define SNAP_WAIT_US  200000u /**< one request's wait */
 #define SNAP_TOTAL_MS 3000u   /**< a whole walk's wait */
-#define LISTEN_MAX    500u   /**< array entries, under RTE_TEL_MAX_ARRAY_ENTRIES */
+#define LISTEN_MAX    500u    /**< array entries, under RTE_TEL_MAX_ARRAY_ENTRIES */
 
 static struct {
 	pthread_mutex_t lock;
@@ -102,8 +102,8 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "version", SYNACK_VERSION);
 	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
 	rte_tel_data_add_dict_string(d, "mode", cfg_mode_name(cfg->run.mode));
-	rte_tel_data_add_dict_string(
-		d, "model", s->pl.nb_clients ? cfg_model_name(cfg->client.model) : "none");
+	rte_tel_data_add_dict_string(d, "model",
+				     s->pl.nb_clients ? cfg_model_name(cfg->client.model) : "none");
 	rte_tel_data_add_dict_string(d, "config", cfg->file[0] ? cfg->file : "(defaults)");
 	rte_tel_data_add_dict_string(d, "run_name", cfg->run.run_name);
 	rte_tel_data_add_dict_string(d, "metrics", cfg->run.metrics);
@@ -219,8 +219,8 @@ cmd_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 		snprintf(key, sizeof(key), "%s_max_ns", name);
 		rte_tel_data_add_dict_u64(d, key, (uint64_t)((double)h.max * ns_per_tick));
 		snprintf(key, sizeof(key), "%s_mean_ns", name);
-		rte_tel_data_add_dict_u64(d, key,
-					  (uint64_t)((double)h.sum / (double)h.count * ns_per_tick));
+		rte_tel_data_add_dict_u64(
+			d, key, (uint64_t)((double)h.sum / (double)h.count * ns_per_tick));
 	}
 	return 0;
 }
@@ -230,8 +230,8 @@ static void
 snap_on_worker(struct worker *w, void *arg)
 {
 	(void)w;
-	tel.job[(uintptr_t)arg].complete =
-		tcp_snapshot(tel.job[(uintptr_t)arg].c, tel.job[(uintptr_t)arg].snap, SNAP_BUDGET);
+	tel.job[(uintptr_t)arg].complete = tcp_snapshot(tel.job[(uintptr_t)arg].c,
+							tel.job[(uintptr_t)arg].snap, SNAP_BUDGET);
 }
 
 int
@@ -382,8 +382,8 @@ cmd_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 			inet_ntop(AF_INET, &e->lip, l, sizeof(l));
 			inet_ntop(AF_INET, &e->rip, rr, sizeof(rr));
 			snprintf(v, sizeof(v),
-				 "%s %s:%u %s:%u %u %u %" PRIu32 " %" PRIu32 " %" PRIu32
-				 " %" PRIu32 " %" PRIu32 " %u",
+				 "%s %s:%u %s:%u %u %u %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32
+				 " %" PRIu32 " %u",
 				 tcp_state_name((enum tcp_state)e->info.state), l,
 				 rte_be_to_cpu_16(e->lport), rr, rte_be_to_cpu_16(e->rport), w,
 				 e->port, e->info.queued, e->info.flight, e->info.srtt_us,
@@ -481,14 +481,14 @@ cmd_listen(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 /* Each callback under the lock, so that telemetry_stop() waits for it. */
-#define LOCKED(name)                                                                      \
+#define LOCKED(name) \
 	static int name##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
-	{                                                                                 \
-		int r;                                                                    \
-		pthread_mutex_lock(&tel.lock);                                            \
-		r = name(cmd, params, d);                                                 \
-		pthread_mutex_unlock(&tel.lock);                                          \
-		return r;                                                                 \
+	{ \
+		int r; \
+		pthread_mutex_lock(&tel.lock); \
+		r = name(cmd, params, d); \
+		pthread_mutex_unlock(&tel.lock); \
+		return r; \
 	}
 LOCKED(cmd_info)
 LOCKED(cmd_stats)
@@ -520,8 +520,9 @@ telemetry_start(struct synack *s)
 		rte_telemetry_register_cmd(
 			"/synack/stats", cmd_stats_locked,
 			"Every counter and gauge, summed over the workers. Parameter: worker index");
-		rte_telemetry_register_cmd("/synack/latency", cmd_latency_locked,
-					   "Latency per histogram so far, ns. Parameter: worker index");
+		rte_telemetry_register_cmd(
+			"/synack/latency", cmd_latency_locked,
+			"Latency per histogram so far, ns. Parameter: worker index");
 		rte_telemetry_register_cmd(
 			"/synack/conns", cmd_conns_locked,
 			"Connection table. Parameters: state=S,port=P,addr=A,count=N,offset=O");

@@ -287,9 +287,9 @@ struct tcp_snap {
 	uint32_t skip;
 	uint32_t max;
 	struct tcp_snap_entry *buf;
-	uint32_t cursor;  /**< next slot to visit */
-	uint32_t matched; /**< connections matching f so far */
-	uint32_t n;	  /**< entries in buf */
+	uint32_t cursor;		      /**< next slot to visit */
+	uint32_t matched;		      /**< connections matching f so far */
+	uint32_t n;			      /**< entries in buf */
 	uint32_t by_state[TCP_TIME_WAIT + 1]; /**< matches per state */
 };
 
