@@ -509,6 +509,8 @@ metrics_poll(struct synack *s)
 void
 metrics_close(void)
 {
+	if (m.lfd < 0) /* never opened: no connection either */
+		return;
 	for (unsigned int i = 0; i < METRICS_CONNS; i++)
 		if (m.c[i].fd >= 0)
 			conn_close(&m.c[i]);
