@@ -535,10 +535,14 @@ telemetry_start(struct synack *s)
 					   "Listening TCP and bound UDP ports. No parameters");
 		registered = true;
 	}
-	snprintf(path, sizeof(path), "%s/dpdk_telemetry.v2", rte_eal_get_runtime_dir());
+	/* the prefix is the runtime directory's name, derived or given after "--" */
+	const char *dir = rte_eal_get_runtime_dir(), *prefix = strrchr(dir, '/');
+
+	prefix = prefix != NULL ? prefix + 1 : dir;
+	snprintf(path, sizeof(path), "%s/dpdk_telemetry.v2", dir);
 	if (stat(path, &st) == 0)
-		printf("synack: telemetry: %s (dpdk-telemetry.py -f %s; synack ss -s %s)\n", path,
-		       s->file_prefix[0] ? s->file_prefix : "rte", path);
+		printf("synack: telemetry: %s (dpdk-telemetry.py -f %s; synack ss -f %s)\n", path,
+		       prefix, prefix);
 	else
 		printf("synack: telemetry: no socket at %s (EAL --no-telemetry, or another "
 		       "process holds it)\n",
