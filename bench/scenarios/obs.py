@@ -63,9 +63,11 @@ class Poller(threading.Thread):
 
 def run(ctx):
     cps = {"off": [], "on": []}
+    pairs = []  # on/off of the runs next to each other
     polls = []
     errs = []
     for i in range(1, ctx.runs + 1):
+        got = {}
         for mode in ("off", "on"):
             name = f"obs.{mode}.{i}"
             if mode == "off":
@@ -80,7 +82,8 @@ def run(ctx):
                 poller.start()
             try:
                 f = demo(ctx, name, sets)
-                cps[mode].append(f.mean("cps"))
+                got[mode] = f.mean("cps")
+                cps[mode].append(got[mode])
             except Exception as e:  # noqa: BLE001 (Failed, FigureError)
                 errs.append(f"{name}: {e}")
             finally:
@@ -88,6 +91,8 @@ def run(ctx):
                     poller.stop.set()
                     poller.join(5)
                     polls.append((poller.scrapes, poller.tel))
+        if "on" in got and "off" in got and got["off"]:
+            pairs.append(got["on"] / got["off"])
     off, on = Spread(cps["off"]), Spread(cps["on"])
     fail = f"; a run failed: {errs[0]}" if errs else ""
     if not off or not on:
@@ -96,12 +101,14 @@ def run(ctx):
     scr = sum(p[0] for p in polls)
     tel = sum(p[1] for p in polls)
     r = ratio(on.median, off.median)
+    pr = Spread(pairs)
     ctx.hist("cps_obs_on_off_ratio", r)
     return [
         ctx.row("HTTP CPS, 1 lcore, telemetry+metrics off", off.median, None, None,
                 off.note()),
         ctx.row("HTTP CPS, 1 lcore, telemetry+metrics on (scraped 1/s)", on.median,
                 off.median, r,
-                f"{on.note()}; peer = off; goal >= 0.97; {scr} scrapes, {tel} telemetry "
+                f"{on.note()}; peer = off; goal >= 0.97; pairwise on/off median "
+                f"{ratio(pr.median, 1)} ({pr.range(2)}); {scr} scrapes, {tel} telemetry "
                 f"answers over the on runs{fail}"),
     ]
