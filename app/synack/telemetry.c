@@ -29,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -501,12 +503,47 @@ LOCKED(cmd_latency)
 LOCKED(cmd_conns)
 LOCKED(cmd_listen)
 
+/*
+ * Whether DIR/dpdk_telemetry.v2[:inst] answers with our pid (the server's
+ * greeting carries it); path gets the name either way.
+ */
+static bool
+socket_is_ours(const char *dir, int inst, char *path, size_t len)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char buf[1024];
+	const char *pid;
+	ssize_t n;
+	int fd, l;
+
+	if (inst == 0)
+		l = snprintf(path, len, "%s/dpdk_telemetry.v2", dir);
+	else
+		l = snprintf(path, len, "%s/dpdk_telemetry.v2:%d", dir, inst);
+	if (l < 0 || (size_t)l >= len || (size_t)l >= sizeof(sun.sun_path))
+		return false;
+	memcpy(sun.sun_path, path, (size_t)l + 1);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		close(fd);
+		return false;
+	}
+	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	pid = strstr(buf, "\"pid\":");
+	return pid != NULL && strtol(pid + 6, NULL, 10) == (long)getpid();
+}
+
 int
 telemetry_start(struct synack *s)
 {
 	static bool registered;
 	char path[PATH_MAX];
-	struct stat st;
 
 	tel.t0_ms = mono_ms();
 	if (!s->cfg->run.telemetry)
@@ -537,16 +574,22 @@ telemetry_start(struct synack *s)
 	}
 	/* the prefix is the runtime directory's name, derived or given after "--" */
 	const char *dir = rte_eal_get_runtime_dir(), *prefix = strrchr(dir, '/');
+	int inst;
 
 	prefix = prefix != NULL ? prefix + 1 : dir;
-	snprintf(path, sizeof(path), "%s/dpdk_telemetry.v2", dir);
-	if (stat(path, &st) == 0)
+	/* with a prefix another process shares, EAL takes dpdk_telemetry.v2:N */
+	for (inst = 0; inst < 10; inst++)
+		if (socket_is_ours(dir, inst, path, sizeof(path)))
+			break;
+	if (inst == 0)
 		printf("synack: telemetry: %s (dpdk-telemetry.py -f %s; synack ss -f %s)\n", path,
 		       prefix, prefix);
+	else if (inst < 10)
+		printf("synack: telemetry: %s (dpdk-telemetry.py -f %s -i %d; synack ss -s %s)\n",
+		       path, prefix, inst, path);
 	else
-		printf("synack: telemetry: no socket at %s (EAL --no-telemetry, or another "
-		       "process holds it)\n",
-		       path);
+		printf("synack: telemetry: no socket of this process in %s (EAL --no-telemetry?)\n",
+		       dir);
 	fflush(stdout);
 	return 0;
 }
