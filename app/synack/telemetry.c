@@ -322,6 +322,10 @@ snapshot_one(struct synack *s, unsigned int w, const struct tcp_snap_filter *f, 
 	uint64_t t_end = mono_ms() + SNAP_TOTAL_MS;
 	int r;
 
+	/* a request that timed out earlier may still be served: its buffer
+	 * and walk stay the worker's until then */
+	if (!worker_request_idle(s->slot[w].w))
+		return -EBUSY;
 	memset(&tel.snap[w], 0, sizeof(tel.snap[w]));
 	tel.snap[w].f = *f;
 	tel.snap[w].skip = skip;
@@ -333,8 +337,6 @@ snapshot_one(struct synack *s, unsigned int w, const struct tcp_snap_filter *f, 
 	while (!tel.job[w].complete) {
 		if (*setup_stop_flag() || !s->ran)
 			return -ESRCH;
-		/* -EBUSY: a request that timed out earlier is still not
-		 * served, its buffer stays the worker's until then */
 		r = worker_request(s->slot[w].w, snap_on_worker, (void *)(uintptr_t)w,
 				   SNAP_WAIT_US);
 		if (r != 0)
