@@ -49,9 +49,9 @@
 /* entries per /synack/conns answer: 100 of at most ~135 bytes of JSON each
  * stay under 22.11's 16 KB answer (a longer one would be cut silently) */
 #define CONNS_MAX     100
-#define SNAP_BUDGET   65536u  /**< table slots a worker visits per 1 ms pass */
+#define SNAP_BUDGET   16384u  /**< table slots a worker visits per 1 ms pass (a short stall) */
 #define SNAP_WAIT_US  200000u /**< one request's wait */
-#define SNAP_TOTAL_MS 3000u   /**< a whole walk's wait */
+#define SNAP_TOTAL_MS 10000u  /**< a whole walk's wait (10M slots: ~600 passes) */
 #define LISTEN_MAX    500u    /**< array entries, under RTE_TEL_MAX_ARRAY_ENTRIES */
 
 _Static_assert(STAT_MAX + GAUGE_MAX + 1 <= RTE_TEL_MAX_DICT_ENTRIES,
