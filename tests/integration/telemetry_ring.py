@@ -138,7 +138,7 @@ def all_conns(sock, params=""):
 
 def part_conns(binary, tmp):
     n = 150  # concurrency: 300 table entries (client and server ends), 6+ pages
-    sets = ["run.duration=8s", "run.quiet=on", "client.model=cc",
+    sets = ["run.duration=15s", "run.quiet=on", "client.model=cc",
             f"client.concurrency={n}"]
     p = harness.start_synack(binary, CONF, sets, os.path.join(tmp, "cc.jsonl"), name="cc",
                              tmp=tmp)
@@ -146,7 +146,7 @@ def part_conns(binary, tmp):
         p.wait_ready()
         sock = socket_of(p)
         # wait until the connections are held (the ramp is over)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
         while True:
             (st,) = tel(sock, "/synack/stats")
             if st["gen_active"] == n and st["tcp_open"] == 2 * n:
