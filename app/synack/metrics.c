@@ -104,12 +104,14 @@ static void __rte_format_printf(2, 3) sb_printf(struct sbuf *b, const char *fmt,
 	}
 }
 
-/* The labels every series carries: run (when set) and worker. */
+/* A series' labels: run (when set), then name=value (worker, port) when given. */
 static void
 labels(struct sbuf *b, const struct synack *s, const char *name, const char *value)
 {
 	bool first = true;
 
+	if (name == NULL && s->cfg->run.run_name[0] == '\0')
+		return; /* no label at all: no braces */
 	sb_printf(b, "{");
 	if (s->cfg->run.run_name[0] != '\0') {
 		sb_printf(b, "run=\"%s\"", s->cfg->run.run_name); /* [A-Za-z0-9._-] */
