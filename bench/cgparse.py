@@ -16,6 +16,10 @@ cgparse.py thread FILE
            (librte_net_*.so: the ring PMD's rx/tx burst, inclusive) plus
            the inlined rte_eth_rx_burst/tx_burst wrappers (rte_ethdev.h)
 
+cgparse.py parts FILE
+    The thread's self cost split into the parts of the data path
+    (category Ir per line; see CATEGORIES): where each instruction went.
+
 cgparse.py solve PB TB CB PI TI CI
     Busy run: PB polls, TB Ir, CB connections; idle run: PI, TI, CI.
     Ir = polls * idle_per_poll + conns * per_conn, solved from both runs.
@@ -34,6 +38,7 @@ def parse(path):
                "cfi": "fl", "cfl": "fl", "ob": "ob", "cob": "ob"}
     cur = {"fn": "", "fi": "", "fl": "", "ob": "", "cfn": "", "cob": ""}
     self_cost = {}
+    by_part = {}       # category -> self cost (by object, inlined file, function)
     call_incl = {}     # caller fn -> inclusive cost of its calls
     calls_to = {}      # callee fn -> call count
     incl_to = {}       # callee fn -> inclusive cost summed over calls
@@ -93,7 +98,59 @@ def parse(path):
                     self_cost[fn] = self_cost.get(fn, 0) + cost
                     if cur["fi"].endswith("rte_ethdev.h"):
                         pmd += cost
+                    c = category(cur["ob"], cur["fi"], fn)
+                    by_part[c] = by_part.get(c, 0) + cost
+    PARTS[path] = by_part
     return self_cost, calls_to, incl_to, pmd
+
+
+PARTS = {}
+
+# The parts of the data path an instruction is charged to, from the object
+# it ran in, the source file it came from (after inlining: callgrind's fi=)
+# and the function. First match wins; the order matters (a function of
+# tcp_flow.c that runs the wheel is a timer, the rest of it is flow table).
+CATEGORIES = [
+    ("pmd", lambda ob, fi, fn: "librte_net_" in ob or fi.endswith("rte_ethdev.h")),
+    ("mbuf", lambda ob, fi, fn: any(x in ob for x in ("librte_mempool", "librte_mbuf",
+                                                       "librte_ring"))
+     or any(fi.endswith(x) for x in ("rte_mempool.h", "rte_mbuf.h", "rte_mbuf_core.h",
+                                     "rte_ring_elem_pvt.h", "rte_ring_generic_pvt.h",
+                                     "rte_ring_c11_pvt.h", "rte_ring_elem.h", "rte_ring.h",
+                                     "rte_ring_peek_elem_pvt.h"))),
+    ("flow_table", lambda ob, fi, fn: "librte_hash" in ob or "rte_hash" in fi
+     or "rte_jhash" in fi or "rte_cuckoo" in fi or "rte_thash" in fi
+     or fn in ("tcp_lookup", "tcp_tcb_new", "tcp_tcb_free", "flow_lookup")),
+    ("timers", lambda ob, fi, fn: fi.endswith("lib/tcp/tcp_flow.c")
+     and any(x in fn for x in ("timer", "wheel"))),
+    ("checksum", lambda ob, fi, fn: any(fi.endswith(x) for x in ("rte_ip.h", "rte_cksum.h",
+                                                                   "rte_net.h", "rte_ip4.h"))),
+    ("l2_l3", lambda ob, fi, fn: "/lib/net/" in fi or fi.endswith("lib/stack/neigh.c")
+     or fi.endswith("rte_ether.h") or fi.endswith("rte_arp.h")),
+    ("tcp_input", lambda ob, fi, fn: fi.endswith("lib/tcp/tcp_in.c")),
+    ("tcp_output", lambda ob, fi, fn: fi.endswith("lib/tcp/tcp_out.c")),
+    ("tcp_other", lambda ob, fi, fn: "/lib/tcp/" in fi),
+    ("stack_loop", lambda ob, fi, fn: "/lib/stack/" in fi),
+    ("app", lambda ob, fi, fn: any(f"/lib/{m}/" in fi for m in
+                                   ("http", "gen", "bulk", "iperf", "udp"))),
+    ("stats", lambda ob, fi, fn: "/lib/stats/" in fi or "/app/" in fi),
+    ("libc_other", lambda ob, fi, fn: True),
+]
+CATEGORY_NAMES = [c[0] for c in CATEGORIES]
+
+
+def category(ob, fi, fn):
+    for name, match in CATEGORIES:
+        if match(ob, fi, fn):
+            return name
+    return "libc_other"
+
+
+def thread_parts(path):
+    """{category: self Ir} of one thread's profile."""
+    if path not in PARTS:
+        parse(path)
+    return dict(PARTS[path])
 
 
 def thread_figures(path):
@@ -117,6 +174,13 @@ def solve_figures(pb, tb, cb, pi, ti, ci):
     return (tb * ci - ti * cb) / det, (pb * ti - pi * tb) / det
 
 
+def print_parts(path):
+    p = thread_parts(path)
+    for name in CATEGORY_NAMES:
+        print(f"{name} {p.get(name, 0)}")
+    return 0
+
+
 def thread(path):
     print(" ".join(str(x) for x in thread_figures(path)))
     return 0
@@ -134,6 +198,8 @@ def solve(pb, tb, cb, pi, ti, ci):
 def main(argv):
     if len(argv) >= 3 and argv[1] == "thread":
         return thread(argv[2])
+    if len(argv) >= 3 and argv[1] == "parts":
+        return print_parts(argv[2])
     if len(argv) == 8 and argv[1] == "solve":
         return solve(*[float(x) for x in argv[2:]])
     print(__doc__, file=sys.stderr)

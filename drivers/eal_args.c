@@ -192,7 +192,16 @@ port_eal_args(const struct port_eal_req *req, char ***argv, char *note, size_t n
 			argv_add(&a, "-a");
 			argv_add(&a, "%s", req->devs[i]);
 		} else if (port_dev_kind(req->devs[i]) == PORT_DEV_VDEV) {
-			argv_add(&a, "--vdev=%s", req->devs[i]);
+			char dev[PORT_DEV_LEN];
+
+			if (port_vdev_with_defaults(req->devs[i], dev, sizeof(dev)) >=
+			    (int)sizeof(dev)) {
+				snprintf(err, errlen, "port dev '%s': longer than %d characters",
+					 req->devs[i], PORT_DEV_LEN - 1);
+				port_eal_args_free(a.n, a.v);
+				return -1;
+			}
+			argv_add(&a, "--vdev=%s", dev);
 		}
 	}
 	if (nb_pci == 0)

@@ -58,10 +58,21 @@ struct port_caps {
 	uint32_t link_mbps;	/**< nominal speed, 0 = unknown/virtual */
 	bool promisc;		/**< needs promiscuous mode to see its own traffic */
 	const char *quirks;	/**< free text shown at start, may be NULL */
+	/** devargs synack adds to a vdev string that does not set them
+	 *  ("key=value,..."; NULL = none): the PMD's own defaults drop */
+	const char *devargs;
 };
 
 /** Look a driver up in the table; unknown drivers get a conservative default entry. */
 const struct port_caps *port_caps_lookup(const char *driver_name);
+/**
+ * dev with the devargs of its driver's table entry that dev does not set
+ * appended (a vdev string "net_af_packet0,iface=v0" ->
+ * "net_af_packet0,iface=v0,framecnt=4096"); dev unchanged otherwise.
+ * @return length written (as snprintf), out always terminated.
+ */
+int port_vdev_with_defaults(const char *dev, char *out, size_t outlen);
+#define PORT_DEV_LEN 512 /**< a dev string with synack's devargs, at most (with the NUL) */
 /** The whole table (for --help and tests); *n gets the entry count. */
 const struct port_caps *port_caps_table(unsigned int *n);
 

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 PKGS=(
 	# build
 	dpdk libdpdk-dev meson ninja-build pkg-config gcc g++ libnuma-dev libgtest-dev
-	libpcap-dev libbsd-dev libelf-dev libxdp-dev libbpf-dev zlib1g-dev libcjson-dev
+	libpcap-dev libbsd-dev libelf-dev libxdp-dev libbpf-dev zlib1g-dev libcjson-dev libjansson-dev
 	# the fuzz build and the tc BPF programs of the tests (clang -target bpf
 	# needs linux/*.h from linux-libc-dev and bpf/*.h from libbpf-dev)
 	clang libclang-rt-14-dev linux-libc-dev

@@ -232,6 +232,18 @@ bring_up(struct synack *s)
 			       cfg->port[p].ip_count, net_ip_str(cfg->port[p].ip, a),
 			       net_ip_str(cfg->port[p].ip + cfg->port[p].ip_count - 1, b));
 		}
+		if (!net6_is_unspec(cfg->port[p].ip6)) {
+			char a[46], b[46], l[46];
+			uint8_t last[16], ll[16];
+
+			net6_addr_add(cfg->port[p].ip6, cfg->port[p].ip6_count - 1, last);
+			net6_linklocal(&s->ports[p].mac, ll);
+			printf("port%u: ipv6 %s/%u%s%s (%u), link-local %s\n", s->ports[p].port_id,
+			       net6_str(cfg->port[p].ip6, a), cfg->port[p].prefix6,
+			       cfg->port[p].ip6_count > 1 ? "-" : "",
+			       cfg->port[p].ip6_count > 1 ? net6_str(last, b) : "",
+			       cfg->port[p].ip6_count, net6_str(ll, l));
+		}
 		if (s->pl.nb_owners[p] > 1)
 			printf("port%u: dispatch %s (%u workers)\n", s->ports[p].port_id,
 			       s->pl.disp[p]	 ? "software"
@@ -320,7 +332,13 @@ place_workers(struct synack *s)
 				return EXIT_USAGE;
 			}
 			wp->ip_n = cp->ip_count ? cp->ip_count : 1;
-			wp->garp = q == 0 && cp->ip != 0;
+			wp->has_ip6 = !net6_is_unspec(cp->ip6);
+			if (wp->has_ip6) {
+				memcpy(wp->a6.base, cp->ip6, 16);
+				wp->a6.count = cp->ip6_count ? cp->ip6_count : 1;
+				net6_linklocal(&wp->mac, wp->a6.ll);
+			}
+			wp->garp = q == 0 && (cp->ip != 0 || wp->has_ip6);
 			if (rss_sel)
 				wp->rss = &s->rss[p];
 			if (s->pl.disp[p] && dispatch_rings(s, p, q, wp) != 0)

@@ -76,6 +76,40 @@ def top10(ctx, path):
     return lines
 
 
+def parts(ctx, role, busy, idle, cb, ci, incl):
+    """Per connection, where the instructions go (bench/cgparse.py
+    CATEGORIES: PMD, mbuf, flow table, timers, checksums, L2/L3, TCP input,
+    TCP output, the rest of TCP, the worker loop, the application, stats,
+    libc and the rest), from the self cost of the whole worker thread.
+    Two figures per part: raw, the busy run's cost over its connections
+    (idle polls included: all positive, sums to the thread's raw figure),
+    and marginal, solved like the total from the busy and the idle run
+    (idle polling taken out; a negative marginal means that part costs less
+    per poll when the worker is busy than when it idles -- the idle loop's
+    share moves, the sum stays the total). History gets both."""
+    (bp, _, _, bf), (ip, _, _, idf) = busy[role], idle[role]
+    pb, pi = cgparse.thread_parts(bf), cgparse.thread_parts(idf)
+    out, tot = [], 0
+    for name in cgparse.CATEGORY_NAMES:
+        s = cgparse.solve_figures(bp, pb.get(name, 0), cb, ip, pi.get(name, 0), ci)
+        raw = round(pb.get(name, 0) / cb)
+        marg = round(s[1]) if s is not None else None
+        tot += marg or 0
+        out.append((name, raw, marg))
+        ctx.hist(f"{role}_part_{name}_raw", raw)
+        if marg is not None:
+            ctx.hist(f"{role}_part_{name}", marg)
+    print(f"{role} side, Ir per connection by part (raw: busy run incl idle polls / "
+          f"marginal: idle polling solved out):")
+    for name, raw, marg in out:
+        print(f"  {name:<12} {raw:>8} {marg if marg is not None else '-':>8}")
+    print(f"  {'sum':<12} {sum(r for _, r, _ in out):>8} {tot:>8}   (total solved from "
+          f"worker_poll_once: {incl})")
+    top = sorted((o for o in out if o[2] is not None), key=lambda o: -o[2])[:5]
+    ctx.row(f"{role} side Ir/conn, top parts", tot, None, None,
+            "marginal: " + "; ".join(f"{n} {m}" for n, _, m in top))
+
+
 def side(ctx, role, busy, idle, jb, ji):
     """The rows of one side; (per conn incl PMD, excl PMD)."""
     if role not in busy or role not in idle:
@@ -97,6 +131,7 @@ def side(ctx, role, busy, idle, jb, ji):
     ctx.row(f"{role} side Ir/conn excl PMD", excl, TARGET["excl"])
     for fig, val in (("incl_pmd", incl), ("excl_pmd", excl), ("raw_incl_idle", raw)):
         ctx.hist(f"{role}_{fig}", val)
+    parts(ctx, role, busy, idle, cb, ci, incl)
     print(f"top 10 functions by self cost, {role} thread ({bf}), idle polling included:")
     print("\n".join(top10(ctx, bf)))
     return incl, excl

@@ -77,6 +77,8 @@ static int parse_dev(const struct cfg_key *k, void *base, const char *val, char 
 static int parse_ip_prefix(const struct cfg_key *k, void *base, const char *val, char *msg,
 			   size_t len);
 static int parse_ipv4(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_ip6_prefix(const struct cfg_key *k, void *base, const char *val, char *msg,
+			    size_t len);
 static int parse_listen(const struct cfg_key *k, void *base, const char *val, char *msg,
 			size_t len);
 static int parse_targets(const struct cfg_key *k, void *base, const char *val, char *msg,
@@ -154,7 +156,9 @@ static const struct cfg_key cfg_keys[] = {
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
 	 .help = "required: PCI address (0000:3b:00.0 or 3b:00.0), a vdev string "
-		 "(net_af_xdp0,iface=veth0) or net_ring:LINK (in-process link named LINK)",
+		 "(net_af_xdp0,iface=veth0) or net_ring:LINK (in-process link named LINK); "
+		 "synack adds its driver defaults for keys the string does not set (net_af_packet: "
+		 "framecnt=4096, as the PMD's 512 frames per ring overflow in short stalls)",
 	 PFLD(dev)},
 	{.section = "portN", .key = "ip", .parse = parse_ip_prefix, .dflt = NULL,
 	 .help = "the port's IPv4 address with prefix length, a.b.c.d/N (N 1..32)", PFLD(ip),
@@ -167,6 +171,16 @@ static const struct cfg_key cfg_keys[] = {
 	 PFLD(ip_count), .min = 1, .max = CFG_MAX_IP_COUNT},
 	{.section = "portN", .key = "gateway", .parse = parse_ipv4, .dflt = NULL,
 	 .help = "next hop for targets outside the subnet, a.b.c.d inside ip/N", PFLD(gateway)},
+	{.section = "portN", .key = "ip6", .parse = parse_ip6_prefix, .dflt = NULL,
+	 .help = "the port's IPv6 address with prefix length, 2001:2::2/64 (N 1..128): the port "
+		 "then also speaks IPv6 (neighbour discovery for it and its fe80:: link-local "
+		 "address from the MAC, ICMPv6 echo); not multicast, link-local, loopback or "
+		 "unspecified",
+	 PFLD(ip6), .off2 = offsetof(struct cfg_port, prefix6)},
+	{.section = "portN", .key = "ip6_count", .parse = parse_uint, .dflt = "1",
+	 .help = "consecutive IPv6 addresses the port owns from ip6 on, 1..65536, all inside "
+		 "ip6/N",
+	 PFLD(ip6_count), .min = 1, .max = CFG_MAX_IP_COUNT},
 	{.section = "portN", .key = "queues", .parse = parse_uint, .dflt = "0",
 	 .help = "RX/TX queue pairs, 0..64; 0 = one per worker", PFLD(queues), .min = 0, .max = 64},
 	{.section = "portN", .key = "dispatch", .parse = parse_enum, .dflt = "auto",
@@ -908,6 +922,48 @@ parse_ip_prefix(const struct cfg_key *k, void *base, const char *val, char *msg,
 }
 
 static int
+parse_ip6_prefix(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	const char *slash = strchr(val, '/');
+	char addr[INET6_ADDRSTRLEN];
+	uint8_t a[16];
+	uint64_t prefix;
+
+	if (val[0] == '\0') {
+		memset((char *)base + k->off, 0, 16);
+		*((uint8_t *)base + k->off2) = 0;
+		return 0;
+	}
+	if (slash == NULL || (size_t)(slash - val) >= sizeof(addr)) {
+		snprintf(msg, len, "\"%s\" is not an IPv6 address with prefix (2001:2::2/64)", val);
+		return -1;
+	}
+	memcpy(addr, val, (size_t)(slash - val));
+	addr[slash - val] = '\0';
+	if (inet_pton(AF_INET6, addr, a) != 1) {
+		snprintf(msg, len, "\"%s\" is not an IPv6 address with prefix (2001:2::2/64)", val);
+		return -1;
+	}
+	if (parse_number(slash + 1, 0, &prefix) == -EINVAL || prefix < 1 || prefix > 128) {
+		snprintf(msg, len, "\"%s\" has prefix length %s, not a number in 1..128", val,
+			 slash + 1);
+		return -1;
+	}
+	static const uint8_t zero[16], one[16] = {[15] = 1};
+	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || memcmp(a, zero, 16) == 0 ||
+	    memcmp(a, one, 16) == 0) {
+		snprintf(msg, len,
+			 "\"%s\" is not a usable unicast address (multicast, link-local -- derived "
+			 "from the MAC --, loopback or unspecified)",
+			 val);
+		return -1;
+	}
+	memcpy((char *)base + k->off, a, 16);
+	*((uint8_t *)base + k->off2) = (uint8_t)prefix;
+	return 0;
+}
+
+static int
 parse_ipv4(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
 {
 	uint32_t ip = 0;
@@ -1290,6 +1346,54 @@ check_ip_count(const struct cfg *cfg, int i, char *err, size_t errlen)
 	return 0;
 }
 
+/* [portN] ip6_count > 1: ip6 given, and ip6 .. ip6 + count - 1 inside ip6/N
+ * (the host part of the last address still fits under the prefix). */
+static int
+check_ip6_count(const struct cfg *cfg, int i, char *err, size_t errlen)
+{
+	const struct cfg_port *p = &cfg->port[i];
+	static const uint8_t zero[16];
+	uint8_t last[16];
+	char a[INET6_ADDRSTRLEN];
+
+	if (memcmp(p->ip6, zero, 16) == 0) {
+		set_err(err, errlen,
+			"%s:port%d:ip6_count: %u given without ip6 (the addresses start at ip6)",
+			key_origin(cfg, i, "ip6_count"), i, p->ip6_count);
+		return -1;
+	}
+	memcpy(last, p->ip6, 16);
+	uint64_t carry = p->ip6_count - 1;
+	for (int k = 15; k >= 0 && carry != 0; k--) {
+		carry += last[k];
+		last[k] = (uint8_t)carry;
+		carry >>= 8;
+	}
+	/* the prefix's bits must be equal in both */
+	for (unsigned int b = 0; b < p->prefix6; b++) {
+		unsigned int byte = b / 8, bit = 7 - b % 8;
+
+		if (carry != 0 || ((p->ip6[byte] ^ last[byte]) >> bit & 1) != 0) {
+			uint8_t net[16];
+			char n[INET6_ADDRSTRLEN];
+
+			for (unsigned int k = 0; k < 16; k++) {
+				unsigned int keep = p->prefix6 >= 8 * (k + 1) ? 8
+						    : p->prefix6 <= 8 * k     ? 0
+									      : p->prefix6 - 8 * k;
+				net[k] = (uint8_t)(p->ip6[k] & (0xff00u >> keep));
+			}
+			inet_ntop(AF_INET6, p->ip6, a, sizeof(a));
+			inet_ntop(AF_INET6, net, n, sizeof(n));
+			set_err(err, errlen,
+				"%s:port%d:ip6_count: %u addresses from %s leave %s/%u",
+				key_origin(cfg, i, "ip6_count"), i, p->ip6_count, a, n, p->prefix6);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 {
@@ -1315,6 +1419,8 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 			return -1;
 		}
 		if (p->ip_count > 1 && check_ip_count(cfg, i, err, errlen) != 0)
+			return -1;
+		if (p->ip6_count > 1 && check_ip6_count(cfg, i, err, errlen) != 0)
 			return -1;
 		if (p->gateway == 0)
 			continue;

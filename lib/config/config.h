@@ -77,6 +77,9 @@ struct cfg_port {
 	uint8_t dispatch;      /**< enum cfg_dispatch */
 	uint16_t mtu;	       /**< L3 MTU; 0 = driver default (1500) */
 	uint16_t rxd, txd;     /**< descriptor ring sizes */
+	uint8_t ip6[16];       /**< IPv6 address, network order; all zero = none */
+	uint8_t prefix6;       /**< 1..128 */
+	uint32_t ip6_count;    /**< consecutive IPv6 addresses from ip6, 1..CFG_MAX_IP_COUNT */
 };
 
 struct cfg_run {

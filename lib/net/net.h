@@ -414,6 +414,171 @@ const char *net_ip_str(uint32_t ip_host, char *buf);
 /** Parse "a.b.c.d" into a host-order address. @return 0 or -1. */
 int net_ip_parse(const char *s, uint32_t *ip_host);
 
+/* ---------------- IPv6 (RFC 8200), ICMPv6 (RFC 4443), ND (RFC 4861) ----------------
+ * net6.c. Addresses are 16 bytes in network order. */
+
+#define NET_IPV6_HLEN	 40u
+#define NET_IPV6_EXT_MAX 8u /**< extension headers walked at most before the upper layer */
+#define NET_ICMP6_HLEN	 4u
+#define NET_ND_HLEN	 24u /**< NS/NA: type..reserved + target address */
+#define NET_ND_HLIM	 255u
+
+#define NET_ICMP6_ECHO_REQUEST 128
+#define NET_ICMP6_ECHO_REPLY   129
+#define NET_ND_RS	       133
+#define NET_ND_RA	       134
+#define NET_ND_NS	       135
+#define NET_ND_NA	       136
+#define NET_ND_REDIRECT	       137
+
+#define NET_ND_NA_ROUTER    0x80u /**< NA flags (first byte after the checksum) */
+#define NET_ND_NA_SOLICITED 0x40u
+#define NET_ND_NA_OVERRIDE  0x20u
+
+#define NET_ND_OPT_SLLA 1 /**< source link-layer address option */
+#define NET_ND_OPT_TLLA 2 /**< target link-layer address option */
+
+/** The addresses an IPv6 port answers for. */
+struct net6_addrs {
+	uint8_t base[16]; /**< first global address; the port owns base .. base + count - 1 */
+	uint32_t count;	  /**< 0 = no global address */
+	uint8_t ll[16];	  /**< link-local address (fe80::/64 from the MAC) */
+};
+
+/** What net_ipv6_check learnt: offsets from the IPv6 header. */
+struct net6_info {
+	uint16_t l4_off;   /**< upper-layer header, after the extension headers */
+	uint16_t l4_len;   /**< its length (payload length - extension headers) */
+	uint8_t proto;	   /**< upper-layer protocol */
+	uint8_t hlim;	   /**< hop limit as received */
+	uint8_t nb_ext;	   /**< extension headers skipped */
+	uint8_t dst_mcast; /**< destination is multicast (solicited-node or all-nodes) */
+};
+
+static inline bool
+net6_is_mcast(const uint8_t *a)
+{
+	return a[0] == 0xff;
+}
+
+static inline bool
+net6_is_unspec(const uint8_t *a)
+{
+	static const uint8_t zero[16] = {0};
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+/** a - base as a 128-bit difference fits in [0, count)? (count <= 2^32) */
+bool net6_in_range(const uint8_t *a, const uint8_t *base, uint32_t count);
+/** base + i (the i-th address of a range), into out. */
+void net6_addr_add(const uint8_t *base, uint32_t i, uint8_t *out);
+/** ff02::1:ffXX:XXXX for a (RFC 4291 2.7.1). */
+void net6_solicited_node(const uint8_t *a, uint8_t *out);
+/** The Ethernet multicast address of an IPv6 multicast address (33:33 + its last 4 bytes). */
+void net6_mcast_mac(const uint8_t *a, struct rte_ether_addr *mac);
+/** fe80::/64 with the modified EUI-64 interface identifier of mac (RFC 4291 2.5.1). */
+void net6_linklocal(const struct rte_ether_addr *mac, uint8_t *out);
+/** Is a one of ours: a global in range, the link-local, or (mcast_ok) the
+ *  all-nodes address or the solicited-node address of one of them. */
+bool net6_is_ours(const struct net6_addrs *ours, const uint8_t *a, bool mcast_ok);
+/** Fold an address into 32 bits (XOR of its words), for flow hashes. */
+static inline uint32_t
+net6_fold(const uint8_t *a)
+{
+	uint32_t w[4];
+
+	memcpy(w, a, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+/** "2001:2::1"-style text (RFC 5952: lower case, longest zero run as ::) into buf (>= 46 bytes). */
+const char *net6_str(const uint8_t *a, char *buf);
+/** Parse IPv6 text (inet_pton). @return 0 or -1. */
+int net6_parse(const char *s, uint8_t *out);
+
+/** Pseudo-header sum (RFC 8200 8.1): src, dst, upper-layer length, next header. */
+uint32_t net6_phdr_sum(const uint8_t *src, const uint8_t *dst, uint32_t l4_len, uint8_t proto);
+/** Upper-layer checksum to write (0 written as 0xffff) of l4_len bytes at l4. */
+uint16_t net6_l4_cksum(const uint8_t *src, const uint8_t *dst, const void *l4, uint32_t l4_len,
+		       uint8_t proto);
+/** 0 when the upper-layer checksum of l4 (l4_len bytes) verifies, else -1. */
+int net6_l4_cksum_verify(const uint8_t *src, const uint8_t *dst, const void *l4, uint32_t l4_len,
+			 uint8_t proto);
+
+/**
+ * IPv6 (l3 = the IPv6 header, len = bytes from it to the frame end, padding
+ * included): at least 40 bytes, version 6, payload length <= len - 40, source
+ * not multicast, not ::1, not one of ours, and unspecified only for ICMPv6 (DAD);
+ * destination one of ours (unicast, link-local, all-nodes, solicited-node);
+ * then at most NET_IPV6_EXT_MAX extension headers inside the payload:
+ * hop-by-hop only first, options walked (Pad1/PadN/router alert skipped, an
+ * unknown option whose type says "discard" dropped), routing with segments
+ * left 0 skipped, else dropped, destination options as hop-by-hop, fragment
+ * dropped (no reassembly), ESP/AH/no-next-header as protocol not handled.
+ * Hop limit is not checked (a host accepts any; ND checks 255 itself).
+ * @return 0 or one STAT_drop_ip6_* / STAT_drop_ip_proto reason.
+ */
+int net_ipv6_check(const uint8_t *l3, uint32_t len, const struct net6_addrs *ours,
+		   struct net6_info *info);
+
+/**
+ * ICMPv6 (l3 = the IPv6 header checked by net_ipv6_check, info its result):
+ * at least 4 bytes, checksum with the pseudo-header, type one a host handles
+ * or must accept: echo request/reply, NS, NA, RS/RA/redirect (accepted, not
+ * acted on), MLD, errors 1-4. Unknown informational types are dropped (RFC
+ * 4443 2.4 (b)).
+ * @return 0 or STAT_drop_icmp6_short / _csum / _type.
+ */
+int net_icmp6_check(const uint8_t *l3, const struct net6_info *info);
+
+/** A parsed neighbour solicitation or advertisement. */
+struct net_nd {
+	uint8_t type;  /**< NET_ND_NS / NET_ND_NA */
+	uint8_t flags; /**< NA: NET_ND_NA_* */
+	uint8_t target[16];
+	bool has_lladdr; /**< SLLA (NS) or TLLA (NA) present */
+	struct rte_ether_addr lladdr;
+};
+
+/**
+ * NS / NA validation (RFC 4861 7.1.1, 7.1.2) of an ICMPv6 message that
+ * passed net_icmp6_check: hop limit 255, code 0, length >= 24, target not
+ * multicast, every option of non-zero length inside the message; NS from
+ * the unspecified address only to a solicited-node address and without SLLA;
+ * NA to a multicast address without the solicited flag.
+ * @return 0 or STAT_drop_nd_bad.
+ */
+int net_nd_parse(const uint8_t *l3, const struct net6_info *info, struct net_nd *nd);
+
+/**
+ * Ethernet + IPv6 (hop limit 255) + NA for target into buf: solicited (to
+ * dst, S and O set) or, with dst NULL, unsolicited to all-nodes (O set);
+ * with the TLLA option (src_mac). @return the frame length (14+40+32).
+ */
+uint32_t net_nd_na_build(uint8_t *buf, const struct rte_ether_addr *src_mac,
+			 const struct rte_ether_addr *dst_mac, const uint8_t *src,
+			 const uint8_t *dst, const uint8_t *target, bool router);
+
+/**
+ * Ethernet + IPv6 (hop limit 255) + NS for target from src (with the SLLA
+ * option) to target's solicited-node address, or unicast to dst_mac/target
+ * when dst_mac is given (reachability confirmation). @return the frame length.
+ */
+uint32_t net_nd_ns_build(uint8_t *buf, const struct rte_ether_addr *src_mac,
+			 const struct rte_ether_addr *dst_mac, const uint8_t *src,
+			 const uint8_t *target);
+
+/**
+ * Turn a received ICMPv6 echo request frame (checked) into its reply in
+ * place: swap MACs and addresses (the reply's source is the request's
+ * destination unless that was multicast: then src), type 129, hop limit
+ * 64, checksum updated. Extension headers of the request are dropped: the
+ * reply is rebuilt right after the fixed header. @return the new frame length.
+ */
+uint32_t net_icmp6_echo_reply_inplace(uint8_t *frame, uint32_t l3_off, const struct net6_info *info,
+				      const struct rte_ether_addr *our_mac, const uint8_t *src);
+
 #ifdef __cplusplus
 }
 #endif

@@ -153,6 +153,8 @@ struct worker_port {
 	rte_be32_t netmask; /**< network order */
 	rte_be32_t gateway; /**< network order, 0 = none */
 	bool garp;	    /**< send a gratuitous ARP at start (queue 0 owner) */
+	bool has_ip6;	    /**< the port speaks IPv6 ([portN] ip6): a6 holds its addresses */
+	struct net6_addrs a6;
 	struct neigh_table *neigh;
 	rte_be32_t nh_ip;	      /**< last next hop resolved (one-entry cache), 0 = none */
 	struct rte_ether_addr nh_mac; /**< its MAC: most traffic goes to one peer */
@@ -354,6 +356,18 @@ void worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m);
 
 /** Queue m for TX on wp (takes ownership); flushes when the batch is full. */
 void worker_tx(struct worker *w, struct worker_port *wp, struct rte_mbuf *m);
+
+/**
+ * IPv6 input (input6.c) of a frame whose ethertype is IPv6 on a port with
+ * has_ip6: Ethernet destination ours or IPv6 multicast, net_ipv6_check,
+ * then ICMPv6 -- echo answered in place, NS for one of our addresses
+ * answered with an NA, what a host must accept counted -- everything else
+ * counted under its reason and dropped (TCP and UDP over IPv6: not yet).
+ */
+void worker_input6(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t *d,
+		   uint32_t len);
+/** Unsolicited NAs for the port's link-local and (at most 16 of) its addresses. */
+void worker_announce6(struct worker *w, struct worker_port *wp);
 
 /** Send the TX batch of wp; frames the port does not take are freed and counted. */
 void worker_flush(struct worker *w, struct worker_port *wp);

@@ -361,6 +361,10 @@ worker_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m)
 		}
 	}
 	d = rte_pktmbuf_mtod(m, uint8_t *);
+	if (unlikely(wp->has_ip6) && len >= NET_ETH_HLEN && d[12] == 0x86 && d[13] == 0xdd) {
+		worker_input6(w, wp, m, d, len);
+		return;
+	}
 	r = net_eth_check(d, len, &wp->mac, &ni);
 	if (unlikely(r != 0)) {
 		drop(w, m, r);
@@ -582,8 +586,12 @@ worker_main(void *arg)
 	w->lcore_id = rte_lcore_id();
 	w->now = rte_rdtsc();
 	for (unsigned int p = 0; p < w->nb_ports; p++)
-		if (w->port[p].garp)
-			neigh_send_request(w, &w->port[p], w->port[p].ip);
+		if (w->port[p].garp) {
+			if (w->port[p].ip != 0)
+				neigh_send_request(w, &w->port[p], w->port[p].ip);
+			if (w->port[p].has_ip6)
+				worker_announce6(w, &w->port[p]);
+		}
 	while (!*w->stop)
 		worker_poll_once(w);
 	for (unsigned int p = 0; p < w->nb_ports; p++)

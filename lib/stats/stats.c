@@ -135,9 +135,11 @@ struct stats_report {
 	unsigned int nb_extra;
 	char *extra_key[8];
 	char *extra_val[8];
-	struct stats_hist *srtt_prev; /**< the workers' srtt histograms merged, last interval */
-	struct stats_hist *srtt_cur;  /**< scratch: the same, now */
-	struct stats_hist *srtt_mem;  /**< the two above, one allocation */
+	/* every histogram, the workers' merged: as of the last interval, and
+	 * now (scratch); swapped after each interval; one allocation */
+	struct stats_hist *hprev;
+	struct stats_hist *hcur;
+	struct stats_hist *hmem;
 };
 
 struct stats_report *
@@ -153,14 +155,14 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 		free(r);
 		return NULL;
 	}
-	r->srtt_mem = calloc(2, sizeof(struct stats_hist));
-	if (r->srtt_mem == NULL) {
+	r->hmem = calloc(2 * HIST_MAX, sizeof(struct stats_hist));
+	if (r->hmem == NULL) {
 		free(r->label);
 		free(r);
 		return NULL;
 	}
-	r->srtt_prev = r->srtt_mem;
-	r->srtt_cur = r->srtt_mem + 1;
+	r->hprev = r->hmem;
+	r->hcur = r->hmem + HIST_MAX;
 	r->workers = workers;
 	r->nb_workers = nb_workers;
 	r->hz = 1000000000ULL;
@@ -171,7 +173,7 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 		r->json = fopen(json_path, "w");
 		if (r->json == NULL) {
 			int e = errno;
-			free(r->srtt_mem);
+			free(r->hmem);
 			free(r->label);
 			free(r);
 			errno = e;
@@ -281,24 +283,31 @@ struct rtt_iv {
 	double min, mean, max;
 };
 
+/* Every histogram as of now, the workers' merged, into r->hcur. */
+static void
+hist_snapshot(struct stats_report *r)
+{
+	memset(r->hcur, 0, HIST_MAX * sizeof(struct stats_hist));
+	for (int k = 0; k < HIST_MAX; k++)
+		for (unsigned int w = 0; w < r->nb_workers; w++)
+			if (r->workers[w]->h[k] != NULL)
+				stats_hist_merge(&r->hcur[k], r->workers[w]->h[k]);
+}
+
 /*
  * The bulk senders' RTT over the last interval: what the workers' srtt
- * histograms gained since the previous call (they only grow). min and max
- * are the middles of the lowest and highest buckets that gained (<= 0.4%
+ * histograms gained since the previous interval (they only grow). min and
+ * max are the middles of the lowest and highest buckets that gained (<= 0.4%
  * off, as the summary's percentiles). Visits every bucket: once a second.
  */
 static void
-srtt_interval(struct stats_report *r, struct rtt_iv *o)
+srtt_interval(const struct stats_report *r, struct rtt_iv *o)
 {
-	struct stats_hist *cur = r->srtt_cur, *prev = r->srtt_prev;
+	const struct stats_hist *cur = &r->hcur[HIST_srtt], *prev = &r->hprev[HIST_srtt];
 	double ms = (double)r->hz / 1000.0;
 	int lo = -1, hi = -1;
 
 	memset(o, 0, sizeof(*o));
-	memset(cur, 0, sizeof(*cur));
-	for (unsigned int w = 0; w < r->nb_workers; w++)
-		if (r->workers[w]->h[HIST_srtt] != NULL)
-			stats_hist_merge(cur, r->workers[w]->h[HIST_srtt]);
 	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
 		if (cur->b[i] <= prev->b[i])
 			continue;
@@ -316,9 +325,55 @@ srtt_interval(struct stats_report *r, struct rtt_iv *o)
 		stats_hist_bucket((unsigned int)hi, &low, &width);
 		o->max = (double)(low + width / 2) / ms;
 	}
-	/* the next interval starts from here */
-	r->srtt_prev = cur;
-	r->srtt_cur = prev;
+}
+
+/*
+ * One histogram as JSON (docs/output.md "Histograms"): count, sum (ticks),
+ * min and max when known (the summary; an interval's are not), and the
+ * non-empty buckets as [index, count] pairs. With prev, the part gained
+ * since prev: its count is the buckets' sum (the workers write while this
+ * reads, so count and buckets are taken from one source).
+ */
+static void
+json_hist(FILE *f, const struct stats_hist *h, const struct stats_hist *prev)
+{
+	uint64_t n = 0;
+
+	fputs("{\"b\":[", f);
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
+		uint64_t c = h->b[i] - (prev != NULL ? prev->b[i] : 0);
+		if (prev != NULL && h->b[i] < prev->b[i])
+			c = 0;
+		if (c == 0)
+			continue;
+		fprintf(f, "%s[%u,%" PRIu64 "]", n ? "," : "", i, c);
+		n += c;
+	}
+	fprintf(f, "],\"count\":%" PRIu64 ",\"sum\":%" PRIu64, n,
+		h->sum - (prev != NULL ? prev->sum : 0));
+	if (prev == NULL && n != 0)
+		fprintf(f, ",\"min\":%" PRIu64 ",\"max\":%" PRIu64, h->min, h->max);
+	fputc('}', f);
+}
+
+/* "hist":{"hz":..,"sub_bits":..,"series":{name: json_hist, ...}}; only the
+ * histograms that have (or gained) samples. */
+static void
+json_hists(FILE *f, const struct stats_report *r, const struct stats_hist *h,
+	   const struct stats_hist *prev)
+{
+	bool first = true;
+
+	fprintf(f, "\"hist\":{\"hz\":%" PRIu64 ",\"sub_bits\":%u,\"series\":{", r->hz,
+		HIST_SUB_BITS);
+	for (int k = 0; k < HIST_MAX; k++) {
+		if (h[k].count <= (prev != NULL ? prev[k].count : 0))
+			continue;
+		fprintf(f, "%s\"%s\":", first ? "" : ",", hist_names[k]);
+		json_hist(f, &h[k], prev != NULL ? &prev[k] : NULL);
+		first = false;
+	}
+	fputs("}}", f);
 }
 
 void
@@ -359,6 +414,7 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 	double bulk_b = (bulk_client ? d[STAT_gen_bulk_rx] : d[STAT_bulk_src_bytes]) * 8 / secs /
 			1e9;
 	struct rtt_iv rtt;
+	hist_snapshot(r);
 	srtt_interval(r, &rtt);
 
 	if (r->out != NULL) {
@@ -424,9 +480,15 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 		json_gauges(r->json, g);
 		fputs(",\"counters\":", r->json);
 		json_counters(r->json, cur);
+		fputc(',', r->json);
+		json_hists(r->json, r, r->hcur, r->hprev);
 		fputs("}\n", r->json);
 		fflush(r->json);
 	}
+	/* the next interval starts from here */
+	struct stats_hist *t = r->hprev;
+	r->hprev = r->hcur;
+	r->hcur = t;
 	memcpy(r->prev, cur, sizeof(cur));
 	r->prev_ms = t_ms;
 }
@@ -526,6 +588,8 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 		}
 		fprintf(r->json, "\",\"drops\":%" PRIu64 ",\"counters\":", drops_of(tot));
 		json_counters(r->json, tot);
+		fputc(',', r->json);
+		json_hists(r->json, r, merged, NULL);
 		for (unsigned int i = 0; i < r->nb_extra; i++)
 			fprintf(r->json, ",\"%s\":%s", r->extra_key[i], r->extra_val[i]);
 		fputs(",\"workers\":[", r->json);
@@ -552,7 +616,7 @@ stats_report_free(struct stats_report *r)
 		free(r->extra_key[i]);
 		free(r->extra_val[i]);
 	}
-	free(r->srtt_mem);
+	free(r->hmem);
 	free(r->label);
 	free(r);
 }

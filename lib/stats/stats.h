@@ -38,6 +38,14 @@ extern "C" {
 	X(icmp_echo_tx,		"ICMP echo requests sent (ping model)") \
 	X(icmp_reply_rx,	"ICMP echo replies received (ping model)") \
 	X(icmp_reply_bad,	"ICMP echo replies whose payload did not match") \
+	X(icmp6_echo_rx,	"ICMPv6 echo requests received") \
+	X(icmp6_echo_reply_tx,	"ICMPv6 echo replies sent") \
+	X(icmp6_ignored,	"ICMPv6 messages a host accepts and does not act on (RS, RA, " \
+				"redirect, MLD, errors, echo replies)") \
+	X(nd_ns_rx,		"neighbour solicitations received for one of our addresses") \
+	X(nd_na_tx,		"neighbour advertisements sent (answers and unsolicited)") \
+	X(nd_na_unsol_tx,	"unsolicited neighbour advertisements sent at start") \
+	X(nd_na_rx,		"neighbour advertisements received") \
 	X(icmp_lost,		"ICMP echo requests without a reply in time (ping model)") \
 	X(tcp_rx,		"TCP segments received (valid, for us)") \
 	X(tcp_tx,		"TCP segments sent") \
@@ -140,6 +148,21 @@ extern "C" {
 	X(drop_icmp_short,	"ICMP message truncated") \
 	X(drop_icmp_csum,	"ICMP checksum wrong") \
 	X(drop_icmp_type,	"ICMP type not handled") \
+	X(drop_ip6_short,	"IPv6 packet shorter than its header") \
+	X(drop_ip6_version,	"IPv6 ethertype, IP version not 6") \
+	X(drop_ip6_len_big,	"IPv6 payload length larger than the frame") \
+	X(drop_ip6_ext,		"IPv6 extension header malformed, out of order, past the " \
+				"payload or more than 8") \
+	X(drop_ip6_opt,		"IPv6 hop-by-hop/destination option unknown and marked discard") \
+	X(drop_ip6_rh,		"IPv6 routing header with segments left (not a router)") \
+	X(drop_ip6_frag,	"IPv6 fragment (not reassembled)") \
+	X(drop_ip6_not_us,	"IPv6 destination not ours") \
+	X(drop_ip6_src,		"IPv6 source multicast, loopback, ours, or unspecified " \
+				"outside ND") \
+	X(drop_icmp6_short,	"ICMPv6 message truncated") \
+	X(drop_icmp6_csum,	"ICMPv6 checksum wrong") \
+	X(drop_icmp6_type,	"ICMPv6 informational type not handled") \
+	X(drop_nd_bad,		"neighbour solicitation/advertisement invalid (RFC 4861 7.1)") \
 	X(drop_no_route,	"destination off-link and no gateway configured") \
 	X(drop_no_neigh,	"next hop unresolved (ARP failed or its wait queue full)") \
 	X(drop_neigh_full,	"neighbour table full") \
@@ -259,6 +282,32 @@ uint64_t stats_hist_quantile(const struct stats_hist *h, double q);
 /** dst += src. */
 void stats_hist_merge(struct stats_hist *dst, const struct stats_hist *src);
 const char *stats_hist_name(enum stats_hist_id id);
+
+/* ---- a finished run's JSON lines read back (stats_load.c, jansson) ---- */
+
+struct json_t; /* jansson's */
+
+/** A --json file: its summary (the last one; NULL if the run has none),
+ *  its interval objects in order, and every other typed line. */
+struct stats_run {
+	struct json_t *summary;
+	struct json_t *intervals; /**< JSON array */
+	struct json_t *other;	  /**< JSON array */
+};
+
+/** Read path; on error fill err ("path:line: what") and return -1. */
+int stats_run_load(const char *path, struct stats_run *run, char *err, size_t errlen);
+void stats_run_free(struct stats_run *run);
+
+/**
+ * Histogram name out of a "hist" object (summary or interval, docs/output.md)
+ * into h (zeroed first), its tick rate into hz.
+ * @return 1 read, 0 the series has no samples there, -1 malformed (err says why).
+ */
+int stats_hist_from_json(const struct json_t *hist, const char *name, struct stats_hist *h,
+			 uint64_t *hz, char *err, size_t errlen);
+/** Histogram id by name; -1 when unknown. */
+int stats_hist_id(const char *name);
 
 /** One worker's counters: written by that worker only. */
 struct stats_worker {

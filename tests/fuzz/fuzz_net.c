@@ -10,6 +10,12 @@
  *   - an ICMP echo request: net_icmp_echo_reply_inplace, then the reply must
  *     pass net_eth_check/net_ipv4_check/net_icmp_check with the peer's
  *     address and be an echo reply.
+ * IPv6 frames (ethertype 0x86dd; the stack's Ethernet check does not take
+ * them yet) go through net_ipv6_check with the harness's addresses
+ * (2001:2::2 + its link-local), net_icmp6_check and net_nd_parse: an echo
+ * request is answered in place and an NS for us with a built NA, and both
+ * answers must validate from the peer's side; the offsets reported must lie
+ * inside the frame.
  * A drop reason outside the drop_* ids, or an answer that does not validate,
  * aborts.
  */
@@ -87,6 +93,98 @@ fuzz_echo_reply(const uint8_t *frame, size_t size, const struct net_info *info)
 	free(copy);
 }
 
+static const uint8_t fuzz_ip6[16] = {0x20, 0x01, 0x00, 0x02, [15] = 0x02}; /* 2001:2::2 */
+
+static void
+fuzz_ours6(struct net6_addrs *o, const uint8_t *base, const struct rte_ether_addr *mac)
+{
+	memset(o, 0, sizeof(*o));
+	memcpy(o->base, base, 16);
+	o->count = 1;
+	net6_linklocal(mac, o->ll);
+}
+
+/* The answer (frame of n bytes) from the peer's side: addresses src of the
+ * request, MAC peer_mac; it must validate as ICMPv6 of type want. */
+static void
+fuzz_ip6_answer(const uint8_t *frame, uint32_t n, const uint8_t *peer_ip,
+		const struct rte_ether_addr *peer_mac, uint8_t want)
+{
+	struct net6_addrs po;
+	struct net6_info ri;
+	const uint8_t *ip = frame + NET_ETH_HLEN;
+
+	if (net6_is_unspec(peer_ip))
+		return; /* DAD: answered to all-nodes, not checked here */
+	fuzz_ours6(&po, peer_ip, peer_mac);
+	FUZZ_ASSERT(n > NET_ETH_HLEN);
+	if (net6_is_ours(&po, ip + 8, false))
+		return; /* the frame came from our own MAC: the peer's link-local is ours */
+	FUZZ_ASSERT(net_ipv6_check(ip, n - NET_ETH_HLEN, &po, &ri) == 0);
+	FUZZ_ASSERT(ri.proto == 58 && ri.nb_ext == 0);
+	FUZZ_ASSERT(net_icmp6_check(ip, &ri) == 0);
+	FUZZ_ASSERT(ip[ri.l4_off] == want);
+}
+
+static void
+fuzz_ipv6(const uint8_t *data, uint32_t len)
+{
+	const uint8_t *l3 = data + NET_ETH_HLEN;
+	uint32_t l3_len = len - NET_ETH_HLEN;
+	struct net6_addrs ours;
+	struct net6_info info;
+	struct rte_ether_addr peer_mac;
+	uint8_t peer_ip[16];
+	int r;
+
+	fuzz_ours6(&ours, fuzz_ip6, &fuzz_mac);
+	r = net_ipv6_check(l3, l3_len, &ours, &info);
+	if (r != 0) {
+		FUZZ_ASSERT((r >= STAT_drop_ip6_short && r <= STAT_drop_ip6_src) ||
+			    r == STAT_drop_ip_proto);
+		return;
+	}
+	FUZZ_ASSERT(info.l4_off >= NET_IPV6_HLEN && info.nb_ext <= NET_IPV6_EXT_MAX);
+	FUZZ_ASSERT((uint32_t)info.l4_off + info.l4_len <= l3_len);
+	if (info.proto != 58)
+		return;
+	r = net_icmp6_check(l3, &info);
+	if (r != 0) {
+		fuzz_drop_ok(r, STAT_drop_icmp6_short, STAT_drop_icmp6_type);
+		return;
+	}
+	memcpy(&peer_mac, data + offsetof(struct rte_ether_hdr, src_addr), sizeof(peer_mac));
+	memcpy(peer_ip, l3 + 8, 16);
+	if (l3[info.l4_off] == NET_ICMP6_ECHO_REQUEST) {
+		uint8_t *copy = malloc(len);
+		uint32_t n;
+
+		FUZZ_ASSERT(copy != NULL);
+		memcpy(copy, data, len);
+		n = net_icmp6_echo_reply_inplace(copy, NET_ETH_HLEN, &info, &fuzz_mac, fuzz_ip6);
+		FUZZ_ASSERT(n <= len);
+		fuzz_ip6_answer(copy, n, peer_ip, &peer_mac, NET_ICMP6_ECHO_REPLY);
+		free(copy);
+	} else if (l3[info.l4_off] == NET_ND_NS || l3[info.l4_off] == NET_ND_NA) {
+		struct net_nd nd;
+		uint8_t na[NET_ETH_HLEN + NET_IPV6_HLEN + NET_ND_HLEN + 8];
+		uint32_t n;
+
+		r = net_nd_parse(l3, &info, &nd);
+		if (r != 0) {
+			FUZZ_ASSERT(r == STAT_drop_nd_bad);
+			return;
+		}
+		FUZZ_ASSERT(!net6_is_mcast(nd.target));
+		if (nd.type != NET_ND_NS || !net6_is_ours(&ours, nd.target, false))
+			return;
+		n = net_nd_na_build(na, &fuzz_mac, nd.has_lladdr ? &nd.lladdr : &peer_mac,
+				    nd.target, peer_ip, nd.target, false);
+		FUZZ_ASSERT(n == sizeof(na));
+		fuzz_ip6_answer(na, n, peer_ip, nd.has_lladdr ? &nd.lladdr : &peer_mac, NET_ND_NA);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -98,6 +196,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > UINT16_MAX)
 		return 0;
 	len = (uint32_t)size;
+	if (len >= NET_ETH_HLEN && data[12] == 0x86 && data[13] == 0xdd) {
+		fuzz_ipv6(data, len);
+		return 0;
+	}
 	memset(&info, 0, sizeof(info));
 	r = net_eth_check(data, len, &fuzz_mac, &info);
 	if (r != 0) {

@@ -566,6 +566,49 @@ TEST_F(Config, IpCountLeavingTheSubnetIsRefused)
 			 "198.18.0.0/24 (the last usable one is 198.18.0.254)");
 }
 
+TEST_F(Config, Ip6ParsesWithItsRange)
+{
+	ASSERT_EQ(Load("[port0]\ndev = net_ring:t\nip6 = 2001:2::10/64\nip6_count = 300\n"), 0)
+		<< Err();
+	EXPECT_EQ(c_.port[0].prefix6, 64u);
+	EXPECT_EQ(c_.port[0].ip6_count, 300u);
+	EXPECT_EQ(c_.port[0].ip6[0], 0x20);
+	EXPECT_EQ(c_.port[0].ip6[15], 0x10);
+	/* dual stack, IPv6 only on a server port */
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.2/24\nip6 = 2001:2::2/64\n"), 0)
+		<< Err();
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip6 = 2001:2::2/128\n"), 0) << Err();
+}
+
+TEST_F(Config, Ip6BadValuesNameWhatIsWrong)
+{
+	EXPECT_EQ(Set("port0.ip6=2001:2::2"), -1);
+	EXPECT_EQ(Err(), "--set:port0:ip6: \"2001:2::2\" is not an IPv6 address with prefix "
+			 "(2001:2::2/64)");
+	EXPECT_EQ(Set("port0.ip6=2001:2::2/129"), -1);
+	EXPECT_EQ(Err(), "--set:port0:ip6: \"2001:2::2/129\" has prefix length 129, not a "
+			 "number in 1..128");
+	EXPECT_EQ(Set("port0.ip6=198.18.0.1/24"), -1);
+	for (const char *bad : {"port0.ip6=ff02::1/64", "port0.ip6=fe80::1/64", "port0.ip6=::1/128",
+				"port0.ip6=::/64"}) {
+		EXPECT_EQ(Set(bad), -1) << bad;
+		EXPECT_NE(Err().find("is not a usable unicast address"), std::string::npos)
+			<< Err();
+	}
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip6 = 2001:2::ffff:ff00/120\nip6_count = "
+		       "257\n"),
+		  -1);
+	EXPECT_EQ(Err(), "cfg.ini:port0:ip6_count: 257 addresses from 2001:2::ffff:ff00 leave "
+			 "2001:2::ffff:ff00/120");
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip6 = 2001:2::ffff:ff00/120\nip6_count = "
+		       "256\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip6_count = 2\n"), -1);
+	EXPECT_EQ(Err(),
+		  "cfg.ini:port0:ip6_count: 2 given without ip6 (the addresses start at ip6)");
+}
+
 TEST_F(Config, IpCountOverTheGatewayIsRefused)
 {
 	EXPECT_EQ(Load("[port0]\ndev = net_ring:t\nip = 198.18.0.2/24\nip_count = 10\n"
@@ -1360,7 +1403,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 84u); // one per key of the table
+	ASSERT_EQ(lines.size(), 86u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];

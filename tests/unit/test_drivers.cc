@@ -323,6 +323,27 @@ TEST(PortEalArgs, FilePrefixAndNoTelemetryWithHugepagesAndWithout)
 	}
 }
 
+TEST(PortEalArgs, AfPacketGetsLargerRingsUnlessTheUserSetsThem)
+{
+	char out[PORT_DEV_LEN];
+	port_vdev_with_defaults("net_af_packet0,iface=v0", out, sizeof(out));
+	EXPECT_STREQ(out, "net_af_packet0,iface=v0,framecnt=4096");
+	port_vdev_with_defaults("eth_af_packet12,iface=v0,qpairs=2", out, sizeof(out));
+	EXPECT_STREQ(out, "eth_af_packet12,iface=v0,qpairs=2,framecnt=4096");
+	port_vdev_with_defaults("net_af_packet0,framecnt=256,iface=v0", out, sizeof(out));
+	EXPECT_STREQ(out, "net_af_packet0,framecnt=256,iface=v0");
+	/* a key that only ends like it is not it */
+	port_vdev_with_defaults("net_af_packet0,iface=v0,xframecnt=1", out, sizeof(out));
+	EXPECT_STREQ(out, "net_af_packet0,iface=v0,xframecnt=1,framecnt=4096");
+	port_vdev_with_defaults("net_af_xdp0,iface=v0", out, sizeof(out));
+	EXPECT_STREQ(out, "net_af_xdp0,iface=v0");
+	port_vdev_with_defaults("0000:03:00.0", out, sizeof(out));
+	EXPECT_STREQ(out, "0000:03:00.0");
+	EalResult r = BuildArgs({"net_af_packet0,iface=veth0"}, 1, {0, 1}, 100);
+	ASSERT_GT(r.argc, 0) << r.err;
+	EXPECT_EQ(r.argv[1], "--vdev=net_af_packet0,iface=veth0,framecnt=4096");
+}
+
 TEST(PortEalArgs, PciGetsAllowListAndNoNoPci)
 {
 	EalResult r = BuildArgs({"0000:03:00.0", "0000:03:00.1"}, 4, {2, 3, 5, 7, 11}, 100);

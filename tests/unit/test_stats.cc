@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include <jansson.h>
+
 #include "lib/stats/stats.h"
 
 namespace {
@@ -87,6 +89,97 @@ TEST(Stats, JsonHasOneIntervalLinePerCallAndASummaryWithWorkers)
 	EXPECT_NE(s.find("{\"id\":0,\"label\":\"w0 c0/0\",\"counters\":{\"rx_pkts\":2000"),
 		  std::string::npos)
 		<< s;
+}
+
+/* Histograms go out as bucket counts (summary and per-interval gains) and
+ * come back exactly: the intervals' gains merged equal the summary, bucket
+ * by bucket, and equal the workers' own histograms. */
+TEST(Stats, HistogramsRoundTripThroughJsonExactly)
+{
+	char path[] = "/tmp/synack_hist_XXXXXX";
+	int fd = mkstemp(path);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	static struct stats_worker a, b;
+	static struct stats_hist ha, hb, want;
+	memset(&ha, 0, sizeof(ha));
+	memset(&hb, 0, sizeof(hb));
+	a.h[HIST_handshake] = &ha;
+	b.h[HIST_handshake] = &hb;
+	struct stats_worker *ws[2] = {&a, &b};
+	struct stats_report *r = stats_report_create(ws, 2, nullptr, path);
+	ASSERT_NE(r, nullptr);
+	stats_report_set_hz(r, 2500000000ULL);
+	uint64_t x = 12345;
+	for (int iv = 1; iv <= 3; iv++) {
+		for (int i = 0; i < 5000 * iv; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			uint64_t v = (x >> 33) % (iv == 2 ? 100000000ULL : 3000ULL);
+			stats_hist_add(i & 1 ? &ha : &hb, v);
+		}
+		stats_report_interval(r, 1000u * iv);
+	}
+	stats_report_summary(r, 3000, "done");
+	stats_report_free(r);
+	a.h[HIST_handshake] = nullptr;
+	b.h[HIST_handshake] = nullptr;
+	memset(&want, 0, sizeof(want));
+	stats_hist_merge(&want, &ha);
+	stats_hist_merge(&want, &hb);
+
+	struct stats_run run;
+	char err[256];
+	ASSERT_EQ(stats_run_load(path, &run, err, sizeof(err)), 0) << err;
+	unlink(path);
+	ASSERT_EQ(json_array_size(run.intervals), 3u);
+	ASSERT_NE(run.summary, nullptr);
+	static struct stats_hist sum, one, iv;
+	uint64_t hz = 0;
+	ASSERT_EQ(stats_hist_from_json(json_object_get(run.summary, "hist"), "handshake", &sum, &hz,
+				       err, sizeof(err)),
+		  1)
+		<< err;
+	EXPECT_EQ(hz, 2500000000ULL);
+	EXPECT_EQ(sum.count, want.count);
+	EXPECT_EQ(sum.sum, want.sum);
+	EXPECT_EQ(sum.min, want.min);
+	EXPECT_EQ(sum.max, want.max);
+	EXPECT_EQ(memcmp(sum.b, want.b, sizeof(sum.b)), 0);
+	EXPECT_EQ(stats_hist_from_json(json_object_get(run.summary, "hist"), "ttfb", &one, &hz, err,
+				       sizeof(err)),
+		  0);
+	memset(&iv, 0, sizeof(iv));
+	size_t i;
+	json_t *o;
+	json_array_foreach(run.intervals, i, o)
+	{
+		ASSERT_EQ(stats_hist_from_json(json_object_get(o, "hist"), "handshake", &one, &hz,
+					       err, sizeof(err)),
+			  1)
+			<< err;
+		EXPECT_EQ(one.count, 5000u * (i + 1));
+		stats_hist_merge(&iv, &one);
+	}
+	EXPECT_EQ(iv.count, want.count);
+	EXPECT_EQ(iv.sum, want.sum);
+	EXPECT_EQ(memcmp(iv.b, want.b, sizeof(iv.b)), 0);
+	EXPECT_EQ(stats_hist_quantile(&iv, 0.99), stats_hist_quantile(&want, 0.99));
+	stats_run_free(&run);
+}
+
+TEST(Stats, RunLoadNamesTheBadLine)
+{
+	char path[] = "/tmp/synack_bad_XXXXXX";
+	int fd = mkstemp(path);
+	ASSERT_GE(fd, 0);
+	const char text[] = "{\"type\":\"interval\",\"t\":1}\n{oops\n";
+	ASSERT_EQ(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	struct stats_run run;
+	char err[256];
+	EXPECT_EQ(stats_run_load(path, &run, err, sizeof(err)), -1);
+	EXPECT_NE(strstr(err, ":2: not a JSON object"), nullptr) << err;
+	unlink(path);
 }
 
 TEST(Stats, UnwritableJsonPathFailsWithErrno)
