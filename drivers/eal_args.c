@@ -22,7 +22,7 @@
 
 #define HUGEPAGES_FREE_PATH "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 #define NOHUGE_DEFAULT_MB   512
-#define EAL_ARGS_MAX	    (16 + 2 * PORT_MAX * 2)
+#define EAL_ARGS_MAX	    (18 + 2 * PORT_MAX * 2)
 
 struct argv_buf {
 	char **v;
@@ -223,6 +223,13 @@ port_eal_args(const struct port_eal_req *req, char ***argv, char *note, size_t n
 				 "(smaller pools); reserve some with: "
 				 "echo 512 > /proc/sys/vm/nr_hugepages");
 	}
+	/* the telemetry socket lives in the runtime directory, which exists
+	 * with --in-memory and --no-shconf too: one prefix per process keeps
+	 * several processes' sockets apart */
+	if (req->file_prefix != NULL && req->file_prefix[0] != '\0')
+		argv_add(&a, "--file-prefix=%s", req->file_prefix);
+	if (req->no_telemetry)
+		argv_add(&a, "--no-telemetry");
 	argv_add(&a, "--log-level=lib.eal:error");
 	if (a.oom) {
 		port_eal_args_free(a.n, a.v);

@@ -186,6 +186,8 @@ struct port_eal_req {
 	unsigned int nb_cpus;
 	bool fake_hugepages; /**< tests: use hugepages_free, not sysfs */
 	unsigned long hugepages_free;
+	const char *file_prefix; /**< --file-prefix; NULL or "" = none (EAL's "rte") */
+	bool no_telemetry;	 /**< --no-telemetry */
 };
 
 /**
@@ -194,7 +196,9 @@ struct port_eal_req {
  * (several lcores per CPU when there are fewer CPUs), --in-memory, and
  * --no-huge -m N when no 2 MB hugepages are free (note says so in one line;
  * --no-huge implies legacy memory, which EAL refuses with --in-memory, so
- * that case gets --no-shconf instead: no runtime files either way).
+ * that case gets --no-shconf instead: no runtime files either way),
+ * --file-prefix (the runtime directory, where the telemetry socket is) and
+ * --no-telemetry when asked.
  * The strings are owned by the returned argv (free with port_eal_args_free).
  * @return argc >= 1, or -1 with err.
  */

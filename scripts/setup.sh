@@ -24,6 +24,10 @@ PKGS=(
 	curl wrk apache2-utils tshark iperf3 socat nginx
 	# lint (meson test --suite lint: shellcheck, clang_format) and bench's instruction counts
 	shellcheck clang-format valgrind
+	# the metrics endpoint's tests: promtool check metrics and a real Prometheus server
+	prometheus
+	# stock dpdk-telemetry.py, the telemetry test's client
+	dpdk-dev
 )
 
 missing=()

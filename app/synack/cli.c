@@ -14,6 +14,7 @@ usage(FILE *o, const char *prog)
 {
 	fprintf(o,
 		"usage: %s -c FILE.ini [options] [-- EAL args]\n"
+		"       %s ss [-l|-a] [-i] ...   a running synack's connections (ss -h)\n"
 		"\n"
 		"  -c, --config FILE        configuration (INI); see --help-config\n"
 		"  -s, --set SEC.KEY=VALUE  override one key (repeatable)\n"
@@ -27,7 +28,7 @@ usage(FILE *o, const char *prog)
 		"Without EAL args synack derives them from the config (vdevs, lcores,\n"
 		"--no-huge when no hugepages are reserved).\n"
 		"Exit codes: 0 done, 1 run failed, 2 usage/config/environment error.\n",
-		prog);
+		prog, prog);
 }
 
 /* Options end at "--": what follows is for EAL (argv[0] first). */

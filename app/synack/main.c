@@ -3,6 +3,7 @@
  * synack: the one binary.
  *
  *   synack -c FILE.ini [--set section.key=value ...] [--json FILE] [-- EAL args]
+ *   synack ss [options]     the connection table of a running synack (ss.c)
  *
  * Order of work, so that nothing bad reaches a port: the command line and
  * the config, then the plan (every error the config alone decides stops
@@ -13,6 +14,7 @@
  * Exit codes: 0 done, 1 the run failed, 2 usage / config / environment.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "app/synack/synack.h"
 
@@ -25,9 +27,12 @@ main(int argc, char **argv)
 	struct cli o;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "ss") == 0)
+		return ss_main(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &o);
-	if (rc < 0)
-		rc = cli_config(&o, &cfg);
+	if (rc >= 0) /* help, version, or a usage error: nothing to run */
+		goto out;
+	rc = cli_config(&o, &cfg);
 	if (rc != 0)
 		goto out;
 	s.cfg = &cfg;

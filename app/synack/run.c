@@ -98,6 +98,7 @@ loop(struct synack *s)
 		}
 		if (s->srv != NULL)
 			http_server_tick(s->srv, time(NULL));
+		metrics_poll(s);
 		track_peak(s, t);
 		if (t >= next_report) {
 			stats_report_interval(s->rep, t);
@@ -169,7 +170,10 @@ linger(struct synack *s)
 	       (double)s->cfg->run.linger_ms / 1000.0);
 	fflush(stdout);
 	while (up && !got_signal && (waited = now_ms() - l0) < s->cfg->run.linger_ms) {
-		usleep(10 * 1000);
+		for (int i = 0; i < 10; i++) {
+			usleep(1000);
+			metrics_poll(s); /* scrapers see the final counters */
+		}
 		up = false;
 		for (unsigned int p = 0; p < s->nb_up; p++) {
 			struct rte_eth_link link;
@@ -205,6 +209,8 @@ run(struct synack *s)
 	       cfg->run.duration_ms ? "bounded" : "until SIGINT",
 	       s->pl.nb_clients ? cfg_model_name(cfg->client.model) : "none (server)");
 	fflush(stdout);
+	if ((rc = telemetry_start(s)) != 0 || (rc = metrics_open(s)) != 0)
+		return rc;
 	if ((rc = launch(s)) != 0)
 		return rc;
 	rc = loop(s);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* EAL, pools, workers, ports, placement, and the teardown (synack.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,24 @@
 
 static volatile bool stop_workers;
 
-/* The EAL arguments from the config: vdevs, lcores, memory (port_eal_args). */
+static char runtime_dir[PATH_MAX];
+
+/*
+ * At exit, after DPDK's own handlers (registered later, in rte_eal_init,
+ * so run earlier) unlinked the telemetry socket: remove the runtime
+ * directory of our derived prefix, so that /var/run/dpdk does not fill
+ * with one empty directory per run.
+ */
+static void
+remove_runtime_dir(void)
+{
+	if (runtime_dir[0] != '\0')
+		rmdir(runtime_dir);
+}
+
+/* The EAL arguments from the config: vdevs, lcores, memory, prefix (port_eal_args). */
 static int
-derive_eal(const struct synack *s, const char *prog, char ***argv)
+derive_eal(struct synack *s, const char *prog, char ***argv)
 {
 	const struct cfg *cfg = s->cfg;
 	const char *devs[CFG_MAX_PORTS];
@@ -40,6 +56,12 @@ derive_eal(const struct synack *s, const char *prog, char ***argv)
 
 	for (unsigned int p = 0; p < cfg->nb_ports; p++)
 		devs[p] = cfg->port[p].dev;
+	if (cfg->run.file_prefix[0] != '\0')
+		snprintf(s->file_prefix, sizeof(s->file_prefix), "%s", cfg->run.file_prefix);
+	else
+		snprintf(s->file_prefix, sizeof(s->file_prefix), "synack-%d", (int)getpid());
+	req.file_prefix = s->file_prefix;
+	req.no_telemetry = !cfg->run.telemetry;
 	argc = port_eal_args(&req, argv, note, sizeof(note), err, sizeof(err));
 	if (argc < 0) {
 		fprintf(stderr, "synack: %s\n", err);
@@ -64,6 +86,8 @@ setup_eal(struct synack *s, const struct cli *o)
 
 	if (derived && (argc = derive_eal(s, o->prog, &argv)) < 0)
 		return EXIT_USAGE;
+	if (derived)
+		atexit(remove_runtime_dir);
 	/* rte_eal_init may permute argv: give it a copy */
 	copy = calloc((size_t)argc + 1, sizeof(char *));
 	if (copy == NULL)
@@ -82,6 +106,8 @@ setup_eal(struct synack *s, const struct cli *o)
 		return EXIT_USAGE;
 	}
 	s->eal = true;
+	if (derived)
+		snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	if (bulk_pattern_dpdk() != 0)
 		fprintf(stderr, "synack: no DPDK memory for the bulk payload: it is copied per "
 				"segment on DMA ports (virtio, PCI)\n");
@@ -358,6 +384,8 @@ free_slot(struct slot *sl)
 void
 teardown(struct synack *s)
 {
+	telemetry_stop(s);
+	metrics_close();
 	stats_report_free(s->rep);
 	teardown_impair(s); /* held frames back to the pools first */
 	for (unsigned int w = 0; w < s->pl.nb_workers; w++)

@@ -29,6 +29,8 @@
 #include "lib/stack/stack.h"
 #include "lib/stats/stats.h"
 
+#define SYNACK_VERSION "0.1.0"
+
 struct http_server;
 struct tcp_ctx;
 struct udp_ctx;
@@ -70,6 +72,7 @@ struct synack {
 	uint64_t t_ms;				     /**< run time at the stop */
 	const char *status; /**< "done", "interrupted", a "failed: ..." sentence */
 	char why[160];
+	char file_prefix[64]; /**< the EAL --file-prefix synack derived, "" = none */
 };
 
 int setup_eal(struct synack *s, const struct cli *o);
@@ -91,6 +94,20 @@ int run(struct synack *s);
 int report_open(struct synack *s);
 bool report_check_stop(struct synack *s, uint64_t t_ms);
 int verdict(struct synack *s);
+
+/* telemetry.c: the /synack/ telemetry commands (from before the launch to teardown) */
+int telemetry_start(struct synack *s);
+void telemetry_stop(struct synack *s);
+/** A state name (ESTABLISHED, ESTAB, SYN-RECV, time_wait ...) -> enum tcp_state, -1 = none. */
+int telemetry_parse_state(const char *v);
+
+/* metrics.c: the Prometheus endpoint, polled by the main lcore's loops */
+int metrics_open(struct synack *s);
+void metrics_poll(struct synack *s);
+void metrics_close(void);
+
+/* ss.c: `synack ss`, a telemetry client (no EAL) */
+int ss_main(int argc, char **argv);
 
 /** Resident set of the process in bytes (/proc/self/statm), 0 when unknown. */
 uint64_t rss_bytes(void);

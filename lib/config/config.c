@@ -90,6 +90,9 @@ static int parse_method(const struct cfg_key *k, void *base, const char *val, ch
 			size_t len);
 static int parse_impair(const struct cfg_key *k, void *base, const char *val, char *msg,
 			size_t len);
+static int parse_hostport(const struct cfg_key *k, void *base, const char *val, char *msg,
+			  size_t len);
+static int parse_name(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 
 #define FLD(m)	.off = offsetof(struct cfg, m), .size = sizeof(((struct cfg *)NULL)->m)
 #define PFLD(m) .off = offsetof(struct cfg_port, m), .size = sizeof(((struct cfg_port *)NULL)->m)
@@ -134,6 +137,24 @@ static const struct cfg_key cfg_keys[] = {
 		 "(memif): the process still polling when its peer leaves can crash in the "
 		 "22.11 PMD, so let the peer stop first; 0 = close the ports at once",
 	 FLD(run.linger_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "run", .key = "telemetry", .parse = parse_bool, .dflt = "on",
+	 .help = "DPDK telemetry socket with the /synack/info, /synack/stats, /synack/latency, "
+		 "/synack/conns and /synack/listen commands (dpdk-telemetry.py, synack ss); "
+		 "off = EAL's --no-telemetry",
+	 FLD(run.telemetry)},
+	{.section = "run", .key = "file_prefix", .parse = parse_name, .dflt = "",
+	 .help = "EAL --file-prefix: the runtime directory /var/run/dpdk/PREFIX holding the "
+		 "telemetry socket (dpdk-telemetry.py -f PREFIX); empty = synack-PID, so that "
+		 "several synack processes never share one",
+	 FLD(run.file_prefix)},
+	{.section = "run", .key = "metrics", .parse = parse_hostport, .dflt = "",
+	 .help = "Prometheus endpoint A.B.C.D:PORT (GET /metrics, text format 0.0.4), served "
+		 "from the main lcore; empty = off",
+	 FLD(run.metrics)},
+	{.section = "run", .key = "run_name", .parse = parse_name, .dflt = "",
+	 .help = "the value of the metrics' run label (letters, digits, . _ -), so that one "
+		 "Prometheus adds up many synack processes; empty = no run label",
+	 FLD(run.run_name)},
 
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
@@ -735,6 +756,46 @@ parse_str(const struct cfg_key *k, void *base, const char *val, char *msg, size_
 	}
 	memcpy((char *)base + k->off, val, n + 1);
 	return 0;
+}
+
+/* A name for a label or a directory: letters, digits, '.', '_', '-'. */
+static int
+parse_name(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	for (const char *p = val; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') {
+			snprintf(msg, len, "'%s': only letters, digits, '.', '_' and '-'", val);
+			return -1;
+		}
+	return parse_str(k, base, val, msg, len);
+}
+
+/* "A.B.C.D:PORT" (PORT 1..65535), stored as given; "" = off. */
+static int
+parse_hostport(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	char host[32];
+	const char *colon = strrchr(val, ':');
+	uint64_t port;
+	uint32_t ip;
+
+	if (val[0] == '\0')
+		return parse_str(k, base, val, msg, len);
+	if (colon == NULL || (size_t)(colon - val) >= sizeof(host)) {
+		snprintf(msg, len, "'%s': expected A.B.C.D:PORT", val);
+		return -1;
+	}
+	memcpy(host, val, (size_t)(colon - val));
+	host[colon - val] = '\0';
+	if (!parse_ip(host, &ip)) {
+		snprintf(msg, len, "'%s': '%s' is not an IPv4 address", val, host);
+		return -1;
+	}
+	if (parse_number(colon + 1, 0, &port) != 0 || port == 0 || port > 65535) {
+		snprintf(msg, len, "'%s': port must be 1..65535", val);
+		return -1;
+	}
+	return parse_str(k, base, val, msg, len);
 }
 
 /* Exactly n hex digits at *p; their value, or -1. */

@@ -108,6 +108,10 @@ struct cfg_run {
 	bool quiet;		 /**< no per-interval lines, summary only */
 	uint32_t linger_ms;	 /**< after the run: keep the ports up this long, workers
 					     stopped, until the peer leaves (0 = close at once) */
+	bool telemetry;		 /**< DPDK telemetry socket and the /synack/ commands */
+	char file_prefix[64];	 /**< EAL --file-prefix; "" = synack-PID */
+	char metrics[64];	 /**< Prometheus endpoint "A.B.C.D:PORT"; "" = off */
+	char run_name[64];	 /**< the metrics' run label; "" = none */
 };
 
 struct cfg_pool {

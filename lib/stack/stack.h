@@ -240,6 +240,22 @@ struct worker_l4 {
 	void *ctx;
 };
 
+/**
+ * A request another thread (the telemetry thread) hands the worker: the
+ * worker runs fn(w, arg) at its next 1 ms timer pass, on its own lcore,
+ * then publishes done = seq. The requester writes fn and arg, then seq
+ * (release); the worker reads seq (acquire), runs fn and writes done
+ * (release); the requester reads done (acquire) before it touches what fn
+ * wrote. One requester at a time; it may not reuse its buffers until done
+ * equals seq. Costs the worker one load per ms.
+ */
+struct worker_req {
+	void (*fn)(struct worker *w, void *arg);
+	void *arg;
+	uint32_t seq;  /**< written by the requester */
+	uint32_t done; /**< written by the worker */
+};
+
 struct worker {
 	unsigned int id; /**< 0..nb_workers-1 */
 	unsigned int lcore_id;
@@ -262,6 +278,7 @@ struct worker {
 	uint32_t arp_retries; /**< requests before giving up */
 	uint64_t arp_timeout; /**< TSC between requests */
 	struct stats_worker stats;
+	struct worker_req req; /**< worker_req: served at the timer pass */
 	struct worker_port port[WORKER_MAX_PORTS];
 } __rte_cache_aligned;
 
@@ -312,6 +329,18 @@ worker_app_done(const struct worker *w, int slot)
 
 /** Whether w runs a bounded application that is not done yet. */
 bool worker_busy(const struct worker *w);
+
+/**
+ * From another thread: ask w to run fn(w, arg) on its lcore (worker_req)
+ * and wait up to timeout_us for it. -EBUSY when an earlier request is
+ * still unserved (its buffers are still the worker's), -ETIMEDOUT when
+ * this one was not served in time (the same holds for it).
+ */
+int worker_request(struct worker *w, void (*fn)(struct worker *w, void *arg), void *arg,
+		   unsigned int timeout_us);
+
+/** Whether the last request handed to w was served (its buffers are free). */
+bool worker_request_idle(const struct worker *w);
 
 /** The lcore entry point (rte_eal_remote_launch): loops until *stop. */
 int worker_main(void *arg);

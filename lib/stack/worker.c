@@ -544,6 +544,10 @@ worker_poll_once_at(struct worker *w, uint64_t now)
 			w->tcp.timer(w, w->tcp.ctx);
 		if (w->udp.timer != NULL)
 			w->udp.timer(w, w->udp.ctx);
+		if (unlikely(__atomic_load_n(&w->req.seq, __ATOMIC_ACQUIRE) != w->req.done)) {
+			w->req.fn(w, w->req.arg);
+			__atomic_store_n(&w->req.done, w->req.seq, __ATOMIC_RELEASE);
+		}
 		w->next_timer = w->now + w->hz / 1000;
 	}
 	for (unsigned int p = 0; p < w->nb_ports; p++) {
@@ -554,6 +558,32 @@ worker_poll_once_at(struct worker *w, uint64_t now)
 		if (unlikely(w->port[p].tx_hook != NULL))
 			w->port[p].tx_hook(w->port[p].tx_hook_arg, w->now);
 	}
+}
+
+bool
+worker_request_idle(const struct worker *w)
+{
+	return __atomic_load_n(&w->req.done, __ATOMIC_ACQUIRE) == w->req.seq;
+}
+
+int
+worker_request(struct worker *w, void (*fn)(struct worker *w, void *arg), void *arg,
+	       unsigned int timeout_us)
+{
+	uint32_t seq;
+
+	if (!worker_request_idle(w))
+		return -EBUSY;
+	w->req.fn = fn;
+	w->req.arg = arg;
+	seq = w->req.seq + 1;
+	__atomic_store_n(&w->req.seq, seq, __ATOMIC_RELEASE);
+	for (unsigned int waited = 0; waited < timeout_us; waited += 100) {
+		if (__atomic_load_n(&w->req.done, __ATOMIC_ACQUIRE) == seq)
+			return 0;
+		rte_delay_us_sleep(100);
+	}
+	return __atomic_load_n(&w->req.done, __ATOMIC_ACQUIRE) == seq ? 0 : -ETIMEDOUT;
 }
 
 int

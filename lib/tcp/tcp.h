@@ -265,6 +265,53 @@ void tcp_get_info(const struct tcb *t, struct tcp_info *info);
 void tcp_get_tuple(const struct tcb *t, rte_be32_t *lip, rte_be16_t *lport, rte_be32_t *rip,
 		   rte_be16_t *rport);
 
+/** Which connections tcp_snapshot copies: every set field must match. */
+struct tcp_snap_filter {
+	int state;	 /**< enum tcp_state, -1 = any */
+	uint16_t port;	 /**< host order, local or remote; 0 = any */
+	rte_be32_t addr; /**< local or remote address; 0 = any */
+};
+
+/** One connection as tcp_snapshot saw it. */
+struct tcp_snap_entry {
+	rte_be32_t lip, rip;
+	rte_be16_t lport, rport;
+	uint8_t port; /**< the worker_port index */
+	struct tcp_info info;
+};
+
+/**
+ * A walk over one worker's table, resumable: the caller fills f, skip, max
+ * and buf and zeroes the rest; each tcp_snapshot call visits at most budget
+ * table slots from cursor on. Matches are counted in matched; the first
+ * skip of them are passed over (pagination), the next max copied into buf.
+ */
+struct tcp_snap {
+	struct tcp_snap_filter f;
+	uint32_t skip;
+	uint32_t max;
+	struct tcp_snap_entry *buf;
+	uint32_t cursor;		      /**< next slot to visit */
+	uint32_t matched;		      /**< connections matching f so far */
+	uint32_t n;			      /**< entries in buf */
+	uint32_t by_state[TCP_TIME_WAIT + 1]; /**< matches per state */
+};
+
+/**
+ * Continue walk s over c's table. Run it on c's own worker (a worker_req):
+ * it reads the live table. Visits at most budget slots.
+ * @return true when the walk is complete.
+ */
+bool tcp_snapshot(const struct tcp_ctx *c, struct tcp_snap *s, uint32_t budget);
+
+/**
+ * The listening TCP ports of c (host order, ascending), at most max. The
+ * listen table is written by the main lcore or c's worker one byte per
+ * port, so another thread may read it (byte loads, relaxed).
+ * @return how many there are (may exceed max).
+ */
+uint32_t tcp_listeners(const struct tcp_ctx *c, uint16_t *ports, uint32_t max);
+
 #ifdef __cplusplus
 }
 #endif

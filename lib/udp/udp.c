@@ -488,3 +488,22 @@ const struct app_class udp_services_class = {
 	.name = "udp echo/sink",
 	.free = services_free,
 };
+
+uint32_t
+udp_bound(const struct udp_ctx *c, uint16_t *ports, enum udp_port_kind *kinds, uint32_t max)
+{
+	uint32_t n = 0;
+
+	for (uint32_t p = 0; p < UDP_PORTS; p++) {
+		uint8_t k = __atomic_load_n(&c->kind[p], __ATOMIC_RELAXED);
+
+		if (k == UDP_PORT_NONE)
+			continue;
+		if (n < max) {
+			ports[n] = (uint16_t)p;
+			kinds[n] = k >= UDP_PORT_APP ? UDP_PORT_APP : (enum udp_port_kind)k;
+		}
+		n++;
+	}
+	return n;
+}

@@ -178,6 +178,15 @@ struct udp_seq {
  */
 enum udp_seq_result udp_seq_track(struct udp_seq *s, uint64_t seq, uint64_t *missing);
 
+/**
+ * The bound UDP ports of c (host order, ascending) and what each is bound
+ * to, at most max. The port table is one byte per port, so another thread
+ * may read it (byte loads, relaxed).
+ * @return how many there are (may exceed max).
+ */
+uint32_t udp_bound(const struct udp_ctx *c, uint16_t *ports, enum udp_port_kind *kinds,
+		   uint32_t max);
+
 #ifdef __cplusplus
 }
 #endif

@@ -322,6 +322,37 @@ TEST_F(Config, LingerParsesAndIsBounded)
 	EXPECT_NE(Err().find("--set:run:linger: "), std::string::npos) << Err();
 }
 
+TEST_F(Config, ObservabilityKeysParseAndAreChecked)
+{
+	struct cfg d;
+	cfg_defaults(&d);
+	EXPECT_TRUE(d.run.telemetry);
+	EXPECT_STREQ(d.run.metrics, "");
+	EXPECT_STREQ(d.run.file_prefix, "");
+	EXPECT_STREQ(d.run.run_name, "");
+	ASSERT_EQ(Load(std::string(kServer) + "[run]\nmetrics = 127.0.0.1:9100\nrun_name = "
+					      "soak-1.a_b\ntelemetry = off\nfile_prefix = s1\n"),
+		  0)
+		<< Err();
+	EXPECT_STREQ(c_.run.metrics, "127.0.0.1:9100");
+	EXPECT_STREQ(c_.run.run_name, "soak-1.a_b");
+	EXPECT_STREQ(c_.run.file_prefix, "s1");
+	EXPECT_FALSE(c_.run.telemetry);
+	EXPECT_EQ(Set("run.metrics=127.0.0.1"), -1);
+	EXPECT_EQ(Err(), "--set:run:metrics: '127.0.0.1': expected A.B.C.D:PORT");
+	EXPECT_EQ(Set("run.metrics=localhost:9100"), -1);
+	EXPECT_EQ(Err(), "--set:run:metrics: 'localhost:9100': 'localhost' is not an IPv4 address");
+	EXPECT_EQ(Set("run.metrics=127.0.0.1:0"), -1);
+	EXPECT_EQ(Err(), "--set:run:metrics: '127.0.0.1:0': port must be 1..65535");
+	EXPECT_EQ(Set("run.metrics=127.0.0.1:65536"), -1);
+	EXPECT_EQ(Set("run.metrics=127.0.0.1:80x"), -1);
+	EXPECT_EQ(Set("run.run_name=a\"b"), -1);
+	EXPECT_EQ(Err(), "--set:run:run_name: 'a\"b': only letters, digits, '.', '_' and '-'");
+	EXPECT_EQ(Set("run.file_prefix=../x"), -1);
+	ASSERT_EQ(Set("run.metrics="), 0) << Err();
+	EXPECT_STREQ(c_.run.metrics, "");
+}
+
 TEST_F(Config, QuietAcceptsEveryBooleanSpelling)
 {
 	const char *yes[] = {"on", "ON", "yes", "Yes", "true", "TRUE", "1"};
@@ -1372,7 +1403,7 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 85u); // one per key of the table
+	ASSERT_EQ(lines.size(), 91u); // one per key of the table
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];

@@ -90,9 +90,12 @@ struct EalResult {
 
 EalResult
 BuildArgs(std::vector<const char *> devs, unsigned workers, std::vector<int> cpus,
-	  unsigned long hugepages, unsigned mem_mb = 0)
+	  unsigned long hugepages, unsigned mem_mb = 0, const char *prefix = nullptr,
+	  bool no_telemetry = false)
 {
 	struct port_eal_req req = {};
+	req.file_prefix = prefix;
+	req.no_telemetry = no_telemetry;
 	req.devs = devs.data();
 	req.nb_devs = (unsigned)devs.size();
 	req.nb_workers = workers;
@@ -300,6 +303,24 @@ TEST(PortEalArgs, VdevOnlyGetsNoPciAndExactArgv)
 	};
 	EXPECT_EQ(r.argv, want);
 	EXPECT_EQ(r.note, "");
+}
+
+TEST(PortEalArgs, FilePrefixAndNoTelemetryWithHugepagesAndWithout)
+{
+	// the telemetry socket is in the runtime directory named by the prefix:
+	// both memory modes keep one (--in-memory, --no-shconf)
+	for (unsigned long huge : {100ul, 0ul}) {
+		EalResult r = BuildArgs({"net_ring:t1"}, 1, {0, 1}, huge, 0, "synack-42");
+		ASSERT_GT(r.argc, 0) << r.err;
+		EXPECT_TRUE(Has(r.argv, "--file-prefix=synack-42")) << huge;
+		EXPECT_FALSE(Has(r.argv, "--no-telemetry")) << huge;
+		EXPECT_EQ(r.argv.back(), "--log-level=lib.eal:error");
+		r = BuildArgs({"net_ring:t1"}, 1, {0, 1}, huge, 0, "", true);
+		ASSERT_GT(r.argc, 0) << r.err;
+		EXPECT_TRUE(Has(r.argv, "--no-telemetry")) << huge;
+		for (const std::string &a : r.argv)
+			EXPECT_NE(a.rfind("--file-prefix", 0), 0u) << "empty prefix: none given";
+	}
 }
 
 TEST(PortEalArgs, AfPacketGetsLargerRingsUnlessTheUserSetsThem)

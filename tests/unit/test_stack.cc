@@ -4,6 +4,9 @@
 // ARP give-up, a full neighbour table. EAL runs with --no-huge.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include <string.h>
 
 #include <vector>
@@ -99,6 +102,57 @@ uint64_t
 c(const struct worker *w, enum stats_id id)
 {
 	return w->stats.c[id];
+}
+
+// worker_request: another thread's request runs on the polling thread at a
+// timer pass, the requester sees what it wrote (release/acquire); a request
+// nobody serves times out and blocks the next one until it is served.
+struct ReqProbe {
+	std::thread::id ran_on;
+	int runs = 0;
+	uint64_t value = 0;
+};
+
+void
+req_fn(struct worker *w, void *arg)
+{
+	ReqProbe *p = static_cast<ReqProbe *>(arg);
+	p->ran_on = std::this_thread::get_id();
+	p->runs++;
+	p->value = w->id * 1000 + 7;
+}
+
+TEST(Stack, WorkerRequestRunsOnThePollerAndIsBounded)
+{
+	struct rte_mempool *mp = make_pool("mp_req");
+	ASSERT_NE(mp, nullptr);
+	struct worker *w = make_worker(42, mp, 3, 20);
+	ReqProbe probe;
+	EXPECT_TRUE(worker_request_idle(w));
+	std::atomic<int> rc{1};
+	std::thread req([&] { rc = worker_request(w, req_fn, &probe, 2000000); });
+	for (int i = 0; i < 20000000 && rc.load() == 1; i++)
+		worker_poll_once(w);
+	req.join();
+	ASSERT_EQ(rc.load(), 0);
+	EXPECT_EQ(probe.runs, 1);
+	EXPECT_EQ(probe.ran_on, std::this_thread::get_id()) << "on the worker's thread";
+	EXPECT_EQ(probe.value, 42007u);
+	EXPECT_TRUE(worker_request_idle(w));
+
+	// nobody polls: the request times out, and the next is refused until served
+	EXPECT_EQ(worker_request(w, req_fn, &probe, 1000), -ETIMEDOUT);
+	EXPECT_FALSE(worker_request_idle(w));
+	EXPECT_EQ(worker_request(w, req_fn, &probe, 1000), -EBUSY);
+	EXPECT_EQ(probe.runs, 1);
+	w->next_timer = 0; // the next poll is a timer pass
+	worker_poll_once(w);
+	EXPECT_EQ(probe.runs, 2);
+	EXPECT_TRUE(worker_request_idle(w));
+	worker_poll_once(w);
+	EXPECT_EQ(probe.runs, 2) << "served once";
+	rte_free(w);
+	rte_mempool_free(mp);
 }
 
 TEST(Stack, ArpThenEchoOverRingPairCountersAgreeExactly)

@@ -698,6 +698,87 @@ TEST_F(Tcp, TcbIsAtMost192Bytes)
 	EXPECT_GE(tcp_bytes_per_conn(c), sizeof(struct tcb));
 }
 
+// ============================================================ the table seen from outside
+
+// tcp_snapshot: filters, the resumable walk (budget), skip/max paging;
+// tcp_listeners: the listening ports.
+TEST_F(Tcp, SnapshotFiltersPagesAndResumes)
+{
+	attach();
+	open_passive(); // 198.18.0.1:80 <- 198.18.0.2:40000 ESTABLISHED
+	rport = 40001;
+	syn_in(O_MSS(1460)); // SYN-RECEIVED
+	for (uint16_t i = 0; i < 5; i++) {
+		struct tcb *t = nullptr;
+		ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(50000 + i),
+				      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(8080), &t),
+			  0);
+	}
+	take();
+	ASSERT_EQ(tcp_nb_conns(c), 7u);
+
+	struct tcp_snap_entry buf[16];
+	auto walk = [&](int state, uint16_t port, uint32_t addr, uint32_t skip, uint32_t max,
+			uint32_t budget, unsigned *calls) {
+		struct tcp_snap s = {};
+		s.f.state = state;
+		s.f.port = port;
+		s.f.addr = addr ? rte_cpu_to_be_32(addr) : 0;
+		s.skip = skip;
+		s.max = max;
+		s.buf = buf;
+		*calls = 1;
+		while (!tcp_snapshot(c, &s, budget))
+			(*calls)++;
+		return s;
+	};
+	unsigned calls;
+	struct tcp_snap s = walk(-1, 0, 0, 0, 16, 1u << 20, &calls);
+	EXPECT_EQ(calls, 1u);
+	EXPECT_EQ(s.matched, 7u);
+	EXPECT_EQ(s.n, 7u);
+	EXPECT_EQ(s.by_state[TCP_ESTABLISHED], 1u);
+	EXPECT_EQ(s.by_state[TCP_SYN_RECEIVED], 1u);
+	EXPECT_EQ(s.by_state[TCP_SYN_SENT], 5u);
+	// a budget of 10 slots a call: the same result over several calls
+	struct tcp_snap r = walk(-1, 0, 0, 0, 16, 10, &calls);
+	EXPECT_EQ(calls, (conf.max_conns + 9) / 10) << "one call per 10 slots";
+	EXPECT_EQ(r.matched, 7u);
+	EXPECT_EQ(r.n, 7u);
+	// state, port (local or remote), address (local or remote)
+	s = walk(TCP_ESTABLISHED, 0, 0, 0, 16, 1u << 20, &calls);
+	ASSERT_EQ(s.n, 1u);
+	EXPECT_EQ(rte_be_to_cpu_16(s.buf[0].lport), 80);
+	EXPECT_EQ(rte_be_to_cpu_16(s.buf[0].rport), 40000);
+	EXPECT_EQ(s.buf[0].rip, rte_cpu_to_be_32(PEER_IP));
+	EXPECT_EQ(s.buf[0].info.state, TCP_ESTABLISHED);
+	EXPECT_EQ(s.buf[0].info.mss, tcb()->mss);
+	EXPECT_EQ(walk(-1, 80, 0, 0, 16, 1u << 20, &calls).matched, 2u);
+	EXPECT_EQ(walk(-1, 8080, 0, 0, 16, 1u << 20, &calls).matched, 5u);
+	EXPECT_EQ(walk(-1, 50003, 0, 0, 16, 1u << 20, &calls).matched, 1u);
+	EXPECT_EQ(walk(-1, 0, PEER_IP, 0, 16, 1u << 20, &calls).matched, 7u);
+	EXPECT_EQ(walk(-1, 0, OUR_IP, 0, 16, 1u << 20, &calls).matched, 7u);
+	EXPECT_EQ(walk(-1, 0, 0xc6120009, 0, 16, 1u << 20, &calls).matched, 0u);
+	EXPECT_EQ(walk(TCP_SYN_SENT, 80, 0, 0, 16, 1u << 20, &calls).matched, 0u);
+	// paging: skip 2, at most 3; every match still counted
+	s = walk(TCP_SYN_SENT, 0, 0, 2, 3, 1u << 20, &calls);
+	EXPECT_EQ(s.matched, 5u);
+	ASSERT_EQ(s.n, 3u);
+	std::vector<rte_be16_t> paged;
+	for (unsigned i = 0; i < 3; i++)
+		paged.push_back(s.buf[i].lport);
+	struct tcp_snap all = walk(TCP_SYN_SENT, 0, 0, 0, 16, 1u << 20, &calls); // reuses buf
+	for (unsigned i = 0; i < 3; i++)
+		EXPECT_EQ(paged[i], all.buf[i + 2].lport) << i;
+
+	uint16_t ports[4];
+	tcp_listen(c, 8443);
+	EXPECT_EQ(tcp_listeners(c, ports, 4), 2u);
+	EXPECT_EQ(ports[0], 80);
+	EXPECT_EQ(ports[1], 8443);
+	EXPECT_EQ(tcp_listeners(c, ports, 1), 2u) << "the count, even past max";
+}
+
 // ============================================================ no connection (RFC 9293 3.10.7.1)
 
 TEST_F(Tcp, SynToClosedPortGetsRstAck)
