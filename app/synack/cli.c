@@ -14,6 +14,7 @@ usage(FILE *o, const char *prog)
 {
 	fprintf(o,
 		"usage: %s -c FILE.ini [options] [-- EAL args]\n"
+		"       %s report FILE.jsonl [...] -o FILE.html   (the HTML report)\n"
 		"\n"
 		"  -c, --config FILE        configuration (INI); see --help-config\n"
 		"  -s, --set SEC.KEY=VALUE  override one key (repeatable)\n"
@@ -27,7 +28,7 @@ usage(FILE *o, const char *prog)
 		"Without EAL args synack derives them from the config (vdevs, lcores,\n"
 		"--no-huge when no hugepages are reserved).\n"
 		"Exit codes: 0 done, 1 run failed, 2 usage/config/environment error.\n",
-		prog);
+		prog, prog);
 }
 
 /* Options end at "--": what follows is for EAL (argv[0] first). */
@@ -141,6 +142,13 @@ cli_config(const struct cli *o, struct cfg *cfg)
 		snprintf(cfg->run.json, sizeof(cfg->run.json), "%s", o->json);
 	if (o->quiet)
 		cfg->run.quiet = true;
+	if (cfg->run.report[0] != '\0' && cfg->run.json[0] == '\0') {
+		fprintf(stderr,
+			"%s:run:report: needs run.json (or --json FILE): the report is made from "
+			"the JSON lines\n",
+			cfg->file);
+		return EXIT_USAGE;
+	}
 	return 0;
 bad:
 	fprintf(stderr, "%s\n", err);

@@ -3,6 +3,7 @@
  * synack: the one binary.
  *
  *   synack -c FILE.ini [--set section.key=value ...] [--json FILE] [-- EAL args]
+ *   synack report FILE.jsonl [...] -o FILE.html
  *
  * Order of work, so that nothing bad reaches a port: the command line and
  * the config, then the plan (every error the config alone decides stops
@@ -13,6 +14,7 @@
  * Exit codes: 0 done, 1 the run failed, 2 usage / config / environment.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "app/synack/synack.h"
 
@@ -25,6 +27,8 @@ main(int argc, char **argv)
 	struct cli o;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return htmlreport_main(argc, argv);
 	rc = cli_parse(argc, argv, &o);
 	if (rc < 0)
 		rc = cli_config(&o, &cfg);
@@ -44,7 +48,11 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = report_open(&s);
 	if (rc == 0)
+		htmlreport_start_line(&s, &o);
+	if (rc == 0)
 		rc = run(&s);
+	if (s.ran && cfg.run.report[0] != '\0' && htmlreport_after_run(&s) != 0 && rc == 0)
+		rc = EXIT_FAILED;
 	teardown(&s);
 out:
 	cli_free(&o);

@@ -89,6 +89,11 @@ int report_open(struct synack *s);
 bool report_check_stop(struct synack *s, uint64_t t_ms);
 int verdict(struct synack *s);
 
+/* htmlreport.c: the JSON start line, `synack report`, [run] report */
+void htmlreport_start_line(struct synack *s, const struct cli *o);
+int htmlreport_main(int argc, char **argv);
+int htmlreport_after_run(const struct synack *s);
+
 /** Resident set of the process in bytes (/proc/self/statm), 0 when unknown. */
 uint64_t rss_bytes(void);
 

@@ -57,6 +57,7 @@ struct cfg_section {
 	const char *help;
 };
 
+static const char *const json_hist_names[] = {"interval", "summary", "off", NULL};
 static const char *const mode_names[] = {"server", "client", "both", NULL};
 static const char *const model_names[] = {"ping",	"cps", "cc",	"rps",
 					  "throughput", "udp", "iperf", NULL};
@@ -123,6 +124,14 @@ static const struct cfg_key cfg_keys[] = {
 	 .min = 100, .max = 3600 * 1000},
 	{.section = "run", .key = "quiet", .parse = parse_bool, .dflt = "off",
 	 .help = "on: no periodic lines, the final summary only", FLD(run.quiet)},
+	{.section = "run", .key = "report", .parse = parse_str, .dflt = "",
+	 .help = "HTML report written at the end of the run from its JSON lines (needs "
+		 "run.json or --json; also `synack report FILE.jsonl -o FILE.html`); empty = none",
+	 FLD(run.report)},
+	{.section = "run", .key = "json_hist", .parse = parse_enum, .dflt = "interval",
+	 .help = "latency histograms in the JSON lines: interval (each interval's and the "
+		 "summary's, ~20 KB a line), summary (the summary's only: for long soaks), off",
+	 FLD(run.json_hist), .names = json_hist_names},
 	{.section = "run", .key = "linger", .parse = parse_duration, .dflt = "0",
 	 .help = "after the summary, with the workers stopped, keep the ports up until every "
 		 "link is down (the peer left) or this long, 0..1h; for shared-memory links "

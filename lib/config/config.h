@@ -81,15 +81,20 @@ struct cfg_port {
 
 struct cfg_run {
 	enum cfg_mode mode;
-	bool iperf_client;	 /**< mode was written iperf-client (= client, model iperf) */
-	uint64_t duration_ms;	 /**< 0 = until SIGINT */
-	uint16_t lcores;	 /**< worker lcores */
-	char json[CFG_PATH_LEN]; /**< JSON lines output; "" = none */
-	uint32_t report_ms;	 /**< per-second report interval */
-	bool quiet;		 /**< no per-interval lines, summary only */
-	uint32_t linger_ms;	 /**< after the run: keep the ports up this long, workers
+	bool iperf_client;	   /**< mode was written iperf-client (= client, model iperf) */
+	uint64_t duration_ms;	   /**< 0 = until SIGINT */
+	uint16_t lcores;	   /**< worker lcores */
+	char json[CFG_PATH_LEN];   /**< JSON lines output; "" = none */
+	uint32_t report_ms;	   /**< per-second report interval */
+	bool quiet;		   /**< no per-interval lines, summary only */
+	uint32_t linger_ms;	   /**< after the run: keep the ports up this long, workers
 					     stopped, until the peer leaves (0 = close at once) */
+	char report[CFG_PATH_LEN]; /**< HTML report written at the end; "" = none */
+	uint8_t json_hist;	   /**< enum cfg_json_hist */
 };
+
+/** [run] json_hist: where the JSON lines carry the latency histograms. */
+enum cfg_json_hist { CFG_JSON_HIST_INTERVAL, CFG_JSON_HIST_SUMMARY, CFG_JSON_HIST_OFF };
 
 struct cfg_pool {
 	uint32_t mbufs;		 /**< mbufs per worker pool */
