@@ -8,6 +8,7 @@
 #include <rte_version.h>
 
 #include "app/synack/cli.h"
+#include "lib/stack/capture.h"
 
 static void
 usage(FILE *o, const char *prog)
@@ -142,6 +143,11 @@ cli_config(const struct cli *o, struct cfg *cfg)
 		snprintf(cfg->run.json, sizeof(cfg->run.json), "%s", o->json);
 	if (o->quiet)
 		cfg->run.quiet = true;
+	if (capture_filter_check(cfg->capture.filter, cfg->capture.snaplen, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "%s:capture:filter: %s\n", cfg->file, err);
+		return EXIT_USAGE;
+	}
 	if (cfg->run.report[0] != '\0' && cfg->run.json[0] == '\0') {
 		fprintf(stderr,
 			"%s:run:report: needs run.json (or --json FILE): the report is made from "

@@ -79,11 +79,12 @@ htmlreport_start_line(struct synack *s, const struct cli *o)
 	json_object_set_new(st, "wall_start", json_real((double)ts.tv_sec + ts.tv_nsec / 1e9));
 	json_object_set_new(st, "config_file", json_string(cfg->file));
 	json_object_set_new(st, "mode", json_string(cfg_mode_name(cfg->run.mode)));
-	json_object_set_new(st, "model", json_string(s->pl.nb_clients > 0
-							     ? cfg_model_name(cfg->client.model)
+	json_object_set_new(st, "model",
+			    json_string(s->pl.nb_clients > 0 ? cfg_model_name(cfg->client.model)
 							     : "none (server)"));
 	snprintf(ver, sizeof(ver), "%.3fs", (double)cfg->run.duration_ms / 1000.0);
-	json_object_set_new(st, "duration", json_string(cfg->run.duration_ms ? ver : "0 (until SIGINT)"));
+	json_object_set_new(st, "duration",
+			    json_string(cfg->run.duration_ms ? ver : "0 (until SIGINT)"));
 	json_object_set_new(st, "duration_ms", json_integer((json_int_t)cfg->run.duration_ms));
 	json_object_set_new(st, "lcores", json_integer(s->pl.nb_workers));
 	json_object_set_new(st, "interval_ms", json_integer(cfg->run.report_ms));

@@ -46,6 +46,8 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = setup_apps(&s);
 	if (rc == 0)
+		rc = capture_setup(&s);
+	if (rc == 0)
 		rc = report_open(&s);
 	if (rc == 0)
 		htmlreport_start_line(&s, &o);

@@ -29,6 +29,7 @@
 #include "lib/stack/stack.h"
 #include "lib/stats/stats.h"
 
+struct capture;
 struct http_server;
 struct tcp_ctx;
 struct udp_ctx;
@@ -64,6 +65,7 @@ struct synack {
 	size_t est_per_conn;
 	uint64_t peak_conns, t_peak;
 	/* the run */
+	struct capture *cap; /**< [capture] file; NULL = off */
 	struct stats_report *rep;
 	struct stats_worker *blocks[CFG_MAX_LCORES]; /**< the report reads these */
 	bool ran;				     /**< the workers were launched */
@@ -93,6 +95,8 @@ int verdict(struct synack *s);
 void htmlreport_start_line(struct synack *s, const struct cli *o);
 int htmlreport_main(int argc, char **argv);
 int htmlreport_after_run(const struct synack *s);
+/* capture.c: [capture] */
+int capture_setup(struct synack *s);
 
 /** Resident set of the process in bytes (/proc/self/statm), 0 when unknown. */
 uint64_t rss_bytes(void);

@@ -171,6 +171,16 @@ struct cfg_client {
 	char iperf_json[CFG_PATH_LEN]; /**< model iperf: iperf3-shaped JSON output, "" = none */
 };
 
+/** [capture]: pcapng capture (lib/stack/capture.h). */
+struct cfg_capture {
+	char file[CFG_PATH_LEN]; /**< "" = off */
+	uint32_t snaplen;	 /**< bytes kept of each frame */
+	uint64_t limit_packets;	 /**< newest kept, 0 = no limit */
+	uint64_t limit_bytes;	 /**< newest kept, 0 = no limit */
+	char filter[256];	 /**< pcap expression, "" = all */
+	uint32_t pool;		 /**< copies in flight per worker */
+};
+
 /** [iperf]: the iperf3 server. */
 struct cfg_iperf {
 	uint16_t listen;  /**< TCP and UDP port, 0 = off */
@@ -197,6 +207,7 @@ struct cfg {
 	struct cfg_tcp tcp;
 	struct cfg_udp udp;
 	struct cfg_iperf iperf;
+	struct cfg_capture capture;
 	/**
 	 * Bookkeeping for error messages, so that a cross-key error names "--set"
 	 * when the key came from the command line: bit k of cli_set[0] is key k of

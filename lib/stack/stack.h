@@ -234,6 +234,8 @@ struct worker_l4 {
 	void *ctx;
 };
 
+struct capture_q;
+
 struct worker {
 	unsigned int id; /**< 0..nb_workers-1 */
 	unsigned int lcore_id;
@@ -257,6 +259,7 @@ struct worker {
 	uint64_t arp_timeout; /**< TSC between requests */
 	struct stats_worker stats;
 	struct worker_port port[WORKER_MAX_PORTS];
+	struct capture_q *cap; /**< packet capture (capture.h); NULL = off */
 } __rte_cache_aligned;
 
 /**

@@ -88,7 +88,8 @@ stats_lat_series(const json_t *intervals, const char *name, double q, double *x,
 		if (n == max)
 			break;
 		if (hist == NULL ||
-		    stats_hist_from_json(hist, name, h, &hz, err, sizeof(err)) != 1 || h->count == 0)
+		    stats_hist_from_json(hist, name, h, &hz, err, sizeof(err)) != 1 ||
+		    h->count == 0)
 			continue; /* no sample in this interval: a gap, not a zero */
 		x[n] = json_number_value(json_object_get(iv, "t"));
 		y[n] = (double)stats_hist_quantile(h, q) * 1e6 / (double)hz;
@@ -166,8 +167,7 @@ plot(FILE *f, const char *id, const char *title, const char *xlabel, const char 
 	fputs("<text x=\"360\" y=\"18\" class=\"t\">", f);
 	stats_html_escape(f, title);
 	fputs("</text>", f);
-	fprintf(f,
-		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"frame\"/>",
+	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"frame\"/>",
 		PAD_L, PAD_T, pw, ph);
 	/* y grid */
 	for (double v = 0; v <= y1 + ystep / 2; v += ystep) {
@@ -191,7 +191,8 @@ plot(FILE *f, const char *id, const char *title, const char *xlabel, const char 
 	}
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"xt\">", PAD_L + pw / 2, H - 6);
 	stats_html_escape(f, xlabel);
-	fprintf(f, "</text><text x=\"12\" y=\"%.1f\" class=\"yt\" transform=\"rotate(-90 12 %.1f)\">",
+	fprintf(f,
+		"</text><text x=\"12\" y=\"%.1f\" class=\"yt\" transform=\"rotate(-90 12 %.1f)\">",
 		PAD_T + ph / 2, PAD_T + ph / 2);
 	stats_html_escape(f, ylabel);
 	fputs("</text>", f);
@@ -296,9 +297,7 @@ start_line(const struct stats_run *run)
 	size_t i;
 	const json_t *o;
 
-	json_array_foreach(run->other, i, o)
-		if (strcmp(str(o, "type"), "start") == 0)
-			return o;
+	json_array_foreach(run->other, i, o) if (strcmp(str(o, "type"), "start") == 0) return o;
 	return NULL;
 }
 
@@ -509,8 +508,8 @@ plot_latency_time(FILE *f, const struct run_view *v, unsigned int nr)
 			double *b = calloc(2 * n, sizeof(double));
 			if (b == NULL)
 				continue;
-			unsigned int got =
-				stats_lat_series(v[r].run->intervals, name, qs[q], b, b + n, n);
+			unsigned int got = stats_lat_series(v[r].run->intervals, name, qs[q], b,
+							    b + n, n);
 			snprintf(labels[nl], sizeof(labels[nl]), "%s%s%s %s",
 				 nr > 1 ? v[r].name : "", nr > 1 ? ": " : "", name, qn[q]);
 			ln[nl] = (struct line){labels[nl], colors[r], dashes[q], b, b + n, got};
@@ -523,8 +522,7 @@ plot_latency_time(FILE *f, const struct run_view *v, unsigned int nr)
 }
 
 unsigned int
-stats_hist_cdf(const struct stats_hist *h, uint64_t hz, double *x_us, double *y,
-	       unsigned int max)
+stats_hist_cdf(const struct stats_hist *h, uint64_t hz, double *x_us, double *y, unsigned int max)
 {
 	uint64_t seen = 0;
 	unsigned int n = 0;
@@ -596,11 +594,12 @@ drops_table(FILE *f, const struct run_view *v, unsigned int nr)
 	const json_t *x;
 
 	for (unsigned int r = 0; r < nr; r++)
-		json_object_foreach(json_object_get(v[r].run->summary, "counters"), k, x)
-			if (strncmp(k, "drop_", 5) == 0 && json_number_value(x) > 0) {
-				max = fmax(max, json_number_value(x));
-				any = true;
-			}
+		json_object_foreach(json_object_get(v[r].run->summary, "counters"), k,
+				    x) if (strncmp(k, "drop_", 5) == 0 && json_number_value(x) > 0)
+		{
+			max = fmax(max, json_number_value(x));
+			any = true;
+		}
 	fputs("<h2>Drops by reason</h2>\n", f);
 	if (!any) {
 		fputs("<p id=\"drops\">No packet was dropped.</p>\n", f);
@@ -651,8 +650,8 @@ static const char style[] =
 	"margin-right:32px}";
 
 int
-stats_html_write(FILE *f, const struct stats_run *runs, const char *const *names,
-		 unsigned int nr, char *err, size_t errlen)
+stats_html_write(FILE *f, const struct stats_run *runs, const char *const *names, unsigned int nr,
+		 char *err, size_t errlen)
 {
 	struct run_view v[MAX_RUNS];
 	int rc = 0;
@@ -675,8 +674,7 @@ stats_html_write(FILE *f, const struct stats_run *runs, const char *const *names
 			rc = -1;
 			goto out;
 		}
-		json_array_foreach(runs[r].intervals, i, iv)
-			v[r].t[i] = num(iv, "t");
+		json_array_foreach(runs[r].intervals, i, iv) v[r].t[i] = num(iv, "t");
 	}
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<title>synack report",
