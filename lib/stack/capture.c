@@ -23,7 +23,6 @@
 
 #include "capture.h"
 
-#define CAP_RING  4096
 #define CAP_BURST 64
 
 struct capture {
@@ -99,8 +98,8 @@ capture_filter_check(const char *expr, uint32_t snaplen, char *err, size_t errle
 }
 
 struct capture *
-capture_open(const struct capture_conf *conf, unsigned int nb_workers, const int *socket,
-	     char *err, size_t errlen)
+capture_open(const struct capture_conf *conf, unsigned int nb_workers, const int *socket, char *err,
+	     size_t errlen)
 {
 	struct capture *c = calloc(1, sizeof(*c));
 	int fd = -1;
@@ -135,7 +134,7 @@ capture_open(const struct capture_conf *conf, unsigned int nb_workers, const int
 		snprintf(name, sizeof(name), "cap_pool%u", w);
 		q->pool = rte_pktmbuf_pool_create(name, conf->pool_size, 256, 0, dsz, socket[w]);
 		snprintf(name, sizeof(name), "cap_ring%u", w);
-		q->ring = rte_ring_create(name, CAP_RING, socket[w],
+		q->ring = rte_ring_create(name, rte_align32pow2(conf->pool_size), socket[w],
 					  RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (q->pool == NULL || q->ring == NULL) {
 			snprintf(err, errlen, "capture pool/ring for worker %u: %s", w,
@@ -226,13 +225,13 @@ capture_burst(struct capture_q *q, uint16_t port_id, uint16_t queue, struct rte_
 			if (q->bpf != NULL && rc[i] == 0)
 				continue;
 #if RTE_VERSION >= RTE_VERSION_NUM(23, 11, 0, 0)
-			struct rte_mbuf *c = rte_pcapng_copy(
-				port_id, queue, m[i], q->pool, q->snaplen,
-				(enum rte_pcapng_direction)dir, NULL);
+			struct rte_mbuf *c = rte_pcapng_copy(port_id, queue, m[i], q->pool,
+							     q->snaplen,
+							     (enum rte_pcapng_direction)dir, NULL);
 #else
-			struct rte_mbuf *c =
-				rte_pcapng_copy(port_id, queue, m[i], q->pool, q->snaplen, tsc,
-						(enum rte_pcapng_direction)dir);
+			struct rte_mbuf *c = rte_pcapng_copy(port_id, queue, m[i], q->pool,
+							     q->snaplen, tsc,
+							     (enum rte_pcapng_direction)dir);
 #endif
 			if (unlikely(c == NULL)) {
 				q->drop_pool++;
@@ -335,8 +334,7 @@ capture_close(struct capture *c, FILE *out)
 		drop_ring += c->q[w].drop_ring;
 	}
 	uint64_t end = wall_ns();
-	RTE_ETH_FOREACH_DEV(pid)
-	{
+	RTE_ETH_FOREACH_DEV(pid) {
 		struct rte_eth_stats st;
 		char comment[160];
 

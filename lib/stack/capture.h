@@ -31,9 +31,9 @@ struct capture_q {
 	struct rte_bpf *bpf;	  /**< NULL = everything */
 	uint32_t snaplen;
 	uint64_t base_tsc, base_ns, hz; /**< wall clock = base_ns + (tsc - base_tsc) / hz */
-	uint64_t taken;	    /**< copies queued */
-	uint64_t drop_pool; /**< not copied: pool empty */
-	uint64_t drop_ring; /**< copied, then dropped: ring full */
+	uint64_t taken;			/**< copies queued */
+	uint64_t drop_pool;		/**< not copied: pool empty */
+	uint64_t drop_ring;		/**< copied, then dropped: ring full */
 } __rte_cache_aligned;
 
 struct capture_conf {
