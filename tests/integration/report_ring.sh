@@ -70,8 +70,9 @@ else
 	sent=$(($(counter "$tmp/syn.jsonl" tcp_syn_tx) + $(counter "$tmp/syn.jsonl" tcp_synack_tx)))
 	retr=$(counter "$tmp/syn.jsonl" tcp_retrans)
 	[ "$all" -eq "$syn" ] || fail "filter: $all frames, $syn of them SYNs"
-	[ "$all" -ge $((2 * sent)) ] && [ "$all" -le $((2 * (sent + retr))) ] \
-		|| fail "filter: $all SYN frames, want 2 x $sent (+ up to 2 x $retr retransmits)"
+	if [ "$all" -lt $((2 * sent)) ] || [ "$all" -gt $((2 * (sent + retr))) ]; then
+		fail "filter: $all SYN frames, want 2 x $sent (+ up to 2 x $retr retransmits)"
+	fi
 	log "capture filter: $all frames, all SYNs (2 x $sent sent)"
 
 	run lim --set capture.file="$tmp/lim.pcapng" --set capture.limit_packets=1000 \
@@ -82,8 +83,9 @@ else
 
 	rc=0
 	"$SYNACK" -c "$CFG" --set "capture.filter=tcp port" >"$tmp/bad.out" 2>&1 || rc=$?
-	[ "$rc" -eq 2 ] && grep -q "capture:filter" "$tmp/bad.out" \
-		|| fail "bad filter: exit $rc, $(cat "$tmp/bad.out")"
+	if [ "$rc" -ne 2 ] || ! grep -q "capture:filter" "$tmp/bad.out"; then
+		fail "bad filter: exit $rc, $(cat "$tmp/bad.out")"
+	fi
 fi
 
 # 2. the report
