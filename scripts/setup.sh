@@ -24,6 +24,8 @@ PKGS=(
 	curl wrk apache2-utils tshark iperf3 socat nginx
 	# lint (meson test --suite lint: shellcheck, clang_format) and bench's instruction counts
 	shellcheck clang-format valgrind
+	# the HTML report's render check (report_ring; ~1 min, ~300 MB to install)
+	chromium
 )
 
 missing=()

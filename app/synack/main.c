@@ -30,8 +30,9 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return htmlreport_main(argc, argv);
 	rc = cli_parse(argc, argv, &o);
-	if (rc < 0)
-		rc = cli_config(&o, &cfg);
+	if (rc >= 0) /* --help, --help-config, --version, or a usage error: done */
+		goto out;
+	rc = cli_config(&o, &cfg);
 	if (rc != 0)
 		goto out;
 	s.cfg = &cfg;
