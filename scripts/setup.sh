@@ -28,6 +28,8 @@ PKGS=(
 	prometheus
 	# stock dpdk-telemetry.py, the telemetry test's client
 	dpdk-dev
+	# the HTML report's render check (report_ring; ~1 min, ~300 MB to install)
+	chromium
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include <rte_version.h>
 
 #include "app/synack/cli.h"
+#include "lib/stack/capture.h"
 
 static void
 usage(FILE *o, const char *prog)
@@ -15,6 +16,7 @@ usage(FILE *o, const char *prog)
 	fprintf(o,
 		"usage: %s -c FILE.ini [options] [-- EAL args]\n"
 		"       %s ss [-l|-a] [-i] ...   a running synack's connections (ss -h)\n"
+		"       %s report FILE.jsonl [...] -o FILE.html   (the HTML report)\n"
 		"\n"
 		"  -c, --config FILE        configuration (INI); see --help-config\n"
 		"  -s, --set SEC.KEY=VALUE  override one key (repeatable)\n"
@@ -28,7 +30,7 @@ usage(FILE *o, const char *prog)
 		"Without EAL args synack derives them from the config (vdevs, lcores,\n"
 		"--no-huge when no hugepages are reserved).\n"
 		"Exit codes: 0 done, 1 run failed, 2 usage/config/environment error.\n",
-		prog, prog);
+		prog, prog, prog);
 }
 
 /* Options end at "--": what follows is for EAL (argv[0] first). */
@@ -142,6 +144,18 @@ cli_config(const struct cli *o, struct cfg *cfg)
 		snprintf(cfg->run.json, sizeof(cfg->run.json), "%s", o->json);
 	if (o->quiet)
 		cfg->run.quiet = true;
+	if (capture_filter_check(cfg->capture.filter, cfg->capture.snaplen, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "%s:capture:filter: %s\n", cfg->file, err);
+		return EXIT_USAGE;
+	}
+	if (cfg->run.report[0] != '\0' && cfg->run.json[0] == '\0') {
+		fprintf(stderr,
+			"%s:run:report: needs run.json (or --json FILE): the report is made from "
+			"the JSON lines\n",
+			cfg->file);
+		return EXIT_USAGE;
+	}
 	return 0;
 bad:
 	fprintf(stderr, "%s\n", err);

@@ -4,6 +4,7 @@
  *
  *   synack -c FILE.ini [--set section.key=value ...] [--json FILE] [-- EAL args]
  *   synack ss [options]     the connection table of a running synack (ss.c)
+ *   synack report FILE.jsonl [...] -o FILE.html
  *
  * Order of work, so that nothing bad reaches a port: the command line and
  * the config, then the plan (every error the config alone decides stops
@@ -29,8 +30,10 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "ss") == 0)
 		return ss_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return htmlreport_main(argc, argv);
 	rc = cli_parse(argc, argv, &o);
-	if (rc >= 0) /* help, version, or a usage error: nothing to run */
+	if (rc >= 0) /* --help, --help-config, --version, or a usage error: done */
 		goto out;
 	rc = cli_config(&o, &cfg);
 	if (rc != 0)
@@ -47,9 +50,15 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = setup_apps(&s);
 	if (rc == 0)
+		rc = capture_setup(&s);
+	if (rc == 0)
 		rc = report_open(&s);
 	if (rc == 0)
+		htmlreport_start_line(&s, &o);
+	if (rc == 0)
 		rc = run(&s);
+	if (s.ran && cfg.run.report[0] != '\0' && htmlreport_after_run(&s) != 0 && rc == 0)
+		rc = EXIT_FAILED;
 	teardown(&s);
 out:
 	cli_free(&o);

@@ -47,6 +47,7 @@ report_open(struct synack *s)
 		return EXIT_USAGE;
 	}
 	stats_report_set_hz(s->rep, rte_get_tsc_hz());
+	stats_report_set_json_hist(s->rep, (enum stats_json_hist)cfg->run.json_hist);
 	for (unsigned int w = 0; w < s->pl.nb_workers; w++) {
 		const struct worker *wk = s->slot[w].w;
 		char label[64];

@@ -18,6 +18,7 @@
 
 #include "app/synack/synack.h"
 #include "lib/http/http.h"
+#include "lib/stack/capture.h"
 #include "lib/tcp/tcp.h"
 
 static volatile sig_atomic_t got_signal;
@@ -99,6 +100,8 @@ loop(struct synack *s)
 		if (s->srv != NULL)
 			http_server_tick(s->srv, time(NULL));
 		metrics_poll(s);
+		if (s->cap != NULL)
+			capture_drain(s->cap);
 		track_peak(s, t);
 		if (t >= next_report) {
 			stats_report_interval(s->rep, t);
@@ -215,6 +218,10 @@ run(struct synack *s)
 		return rc;
 	rc = loop(s);
 	stop(s);
+	if (s->cap != NULL) {
+		capture_close(s->cap, stdout);
+		s->cap = NULL;
+	}
 	int v = verdict(s);
 	linger(s);
 	return rc != EXIT_DONE ? rc : v;

@@ -31,6 +31,7 @@
 
 #define SYNACK_VERSION "0.1.0"
 
+struct capture;
 struct http_server;
 struct tcp_ctx;
 struct udp_ctx;
@@ -66,6 +67,7 @@ struct synack {
 	size_t est_per_conn;
 	uint64_t peak_conns, t_peak;
 	/* the run */
+	struct capture *cap; /**< [capture] file; NULL = off */
 	struct stats_report *rep;
 	struct stats_worker *blocks[CFG_MAX_LCORES]; /**< the report reads these */
 	bool ran;				     /**< the workers were launched */
@@ -108,6 +110,12 @@ void metrics_close(void);
 
 /* ss.c: `synack ss`, a telemetry client (no EAL) */
 int ss_main(int argc, char **argv);
+/* htmlreport.c: the JSON start line, `synack report`, [run] report */
+void htmlreport_start_line(struct synack *s, const struct cli *o);
+int htmlreport_main(int argc, char **argv);
+int htmlreport_after_run(const struct synack *s);
+/* capture.c: [capture] */
+int capture_setup(struct synack *s);
 
 /** Resident set of the process in bytes (/proc/self/statm), 0 when unknown. */
 uint64_t rss_bytes(void);

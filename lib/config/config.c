@@ -57,6 +57,7 @@ struct cfg_section {
 	const char *help;
 };
 
+static const char *const json_hist_names[] = {"interval", "summary", "off", NULL};
 static const char *const mode_names[] = {"server", "client", "both", NULL};
 static const char *const model_names[] = {"ping",	"cps", "cc",	"rps",
 					  "throughput", "udp", "iperf", NULL};
@@ -109,6 +110,8 @@ static const struct cfg_section cfg_sections[] = {
 		"is answered with ICMP port unreachable (rate-limited)."},
 	{"iperf", "The iperf3 server: a stock iperf3 client (-c, -R, -P, -u, -t, -J) can test "
 		  "synack. One test at a time, others get ACCESS_DENIED; worker 0 serves it."},
+	{"capture", "pcapng capture of what the workers receive and send (Wireshark, tshark). "
+		    "The workers copy, the main lcore writes the file."},
 };
 
 /* clang-format off */
@@ -131,6 +134,14 @@ static const struct cfg_key cfg_keys[] = {
 	 .min = 100, .max = 3600 * 1000},
 	{.section = "run", .key = "quiet", .parse = parse_bool, .dflt = "off",
 	 .help = "on: no periodic lines, the final summary only", FLD(run.quiet)},
+	{.section = "run", .key = "report", .parse = parse_str, .dflt = "",
+	 .help = "HTML report written at the end of the run from its JSON lines (needs "
+		 "run.json or --json; also `synack report FILE.jsonl -o FILE.html`); empty = none",
+	 FLD(run.report)},
+	{.section = "run", .key = "json_hist", .parse = parse_enum, .dflt = "interval",
+	 .help = "latency histograms in the JSON lines: interval (each interval's and the "
+		 "summary's, ~20 KB a line), summary (the summary's only: for long soaks), off",
+	 FLD(run.json_hist), .names = json_hist_names},
 	{.section = "run", .key = "linger", .parse = parse_duration, .dflt = "0",
 	 .help = "after the summary, with the workers stopped, keep the ports up until every "
 		 "link is down (the peer left) or this long, 0..1h; for shared-memory links "
@@ -441,6 +452,29 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "a test that neither sends nor receives this long is ended (the client "
 		 "vanished), 1s..1h",
 	 FLD(iperf.idle_ms), .min = 1000, .max = 3600 * 1000},
+	/* [capture] */
+	{.section = "capture", .key = "file", .parse = parse_str, .dflt = "",
+	 .help = "pcapng file the frames go to; empty = no capture", FLD(capture.file)},
+	{.section = "capture", .key = "snaplen", .parse = parse_uint, .dflt = "1518",
+	 .help = "bytes kept of each frame, 64..65535", FLD(capture.snaplen), .min = 64,
+	 .max = 65535},
+	{.section = "capture", .key = "limit_packets", .parse = parse_uint, .dflt = "0",
+	 .help = "keep only the newest N frames (oldest dropped), written at the end; "
+		 "0 = no limit, written as they come",
+	 FLD(capture.limit_packets), .min = 0, .max = 100000000},
+	{.section = "capture", .key = "limit_bytes", .parse = parse_uint, .dflt = "0",
+	 .help = "keep only the newest frames up to this many captured bytes (oldest dropped), "
+		 "written at the end; 0 = no limit",
+	 FLD(capture.limit_bytes), .min = 0, .max = 1ULL << 40},
+	{.section = "capture", .key = "filter", .parse = parse_str, .dflt = "",
+	 .help = "pcap filter expression (tcpdump syntax, e.g. \"tcp port 80 and host "
+		 "198.18.0.2\"), compiled by libpcap and run by rte_bpf on the workers; "
+		 "empty = every frame",
+	 FLD(capture.filter)},
+	{.section = "capture", .key = "pool", .parse = parse_uint, .dflt = "8192",
+	 .help = "copies in flight per worker (the main lcore writes them once a ms; more are "
+		 "counted as not copied), 1024..1048576",
+	 FLD(capture.pool), .min = 1024, .max = 1048576},
 };
 /* clang-format on */
 

@@ -100,19 +100,24 @@ struct cfg_port {
 
 struct cfg_run {
 	enum cfg_mode mode;
-	bool iperf_client;	 /**< mode was written iperf-client (= client, model iperf) */
-	uint64_t duration_ms;	 /**< 0 = until SIGINT */
-	uint16_t lcores;	 /**< worker lcores */
-	char json[CFG_PATH_LEN]; /**< JSON lines output; "" = none */
-	uint32_t report_ms;	 /**< per-second report interval */
-	bool quiet;		 /**< no per-interval lines, summary only */
-	uint32_t linger_ms;	 /**< after the run: keep the ports up this long, workers
+	bool iperf_client;	   /**< mode was written iperf-client (= client, model iperf) */
+	uint64_t duration_ms;	   /**< 0 = until SIGINT */
+	uint16_t lcores;	   /**< worker lcores */
+	char json[CFG_PATH_LEN];   /**< JSON lines output; "" = none */
+	uint32_t report_ms;	   /**< per-second report interval */
+	bool quiet;		   /**< no per-interval lines, summary only */
+	uint32_t linger_ms;	   /**< after the run: keep the ports up this long, workers
 					     stopped, until the peer leaves (0 = close at once) */
 	bool telemetry;		 /**< DPDK telemetry socket and the /synack/ commands */
 	char file_prefix[64];	 /**< EAL --file-prefix; "" = synack-PID */
 	char metrics[64];	 /**< Prometheus endpoint "A.B.C.D:PORT"; "" = off */
 	char run_name[64];	 /**< the metrics' run label; "" = none */
+	char report[CFG_PATH_LEN]; /**< HTML report written at the end; "" = none */
+	uint8_t json_hist;	   /**< enum cfg_json_hist */
 };
+
+/** [run] json_hist: where the JSON lines carry the latency histograms. */
+enum cfg_json_hist { CFG_JSON_HIST_INTERVAL, CFG_JSON_HIST_SUMMARY, CFG_JSON_HIST_OFF };
 
 struct cfg_pool {
 	uint32_t mbufs;		 /**< mbufs per worker pool */
@@ -192,6 +197,16 @@ struct cfg_client {
 	char iperf_json[CFG_PATH_LEN]; /**< model iperf: iperf3-shaped JSON output, "" = none */
 };
 
+/** [capture]: pcapng capture (lib/stack/capture.h). */
+struct cfg_capture {
+	char file[CFG_PATH_LEN]; /**< "" = off */
+	uint32_t snaplen;	 /**< bytes kept of each frame */
+	uint64_t limit_packets;	 /**< newest kept, 0 = no limit */
+	uint64_t limit_bytes;	 /**< newest kept, 0 = no limit */
+	char filter[256];	 /**< pcap expression, "" = all */
+	uint32_t pool;		 /**< copies in flight per worker */
+};
+
 /** [iperf]: the iperf3 server. */
 struct cfg_iperf {
 	uint16_t listen;  /**< TCP and UDP port, 0 = off */
@@ -218,6 +233,7 @@ struct cfg {
 	struct cfg_tcp tcp;
 	struct cfg_udp udp;
 	struct cfg_iperf iperf;
+	struct cfg_capture capture;
 	/**
 	 * Bookkeeping for error messages, so that a cross-key error names "--set"
 	 * when the key came from the command line: bit k of cli_set[0] is key k of

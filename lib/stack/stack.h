@@ -255,6 +255,7 @@ struct worker_req {
 	uint32_t seq;  /**< written by the requester */
 	uint32_t done; /**< written by the worker */
 };
+struct capture_q;
 
 struct worker {
 	unsigned int id; /**< 0..nb_workers-1 */
@@ -280,6 +281,7 @@ struct worker {
 	struct stats_worker stats;
 	struct worker_req req; /**< worker_req: served at the timer pass */
 	struct worker_port port[WORKER_MAX_PORTS];
+	struct capture_q *cap; /**< packet capture (capture.h); NULL = off */
 } __rte_cache_aligned;
 
 /**

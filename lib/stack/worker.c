@@ -17,6 +17,7 @@
 
 #include "drivers/port.h"
 #include "lib/net/net.h"
+#include "capture.h"
 #include "stack.h"
 
 #define PREFETCH_AHEAD 3
@@ -182,6 +183,8 @@ void
 worker_flush(struct worker *w, struct worker_port *wp)
 {
 	uint16_t n = wp->tx_n;
+	if (unlikely(w->cap != NULL))
+		capture_burst(w->cap, wp->port_id, wp->queue, wp->tx, n, 2, w->now);
 	uint16_t sent = wp->tx_ring != NULL ? (uint16_t)rte_ring_enqueue_burst(
 						      wp->tx_ring, (void **)wp->tx, n, NULL)
 					    : port_tx(w, wp, wp->tx, &n);
@@ -524,6 +527,8 @@ worker_poll_once_at(struct worker *w, uint64_t now)
 			continue;
 		if (wp->disp != NULL)
 			n = disp_spread(w, wp, pkts, n);
+		if (unlikely(w->cap != NULL))
+			capture_burst(w->cap, wp->port_id, wp->queue, pkts, n, 1, now);
 		for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 		for (uint16_t i = 0; i < n; i++) {

@@ -140,6 +140,10 @@ struct stats_report {
 	struct stats_hist *hprev;
 	struct stats_hist *hcur;
 	struct stats_hist *hmem;
+	/* every interval's rate numerators, for the summary's headline rates */
+	struct stats_iv_rate *iv;
+	unsigned int nb_iv, iv_cap;
+	enum stats_json_hist json_hist;
 };
 
 struct stats_report *
@@ -192,6 +196,12 @@ stats_report_add_json(struct stats_report *r, const char *key, const char *raw_j
 	r->extra_val[r->nb_extra] = strdup(raw_json);
 	if (r->extra_key[r->nb_extra] != NULL && r->extra_val[r->nb_extra] != NULL)
 		r->nb_extra++;
+}
+
+void
+stats_report_set_json_hist(struct stats_report *r, enum stats_json_hist mode)
+{
+	r->json_hist = mode;
 }
 
 void
@@ -376,6 +386,127 @@ json_hists(FILE *f, const struct stats_report *r, const struct stats_hist *h,
 	fputs("}}", f);
 }
 
+/* One interval's rate numerators kept for the summary (main lcore: may allocate). */
+static void
+iv_record(struct stats_report *r, uint64_t t_ms, const uint64_t *d, bool client)
+{
+	if (r->nb_iv == r->iv_cap) {
+		unsigned int cap = r->iv_cap ? 2 * r->iv_cap : 64;
+		struct stats_iv_rate *n = realloc(r->iv, cap * sizeof(*n));
+
+		if (n == NULL)
+			return; /* the headline rates then cover fewer intervals */
+		r->iv = n;
+		r->iv_cap = cap;
+	}
+	struct stats_iv_rate *v = &r->iv[r->nb_iv++];
+	v->t_ms = t_ms;
+	v->ms = t_ms - r->prev_ms;
+	v->conns = client ? d[STAT_gen_conn_ok] : d[STAT_tcp_accepted];
+	v->reqs = client ? d[STAT_gen_resp_rx] : d[STAT_http_req];
+	v->rx_bytes = d[STAT_rx_bytes];
+	v->tx_bytes = d[STAT_tx_bytes];
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The basis series' per-second value of interval v. */
+static double
+iv_basis(const struct stats_iv_rate *v, enum stats_rate_basis b)
+{
+	double secs = v->ms > 0 ? (double)v->ms / 1000.0 : 1e-3;
+
+	switch (b) {
+	case STATS_BASIS_RPS:
+		return (double)v->reqs / secs;
+	case STATS_BASIS_CPS:
+		return (double)v->conns / secs;
+	default:
+		return (double)(v->rx_bytes + v->tx_bytes) * 8 / secs / 1e9;
+	}
+}
+
+static void
+rates_over(const struct stats_iv_rate *iv, unsigned int from, unsigned int to,
+	   struct stats_rates_part *p)
+{
+	uint64_t ms = 0, conns = 0, reqs = 0, rx = 0, tx = 0;
+
+	for (unsigned int i = from; i <= to; i++) {
+		ms += iv[i].ms;
+		conns += iv[i].conns;
+		reqs += iv[i].reqs;
+		rx += iv[i].rx_bytes;
+		tx += iv[i].tx_bytes;
+	}
+	p->t_from = (double)(iv[from].t_ms - iv[from].ms) / 1000.0;
+	p->t_to = (double)iv[to].t_ms / 1000.0;
+	p->secs = (double)ms / 1000.0;
+	p->intervals = to - from + 1;
+	double secs = p->secs > 0 ? p->secs : 1e-3;
+	p->cps = (double)conns / secs;
+	p->rps = (double)reqs / secs;
+	p->rx_gbps = (double)rx * 8 / secs / 1e9;
+	p->tx_gbps = (double)tx * 8 / secs / 1e9;
+}
+
+int
+stats_rates_compute(const struct stats_iv_rate *iv, unsigned int n, struct stats_rates *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return -1;
+	rates_over(iv, 0, n - 1, &out->measured);
+	double *v = malloc(n * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	/* the basis: requests when there are any, else connections, else bytes */
+	double median = 0;
+	enum stats_rate_basis b;
+	for (b = STATS_BASIS_RPS; b <= STATS_BASIS_GBPS; b++) {
+		for (unsigned int i = 0; i < n; i++)
+			v[i] = iv_basis(&iv[i], b);
+		qsort(v, n, sizeof(*v), cmp_double);
+		median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		if (median > 0)
+			break;
+	}
+	free(v);
+	if (median <= 0)
+		return -1; /* nothing ran: no steady part */
+	unsigned int from = n, to = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		if (iv_basis(&iv[i], b) < STATS_STEADY_FRAC * median)
+			continue;
+		if (from == n)
+			from = i;
+		to = i;
+	}
+	out->basis = b;
+	out->median = median;
+	rates_over(iv, from, to, &out->steady);
+	out->has_steady = true;
+	return 0;
+}
+
+static const char *const basis_names[] = {"rps", "cps", "gbps"};
+
+static void
+json_rates_part(FILE *f, const char *name, const struct stats_rates_part *p)
+{
+	fprintf(f,
+		"\"%s\":{\"from\":%.3f,\"to\":%.3f,\"secs\":%.3f,\"intervals\":%u,"
+		"\"cps\":%.1f,\"rps\":%.1f,\"rx_gbps\":%.4f,\"tx_gbps\":%.4f}",
+		name, p->t_from, p->t_to, p->secs, p->intervals, p->cps, p->rps, p->rx_gbps,
+		p->tx_gbps);
+}
+
 void
 stats_report_interval(struct stats_report *r, uint64_t t_ms)
 {
@@ -480,11 +611,14 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 		json_gauges(r->json, g);
 		fputs(",\"counters\":", r->json);
 		json_counters(r->json, cur);
-		fputc(',', r->json);
-		json_hists(r->json, r, r->hcur, r->hprev);
+		if (r->json_hist == STATS_JSON_HIST_INTERVAL) {
+			fputc(',', r->json);
+			json_hists(r->json, r, r->hcur, r->hprev);
+		}
 		fputs("}\n", r->json);
 		fflush(r->json);
 	}
+	iv_record(r, t_ms, d, client);
 	/* the next interval starts from here */
 	struct stats_hist *t = r->hprev;
 	r->hprev = r->hcur;
@@ -503,7 +637,34 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 	stats_report_total(r, tot);
 	if (secs <= 0)
 		secs = 1e-3;
+	/* what came after the last interval is one more (partial) interval,
+	 * so that the measured rates cover the whole run */
+	if (t_ms > r->prev_ms) {
+		uint64_t d[STAT_MAX];
+
+		for (int i = 0; i < STAT_MAX; i++)
+			d[i] = tot[i] - r->prev[i];
+		iv_record(r, t_ms, d, tot[STAT_gen_conn_tx] != 0);
+		memcpy(r->prev, tot, sizeof(tot));
+		r->prev_ms = t_ms;
+	}
+	struct stats_rates rates;
+	bool has_rates = stats_rates_compute(r->iv, r->nb_iv, &rates) == 0 ||
+			 rates.measured.intervals != 0;
 	fprintf(o, "\n--- summary: %.1fs, %s ---\n", secs, status);
+	if (has_rates) {
+		const struct stats_rates_part *m = &rates.measured, *st = &rates.steady;
+
+		fprintf(o,
+			"rates (measured %.1fs): cps %.0f  rps %.0f  rx %.3f Gbps  tx %.3f Gbps\n",
+			m->secs, m->cps, m->rps, m->rx_gbps, m->tx_gbps);
+		if (rates.has_steady)
+			fprintf(o,
+				"rates (steady %.1f-%.1fs, %s >= 90%% of its median): cps %.0f  "
+				"rps %.0f  rx %.3f Gbps  tx %.3f Gbps\n",
+				st->t_from, st->t_to, basis_names[rates.basis], st->cps, st->rps,
+				st->rx_gbps, st->tx_gbps);
+	}
 	fprintf(o,
 		"rx %" PRIu64 " frames (%.0f/s)  tx %" PRIu64 " frames (%.0f/s)  drops %" PRIu64
 		"\n",
@@ -586,10 +747,24 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 			if ((unsigned char)*p >= 0x20)
 				fputc(*p, r->json);
 		}
-		fprintf(r->json, "\",\"drops\":%" PRIu64 ",\"counters\":", drops_of(tot));
+		fputc('"', r->json);
+		if (has_rates) {
+			fputs(",\"rates\":{", r->json);
+			json_rates_part(r->json, "measured", &rates.measured);
+			if (rates.has_steady) {
+				fputc(',', r->json);
+				json_rates_part(r->json, "steady", &rates.steady);
+				fprintf(r->json, ",\"steady_basis\":\"%s\",\"steady_median\":%.4f",
+					basis_names[rates.basis], rates.median);
+			}
+			fputc('}', r->json);
+		}
+		fprintf(r->json, ",\"drops\":%" PRIu64 ",\"counters\":", drops_of(tot));
 		json_counters(r->json, tot);
-		fputc(',', r->json);
-		json_hists(r->json, r, merged, NULL);
+		if (r->json_hist != STATS_JSON_HIST_OFF) {
+			fputc(',', r->json);
+			json_hists(r->json, r, merged, NULL);
+		}
 		for (unsigned int i = 0; i < r->nb_extra; i++)
 			fprintf(r->json, ",\"%s\":%s", r->extra_key[i], r->extra_val[i]);
 		fputs(",\"workers\":[", r->json);
@@ -616,7 +791,17 @@ stats_report_free(struct stats_report *r)
 		free(r->extra_key[i]);
 		free(r->extra_val[i]);
 	}
+	free(r->iv);
 	free(r->hmem);
 	free(r->label);
 	free(r);
+}
+
+void
+stats_report_start(struct stats_report *r, const char *raw_fields)
+{
+	if (r->json == NULL)
+		return;
+	fprintf(r->json, "{\"type\":\"start\"%s%s}\n", raw_fields[0] ? "," : "", raw_fields);
+	fflush(r->json);
 }

@@ -319,6 +319,33 @@ int stats_hist_from_json(const struct json_t *hist, const char *name, struct sta
 /** Histogram id by name; -1 when unknown. */
 int stats_hist_id(const char *name);
 
+/* ---- the HTML report (stats_html.c; docs/output.md "HTML report") ---- */
+
+/**
+ * Write one self-contained HTML page (inline SVG plots, no external
+ * reference) for nr runs (1..8; several overlay), named names[i].
+ * @return 0, or -1 with err set.
+ */
+int stats_html_write(FILE *f, const struct stats_run *runs, const char *const *names,
+		     unsigned int nr, char *err, size_t errlen);
+/** s with <, >, &, " and ' as entities. */
+void stats_html_escape(FILE *f, const char *s);
+/** A round axis step (1, 2, 2.5 or 5 x 10^k) for about ticks steps over span. */
+double stats_nice_step(double span, unsigned int ticks);
+/**
+ * Quantile q of histogram name in every interval that has samples of it:
+ * x[i] the interval's t (s), y[i] the value in us. Intervals without
+ * samples are left out. @return the points written (<= max).
+ */
+unsigned int stats_lat_series(const struct json_t *intervals, const char *name, double q, double *x,
+			      double *y, unsigned int max);
+/**
+ * The CDF of h: one point per non-empty bucket, x its upper edge in us, y
+ * the fraction of samples below it. @return the points written (<= max).
+ */
+unsigned int stats_hist_cdf(const struct stats_hist *h, uint64_t hz, double *x_us, double *y,
+			    unsigned int max);
+
 /** One worker's counters: written by that worker only. */
 struct stats_worker {
 	uint64_t c[STAT_MAX];
@@ -365,6 +392,10 @@ struct stats_report *stats_report_create(struct stats_worker *const *workers,
  */
 void stats_report_add_json(struct stats_report *r, const char *key, const char *raw_json);
 
+/** Which JSON lines carry the histograms ([run] json_hist; same order as the config's). */
+enum stats_json_hist { STATS_JSON_HIST_INTERVAL, STATS_JSON_HIST_SUMMARY, STATS_JSON_HIST_OFF };
+void stats_report_set_json_hist(struct stats_report *r, enum stats_json_hist mode);
+
 /** TSC ticks per second, to print histogram values as time (default: 1 tick = 1 ns). */
 void stats_report_set_hz(struct stats_report *r, uint64_t hz);
 
@@ -384,6 +415,51 @@ void stats_report_total(const struct stats_report *r, uint64_t total[STAT_MAX]);
 void stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status);
 
 void stats_report_free(struct stats_report *r);
+
+/**
+ * Write the JSON file's first line: {"type":"start",raw_fields} (raw_fields:
+ * comma-separated "key":value pairs, valid JSON; the caller's). No-op
+ * without a JSON file.
+ */
+void stats_report_start(struct stats_report *r, const char *raw_fields);
+
+/* ---- the summary's headline rates (docs/output.md "Rates") ---- */
+
+/** The numerators of one interval's rates (what the counters gained). */
+struct stats_iv_rate {
+	uint64_t t_ms; /**< end of the interval, since the start */
+	uint64_t ms;   /**< its length */
+	uint64_t conns, reqs, rx_bytes, tx_bytes;
+};
+
+/** Which rate decides the steady part. */
+enum stats_rate_basis { STATS_BASIS_RPS, STATS_BASIS_CPS, STATS_BASIS_GBPS };
+
+/** The steady part: intervals from the first to the last at >= this much of the median. */
+#define STATS_STEADY_FRAC 0.9
+
+struct stats_rates_part {
+	double t_from, t_to, secs; /**< seconds since the start */
+	unsigned int intervals;
+	double cps, rps, rx_gbps, tx_gbps;
+};
+
+struct stats_rates {
+	struct stats_rates_part measured; /**< every interval */
+	struct stats_rates_part steady;	  /**< see STATS_STEADY_FRAC */
+	bool has_steady;
+	enum stats_rate_basis basis; /**< rps if any, else cps, else rx+tx Gbps */
+	double median;		     /**< the basis' median over the intervals */
+};
+
+/**
+ * Rates over n intervals: measured over all; steady over the intervals from
+ * the first to the last whose basis rate is >= STATS_STEADY_FRAC x its median
+ * (the ramp-up before and the drain after are left out).
+ * @return 0; -1 when there is no steady part (n == 0 or nothing ran) --
+ * measured is still filled when n > 0.
+ */
+int stats_rates_compute(const struct stats_iv_rate *iv, unsigned int n, struct stats_rates *out);
 
 #ifdef __cplusplus
 }

@@ -1403,7 +1403,14 @@ TEST_F(Config, PlainHelpHasOneLinePerKey)
 
 	while (std::getline(in, line))
 		lines.push_back(line);
-	ASSERT_EQ(lines.size(), 89u); // one per key of the table
+	// one per key of the table: as many as the markdown's key rows (a fixed
+	// number here would change with every key a branch adds)
+	std::istringstream md(HelpText(true));
+	size_t keys = 0;
+	while (std::getline(md, line))
+		keys += line.rfind("| `", 0) == 0;
+	ASSERT_GE(keys, 88u);
+	ASSERT_EQ(lines.size(), keys);
 	EXPECT_EQ(lines[0].rfind("run.mode ", 0), 0u) << lines[0];
 	EXPECT_NE(lines[0].find("= server "), std::string::npos) << lines[0];
 	EXPECT_NE(lines[0].find("  ; server | client | both"), std::string::npos) << lines[0];
