@@ -129,6 +129,7 @@ make_responses(struct synack *s)
 		.body_file = cfg->server.body_file[0] ? cfg->server.body_file : NULL,
 		.gzip = cfg->server.gzip,
 		.extra_headers = header[0] ? header : NULL,
+		.max_body = cfg->server.max_body,
 	};
 	s->srv = http_server_create(&hc, err, sizeof(err));
 	if (s->srv == NULL) {
@@ -138,7 +139,8 @@ make_responses(struct synack *s)
 	}
 	http_server_tick(s->srv, time(NULL));
 	if (cfg->server.access_log[0] != '\0') {
-		s->access = fopen(cfg->server.access_log, "a");
+		s->access = http_log_open(cfg->server.access_log,
+					  (enum http_log_format)cfg->server.access_log_format);
 		if (s->access == NULL) {
 			fprintf(stderr, "synack: %s:server:access_log: cannot open \"%s\": %s\n",
 				cfg->file, cfg->server.access_log, strerror(errno));

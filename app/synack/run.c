@@ -98,6 +98,7 @@ loop(struct synack *s)
 		}
 		if (s->srv != NULL)
 			http_server_tick(s->srv, time(NULL));
+		http_log_flush(s->access);
 		track_peak(s, t);
 		if (t >= next_report) {
 			stats_report_interval(s->rep, t);

@@ -54,7 +54,7 @@ struct synack {
 	struct worker_rss rss[CFG_MAX_PORTS];
 	/* shared by the applications of every worker */
 	struct http_server *srv; /**< the prebuilt responses */
-	FILE *access;		 /**< the access log */
+	struct http_log *access; /**< the access log */
 	struct gen_target targets[CFG_MAX_TARGETS];
 	uint8_t request[2048]; /**< the HTTP models' request */
 	int request_len;

@@ -65,6 +65,7 @@ static const char *const close_names[] = {"fin", "rst", NULL};
 static const char *const dispatch_names[] = {"auto", "rss", "software", NULL};
 static const char *const direction_names[] = {"send", "receive", "both", NULL};
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", NULL};
+static const char *const log_format_names[] = {"synack", "seeds", "combined", "json", NULL};
 
 static int parse_uint(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_duration(const struct cfg_key *k, void *base, const char *val, char *msg,
@@ -205,6 +206,15 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "server", .key = "access_log_sample", .parse = parse_uint, .dflt = "1",
 	 .help = "log one request in N, 1..1000000", FLD(server.access_log_sample), .min = 1,
 	 .max = 1000000},
+	{.section = "server", .key = "access_log_format", .parse = parse_enum, .dflt = "synack",
+	 .help = "access log lines: synack (time ip:port ip:port method path status bytes worker), "
+		 "seeds ([MM/DD/YYYY HH:MM:SS] - ip:port - METHOD PATH), combined (nginx/Apache), "
+		 "json (one object per line)",
+	 FLD(server.access_log_format), .names = log_format_names},
+	{.section = "server", .key = "max_body", .parse = parse_uint, .dflt = "1m",
+	 .help = "largest request body (Content-Length or chunked) read and discarded; larger ones "
+		 "are answered 413 and closed; suffixes k, m, g (x1024), up to 4g - 2",
+	 FLD(server.max_body), .min = 0, .max = UINT32_MAX - 1, .flags = CFG_F_BIN},
 	{.section = "server", .key = "bulk", .parse = parse_uint, .dflt = "5002",
 	 .help = "TCP port of the bulk sink/source that model throughput connects to (5002: "
 		 "off iperf3's 5201 and iperf2's 5001), 0..65535; 0 = off",

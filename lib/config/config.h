@@ -108,6 +108,8 @@ struct cfg_server {
 	char header[CFG_PATH_LEN];     /**< one extra response header "Name: value" ("" = none) */
 	char access_log[CFG_PATH_LEN]; /**< access log file ("" = off) */
 	uint32_t access_log_sample;    /**< log one request in N */
+	uint8_t access_log_format;     /**< enum http_log_format (synack, seeds, combined, json) */
+	uint32_t max_body;	       /**< request bodies over this: 413 */
 	uint16_t bulk; /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
 };
 

@@ -6,7 +6,7 @@
  * 200 OK for HTTP/1.1 keep-alive (no Connection header), HTTP/1.0
  * keep-alive (Connection: keep-alive) and close (Connection: close), each
  * with the identity body and, when gzip is on, with the body gzipped once by
- * zlib; and the errors 400, 405, 431 and 505, which all close. Each response
+ * zlib; and the errors 400, 405, 413, 414, 431, 501 and 505, which all close. Each response
  * is one contiguous buffer, headers then body, so a HEAD answer is the
  * header prefix of the GET answer; its Date value is left blank there.
  *
@@ -51,6 +51,9 @@ static const struct {
 	{405, "Method Not Allowed"},
 	{431, "Request Header Fields Too Large"},
 	{505, "HTTP Version Not Supported"},
+	{413, "Content Too Large"},
+	{414, "URI Too Long"},
+	{501, "Not Implemented"},
 };
 #define HTTP_N_ERRORS (sizeof(http_errors) / sizeof(http_errors[0]))
 
@@ -67,6 +70,7 @@ struct http_server {
 	struct http_tmpl ok[2][HTTP_V_N]; /* [gzip][variant] */
 	struct http_tmpl err[HTTP_N_ERRORS];
 	bool gzip;
+	uint32_t max_body;   /* request bodies over this: 413 */
 	uint32_t gen_size;   /* bytes of one generation */
 	volatile time_t now; /* second published by http_server_tick() */
 };
@@ -353,6 +357,7 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 			body[i] = (uint8_t)pattern[i % (sizeof(pattern) - 1)];
 	}
 	s->gzip = c->gzip;
+	s->max_body = c->max_body == 0 ? HTTP_MAX_BODY_LIMIT : c->max_body;
 	if (c->gzip) {
 		gz = http_gzip(body, body_len, &gz_len);
 		if (gz == NULL) {
@@ -394,7 +399,9 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 			 "HTTP/1.1 %u %s\r\n%sDate: %*s\r\nContent-Type: text/plain\r\n"
 			 "Content-Length: %d\r\n%sConnection: close\r\n\r\n",
 			 http_errors[i].code, http_errors[i].reason, srv, HTTP_DATE_LEN, "", ml,
-			 http_errors[i].code == 405 ? "Allow: GET, HEAD\r\n" : "");
+			 http_errors[i].code == 405
+				 ? "Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n"
+				 : "");
 		if (http_tmpl_build(&s->err[i], hdr, (const uint8_t *)msg, (uint32_t)ml) < 0) {
 			http_err(err, errlen, "out of memory for the responses");
 			goto fail_errno;
@@ -458,27 +465,34 @@ http_server_gen_fill(const struct http_server *s, uint8_t *gen, time_t date)
 	}
 }
 
+/* The template answering req; *rc: enum http_server_rc. */
+static const struct http_tmpl *
+http_pick(const struct http_server *s, const struct http_req *req, int *rc)
+{
+	if (req->status != 0) {
+		const struct http_tmpl *t = &s->err[0]; /* anything unknown is a 400 */
+
+		for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
+			if (http_errors[e].code == req->status)
+				t = &s->err[e];
+		*rc = HTTP_SERVER_CLOSE;
+		return t;
+	}
+	bool keep = http_req_keepalive(req);
+	unsigned g = s->gzip && (req->flags & HTTP_F_GZIP) ? 1 : 0;
+	unsigned v = !keep ? HTTP_V_CLOSE : req->minor == 0 ? HTTP_V_KEEP10 : HTTP_V_KEEP11;
+
+	*rc = keep ? HTTP_SERVER_KEEP : HTTP_SERVER_CLOSE;
+	return &s->ok[g][v];
+}
+
 int
 http_server_response(const struct http_server *s, const struct http_req *req, const uint8_t *gen,
 		     struct http_iov out[2])
 {
-	const struct http_tmpl *t;
 	int rc;
+	const struct http_tmpl *t = http_pick(s, req, &rc);
 
-	if (req->status != 0) {
-		t = &s->err[0]; /* anything unknown is a 400 */
-		for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
-			if (http_errors[e].code == req->status)
-				t = &s->err[e];
-		rc = HTTP_SERVER_CLOSE;
-	} else {
-		bool keep = http_req_keepalive(req);
-		unsigned g = s->gzip && (req->flags & HTTP_F_GZIP) ? 1 : 0;
-		unsigned v = !keep ? HTTP_V_CLOSE : req->minor == 0 ? HTTP_V_KEEP10 : HTTP_V_KEEP11;
-
-		t = &s->ok[g][v];
-		rc = keep ? HTTP_SERVER_KEEP : HTTP_SERVER_CLOSE;
-	}
 	out[0].base = gen + t->gen_off;
 	out[1].base = t->buf + t->hdr_len;
 	if (req->method == HTTP_M_HEAD) {
@@ -489,6 +503,15 @@ http_server_response(const struct http_server *s, const struct http_req *req, co
 		out[1].len = t->len - t->gen_len;
 	}
 	return rc;
+}
+
+uint32_t
+http_server_body_len(const struct http_server *s, const struct http_req *req)
+{
+	int rc;
+	const struct http_tmpl *t = http_pick(s, req, &rc);
+
+	return req->method == HTTP_M_HEAD ? 0 : t->len - t->hdr_len;
 }
 
 unsigned int
@@ -514,6 +537,21 @@ http_server_body(const struct http_server *s, bool gzip)
 {
 	const struct http_tmpl *t = &s->ok[gzip && s->gzip ? 1 : 0][HTTP_V_KEEP11];
 	struct http_iov iov = {t->buf + t->hdr_len, t->len - t->hdr_len};
+
+	return iov;
+}
+
+uint32_t
+http_server_max_body(const struct http_server *s)
+{
+	return s->max_body;
+}
+
+struct http_iov
+http_server_continue(void)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	struct http_iov iov = {(const uint8_t *)cont, sizeof(cont) - 1};
 
 	return iov;
 }
