@@ -99,6 +99,20 @@ struct cfg_pool {
 	uint32_t arp_timeout_ms; /**< wait between ARP retries */
 };
 
+#define CFG_MAX_ROUTES	    8  /**< [server] route entries */
+#define CFG_MAX_ROUTE_SIZES 16 /**< sizes in one route's mix (a range is cut into this many) */
+#define CFG_ROUTE_PATH_LEN  64
+
+/** One [server] route: PATH STATUS SIZES [CONTENT-TYPE]. */
+struct cfg_route {
+	char path[CFG_ROUTE_PATH_LEN];	      /**< exact path (the query is ignored) */
+	char ctype[CFG_ROUTE_PATH_LEN];	      /**< Content-Type, "" = the server's */
+	uint16_t status;		      /**< 200..599 */
+	uint8_t nb_sizes;		      /**< 1..CFG_MAX_ROUTE_SIZES */
+	uint32_t size[CFG_MAX_ROUTE_SIZES];   /**< body sizes of the mix */
+	uint32_t weight[CFG_MAX_ROUTE_SIZES]; /**< their weights (>= 1) */
+};
+
 struct cfg_server {
 	uint16_t listen[CFG_MAX_LISTEN];
 	uint16_t nb_listen;
@@ -109,8 +123,10 @@ struct cfg_server {
 	char access_log[CFG_PATH_LEN]; /**< access log file ("" = off) */
 	uint32_t access_log_sample;    /**< log one request in N */
 	uint8_t access_log_format;     /**< enum http_log_format (synack, seeds, combined, json) */
-	uint32_t max_body;	       /**< request bodies over this: 413 */
-	uint16_t bulk; /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
+	struct cfg_route routes[CFG_MAX_ROUTES]; /**< [server] route, in order */
+	uint8_t nb_routes;
+	uint32_t max_body; /**< request bodies over this: 413 */
+	uint16_t bulk;	   /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
 };
 
 /** [tcp]: the transport, per worker. */

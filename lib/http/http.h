@@ -61,21 +61,29 @@ enum http_method {
 const char *http_method_name(unsigned int m);
 
 /* Flags learned from the headers (struct http_req.flags, struct http_resp.flags). */
-#define HTTP_F_KEEPALIVE   0x01	 /**< Connection: keep-alive */
-#define HTTP_F_CLOSE	   0x02	 /**< Connection: close */
-#define HTTP_F_GZIP	   0x04	 /**< request: Accept-Encoding allows gzip */
-#define HTTP_F_HAS_LENGTH  0x08	 /**< Content-Length seen */
-#define HTTP_F_CHUNKED	   0x10	 /**< response: chunked is the final coding */
-#define HTTP_F_UNTIL_CLOSE 0x20	 /**< response: body ends when the server closes */
-#define HTTP_F_HOST	   0x40	 /**< request: Host seen */
-#define HTTP_F_TE	   0x80	 /**< Transfer-Encoding seen */
-#define HTTP_F_EXPECT	   0x100 /**< request: Expect: 100-continue */
-#define HTTP_F_TE_OTHER	   0x200 /**< a transfer coding other than chunked seen */
-#define HTTP_F_TE_BAD	   0x400 /**< a coding came after chunked (chunked not final, or twice) */
-#define HTTP_F_LINE	   0x800 /**< request: the request line was read whole */
+#define HTTP_F_KEEPALIVE   0x01	  /**< Connection: keep-alive */
+#define HTTP_F_CLOSE	   0x02	  /**< Connection: close */
+#define HTTP_F_GZIP	   0x04	  /**< request: Accept-Encoding allows gzip */
+#define HTTP_F_HAS_LENGTH  0x08	  /**< Content-Length seen */
+#define HTTP_F_CHUNKED	   0x10	  /**< response: chunked is the final coding */
+#define HTTP_F_UNTIL_CLOSE 0x20	  /**< response: body ends when the server closes */
+#define HTTP_F_HOST	   0x40	  /**< request: Host seen */
+#define HTTP_F_TE	   0x80	  /**< Transfer-Encoding seen */
+#define HTTP_F_EXPECT	   0x100  /**< request: Expect: 100-continue */
+#define HTTP_F_TE_OTHER	   0x200  /**< a transfer coding other than chunked seen */
+#define HTTP_F_TE_BAD	   0x400  /**< a coding came after chunked (chunked not final, or twice) */
+#define HTTP_F_LINE	   0x800  /**< request: the request line was read whole */
+#define HTTP_F_QUERY	   0x1000 /**< request: the target has a '?' (path_hash stopped there) */
+
+/** FNV-1a, 32 bits: the request parser hashes the path as it reads it. */
+#define HTTP_PATH_HASH_INIT	  2166136261u
+#define HTTP_PATH_HASH_STEP(h, c) (((h) ^ (uint32_t)(c)) * 16777619u)
+
+/** The hash a route is found by: FNV-1a of p[0..n) up to the first '?'. */
+uint32_t http_path_hash(const char *p, size_t n);
 
 /**
- * Request parser state and what it learned. 28 bytes, no pointers: it lives
+ * Request parser state and what it learned. 32 bytes, no pointers: it lives
  * in the TCP connection. Initialise with http_req_init() before each request.
  */
 struct http_req {
@@ -85,6 +93,7 @@ struct http_req {
 	uint16_t status;     /**< after HTTP_ERROR: 400, 405, 413, 414, 431, 501 or 505 */
 	uint16_t hdr_bytes;  /**< request line + header bytes so far, then trailer bytes */
 	uint16_t aux;	     /**< parser: path length copied, header value sub-state, chunk line */
+	uint32_t path_hash;  /**< http_path_hash() of the target (the bytes before any '?') */
 	uint16_t flags;	     /**< HTTP_F_* */
 	uint8_t state;	     /**< parser: state */
 	uint8_t hdr;	     /**< parser: method or header name candidates, then the header */
@@ -169,6 +178,19 @@ int http_resp_eof(struct http_resp *r);
 /** Whether the client may send another request on this connection. */
 bool http_resp_keepalive(const struct http_resp *r);
 
+#define HTTP_MAX_ROUTES	     8
+#define HTTP_ROUTE_MAX_SIZES 16
+
+/** A route: requests for exactly path get status and a body from the size mix. */
+struct http_route_conf {
+	const char *path;	  /**< exact path; a query after '?' is ignored */
+	const char *content_type; /**< NULL = the server's */
+	uint16_t status;	  /**< status of its responses */
+	unsigned int nb_sizes;	  /**< 1..HTTP_ROUTE_MAX_SIZES */
+	const uint32_t *size;	  /**< body sizes */
+	const uint32_t *weight;	  /**< their weights (0 counts as 1) */
+};
+
 /** What the server answers; fixed at start. */
 struct http_server_conf {
 	uint32_t body_size;	   /**< body bytes of a 200 (when body_file is NULL) */
@@ -178,6 +200,8 @@ struct http_server_conf {
 	const char *server_name;   /**< Server header; NULL = "synack", "" = none */
 	const char *content_type;  /**< Content-Type; NULL = "text/plain" */
 	uint32_t max_body;	   /**< request bodies over this get 413; 0 = HTTP_MAX_BODY_LIMIT */
+	const struct http_route_conf *routes; /**< nb_routes routes (matched by path hash) */
+	unsigned int nb_routes;		      /**< 0..HTTP_MAX_ROUTES */
 };
 
 struct http_server;
@@ -235,8 +259,23 @@ uint32_t http_server_gen_size(const struct http_server *s);
  */
 void http_server_gen_fill(const struct http_server *s, uint8_t *gen, time_t date);
 
-/** Body bytes of the response http_server_response() picks for req (0 for HEAD). */
-uint32_t http_server_body_len(const struct http_server *s, const struct http_req *req);
+/**
+ * As http_server_response(), with rnd choosing the size of a route's mix
+ * (uniform over the weights: rnd a fresh random 32-bit value).
+ */
+int http_server_response_r(const struct http_server *s, const struct http_req *req, uint32_t rnd,
+			   const uint8_t *gen, struct http_iov out[2]);
+
+/** Which body answers req with rnd: 0 the default, then each route's sizes in order. */
+unsigned int http_server_variant(const struct http_server *s, const struct http_req *req,
+				 uint32_t rnd);
+
+/** The status http_server_response_r() answers req with. */
+uint16_t http_server_status(const struct http_server *s, const struct http_req *req, uint32_t rnd);
+
+/** Body bytes of the response http_server_response_r() picks (0 for HEAD). */
+uint32_t http_server_body_len(const struct http_server *s, const struct http_req *req,
+			      uint32_t rnd);
 
 /** Body of the 200 response (identity, or gzip); for tests and logs. */
 struct http_iov http_server_body(const struct http_server *s, bool gzip);
@@ -329,7 +368,7 @@ struct rte_ring *http_log_ring_new(struct http_log *l);
 
 /**
  * Drain every ring and write their records as whole lines (main lcore,
- * often: each ring holds 256 records). Returns the lines written so far.
+ * often: each ring holds 8192 records). Returns the lines written so far.
  */
 uint64_t http_log_flush(struct http_log *l);
 

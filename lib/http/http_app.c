@@ -48,7 +48,7 @@ struct http_conn {
 	uint8_t continued; /**< 100 (Continue) sent for the current request */
 };
 
-_Static_assert(sizeof(struct http_conn) <= 32, "http_conn must fit the TCB's app area");
+_Static_assert(sizeof(struct http_conn) <= TCP_APP_DATA, "http_conn must fit the TCB's app area");
 
 struct http_app {
 	struct tcp_app ops; /**< its TCP callbacks (http_app_start listens with them) */
@@ -64,6 +64,7 @@ struct http_app {
 	uint32_t sample;
 	uint32_t sample_left;
 	uint32_t max_body;
+	uint32_t rnd;		 /**< xorshift32 state: sizes of the routes' mixes */
 	struct http_log_rec rec; /**< the record of the request being logged */
 };
 
@@ -113,7 +114,7 @@ conn_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
 /* Queue the record of a finished request to the main lcore; a full ring drops it. */
 static void
 access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16_t status,
-	   uint32_t bytes)
+	   uint32_t bytes, uint32_t rnd)
 {
 	struct http_log_rec *r = &a->rec;
 	rte_be32_t lip, rip;
@@ -130,7 +131,7 @@ access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16
 	/* the version is known once the request line was read */
 	r->minor = req->flags & HTTP_F_LINE ? req->minor : 0xff;
 	r->bytes = bytes;
-	r->body_out = http_server_body_len(a->srv, req);
+	r->body_out = http_server_body_len(a->srv, req, rnd);
 	r->body_in = req->body_bytes;
 	r->worker = (uint16_t)a->w->id;
 	if (req->method != HTTP_M_OTHER)
@@ -216,10 +217,14 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 		time_t now = *a->clock;
 		if (unlikely(now != a->date))
 			date_gen_next(a, now);
-		int keep = http_server_response(a->srv, &hc->req,
-						a->gens + ((size_t)a->cur << a->gen_shift), iov);
+		uint32_t rnd = a->rnd;
+		a->rnd ^= a->rnd << 13;
+		a->rnd ^= a->rnd >> 17;
+		a->rnd ^= a->rnd << 5;
+		int keep = http_server_response_r(a->srv, &hc->req, rnd,
+						  a->gens + ((size_t)a->cur << a->gen_shift), iov);
 		uint32_t bytes = iov[0].len + iov[1].len;
-		uint16_t status = 200;
+		uint16_t status = http_server_status(a->srv, &hc->req, rnd);
 		stats_inc(st, STAT_http_req);
 		if (hc->req.flags & (HTTP_F_HAS_LENGTH | HTTP_F_CHUNKED) && hc->req.body_bytes > 0)
 			stats_inc(st, STAT_http_req_body);
@@ -227,14 +232,14 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 			status = hc->req.status;
 			count_error(st, status);
 		} else {
-			stats_inc(st, STAT_http_resp_200);
+			stats_inc(st, status == 200 ? STAT_http_resp_200 : STAT_http_resp_route);
 			if (hc->req.flags & HTTP_F_GZIP && http_server_body(a->srv, true).len != 0)
 				stats_inc(st, STAT_http_resp_gzip);
 		}
 		stats_add(st, STAT_http_resp_bytes, bytes);
 		if (a->log != NULL && --a->sample_left == 0) {
 			a->sample_left = a->sample;
-			access_log(a, t, &hc->req, status, bytes);
+			access_log(a, t, &hc->req, status, bytes, rnd);
 		}
 		if (tcp_send(c, t, iov[0].base, iov[0].len) != 0) {
 			tcp_abort(c, t);
@@ -297,6 +302,7 @@ http_app_create(struct worker *w, const struct http_server *srv, struct http_log
 		}
 	}
 	a->max_body = http_server_max_body(srv);
+	a->rnd = (0x9e3779b9u ^ (w->id * 0x85ebca6bu)) | 1u; /* never 0 */
 	a->sample = sample ? sample : 1;
 	a->sample_left = 1;
 	memset(ops, 0, sizeof(*ops));

@@ -793,6 +793,7 @@ http_req_init_limit(struct http_req *r, uint32_t max_body)
 	memset(r, 0, sizeof(*r));
 	r->state = ST_RQ_START;
 	r->max_body = max_body < HTTP_MAX_BODY_LIMIT ? max_body : HTTP_MAX_BODY_LIMIT;
+	r->path_hash = HTTP_PATH_HASH_INIT;
 }
 
 bool
@@ -883,13 +884,16 @@ method:
 				break;
 			}
 			ps->state = ST_RQ_TARGET;
-			if (path == NULL) {
-				i = http_run(buf, i + 1, len, true) - 1;
-				break;
-			}
+			/* The path is hashed for the routes as it goes by. */
 			for (;;) {
-				if (ps->aux < path_max) {
-					path[ps->aux++] = (char)buf[i];
+				uint8_t t = buf[i];
+
+				if (t == '?')
+					ps->flags |= HTTP_F_QUERY;
+				if (!(ps->flags & HTTP_F_QUERY))
+					r->path_hash = HTTP_PATH_HASH_STEP(r->path_hash, t);
+				if (path != NULL && ps->aux < path_max) {
+					path[ps->aux++] = (char)t;
 					path[ps->aux] = '\0';
 				}
 				if (i + 1 >= len || !(http_cc[buf[i + 1]] & CU))

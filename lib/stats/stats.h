@@ -83,6 +83,7 @@ extern "C" {
 	X(http_body_bytes,	"HTTP request body bytes read and discarded (chunk framing not " \
 				"counted)") \
 	X(http_continue,	"100 Continue sent for Expect: 100-continue") \
+	X(http_resp_route,	"HTTP responses of a route whose status is not 200") \
 	X(http_log_dropped,	"access log records dropped: the worker's ring to the main lcore " \
 				"was full") \
 	X(gen_conn_tx,		"client: connections attempted (SYN sent)") \

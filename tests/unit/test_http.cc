@@ -111,7 +111,7 @@ req_status(const std::string &s)
 
 TEST(HttpReq, StateIsSmall)
 {
-	EXPECT_LE(sizeof(http_req), 28u);
+	EXPECT_LE(sizeof(http_req), 32u);
 }
 
 TEST(HttpReq, SimpleGetWhole)
@@ -971,6 +971,55 @@ TEST(HttpServer, ContentLengthMatchesBody)
 	RespResult res = parse_resp(got);
 	ASSERT_RC(HTTP_OK, res.rc);
 	EXPECT_EQ(12345u, res.r.body_bytes);
+}
+
+TEST(HttpServer, RoutesAnswerTheirStatusSizeAndType)
+{
+	const uint32_t one[] = {100}, mix[] = {10, 1000}, mixw[] = {3, 1}, zero[] = {0};
+	const uint32_t w1[] = {1};
+	http_route_conf routes[] = {
+		{"/a", nullptr, 200, 1, one, w1},
+		{"/mix", "text/html", 200, 2, mix, mixw},
+		{"/gone", nullptr, 404, 1, zero, w1},
+	};
+	http_server_conf c = {};
+	c.body_size = 7;
+	c.routes = routes;
+	c.nb_routes = 3;
+	ServerPtr s = make_server(c);
+	ASSERT_NE(nullptr, s);
+	std::string a = respond(s.get(), "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+	EXPECT_NE(std::string::npos, a.find("\r\nContent-Length: 100\r\n")) << a;
+	a = respond(s.get(), "GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+	EXPECT_NE(std::string::npos, a.find("\r\nContent-Length: 100\r\n")) << "query ignored";
+	std::string g = respond(s.get(), "GET /gone HTTP/1.1\r\nHost: h\r\n\r\n");
+	EXPECT_EQ(0u, g.find("HTTP/1.1 404 Not Found\r\n")) << g;
+	EXPECT_NE(std::string::npos, g.find("\r\nContent-Length: 0\r\n"));
+	std::string d = respond(s.get(), "GET /other HTTP/1.1\r\nHost: h\r\n\r\n");
+	EXPECT_NE(std::string::npos, d.find("\r\nContent-Length: 7\r\n")) << "the default";
+	/* the mix: weights 3:1 over rnd */
+	http_req r;
+	uint32_t used;
+	std::string m = "GET /mix HTTP/1.1\r\nHost: h\r\n\r\n";
+	http_req_init(&r);
+	ASSERT_RC(HTTP_OK, http_req_parse(&r, bytes(m), (uint32_t)m.size(), &used, nullptr, 0));
+	unsigned small = 0, big = 0;
+	for (uint32_t rnd = 0; rnd < 4000; rnd++) {
+		uint32_t n = http_server_body_len(s.get(), &r, rnd);
+		small += n == 10;
+		big += n == 1000;
+		EXPECT_EQ(200, http_server_status(s.get(), &r, rnd));
+	}
+	EXPECT_EQ(3000u, small);
+	EXPECT_EQ(1000u, big);
+	std::vector<uint8_t> gen = gen_of(s.get(), 784111777);
+	http_iov out[2];
+	http_server_response_r(s.get(), &r, 3, gen.data(), out);
+	std::string got = std::string(reinterpret_cast<const char *>(out[0].base), out[0].len) +
+			  std::string(reinterpret_cast<const char *>(out[1].base), out[1].len);
+	EXPECT_NE(std::string::npos, got.find("\r\nContent-Type: text/html\r\n")) << got;
+	EXPECT_NE(std::string::npos, got.find("\r\nContent-Length: 1000\r\n")) << got;
+	EXPECT_EQ(1000u, got.size() - (got.find("\r\n\r\n") + 4));
 }
 
 TEST(HttpServer, HeadHasNoBody)
