@@ -18,6 +18,9 @@
 #     whole lines that all match the combined format's regex; after the run
 #     its line count equals http_req; refused requests carry their method,
 #     target and status. The seeds and json formats are checked the same way.
+#  6. Routes with size mixes: h2load over three routes and the default path;
+#     its status counts, the server's counters and the access log's per-path
+#     counts agree, and a two-size mix shows both sizes.
 # Exit 0 pass, 1 fail, 77 skip (a missing tool).
 set -euo pipefail
 
@@ -40,6 +43,7 @@ setup_netns
 URL="http://$SYN_IP"
 SYNACK_NS=(ip netns exec "$NS_SYN")
 RUN_NO=0
+EXTRA_SET=()
 
 # start_http FORMAT: a server with a 1 MiB body limit and an access log.
 start_http() {
@@ -50,7 +54,8 @@ start_http() {
 		--set "port0.dev=net_af_packet0,iface=$IF_SYN,qpairs=1" \
 		--set "port0.ip=$SYN_IP/$PREFIX" --set run.lcores=1 --set run.duration=120s \
 		--set run.report_interval=200ms --set server.max_body=1m \
-		--set "server.access_log=$ALOG" --set "server.access_log_format=$1"
+		--set "server.access_log=$ALOG" --set "server.access_log_format=$1" \
+		"${EXTRA_SET[@]}"
 	for _ in $(seq 1 30); do
 		[ -s "$SJSON" ] && break
 		sleep 0.1
@@ -194,5 +199,37 @@ for fmt in seeds json; do
 	esac
 	expect_eq "$fmt: lines in the format" 2 "$n"
 done
+
+# ------------------------------------------------------------ routes
+# Three routes with a size mix each; h2load (HTTP/1.1) cycles over the three
+# paths and the default one: its per-status counts, the server's counters and
+# the access log's per-path counts agree.
+if command -v h2load >/dev/null 2>&1; then
+	EXTRA_SET=(--set "server.route=/a 200 1k, /b 200 10:1|20k:1 text/html, /c 404 0-300")
+	start_http synack
+	EXTRA_SET=()
+	kexec h2load --h1 -n 400 -c 4 -m 1 "$URL/a" "$URL/b" "$URL/c?q=1" "$URL/d" \
+		>"$tmp/h2load.out" 2>&1 || true
+	grep -E '^requests:|^status codes:' "$tmp/h2load.out"
+	expect_eq "h2load: requests done" 400 \
+		"$(awk '/^requests:/ {print $6}' "$tmp/h2load.out")"
+	expect_eq "h2load: requests errored" 0 \
+		"$(awk '/^requests:/ {print $12}' "$tmp/h2load.out")"
+	expect_eq "h2load: 2xx" 300 "$(awk '/^status codes:/ {print $3}' "$tmp/h2load.out")"
+	expect_eq "h2load: 4xx" 100 "$(awk '/^status codes:/ {print $7}' "$tmp/h2load.out")"
+	stop_http
+	expect_eq "server: http_resp_200" 300 "$(counter "$SJSON" http_resp_200)"
+	expect_eq "server: http_resp_route (the 404s)" 100 "$(counter "$SJSON" http_resp_route)"
+	for p in /a /b '/c?q=1' /d; do
+		expect_eq "access log: requests for $p" 100 \
+			"$(awk -v p="$p" '$5 == p' "$ALOG" | wc -l)"
+	done
+	expect_eq "access log: /c answered 404" 100 "$(awk '$5 == "/c?q=1" && $6 == 404' "$ALOG" | wc -l)"
+	# the size mixes: /b only 10 or 20480-byte bodies (+ headers), both seen
+	sizes=$(awk '$5 == "/b" {print $7}' "$ALOG" | sort -n | uniq | wc -l)
+	expect_eq "access log: distinct response sizes of /b" 2 "$sizes"
+else
+	optional_missing "h2load not installed (apt-get install nghttp2-client): routes not tested"
+fi
 
 finish "netns_http_body"
