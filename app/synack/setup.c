@@ -345,6 +345,7 @@ teardown(struct synack *s)
 		http_server_free(s->srv);
 	if (s->access != NULL)
 		http_log_close(s->access);
+	free(s->request_big);
 	for (unsigned int p = 0; p < s->nb_up; p++)
 		port_close(&s->ports[p]);
 	if (s->eal)

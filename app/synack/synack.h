@@ -57,6 +57,7 @@ struct synack {
 	struct http_log *access; /**< the access log */
 	struct gen_target targets[CFG_MAX_TARGETS];
 	uint8_t request[2048]; /**< the HTTP models' request */
+	uint8_t *request_big;  /**< the request with its body (client.body_size), or NULL */
 	int request_len;
 	/* memory per connection (report.c) */
 	uint64_t rss0;	   /**< resident set before the flow tables */

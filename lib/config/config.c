@@ -266,6 +266,14 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "Host header; empty = the target's address", FLD(client.host)},
 	{.section = "client", .key = "header", .parse = parse_str, .dflt = "",
 	 .help = "one extra request header, \"Name: value\"; empty = none", FLD(client.header)},
+	{.section = "client", .key = "headers", .parse = parse_str, .dflt = "",
+	 .help = "more request headers, \"Name: value | Name: value\" ('|' separates them); "
+		 "empty = none",
+	 FLD(client.headers)},
+	{.section = "client", .key = "body_size", .parse = parse_uint, .dflt = "0",
+	 .help = "request body bytes sent with Content-Length on every request (POST/PUT), "
+		 "suffixes k, m (x1024), up to 16m; 0 = none",
+	 FLD(client.body_size), .min = 0, .max = 16u << 20, .flags = CFG_F_BIN},
 	{.section = "client", .key = "close", .parse = parse_enum, .dflt = "fin",
 	 .help = "how the client closes: fin (TIME-WAIT on the client) or rst",
 	 FLD(client.close_rst), .names = close_names},

@@ -182,6 +182,8 @@ struct cfg_client {
 	uint32_t iperf_parallel;      /**< model iperf: streams (iperf3 -P) */
 	uint32_t iperf_len; /**< model iperf: block / datagram bytes, 0 = iperf3's default */
 	char iperf_json[CFG_PATH_LEN]; /**< model iperf: iperf3-shaped JSON output, "" = none */
+	char headers[CFG_PATH_LEN];    /**< more request headers, '|'-separated ("" = none) */
+	uint32_t body_size;	       /**< request body bytes (0 = none) */
 };
 
 /** [iperf]: the iperf3 server. */
