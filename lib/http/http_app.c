@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The HTTP/1.1 responder as a TCP application: each connection keeps its
- * request parser (16 bytes) in the TCB's application area; every complete
+ * request parser (32 bytes) in the TCB's application area; every complete
  * request is answered by queueing a prebuilt response, pipelined requests
  * in order. Request bodies (Content-Length or chunked) are read, counted
  * and discarded; a request that expects 100-continue gets a 100 (Continue)
