@@ -20,8 +20,8 @@ PKGS=(
 	python3 python3-scapy
 	# namespaces, veths, offloads, tc, ss, nstat; timeout, sha256sum, gzip
 	iproute2 iputils-ping ethtool coreutils gzip procps
-	# kernel peers and clients: curl, wrk, ab, tshark, iperf3, socat, nginx
-	curl wrk apache2-utils tshark iperf3 socat nginx
+	# kernel peers and clients: curl, wrk, ab, tshark, iperf3, socat, nginx, h2load
+	curl wrk apache2-utils tshark iperf3 socat nginx nghttp2-client
 	# lint (meson test --suite lint: shellcheck, clang_format) and bench's instruction counts
 	shellcheck clang-format valgrind
 	# the metrics endpoint's tests: promtool check metrics and a real Prometheus server

@@ -125,11 +125,28 @@ make_responses(struct synack *s)
 		return 0;
 	if (cfg->server.header[0] != '\0')
 		snprintf(header, sizeof(header), "%s\r\n", cfg->server.header);
+	struct http_route_conf routes[CFG_MAX_ROUTES];
+
+	for (unsigned int i = 0; i < cfg->server.nb_routes; i++) {
+		const struct cfg_route *r = &cfg->server.routes[i];
+
+		routes[i] = (struct http_route_conf){
+			.path = r->path,
+			.content_type = r->ctype[0] != '\0' ? r->ctype : NULL,
+			.status = r->status,
+			.nb_sizes = r->nb_sizes,
+			.size = r->size,
+			.weight = r->weight,
+		};
+	}
 	struct http_server_conf hc = {
 		.body_size = cfg->server.body_size,
 		.body_file = cfg->server.body_file[0] ? cfg->server.body_file : NULL,
 		.gzip = cfg->server.gzip,
 		.extra_headers = header[0] ? header : NULL,
+		.max_body = cfg->server.max_body,
+		.routes = routes,
+		.nb_routes = cfg->server.nb_routes,
 	};
 	s->srv = http_server_create(&hc, err, sizeof(err));
 	if (s->srv == NULL) {
@@ -139,7 +156,8 @@ make_responses(struct synack *s)
 	}
 	http_server_tick(s->srv, time(NULL));
 	if (cfg->server.access_log[0] != '\0') {
-		s->access = fopen(cfg->server.access_log, "a");
+		s->access = http_log_open(cfg->server.access_log,
+					  (enum http_log_format)cfg->server.access_log_format);
 		if (s->access == NULL) {
 			fprintf(stderr, "synack: %s:server:access_log: cannot open \"%s\": %s\n",
 				cfg->file, cfg->server.access_log, strerror(errno));
@@ -153,7 +171,7 @@ static int
 create_http_server(struct synack *s, struct slot *sl, const struct plan_worker *pw)
 {
 	const struct cfg *cfg = s->cfg;
-	struct http_iov b[2 * 3];
+	struct http_iov b[2 * 3 * (1 + CFG_MAX_ROUTES * CFG_MAX_ROUTE_SIZES)];
 	struct tcp_app ops;
 	struct http_app *a;
 	int rc;

@@ -19,7 +19,8 @@ static int
 build_request(struct synack *s)
 {
 	const struct cfg *cfg = s->cfg;
-	char host[CFG_PATH_LEN], hdr[CFG_PATH_LEN + 2] = "";
+	char host[CFG_PATH_LEN], hdr[3 * CFG_PATH_LEN] = "";
+	uint8_t *body = NULL;
 
 	if (cfg->client.host[0] != '\0') {
 		snprintf(host, sizeof(host), "%s", cfg->client.host);
@@ -32,16 +33,54 @@ build_request(struct synack *s)
 		else
 			snprintf(host, sizeof(host), "%s:%u", ip, cfg->client.target[0].port);
 	}
+	size_t ho = 0;
+
 	if (cfg->client.header[0] != '\0')
-		snprintf(hdr, sizeof(hdr), "%s\r\n", cfg->client.header);
+		ho += (size_t)snprintf(hdr, sizeof(hdr), "%s\r\n", cfg->client.header);
+	/* client.headers: "A: 1 | B: 2", each trimmed, each a CRLF line */
+	for (const char *p = cfg->client.headers; *p != '\0';) {
+		const char *e = strchr(p, '|');
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		while (n > 0 && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n > 0 && ho + n + 3 < sizeof(hdr))
+			ho += (size_t)snprintf(hdr + ho, sizeof(hdr) - ho, "%.*s\r\n", (int)n, p);
+		p = e != NULL ? e + 1 : p + n;
+		if (e == NULL)
+			break;
+	}
+	if (cfg->client.body_size > 0) {
+		static const char pattern[] = "abcdefghijklmnopqrstuvwxyz0123456789\n";
+
+		body = malloc(cfg->client.body_size);
+		s->request_big = malloc(sizeof(s->request) + cfg->client.body_size);
+		if (body == NULL || s->request_big == NULL) {
+			free(body);
+			fprintf(stderr, "synack: %s:client:body_size: out of memory\n", cfg->file);
+			return EXIT_USAGE;
+		}
+		for (uint32_t i = 0; i < cfg->client.body_size; i++)
+			body[i] = (uint8_t)pattern[i % (sizeof(pattern) - 1)];
+	}
 	struct http_client_conf hc = {
 		.method = cfg->client.method,
 		.path = cfg->client.path,
 		.host = host,
 		.extra_headers = hdr[0] ? hdr : NULL,
 		.keepalive = true,
+		.body = body,
+		.body_len = cfg->client.body_size,
 	};
-	s->request_len = http_client_request_build(&hc, s->request, sizeof(s->request));
+	if (s->request_big != NULL)
+		s->request_len = http_client_request_build(
+			&hc, s->request_big,
+			(uint32_t)(sizeof(s->request) + cfg->client.body_size));
+	else
+		s->request_len = http_client_request_build(&hc, s->request, sizeof(s->request));
+	free(body);
 	if (s->request_len < 0) {
 		fprintf(stderr,
 			"synack: %s:client:path: cannot build the request (path, host or "
@@ -104,7 +143,9 @@ model_http(struct synack *s, struct slot *sl, const struct plan_share *sh, struc
 		.pipeline = cc->pipeline,
 		.timeout_ms = cc->timeout_ms,
 		.close_rst = cc->close_rst,
-		.request = cc->request_none ? NULL : s->request,
+		.request = cc->request_none	    ? NULL
+			   : s->request_big != NULL ? s->request_big
+						    : s->request,
 		.request_len = (uint32_t)s->request_len,
 		.head = strcmp(cc->method, "HEAD") == 0,
 		.port_lo = filtered(cwp) ? cc->port_lo : sh->port_lo,

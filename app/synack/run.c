@@ -102,6 +102,7 @@ loop(struct synack *s)
 		metrics_poll(s);
 		if (s->cap != NULL)
 			capture_drain(s->cap);
+		http_log_flush(s->access);
 		track_peak(s, t);
 		if (t >= next_report) {
 			stats_report_interval(s->rep, t);

@@ -393,7 +393,8 @@ teardown(struct synack *s)
 	if (s->srv != NULL)
 		http_server_free(s->srv);
 	if (s->access != NULL)
-		fclose(s->access);
+		http_log_close(s->access);
+	free(s->request_big);
 	for (unsigned int p = 0; p < s->nb_up; p++)
 		port_close(&s->ports[p]);
 	if (s->eal)

@@ -57,9 +57,10 @@ struct synack {
 	struct worker_rss rss[CFG_MAX_PORTS];
 	/* shared by the applications of every worker */
 	struct http_server *srv; /**< the prebuilt responses */
-	FILE *access;		 /**< the access log */
+	struct http_log *access; /**< the access log */
 	struct gen_target targets[CFG_MAX_TARGETS];
 	uint8_t request[2048]; /**< the HTTP models' request */
+	uint8_t *request_big;  /**< the request with its body (client.body_size), or NULL */
 	int request_len;
 	/* memory per connection (report.c) */
 	uint64_t rss0;	   /**< resident set before the flow tables */

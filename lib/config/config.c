@@ -67,6 +67,7 @@ static const char *const dispatch_names[] = {"auto", "rss", "software", NULL};
 static const char *const direction_names[] = {"send", "receive", "both", NULL};
 static const char *const cc_names[] = {"cubic", "newreno", NULL};
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", NULL};
+static const char *const log_format_names[] = {"synack", "seeds", "combined", "json", NULL};
 
 static int parse_uint(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_duration(const struct cfg_key *k, void *base, const char *val, char *msg,
@@ -81,6 +82,8 @@ static int parse_ip_prefix(const struct cfg_key *k, void *base, const char *val,
 static int parse_ipv4(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_ip6_prefix(const struct cfg_key *k, void *base, const char *val, char *msg,
 			    size_t len);
+static int parse_routes(const struct cfg_key *k, void *base, const char *val, char *msg,
+			size_t len);
 static int parse_listen(const struct cfg_key *k, void *base, const char *val, char *msg,
 			size_t len);
 static int parse_targets(const struct cfg_key *k, void *base, const char *val, char *msg,
@@ -262,6 +265,20 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "server", .key = "access_log_sample", .parse = parse_uint, .dflt = "1",
 	 .help = "log one request in N, 1..1000000", FLD(server.access_log_sample), .min = 1,
 	 .max = 1000000},
+	{.section = "server", .key = "access_log_format", .parse = parse_enum, .dflt = "synack",
+	 .help = "access log lines: synack (time ip:port ip:port method path status bytes worker), "
+		 "seeds ([MM/DD/YYYY HH:MM:SS] - ip:port - METHOD PATH), combined (nginx/Apache), "
+		 "json (one object per line)",
+	 FLD(server.access_log_format), .names = log_format_names},
+	{.section = "server", .key = "route", .parse = parse_routes, .dflt = "",
+	 .help = "routes, comma-separated: PATH STATUS SIZES [CONTENT-TYPE]; SIZES is one size "
+		 "(4k), a weighted list (1k:3|64k:1, weights default 1) or a uniform range (1k-64k, "
+		 "cut into 16 sizes); other paths get body_size/body_file; at most 8, empty = none",
+	 FLD(server.routes)},
+	{.section = "server", .key = "max_body", .parse = parse_uint, .dflt = "1m",
+	 .help = "largest request body (Content-Length or chunked) read and discarded; larger ones "
+		 "are answered 413 and closed; suffixes k, m, g (x1024), up to 4g - 2",
+	 FLD(server.max_body), .min = 0, .max = UINT32_MAX - 1, .flags = CFG_F_BIN},
 	{.section = "server", .key = "bulk", .parse = parse_uint, .dflt = "5002",
 	 .help = "TCP port of the bulk sink/source that model throughput connects to (5002: "
 		 "off iperf3's 5201 and iperf2's 5001), 0..65535; 0 = off",
@@ -306,6 +323,14 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "Host header; empty = the target's address", FLD(client.host)},
 	{.section = "client", .key = "header", .parse = parse_str, .dflt = "",
 	 .help = "one extra request header, \"Name: value\"; empty = none", FLD(client.header)},
+	{.section = "client", .key = "headers", .parse = parse_str, .dflt = "",
+	 .help = "more request headers, \"Name: value | Name: value\" ('|' separates them); "
+		 "empty = none",
+	 FLD(client.headers)},
+	{.section = "client", .key = "body_size", .parse = parse_uint, .dflt = "0",
+	 .help = "request body bytes sent with Content-Length on every request (POST/PUT), "
+		 "suffixes k, m (x1024), up to 16m; 0 = none",
+	 FLD(client.body_size), .min = 0, .max = 16u << 20, .flags = CFG_F_BIN},
 	{.section = "client", .key = "close", .parse = parse_enum, .dflt = "fin",
 	 .help = "how the client closes: fin (TIME-WAIT on the client) or rst",
 	 FLD(client.close_rst), .names = close_names},
@@ -1054,6 +1079,135 @@ split_list(const char *val, char *buf, size_t buflen, char **item, int max)
 		n++;
 	}
 	return n;
+}
+
+/* One route's SIZES: "4k", "1k:3|64k:1" or "1k-64k". 0 or -1 with msg. */
+static int
+parse_route_sizes(struct cfg_route *r, char *spec, char *msg, size_t len)
+{
+	char *dash = strchr(spec, '-'), *save = NULL, *tok;
+	uint64_t lo, hi, v, w;
+
+	r->nb_sizes = 0;
+	if (dash != NULL) {
+		*dash = '\0';
+		if (parse_number(spec, CFG_F_BIN, &lo) != 0 ||
+		    parse_number(dash + 1, CFG_F_BIN, &hi) != 0 || lo > hi || hi > (1u << 30)) {
+			snprintf(msg, len, "size range \"%s-%s\" is not LO-HI with LO <= HI <= 1g",
+				 spec, dash + 1);
+			return -1;
+		}
+		unsigned int n = hi - lo + 1 < CFG_MAX_ROUTE_SIZES ? (unsigned int)(hi - lo + 1)
+								   : CFG_MAX_ROUTE_SIZES;
+		for (unsigned int i = 0; i < n; i++) {
+			r->size[i] = (uint32_t)(n == 1 ? lo : lo + (hi - lo) * i / (n - 1));
+			r->weight[i] = 1;
+		}
+		r->nb_sizes = (uint8_t)n;
+		return 0;
+	}
+	for (tok = strtok_r(spec, "|", &save); tok != NULL; tok = strtok_r(NULL, "|", &save)) {
+		char *colon = strchr(tok, ':');
+
+		w = 1;
+		if (colon != NULL) {
+			*colon = '\0';
+			if (parse_number(colon + 1, 0, &w) != 0 || w < 1 || w > 1000000) {
+				snprintf(msg, len, "weight \"%s\" is not 1..1000000", colon + 1);
+				return -1;
+			}
+		}
+		if (parse_number(tok, CFG_F_BIN, &v) != 0 || v > (1u << 30)) {
+			snprintf(msg, len, "size \"%s\" is not a size up to 1g", tok);
+			return -1;
+		}
+		if (r->nb_sizes == CFG_MAX_ROUTE_SIZES) {
+			snprintf(msg, len, "more than %d sizes in one route", CFG_MAX_ROUTE_SIZES);
+			return -1;
+		}
+		r->size[r->nb_sizes] = (uint32_t)v;
+		r->weight[r->nb_sizes++] = (uint32_t)w;
+	}
+	if (r->nb_sizes == 0) {
+		snprintf(msg, len, "a route has no size");
+		return -1;
+	}
+	return 0;
+}
+
+/* server.route: "PATH STATUS SIZES [CONTENT-TYPE], ..." */
+static int
+parse_routes(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	struct cfg *cfg = base;
+	char buf[2048], *save = NULL, *elem;
+
+	(void)k;
+	cfg->server.nb_routes = 0;
+	if (strlen(val) >= sizeof(buf)) {
+		snprintf(msg, len, "value is longer than %zu characters", sizeof(buf) - 1);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (elem = strtok_r(buf, ",", &save); elem != NULL; elem = strtok_r(NULL, ",", &save)) {
+		char *f[5], *s2 = NULL;
+		unsigned int n = 0;
+		uint64_t st;
+		struct cfg_route *r;
+
+		for (char *t = strtok_r(elem, " \t", &s2); t != NULL && n < 5;
+		     t = strtok_r(NULL, " \t", &s2))
+			f[n++] = t;
+		if (n == 0)
+			continue;
+		if (n < 3 || n > 4) {
+			snprintf(msg, len, "route \"%s\" is not PATH STATUS SIZES [CONTENT-TYPE]",
+				 f[0]);
+			return -1;
+		}
+		if (cfg->server.nb_routes == CFG_MAX_ROUTES) {
+			snprintf(msg, len, "more than %d routes", CFG_MAX_ROUTES);
+			return -1;
+		}
+		r = &cfg->server.routes[cfg->server.nb_routes];
+		memset(r, 0, sizeof(*r));
+		if ((f[0][0] != '/' && strcmp(f[0], "*") != 0) || strlen(f[0]) >= sizeof(r->path) ||
+		    strpbrk(f[0], "?\"\\") != NULL) {
+			snprintf(msg, len,
+				 "route path \"%s\" must start with / (or be *), have no ?, and be "
+				 "under %zu characters",
+				 f[0], sizeof(r->path));
+			return -1;
+		}
+		for (unsigned int i = 1; i <= (unsigned int)cfg->server.nb_routes; i++)
+			if (strcmp(cfg->server.routes[i - 1].path, f[0]) == 0) {
+				snprintf(msg, len, "route %s is given twice", f[0]);
+				return -1;
+			}
+		snprintf(r->path, sizeof(r->path), "%s", f[0]);
+		if (parse_number(f[1], 0, &st) != 0 || st < 200 || st > 599 || st == 204 ||
+		    st == 304) {
+			snprintf(
+				msg, len,
+				"route %s: status \"%s\" is not 200..599 (204 and 304 carry no body)",
+				f[0], f[1]);
+			return -1;
+		}
+		r->status = (uint16_t)st;
+		if (parse_route_sizes(r, f[2], msg, len) < 0)
+			return -1;
+		if (n == 4) {
+			if (strlen(f[3]) >= sizeof(r->ctype) || strchr(f[3], '/') == NULL) {
+				snprintf(msg, len,
+					 "route %s: content type \"%s\" is not TYPE/SUBTYPE", f[0],
+					 f[3]);
+				return -1;
+			}
+			snprintf(r->ctype, sizeof(r->ctype), "%s", f[3]);
+		}
+		cfg->server.nb_routes++;
+	}
+	return 0;
 }
 
 static int

@@ -127,6 +127,20 @@ struct cfg_pool {
 	uint32_t arp_timeout_ms; /**< wait between ARP retries */
 };
 
+#define CFG_MAX_ROUTES	    8  /**< [server] route entries */
+#define CFG_MAX_ROUTE_SIZES 16 /**< sizes in one route's mix (a range is cut into this many) */
+#define CFG_ROUTE_PATH_LEN  64
+
+/** One [server] route: PATH STATUS SIZES [CONTENT-TYPE]. */
+struct cfg_route {
+	char path[CFG_ROUTE_PATH_LEN];	      /**< exact path (the query is ignored) */
+	char ctype[CFG_ROUTE_PATH_LEN];	      /**< Content-Type, "" = the server's */
+	uint16_t status;		      /**< 200..599 */
+	uint8_t nb_sizes;		      /**< 1..CFG_MAX_ROUTE_SIZES */
+	uint32_t size[CFG_MAX_ROUTE_SIZES];   /**< body sizes of the mix */
+	uint32_t weight[CFG_MAX_ROUTE_SIZES]; /**< their weights (>= 1) */
+};
+
 struct cfg_server {
 	uint16_t listen[CFG_MAX_LISTEN];
 	uint16_t nb_listen;
@@ -136,7 +150,11 @@ struct cfg_server {
 	char header[CFG_PATH_LEN];     /**< one extra response header "Name: value" ("" = none) */
 	char access_log[CFG_PATH_LEN]; /**< access log file ("" = off) */
 	uint32_t access_log_sample;    /**< log one request in N */
-	uint16_t bulk; /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
+	uint8_t access_log_format;     /**< enum http_log_format (synack, seeds, combined, json) */
+	struct cfg_route routes[CFG_MAX_ROUTES]; /**< [server] route, in order */
+	uint8_t nb_routes;
+	uint32_t max_body; /**< request bodies over this: 413 */
+	uint16_t bulk;	   /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
 };
 
 /** [tcp]: the transport, per worker. */
@@ -195,6 +213,8 @@ struct cfg_client {
 	uint32_t iperf_parallel;      /**< model iperf: streams (iperf3 -P) */
 	uint32_t iperf_len; /**< model iperf: block / datagram bytes, 0 = iperf3's default */
 	char iperf_json[CFG_PATH_LEN]; /**< model iperf: iperf3-shaped JSON output, "" = none */
+	char headers[CFG_PATH_LEN];    /**< more request headers, '|'-separated ("" = none) */
+	uint32_t body_size;	       /**< request body bytes (0 = none) */
 };
 
 /** [capture]: pcapng capture (lib/stack/capture.h). */

@@ -22,7 +22,9 @@
 extern "C" {
 #endif
 
-/** Largest request line + header block the server accepts (431 beyond). */
+/** Largest request line + header block the server accepts (431 beyond; 414
+ * when the request line alone is longer). Trailers of a chunked body get the
+ * same budget again. */
 #ifndef HTTP_MAX_HEADER_BYTES
 #define HTTP_MAX_HEADER_BYTES 8192
 #endif
@@ -47,44 +49,81 @@ enum http_method {
 	HTTP_M_NONE = 0, /**< not parsed yet */
 	HTTP_M_GET,	 /**< GET */
 	HTTP_M_HEAD,	 /**< HEAD */
-	HTTP_M_OTHER	 /**< any other token: answered 405 */
+	HTTP_M_OTHER,	 /**< any other token: answered 405 */
+	HTTP_M_POST,	 /**< POST */
+	HTTP_M_PUT,	 /**< PUT */
+	HTTP_M_DELETE,	 /**< DELETE */
+	HTTP_M_OPTIONS,	 /**< OPTIONS */
+	HTTP_M_N
 };
 
+/** The method's name ("GET" ...), "-" for none or another token. */
+const char *http_method_name(unsigned int m);
+
 /* Flags learned from the headers (struct http_req.flags, struct http_resp.flags). */
-#define HTTP_F_KEEPALIVE   0x01 /**< Connection: keep-alive */
-#define HTTP_F_CLOSE	   0x02 /**< Connection: close */
-#define HTTP_F_GZIP	   0x04 /**< request: Accept-Encoding allows gzip */
-#define HTTP_F_HAS_LENGTH  0x08 /**< Content-Length seen */
-#define HTTP_F_CHUNKED	   0x10 /**< response: chunked is the final coding */
-#define HTTP_F_UNTIL_CLOSE 0x20 /**< response: body ends when the server closes */
-#define HTTP_F_HOST	   0x40 /**< request: Host seen */
-#define HTTP_F_TE	   0x80 /**< response: Transfer-Encoding seen */
+#define HTTP_F_KEEPALIVE   0x01	  /**< Connection: keep-alive */
+#define HTTP_F_CLOSE	   0x02	  /**< Connection: close */
+#define HTTP_F_GZIP	   0x04	  /**< request: Accept-Encoding allows gzip */
+#define HTTP_F_HAS_LENGTH  0x08	  /**< Content-Length seen */
+#define HTTP_F_CHUNKED	   0x10	  /**< response: chunked is the final coding */
+#define HTTP_F_UNTIL_CLOSE 0x20	  /**< response: body ends when the server closes */
+#define HTTP_F_HOST	   0x40	  /**< request: Host seen */
+#define HTTP_F_TE	   0x80	  /**< Transfer-Encoding seen */
+#define HTTP_F_EXPECT	   0x100  /**< request: Expect: 100-continue */
+#define HTTP_F_TE_OTHER	   0x200  /**< a transfer coding other than chunked seen */
+#define HTTP_F_TE_BAD	   0x400  /**< a coding came after chunked (chunked not final, or twice) */
+#define HTTP_F_LINE	   0x800  /**< request: the request line was read whole */
+#define HTTP_F_QUERY	   0x1000 /**< request: the target has a '?' (path_hash stopped there) */
+
+/** FNV-1a, 32 bits: the request parser hashes the path as it reads it. */
+#define HTTP_PATH_HASH_INIT	  2166136261u
+#define HTTP_PATH_HASH_STEP(h, c) (((h) ^ (uint32_t)(c)) * 16777619u)
+
+/** The hash a route is found by: FNV-1a of p[0..n) up to the first '?'. */
+uint32_t http_path_hash(const char *p, size_t n);
 
 /**
- * Request parser state and what it learned. 16 bytes, no pointers: it lives
+ * Request parser state and what it learned. 32 bytes, no pointers: it lives
  * in the TCP connection. Initialise with http_req_init() before each request.
  */
 struct http_req {
-	uint32_t body_left; /**< Content-Length body bytes still to skip */
-	uint16_t status;    /**< after HTTP_ERROR: 400, 405, 431 or 505 */
-	uint16_t hdr_bytes; /**< request line + header bytes so far */
-	uint16_t aux;	    /**< parser: path length copied, or header value sub-state */
-	uint8_t state;	    /**< parser: state */
-	uint8_t hdr;	    /**< parser: header name candidates, then the header */
-	uint8_t pos;	    /**< parser: position in the token being matched */
-	uint8_t method;	    /**< enum http_method */
-	uint8_t minor;	    /**< HTTP/1.minor (0 or 1) */
-	uint8_t flags;	    /**< HTTP_F_* */
+	uint32_t body_left;  /**< Content-Length or current chunk bytes still to read */
+	uint32_t body_bytes; /**< body bytes read (chunk framing not counted) */
+	uint32_t max_body;   /**< larger bodies are answered 413 (http_req_limit) */
+	uint16_t status;     /**< after HTTP_ERROR: 400, 405, 413, 414, 431, 501 or 505 */
+	uint16_t hdr_bytes;  /**< request line + header bytes so far, then trailer bytes */
+	uint16_t aux;	     /**< parser: path length copied, header value sub-state, chunk line */
+	uint32_t path_hash;  /**< http_path_hash() of the target (the bytes before any '?') */
+	uint16_t flags;	     /**< HTTP_F_* */
+	uint8_t state;	     /**< parser: state */
+	uint8_t hdr;	     /**< parser: method or header name candidates, then the header */
+	uint8_t pos;	     /**< parser: position in the token being matched */
+	uint8_t method;	     /**< enum http_method */
+	uint8_t minor;	     /**< HTTP/1.minor (0 or 1) */
 };
 
-/** Reset r for a new request. */
+/** Largest max_body (and the default): bodies are counted in 32 bits. */
+#define HTTP_MAX_BODY_LIMIT (UINT32_MAX - 1)
+
+/** Reset r for a new request (max_body HTTP_MAX_BODY_LIMIT). */
 void http_req_init(struct http_req *r);
+
+/** Reset r for a new request whose body may have at most max_body bytes. */
+void http_req_init_limit(struct http_req *r, uint32_t max_body);
+
+/**
+ * Whether the parser is inside a request body whose sender waits for a
+ * 100 (Continue): Expect: 100-continue in an HTTP/1.1 request (RFC 9110
+ * 10.1.1; an HTTP/1.0 one is ignored) and not all of the body read yet.
+ */
+bool http_req_wants_continue(const struct http_req *r);
 
 /**
  * Consume bytes of one request.
  *
- * Returns HTTP_OK when the request (headers and any Content-Length body,
- * which is skipped) is complete, with *used the bytes consumed (the rest of
+ * Returns HTTP_OK when the request (headers and any body, framed by
+ * Content-Length or chunked (RFC 9112 6, 7.1), read and discarded, counted in
+ * body_bytes) is complete, with *used the bytes consumed (the rest of
  * buf belongs to the next pipelined request: call http_req_init() first);
  * HTTP_AGAIN when all len bytes were used and more are needed; HTTP_ERROR
  * with r->status set (*used is then the offset of the offending byte).
@@ -112,7 +151,7 @@ struct http_resp {
 	uint8_t hdr;	     /**< parser: header name candidates, then the header */
 	uint8_t pos;	     /**< parser: position in the token being matched */
 	uint8_t minor;	     /**< HTTP/1.minor */
-	uint8_t flags;	     /**< HTTP_F_* */
+	uint16_t flags;	     /**< HTTP_F_* */
 	bool head;	     /**< the request was HEAD: no body whatever the headers say */
 };
 
@@ -139,6 +178,19 @@ int http_resp_eof(struct http_resp *r);
 /** Whether the client may send another request on this connection. */
 bool http_resp_keepalive(const struct http_resp *r);
 
+#define HTTP_MAX_ROUTES	     8
+#define HTTP_ROUTE_MAX_SIZES 16
+
+/** A route: requests for exactly path get status and a body from the size mix. */
+struct http_route_conf {
+	const char *path;	  /**< exact path; a query after '?' is ignored */
+	const char *content_type; /**< NULL = the server's */
+	uint16_t status;	  /**< status of its responses */
+	unsigned int nb_sizes;	  /**< 1..HTTP_ROUTE_MAX_SIZES */
+	const uint32_t *size;	  /**< body sizes */
+	const uint32_t *weight;	  /**< their weights (0 counts as 1) */
+};
+
 /** What the server answers; fixed at start. */
 struct http_server_conf {
 	uint32_t body_size;	   /**< body bytes of a 200 (when body_file is NULL) */
@@ -147,6 +199,9 @@ struct http_server_conf {
 	const char *extra_headers; /**< "Name: value\r\n..." or NULL */
 	const char *server_name;   /**< Server header; NULL = "synack", "" = none */
 	const char *content_type;  /**< Content-Type; NULL = "text/plain" */
+	uint32_t max_body;	   /**< request bodies over this get 413; 0 = HTTP_MAX_BODY_LIMIT */
+	const struct http_route_conf *routes; /**< nb_routes routes (matched by path hash) */
+	unsigned int nb_routes;		      /**< 0..HTTP_MAX_ROUTES */
 };
 
 struct http_server;
@@ -165,6 +220,12 @@ struct http_iov {
 struct http_server *http_server_create(const struct http_server_conf *c, char *err, size_t errlen);
 
 void http_server_free(struct http_server *s);
+
+/** The request body limit of s (http_server_conf.max_body). */
+uint32_t http_server_max_body(const struct http_server *s);
+
+/** "HTTP/1.1 100 Continue\r\n\r\n": static, never changes (safe to retransmit). */
+struct http_iov http_server_continue(void);
 
 /** http_server_response() results. */
 enum http_server_rc {
@@ -197,6 +258,24 @@ uint32_t http_server_gen_size(const struct http_server *s);
  * would carry another Date than the first transmission.
  */
 void http_server_gen_fill(const struct http_server *s, uint8_t *gen, time_t date);
+
+/**
+ * As http_server_response(), with rnd choosing the size of a route's mix
+ * (uniform over the weights: rnd a fresh random 32-bit value).
+ */
+int http_server_response_r(const struct http_server *s, const struct http_req *req, uint32_t rnd,
+			   const uint8_t *gen, struct http_iov out[2]);
+
+/** Which body answers req with rnd: 0 the default, then each route's sizes in order. */
+unsigned int http_server_variant(const struct http_server *s, const struct http_req *req,
+				 uint32_t rnd);
+
+/** The status http_server_response_r() answers req with. */
+uint16_t http_server_status(const struct http_server *s, const struct http_req *req, uint32_t rnd);
+
+/** Body bytes of the response http_server_response_r() picks (0 for HEAD). */
+uint32_t http_server_body_len(const struct http_server *s, const struct http_req *req,
+			      uint32_t rnd);
 
 /** Body of the 200 response (identity, or gzip); for tests and logs. */
 struct http_iov http_server_body(const struct http_server *s, bool gzip);
@@ -244,6 +323,58 @@ struct http_client_conf {
  */
 int http_client_request_build(const struct http_client_conf *c, uint8_t *buf, uint32_t buflen);
 
+/* ---- the access log (http_log.c) ---- */
+
+/** Access log line formats ([server] access_log_format). */
+enum http_log_format {
+	HTTP_LOG_SYNACK = 0, /**< "SEC.MS cip:cport sip:sport METHOD PATH STATUS BYTES wN" */
+	HTTP_LOG_SEEDS,	     /**< "[MM/DD/YYYY HH:MM:SS] - cip:cport - METHOD PATH" */
+	HTTP_LOG_COMBINED,   /**< nginx/Apache combined */
+	HTTP_LOG_JSON	     /**< one JSON object per line */
+};
+
+/** One logged request, as a worker hands it to the main lcore (fixed size). */
+struct http_log_rec {
+	uint64_t tsc;	     /**< TSC when the response was queued */
+	uint32_t rip;	     /**< client address, host order */
+	uint32_t lip;	     /**< server address, host order */
+	uint16_t rport;	     /**< client port */
+	uint16_t lport;	     /**< server port */
+	uint16_t status;     /**< status sent */
+	uint8_t method;	     /**< enum http_method */
+	uint8_t minor;	     /**< HTTP/1.minor, 0xff: the request line was not read */
+	uint32_t bytes;	     /**< response bytes queued */
+	uint32_t body_out;   /**< response body bytes queued */
+	uint32_t body_in;    /**< request body bytes read */
+	uint16_t worker;     /**< worker id */
+	char method_tok[14]; /**< the method token as received (a 405's), or "" */
+	char path[128];	     /**< the request target as far as read (cut), or "" */
+};
+
+struct http_log;
+struct rte_ring;
+
+/** "synack", "seeds", "combined", "json" -> *out; 0 or -EINVAL. */
+int http_log_format_parse(const char *s, enum http_log_format *out);
+
+/** Open (append to) path. NULL with errno. Main lcore. */
+struct http_log *http_log_open(const char *path, enum http_log_format fmt);
+
+/**
+ * A new single-producer/single-consumer ring of records for one worker,
+ * owned (and freed) by l. NULL with errno. Before the workers start.
+ */
+struct rte_ring *http_log_ring_new(struct http_log *l);
+
+/**
+ * Drain every ring and write their records as whole lines (main lcore,
+ * often: each ring holds 8192 records). Returns the lines written so far.
+ */
+uint64_t http_log_flush(struct http_log *l);
+
+/** Flush, close, free l and its rings (after the workers stopped). */
+void http_log_close(struct http_log *l);
+
 /* ---- the responder as a TCP application (http_app.c) ---- */
 
 struct http_app;
@@ -254,11 +385,12 @@ struct tcp_ctx;
 /**
  * The HTTP/1.1 responder for worker w, answering from srv (shared, read-only
  * on the workers). Fills ops with the TCP callbacks to pass to tcp_attach().
- * log: access log (NULL = off), one request in sample logged.
+ * log: access log (NULL = off; the app gets its own ring of it), one
+ * request in sample logged.
  * NULL on allocation failure.
  */
-struct http_app *http_app_create(struct worker *w, const struct http_server *srv, FILE *log,
-				 uint32_t sample, struct tcp_app *ops);
+struct http_app *http_app_create(struct worker *w, const struct http_server *srv,
+				 struct http_log *log, uint32_t sample, struct tcp_app *ops);
 void http_app_free(struct http_app *a);
 
 /** The responder is a worker application (unbounded). */

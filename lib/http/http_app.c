@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The HTTP/1.1 responder as a TCP application: each connection keeps its
- * request parser (16 bytes) in the TCB's application area; every complete
+ * request parser (32 bytes) in the TCB's application area; every complete
  * request is answered by queueing a prebuilt response, pipelined requests
- * in order. Errors are answered (400/405/431/505) and, except 405, closed.
- * HTTP/1.0 closes unless keep-alive was asked. The access log, when on,
- * is sampled (one request in N) and written through stdio's buffer.
+ * in order. Request bodies (Content-Length or chunked) are read, counted
+ * and discarded; a request that expects 100-continue gets a 100 (Continue)
+ * as soon as its header block is read and its body is not (RFC 9110
+ * 10.1.1), from a static buffer. Errors are answered (400, 405, 413, 414,
+ * 431, 501, 505) and closed. HTTP/1.0 closes unless keep-alive was asked.
+ * The access log, when on, is sampled (one request in N): a record goes
+ * into this worker's ring, the main lcore writes the lines (http_log.c).
  *
  * TCP references queued bytes (not copied) and reads them again for every
  * retransmission, so the dated headers come from a generation of this
@@ -25,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <rte_cycles.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
@@ -38,10 +44,11 @@
 
 struct http_conn {
 	struct http_req req;
-	uint8_t closing; /**< response with close queued: ignore further input */
+	uint8_t closing;   /**< response with close queued: ignore further input */
+	uint8_t continued; /**< 100 (Continue) sent for the current request */
 };
 
-_Static_assert(sizeof(struct http_conn) <= 32, "http_conn must fit the TCB's app area");
+_Static_assert(sizeof(struct http_conn) <= TCP_APP_DATA, "http_conn must fit the TCB's app area");
 
 struct http_app {
 	struct tcp_app ops; /**< its TCP callbacks (http_app_start listens with them) */
@@ -53,10 +60,12 @@ struct http_app {
 	time_t date;		  /**< the clock's value when cur was chosen */
 	uint32_t refs[HTTP_GENS]; /**< queued chunks pointing into each generation */
 	struct worker *w;
-	FILE *log;
+	struct rte_ring *log; /**< access log records to the main lcore, or NULL */
 	uint32_t sample;
 	uint32_t sample_left;
-	char path[128]; /**< path of the request being logged */
+	uint32_t max_body;
+	uint32_t rnd;		 /**< xorshift32 state: sizes of the routes' mixes */
+	struct http_log_rec rec; /**< the record of the request being logged */
 };
 
 /*
@@ -97,30 +106,79 @@ conn_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
 {
 	struct http_conn *hc = tcp_app_data(t);
 
-	http_req_init(&hc->req);
+	http_req_init_limit(&hc->req, ((struct http_app *)arg)->max_body);
 	hc->closing = 0;
+	hc->continued = 0;
+}
+
+/* Queue the record of a finished request to the main lcore; a full ring drops it. */
+static void
+access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16_t status,
+	   uint32_t bytes, uint32_t rnd)
+{
+	struct http_log_rec *r = &a->rec;
+	rte_be32_t lip, rip;
+	rte_be16_t lport, rport;
+
+	tcp_get_tuple(t, &lip, &lport, &rip, &rport);
+	r->tsc = a->w->now != 0 ? a->w->now : rte_get_tsc_cycles();
+	r->rip = rte_be_to_cpu_32(rip);
+	r->lip = rte_be_to_cpu_32(lip);
+	r->rport = rte_be_to_cpu_16(rport);
+	r->lport = rte_be_to_cpu_16(lport);
+	r->status = status;
+	r->method = req->method;
+	/* the version is known once the request line was read */
+	r->minor = req->flags & HTTP_F_LINE ? req->minor : 0xff;
+	r->bytes = bytes;
+	r->body_out = http_server_body_len(a->srv, req, rnd);
+	r->body_in = req->body_bytes;
+	r->worker = (uint16_t)a->w->id;
+	if (req->method != HTTP_M_OTHER)
+		r->method_tok[0] = '\0';
+	if (rte_ring_sp_enqueue_elem(a->log, r, sizeof(*r)) != 0)
+		stats_inc(&a->w->stats, STAT_http_log_dropped);
+}
+
+/* Copy the method token at the start of a request (for a 405's log line). */
+static void
+log_method(struct http_app *a, const uint8_t *data, uint32_t len)
+{
+	uint32_t i = 0, o = 0;
+
+	while (i < len && (data[i] == '\r' || data[i] == '\n'))
+		i++;
+	while (i < len && o + 1 < sizeof(a->rec.method_tok) && data[i] > ' ' && data[i] < 0x7f)
+		a->rec.method_tok[o++] = (char)data[i++];
+	a->rec.method_tok[o] = '\0';
 }
 
 static void
-access_log(struct http_app *a, struct tcb *t, const struct http_req *req, uint16_t status,
-	   uint32_t bytes)
+count_error(struct stats_worker *st, uint16_t status)
 {
-	rte_be32_t lip, rip;
-	rte_be16_t lport, rport;
-	struct timeval tv;
-	char ip[16], lip_s[16];
-
-	tcp_get_tuple(t, &lip, &lport, &rip, &rport);
-	gettimeofday(&tv, NULL);
-	net_ip_str(rte_be_to_cpu_32(rip), ip);
-	net_ip_str(rte_be_to_cpu_32(lip), lip_s);
-	fprintf(a->log, "%ld.%03ld %s:%u %s:%u %s %s %u %u w%u\n", (long)tv.tv_sec,
-		(long)(tv.tv_usec / 1000), ip, rte_be_to_cpu_16(rport), lip_s,
-		rte_be_to_cpu_16(lport),
-		req->method == HTTP_M_GET    ? "GET"
-		: req->method == HTTP_M_HEAD ? "HEAD"
-					     : "-",
-		a->path[0] ? a->path : "-", status, bytes, a->w->id);
+	switch (status) {
+	case 405:
+		stats_inc(st, STAT_http_err_405);
+		break;
+	case 413:
+		stats_inc(st, STAT_http_err_413);
+		break;
+	case 414:
+		stats_inc(st, STAT_http_err_414);
+		break;
+	case 431:
+		stats_inc(st, STAT_http_err_431);
+		break;
+	case 501:
+		stats_inc(st, STAT_http_err_501);
+		break;
+	case 505:
+		stats_inc(st, STAT_http_err_505);
+		break;
+	default:
+		stats_inc(st, STAT_http_err_400);
+		break;
+	}
 }
 
 static void
@@ -133,49 +191,55 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 	while (len > 0 && !hc->closing) {
 		uint32_t used = 0;
 		bool fresh = hc->req.state == 0 && hc->req.hdr_bytes == 0;
+		uint32_t body0 = hc->req.body_bytes;
 		char *path = NULL;
 
 		if (a->log != NULL && fresh) {
-			a->path[0] = '\0';
-			path = a->path;
+			a->rec.path[0] = '\0';
+			log_method(a, data, len);
 		}
-		int rc = http_req_parse(&hc->req, data, len, &used, path, sizeof(a->path));
-		if (rc == HTTP_AGAIN)
+		if (a->log != NULL && fresh)
+			path = a->rec.path; /* a target split over segments is cut */
+		int rc = http_req_parse(&hc->req, data, len, &used, path, sizeof(a->rec.path));
+		stats_add(st, STAT_http_body_bytes, hc->req.body_bytes - body0);
+		if (rc == HTTP_AGAIN) {
+			if (!hc->continued && http_req_wants_continue(&hc->req)) {
+				struct http_iov ci = http_server_continue();
+
+				hc->continued = 1;
+				stats_inc(st, STAT_http_continue);
+				if (tcp_send(c, t, ci.base, ci.len) != 0)
+					tcp_abort(c, t);
+			}
 			return;
+		}
 		struct http_iov iov[2];
 		time_t now = *a->clock;
 		if (unlikely(now != a->date))
 			date_gen_next(a, now);
-		int keep = http_server_response(a->srv, &hc->req,
-						a->gens + ((size_t)a->cur << a->gen_shift), iov);
+		uint32_t rnd = a->rnd;
+		a->rnd ^= a->rnd << 13;
+		a->rnd ^= a->rnd >> 17;
+		a->rnd ^= a->rnd << 5;
+		int keep = http_server_response_r(a->srv, &hc->req, rnd,
+						  a->gens + ((size_t)a->cur << a->gen_shift), iov);
 		uint32_t bytes = iov[0].len + iov[1].len;
-		uint16_t status = 200;
+		uint16_t status = http_server_status(a->srv, &hc->req, rnd);
 		stats_inc(st, STAT_http_req);
+		if (hc->req.flags & (HTTP_F_HAS_LENGTH | HTTP_F_CHUNKED) && hc->req.body_bytes > 0)
+			stats_inc(st, STAT_http_req_body);
 		if (rc == HTTP_ERROR) {
 			status = hc->req.status;
-			switch (status) {
-			case 405:
-				stats_inc(st, STAT_http_err_405);
-				break;
-			case 431:
-				stats_inc(st, STAT_http_err_431);
-				break;
-			case 505:
-				stats_inc(st, STAT_http_err_505);
-				break;
-			default:
-				stats_inc(st, STAT_http_err_400);
-				break;
-			}
+			count_error(st, status);
 		} else {
-			stats_inc(st, STAT_http_resp_200);
+			stats_inc(st, status == 200 ? STAT_http_resp_200 : STAT_http_resp_route);
 			if (hc->req.flags & HTTP_F_GZIP && http_server_body(a->srv, true).len != 0)
 				stats_inc(st, STAT_http_resp_gzip);
 		}
 		stats_add(st, STAT_http_resp_bytes, bytes);
 		if (a->log != NULL && --a->sample_left == 0) {
 			a->sample_left = a->sample;
-			access_log(a, t, &hc->req, status, bytes);
+			access_log(a, t, &hc->req, status, bytes, rnd);
 		}
 		if (tcp_send(c, t, iov[0].base, iov[0].len) != 0) {
 			tcp_abort(c, t);
@@ -191,7 +255,8 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 			tcp_close(c, t);
 			return;
 		}
-		http_req_init(&hc->req);
+		http_req_init_limit(&hc->req, a->max_body);
+		hc->continued = 0;
 		data += used;
 		len -= used;
 	}
@@ -206,8 +271,8 @@ conn_peer_closed(struct tcp_ctx *c, struct tcb *t, void *arg)
 }
 
 struct http_app *
-http_app_create(struct worker *w, const struct http_server *srv, FILE *log, uint32_t sample,
-		struct tcp_app *ops)
+http_app_create(struct worker *w, const struct http_server *srv, struct http_log *log,
+		uint32_t sample, struct tcp_app *ops)
 {
 	struct http_app *a = calloc(1, sizeof(*a));
 	uint32_t shift = 3;
@@ -228,7 +293,16 @@ http_app_create(struct worker *w, const struct http_server *srv, FILE *log, uint
 	http_server_gen_fill(srv, a->gens, a->date);
 	a->srv = srv;
 	a->w = w;
-	a->log = log;
+	if (log != NULL) {
+		a->log = http_log_ring_new(log);
+		if (a->log == NULL) {
+			free(a->gens);
+			free(a);
+			return NULL;
+		}
+	}
+	a->max_body = http_server_max_body(srv);
+	a->rnd = (0x9e3779b9u ^ (w->id * 0x85ebca6bu)) | 1u; /* never 0 */
 	a->sample = sample ? sample : 1;
 	a->sample_left = 1;
 	memset(ops, 0, sizeof(*ops));

@@ -151,7 +151,8 @@ enum {
 	HH_CONTENT_LENGTH,
 	HH_TRANSFER_ENCODING,
 	HH_HOST,
-	HH_N = HH_HOST
+	HH_EXPECT,
+	HH_N = HH_EXPECT
 };
 
 static const struct {
@@ -163,12 +164,13 @@ static const struct {
 	[HH_CONTENT_LENGTH] = {"content-length", 14},
 	[HH_TRANSFER_ENCODING] = {"transfer-encoding", 17},
 	[HH_HOST] = {"host", 4},
+	[HH_EXPECT] = {"expect", 6},
 };
 
 #define HM(id) (1u << ((id)-1))
 #define HM_REQ \
 	(HM(HH_CONNECTION) | HM(HH_ACCEPT_ENCODING) | HM(HH_CONTENT_LENGTH) | \
-	 HM(HH_TRANSFER_ENCODING) | HM(HH_HOST))
+	 HM(HH_TRANSFER_ENCODING) | HM(HH_HOST) | HM(HH_EXPECT))
 #define HM_RESP (HM(HH_CONNECTION) | HM(HH_CONTENT_LENGTH) | HM(HH_TRANSFER_ENCODING))
 
 /*
@@ -196,6 +198,8 @@ static const struct {
 	 * taken as gzip: we compress only for clients that name it. */
 	[HH_ACCEPT_ENCODING] = {{"gzip", "x-gzip"}, {4, 6}},
 	[HH_TRANSFER_ENCODING] = {{"chunked", NULL}, {7, 0}},
+	/* RFC 9110 10.1.1: the only expectation defined; case-insensitive. */
+	[HH_EXPECT] = {{"100-continue", NULL}, {12, 0}},
 };
 
 /* Parser fields shared by requests and responses, loaded into a local. */
@@ -203,10 +207,10 @@ struct http_ps {
 	uint64_t clen;	   /* Content-Length being accumulated */
 	uint64_t clen_max; /* largest Content-Length representable */
 	uint16_t aux;
+	uint16_t flags;
 	uint8_t state;
 	uint8_t hdr;
 	uint8_t pos;
-	uint8_t flags;
 	bool request;
 };
 
@@ -241,11 +245,21 @@ http_list_token_end(struct http_ps *ps)
 			ps->flags |= HTTP_F_KEEPALIVE;
 		break;
 	case HH_TRANSFER_ENCODING:
-		/* RFC 9112 6.3: only a final "chunked" frames the body. */
-		if (m == 0)
+		/* RFC 9112 6.3: only a final "chunked" frames the body; a
+		 * coding after it (or chunked twice, 6.1) is remembered so
+		 * that a request can be refused. */
+		if (ps->flags & HTTP_F_CHUNKED)
+			ps->flags |= HTTP_F_TE_BAD;
+		if (m == 0) {
 			ps->flags |= HTTP_F_CHUNKED;
-		else
+		} else {
 			ps->flags &= ~HTTP_F_CHUNKED;
+			ps->flags |= HTTP_F_TE_OTHER;
+		}
+		break;
+	case HH_EXPECT:
+		if (m == 0)
+			ps->flags |= HTTP_F_EXPECT;
 		break;
 	case HH_ACCEPT_ENCODING:
 		ps->aux &= ~(L_GZIP | L_QZERO);
@@ -362,12 +376,7 @@ http_hdr_begin(struct http_ps *ps)
 		ps->clen = 0;
 		break;
 	case HH_TRANSFER_ENCODING:
-		/* We take no request bodies chunked: a request with
-		 * Transfer-Encoding is refused with 400 (RFC 9112 6.1 allows a
-		 * server to refuse codings it does not understand; 400 also
-		 * rules out request smuggling through TE + Content-Length). */
-		if (ps->request)
-			return -1;
+		/* Requests: checked once the block ends (http_req_framing). */
 		ps->flags |= HTTP_F_TE;
 		break;
 	case HH_HOST:
@@ -387,8 +396,16 @@ http_clen_byte(struct http_ps *ps, uint8_t c)
 	if (c >= '0' && c <= '9') {
 		uint64_t d = (uint64_t)(c - '0');
 
-		if (ps->aux == 2 || ps->clen > (ps->clen_max - d) / 10)
+		if (ps->aux == 2)
 			return -1;
+		if (ps->clen > (ps->clen_max - d) / 10) {
+			/* A request's length saturates: over any max_body, 413. */
+			if (!ps->request)
+				return -1;
+			ps->clen = ps->clen_max;
+			ps->aux = 1;
+			return 0;
+		}
 		ps->clen = ps->clen * 10 + d;
 		ps->aux = 1;
 		return 0;
@@ -411,6 +428,7 @@ http_hdr_value_end(struct http_ps *ps)
 	case HH_CONNECTION:
 	case HH_ACCEPT_ENCODING:
 	case HH_TRANSFER_ENCODING:
+	case HH_EXPECT:
 		http_list_elem_end(ps);
 		break;
 	}
@@ -528,6 +546,7 @@ colon:
 			case HH_CONNECTION:
 			case HH_ACCEPT_ENCODING:
 			case HH_TRANSFER_ENCODING:
+			case HH_EXPECT:
 				http_list_byte(ps, c);
 				break;
 			default:
@@ -559,21 +578,229 @@ err:
 	return HS_ERROR;
 }
 
+/* ---- bodies, both ---- */
+
+/* Where a body decoder counts and what it allows (RFC 9112 6, 7.1). */
+struct http_bctx {
+	uint64_t bytes;	   /* body bytes so far (chunk framing not counted) */
+	uint64_t max;	   /* more body bytes than this: 413 (requests) */
+	uint32_t tr_bytes; /* trailer bytes so far */
+	uint32_t tr_max;   /* more trailer bytes: an error (431 for a request) */
+	uint16_t status;   /* after HTTP_ERROR: the status a request gets */
+};
+
+/* Longest chunk extension a request may carry (nginx has none; 4 KiB is ample). */
+#define HTTP_CHUNK_EXT_MAX 4096
+
+static inline int
+http_hex(uint8_t c)
+{
+	return c >= '0' && c <= '9'			? c - '0'
+	       : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+							: -1;
+}
+
+/*
+ * Body bytes in the states after the header block: HTTP_OK (the body and
+ * any trailers ended), HTTP_AGAIN, HTTP_ERROR (b->status says why). A request
+ * (ps->request) is held to the grammar strictly, because a lenient reading
+ * that another hop reads differently is how requests are smuggled: every
+ * line of the chunked framing ends in CRLF, a chunk size is 1*HEXDIG, an
+ * extension is at most HTTP_CHUNK_EXT_MAX bytes, and a chunk that would take
+ * the body over b->max is refused (413) as soon as its size is read.
+ * Responses accept a bare LF (RFC 9112 2.2 allows a recipient to).
+ */
+static int
+http_body(struct http_ps *ps, const uint8_t *buf, uint32_t len, uint32_t *pi, struct http_bctx *b)
+{
+	uint32_t i = *pi;
+	bool strict = ps->request;
+
+	while (i < len) {
+		uint8_t c = buf[i];
+
+		switch (ps->state) {
+		case ST_BODY:
+		case ST_CHUNK_DATA: {
+			uint64_t n = len - i < ps->clen ? len - i : ps->clen;
+
+			i += (uint32_t)n;
+			ps->clen -= n;
+			b->bytes += n;
+			if (ps->clen == 0)
+				ps->state = ps->state == ST_BODY ? ST_DONE : ST_CHUNK_DATA_CR;
+			if (ps->state == ST_DONE)
+				goto done;
+			continue;
+		}
+		case ST_UNTIL_CLOSE:
+			b->bytes += len - i;
+			i = len;
+			continue;
+		case ST_CHUNK_SIZE: {
+			int d = http_hex(c);
+
+			if (d >= 0) {
+				if (ps->clen >> 60)
+					goto err;
+				ps->clen = ps->clen << 4 | (uint64_t)d;
+				ps->pos = 1;
+				if (ps->clen > b->max - b->bytes) {
+					b->status = 413;
+					goto fail;
+				}
+				break;
+			}
+			if (ps->pos == 0)
+				goto err;
+			if (c == ';' || c == ' ' || c == '\t') {
+				ps->state = ST_CHUNK_EXT; /* extensions are ignored */
+				ps->aux = 0;
+				break;
+			}
+			if (c == '\r') {
+				ps->state = ST_CHUNK_SIZE_LF;
+				break;
+			}
+			if (c != '\n' || strict)
+				goto err;
+			goto size_done;
+		}
+		case ST_CHUNK_EXT:
+			if (c == '\r') {
+				ps->state = ST_CHUNK_SIZE_LF;
+				break;
+			}
+			if (c == '\n' && !strict)
+				goto size_done;
+			if (!(http_cc[c] & CV))
+				goto err;
+			if (strict && ++ps->aux > HTTP_CHUNK_EXT_MAX)
+				goto err;
+			break;
+		case ST_CHUNK_SIZE_LF:
+			if (c != '\n')
+				goto err;
+size_done:
+			if (ps->clen == 0) {
+				ps->state = ST_TRAILER_START;
+				b->tr_bytes = 0;
+			} else {
+				ps->state = ST_CHUNK_DATA;
+			}
+			break;
+		case ST_CHUNK_DATA_CR:
+			if (c == '\n' && !strict) {
+				ps->state = ST_CHUNK_SIZE;
+				ps->pos = 0;
+				break;
+			}
+			if (c != '\r')
+				goto err;
+			ps->state = ST_CHUNK_DATA_LF;
+			break;
+		case ST_CHUNK_DATA_LF:
+			if (c != '\n')
+				goto err;
+			ps->state = ST_CHUNK_SIZE;
+			ps->pos = 0;
+			break;
+		case ST_TRAILER_START:
+		case ST_TRAILER_LINE:
+			/* Trailer fields are skipped, within their size limit. */
+			if (++b->tr_bytes > b->tr_max) {
+				b->status = 431;
+				goto fail;
+			}
+			if (c == '\r') {
+				ps->state = ps->state == ST_TRAILER_START ? ST_TRAILER_END_LF
+									  : ST_TRAILER_LF;
+				break;
+			}
+			if (c == '\n' && !strict) {
+				if (ps->state == ST_TRAILER_START) {
+					i++;
+					ps->state = ST_DONE;
+					goto done;
+				}
+				ps->state = ST_TRAILER_START;
+				break;
+			}
+			if (!(http_cc[c] & CV) ||
+			    (ps->state == ST_TRAILER_START && !(http_cc[c] & CT)))
+				goto err;
+			ps->state = ST_TRAILER_LINE;
+			break;
+		case ST_TRAILER_LF:
+			if (c != '\n')
+				goto err;
+			ps->state = ST_TRAILER_START;
+			break;
+		case ST_TRAILER_END_LF:
+			if (c != '\n')
+				goto err;
+			i++;
+			ps->state = ST_DONE;
+			goto done;
+		default:
+			goto err;
+		}
+		i++;
+	}
+	*pi = i;
+	return HTTP_AGAIN;
+done:
+	*pi = i;
+	return HTTP_OK;
+err:
+	b->status = 400;
+fail:
+	*pi = i;
+	return HTTP_ERROR;
+}
+
 /* ---- requests ---- */
 
 static const struct {
 	const char *name;
 	uint8_t len;
-} http_methods[] = {
-	[HTTP_M_GET] = {"GET", 3},
-	[HTTP_M_HEAD] = {"HEAD", 4},
+} http_methods[HTTP_M_N] = {
+	[HTTP_M_GET] = {"GET", 3},	 [HTTP_M_HEAD] = {"HEAD", 4},
+	[HTTP_M_POST] = {"POST", 4},	 [HTTP_M_PUT] = {"PUT", 3},
+	[HTTP_M_DELETE] = {"DELETE", 6}, [HTTP_M_OPTIONS] = {"OPTIONS", 7},
 };
+
+/* Method candidates while the method is read: bit m for http_methods[m]. */
+#define HTTP_M_ALL \
+	(1u << HTTP_M_GET | 1u << HTTP_M_HEAD | 1u << HTTP_M_POST | 1u << HTTP_M_PUT | \
+	 1u << HTTP_M_DELETE | 1u << HTTP_M_OPTIONS)
+
+const char *
+http_method_name(unsigned int m)
+{
+	return m < HTTP_M_N && http_methods[m].name != NULL ? http_methods[m].name : "-";
+}
 
 void
 http_req_init(struct http_req *r)
 {
+	http_req_init_limit(r, HTTP_MAX_BODY_LIMIT);
+}
+
+void
+http_req_init_limit(struct http_req *r, uint32_t max_body)
+{
 	memset(r, 0, sizeof(*r));
 	r->state = ST_RQ_START;
+	r->max_body = max_body < HTTP_MAX_BODY_LIMIT ? max_body : HTTP_MAX_BODY_LIMIT;
+	r->path_hash = HTTP_PATH_HASH_INIT;
+}
+
+bool
+http_req_wants_continue(const struct http_req *r)
+{
+	return (r->flags & HTTP_F_EXPECT) && r->minor == 1 && r->state >= ST_BODY &&
+	       r->state < ST_DONE && r->body_bytes == 0;
 }
 
 bool
@@ -610,33 +837,41 @@ http_req_line(struct http_req *r, struct http_ps *ps, const uint8_t *buf, uint32
 				break;
 			if (!(http_cc[c] & CT))
 				goto bad;
-			r->method = c == 'G' ? HTTP_M_GET : c == 'H' ? HTTP_M_HEAD : HTTP_M_OTHER;
-			ps->pos = 1;
+			ps->hdr = (uint8_t)(HTTP_M_ALL >> 1);
+			ps->pos = 0;
 			ps->state = ST_RQ_METHOD;
-			break;
+			goto method;
 		case ST_RQ_START_LF:
 			if (c != '\n')
 				goto bad;
 			ps->state = ST_RQ_START;
 			break;
 		case ST_RQ_METHOD:
+method:
+			/* ps->hdr: candidates, bit m - 1 for method m. */
 			if (http_cc[c] & CT) {
 				/* Methods are case-sensitive (RFC 9110 9.1). */
-				if (r->method != HTTP_M_OTHER &&
-				    (ps->pos >= http_methods[r->method].len ||
-				     http_methods[r->method].name[ps->pos] != c))
-					r->method = HTTP_M_OTHER;
+				for (unsigned m = HTTP_M_GET; m < HTTP_M_N; m++) {
+					if (!(ps->hdr & (1u << (m - 1))))
+						continue;
+					if (ps->pos >= http_methods[m].len ||
+					    (uint8_t)http_methods[m].name[ps->pos] != c)
+						ps->hdr &= (uint8_t) ~(1u << (m - 1));
+				}
 				if (ps->pos < UINT8_MAX)
 					ps->pos++;
 				break;
 			}
 			if (c != ' ')
 				goto bad;
-			if (r->method == HTTP_M_OTHER || ps->pos != http_methods[r->method].len) {
-				r->method = HTTP_M_OTHER;
+			r->method = HTTP_M_OTHER;
+			for (unsigned m = HTTP_M_GET; m < HTTP_M_N; m++)
+				if ((ps->hdr & (1u << (m - 1))) && http_methods[m].len == ps->pos)
+					r->method = (uint8_t)m;
+			/* Another token: 405 once the request line is read, so
+			 * that the log shows its target. */
+			if (r->method == HTTP_M_OTHER)
 				r->status = 405;
-				goto fail;
-			}
 			ps->state = ST_RQ_TARGET0;
 			break;
 		case ST_RQ_TARGET0:
@@ -649,13 +884,16 @@ http_req_line(struct http_req *r, struct http_ps *ps, const uint8_t *buf, uint32
 				break;
 			}
 			ps->state = ST_RQ_TARGET;
-			if (path == NULL) {
-				i = http_run(buf, i + 1, len, true) - 1;
-				break;
-			}
+			/* The path is hashed for the routes as it goes by. */
 			for (;;) {
-				if (ps->aux < path_max) {
-					path[ps->aux++] = (char)buf[i];
+				uint8_t t = buf[i];
+
+				if (t == '?')
+					ps->flags |= HTTP_F_QUERY;
+				if (!(ps->flags & HTTP_F_QUERY))
+					r->path_hash = HTTP_PATH_HASH_STEP(r->path_hash, t);
+				if (path != NULL && ps->aux < path_max) {
+					path[ps->aux++] = (char)t;
 					path[ps->aux] = '\0';
 				}
 				if (i + 1 >= len || !(http_cc[buf[i + 1]] & CU))
@@ -697,6 +935,7 @@ http_req_line(struct http_req *r, struct http_ps *ps, const uint8_t *buf, uint32
 			}
 			if (c != '\n')
 				goto bad;
+			ps->flags |= HTTP_F_LINE;
 			if (r->status != 0)
 				goto fail;
 			ps->state = ST_HDR_START;
@@ -712,6 +951,44 @@ bad:
 	r->status = 400;
 fail:
 	*pi = i;
+	return -1;
+}
+
+/*
+ * The request's header block ended: check its framing (RFC 9112 6.1, 6.3)
+ * and choose the body state. 0, or -1 with r->status.
+ */
+static int
+http_req_framing(struct http_req *r, struct http_ps *ps)
+{
+	/* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400. */
+	if (r->minor == 1 && !(ps->flags & HTTP_F_HOST))
+		goto bad;
+	if (ps->flags & HTTP_F_TE) {
+		/* 6.1: Transfer-Encoding is HTTP/1.1's; 6.3: with
+		 * Content-Length too, or with chunked not the final coding,
+		 * the length cannot be known: 400 and close (6.3 items 3, 4).
+		 * A coding we do not implement under a final chunked: 501. */
+		if (r->minor == 0 || (ps->flags & HTTP_F_HAS_LENGTH) ||
+		    !(ps->flags & HTTP_F_CHUNKED) || (ps->flags & HTTP_F_TE_BAD))
+			goto bad;
+		if (ps->flags & HTTP_F_TE_OTHER) {
+			r->status = 501;
+			return -1;
+		}
+		ps->state = ST_CHUNK_SIZE;
+		ps->pos = 0;
+		ps->clen = 0;
+		return 0;
+	}
+	if (ps->clen > r->max_body) {
+		r->status = 413;
+		return -1;
+	}
+	ps->state = ps->clen > 0 ? ST_BODY : ST_DONE;
+	return 0;
+bad:
+	r->status = 400;
 	return -1;
 }
 
@@ -765,25 +1042,32 @@ http_req_parse(struct http_req *r, const uint8_t *buf, uint32_t len, uint32_t *u
 			goto fail;
 		if (hs != HS_DONE) {
 			if (hlen < len) {
-				r->status = 431;
+				/* RFC 9110 15.5.15: a target longer than we
+				 * interpret is a 414; a long header block 431. */
+				r->status = ps.state < ST_HDR_START ? 414 : 431;
 				goto fail;
 			}
 			goto out;
 		}
-		/* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400. */
-		if (r->minor == 1 && !(ps.flags & HTTP_F_HOST)) {
-			r->status = 400;
+		if (http_req_framing(r, &ps) < 0)
+			goto fail;
+		r->hdr_bytes = 0; /* now the trailers' budget */
+	}
+	if (ps.state >= ST_BODY && ps.state < ST_DONE) {
+		struct http_bctx b = {
+			.bytes = r->body_bytes,
+			.max = r->max_body,
+			.tr_bytes = r->hdr_bytes,
+			.tr_max = HTTP_MAX_HEADER_BYTES,
+		};
+		int brc = http_body(&ps, buf, len, &i, &b);
+
+		r->body_bytes = (uint32_t)b.bytes;
+		r->hdr_bytes = (uint16_t)b.tr_bytes;
+		if (brc == HTTP_ERROR) {
+			r->status = b.status;
 			goto fail;
 		}
-		ps.state = ps.clen > 0 ? ST_BODY : ST_DONE;
-	}
-	if (ps.state == ST_BODY) {
-		uint32_t n = len - i < ps.clen ? len - i : (uint32_t)ps.clen;
-
-		i += n;
-		ps.clen -= n;
-		if (ps.clen == 0)
-			ps.state = ST_DONE;
 	}
 	if (ps.state == ST_DONE)
 		rc = HTTP_OK;
@@ -937,147 +1221,6 @@ bad:
 	return -1;
 }
 
-/* Body bytes in the states after the header block; HTTP_OK/AGAIN/ERROR. */
-static int
-http_resp_body(struct http_resp *r, struct http_ps *ps, const uint8_t *buf, uint32_t len,
-	       uint32_t *pi)
-{
-	uint32_t i = *pi;
-
-	while (i < len) {
-		uint8_t c = buf[i];
-
-		switch (ps->state) {
-		case ST_BODY:
-		case ST_CHUNK_DATA: {
-			uint64_t n = len - i < ps->clen ? len - i : ps->clen;
-
-			i += (uint32_t)n;
-			ps->clen -= n;
-			r->body_bytes += n;
-			if (ps->clen == 0)
-				ps->state = ps->state == ST_BODY ? ST_DONE : ST_CHUNK_DATA_CR;
-			if (ps->state == ST_DONE)
-				goto done;
-			continue;
-		}
-		case ST_UNTIL_CLOSE:
-			r->body_bytes += len - i;
-			i = len;
-			continue;
-		case ST_CHUNK_SIZE: {
-			int d = c >= '0' && c <= '9'			 ? c - '0'
-				: (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
-									 : -1;
-
-			if (d >= 0) {
-				if (ps->clen >> 60)
-					goto err;
-				ps->clen = ps->clen << 4 | (uint64_t)d;
-				ps->pos = 1;
-				break;
-			}
-			if (ps->pos == 0)
-				goto err;
-			if (c == ';' || c == ' ' || c == '\t') {
-				ps->state = ST_CHUNK_EXT; /* extensions are ignored */
-				break;
-			}
-			if (c == '\r') {
-				ps->state = ST_CHUNK_SIZE_LF;
-				break;
-			}
-			if (c != '\n')
-				goto err;
-			goto size_done;
-		}
-		case ST_CHUNK_EXT:
-			if (c == '\r') {
-				ps->state = ST_CHUNK_SIZE_LF;
-				break;
-			}
-			if (c == '\n')
-				goto size_done;
-			if (!(http_cc[c] & CV))
-				goto err;
-			break;
-		case ST_CHUNK_SIZE_LF:
-			if (c != '\n')
-				goto err;
-size_done:
-			if (ps->clen == 0) {
-				ps->state = ST_TRAILER_START;
-				r->hdr_bytes = 0;
-			} else {
-				ps->state = ST_CHUNK_DATA;
-			}
-			break;
-		case ST_CHUNK_DATA_CR:
-			if (c == '\n') {
-				ps->state = ST_CHUNK_SIZE;
-				ps->pos = 0;
-				break;
-			}
-			if (c != '\r')
-				goto err;
-			ps->state = ST_CHUNK_DATA_LF;
-			break;
-		case ST_CHUNK_DATA_LF:
-			if (c != '\n')
-				goto err;
-			ps->state = ST_CHUNK_SIZE;
-			ps->pos = 0;
-			break;
-		case ST_TRAILER_START:
-		case ST_TRAILER_LINE:
-			/* Trailer fields are skipped, within the header-size limit. */
-			if (++r->hdr_bytes > HTTP_MAX_RESP_HEADER_BYTES)
-				goto err;
-			if (c == '\r') {
-				ps->state = ps->state == ST_TRAILER_START ? ST_TRAILER_END_LF
-									  : ST_TRAILER_LF;
-				break;
-			}
-			if (c == '\n') {
-				if (ps->state == ST_TRAILER_START) {
-					i++;
-					ps->state = ST_DONE;
-					goto done;
-				}
-				ps->state = ST_TRAILER_START;
-				break;
-			}
-			if (!(http_cc[c] & CV) ||
-			    (ps->state == ST_TRAILER_START && !(http_cc[c] & CT)))
-				goto err;
-			ps->state = ST_TRAILER_LINE;
-			break;
-		case ST_TRAILER_LF:
-			if (c != '\n')
-				goto err;
-			ps->state = ST_TRAILER_START;
-			break;
-		case ST_TRAILER_END_LF:
-			if (c != '\n')
-				goto err;
-			i++;
-			ps->state = ST_DONE;
-			goto done;
-		default:
-			goto err;
-		}
-		i++;
-	}
-	*pi = i;
-	return HTTP_AGAIN;
-done:
-	*pi = i;
-	return HTTP_OK;
-err:
-	*pi = i;
-	return HTTP_ERROR;
-}
-
 /* The header block ended: choose how the body is framed (RFC 9112 6.3). */
 static void
 http_resp_framing(struct http_resp *r, struct http_ps *ps)
@@ -1129,7 +1272,16 @@ http_resp_parse(struct http_resp *r, const uint8_t *buf, uint32_t len, uint32_t 
 			break;
 		}
 		if (ps.state >= ST_BODY) {
-			rc = http_resp_body(r, &ps, buf, len, &i);
+			struct http_bctx b = {
+				.bytes = r->body_bytes,
+				.max = UINT64_MAX,
+				.tr_bytes = r->hdr_bytes,
+				.tr_max = HTTP_MAX_RESP_HEADER_BYTES,
+			};
+
+			rc = http_body(&ps, buf, len, &i, &b);
+			r->body_bytes = b.bytes;
+			r->hdr_bytes = b.tr_bytes;
 			break;
 		}
 		/* Status line and header block, within the size limit. */

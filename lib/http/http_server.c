@@ -6,7 +6,7 @@
  * 200 OK for HTTP/1.1 keep-alive (no Connection header), HTTP/1.0
  * keep-alive (Connection: keep-alive) and close (Connection: close), each
  * with the identity body and, when gzip is on, with the body gzipped once by
- * zlib; and the errors 400, 405, 431 and 505, which all close. Each response
+ * zlib; and the errors 400, 405, 413, 414, 431, 501 and 505, which all close. Each response
  * is one contiguous buffer, headers then body, so a HEAD answer is the
  * header prefix of the GET answer; its Date value is left blank there.
  *
@@ -51,6 +51,9 @@ static const struct {
 	{405, "Method Not Allowed"},
 	{431, "Request Header Fields Too Large"},
 	{505, "HTTP Version Not Supported"},
+	{413, "Content Too Large"},
+	{414, "URI Too Long"},
+	{501, "Not Implemented"},
 };
 #define HTTP_N_ERRORS (sizeof(http_errors) / sizeof(http_errors[0]))
 
@@ -63,19 +66,40 @@ struct http_tmpl {
 	uint32_t gen_len;  /* bytes of it there: len (short body) or hdr_len */
 };
 
+/* The responses of one body: [gzip][connection variant]. */
+struct http_var {
+	struct http_tmpl t[2][HTTP_V_N];
+	uint16_t status;
+};
+
+/* A route: exact path (hash of the bytes before any '?') -> a size mix. */
+struct http_route {
+	uint32_t hash;
+	uint16_t first;			    /* its first variant */
+	uint8_t nb;			    /* variants (sizes) */
+	uint32_t cum[HTTP_ROUTE_MAX_SIZES]; /* cumulative weights */
+};
+
 struct http_server {
-	struct http_tmpl ok[2][HTTP_V_N]; /* [gzip][variant] */
+	struct http_var *var; /* [0]: the default body, then each route's sizes */
+	unsigned int nb_var;
+	struct http_route routes[HTTP_MAX_ROUTES];
+	unsigned int nb_routes;
 	struct http_tmpl err[HTTP_N_ERRORS];
 	bool gzip;
+	uint32_t max_body;   /* request bodies over this: 413 */
 	uint32_t gen_size;   /* bytes of one generation */
 	volatile time_t now; /* second published by http_server_tick() */
 };
 
-/* Every template, HTTP_TMPL(s, i) for i < HTTP_N_TMPL: the 200s, then the errors. */
-#define HTTP_N_TMPL (2 * HTTP_V_N + HTTP_N_ERRORS)
+/* Every template, HTTP_TMPL(s, i) for i < HTTP_N_TMPL(s): the bodies' responses, then the
+ * errors. */
+#define HTTP_VT	       (2 * HTTP_V_N)
+#define HTTP_N_TMPL(s) ((s)->nb_var * HTTP_VT + HTTP_N_ERRORS)
 #define HTTP_TMPL(s, i) \
-	((i) < 2 * HTTP_V_N ? &(s)->ok[(i) / HTTP_V_N][(i) % HTTP_V_N] \
-			    : &(s)->err[(i)-2 * HTTP_V_N])
+	((i) < (s)->nb_var * HTTP_VT \
+		 ? &(s)->var[(i) / HTTP_VT].t[(i) % HTTP_VT / HTTP_V_N][(i) % HTTP_V_N] \
+		 : &(s)->err[(i) - (s)->nb_var * HTTP_VT])
 
 static void
 http_err(char *err, size_t errlen, const char *fmt, ...)
@@ -274,7 +298,7 @@ http_gen_layout(struct http_server *s)
 {
 	uint32_t off = 0;
 
-	for (unsigned int i = 0; i < HTTP_N_TMPL; i++) {
+	for (unsigned int i = 0; i < HTTP_N_TMPL(s); i++) {
 		struct http_tmpl *t = HTTP_TMPL(s, i);
 
 		if (t->buf == NULL)
@@ -286,14 +310,99 @@ http_gen_layout(struct http_server *s)
 	s->gen_size = off;
 }
 
+static const char *
+http_reason(uint16_t code)
+{
+	static const struct {
+		uint16_t code;
+		const char *reason;
+	} r[] = {
+		{200, "OK"},
+		{201, "Created"},
+		{202, "Accepted"},
+		{203, "Non-Authoritative Information"},
+		{206, "Partial Content"},
+		{301, "Moved Permanently"},
+		{302, "Found"},
+		{303, "See Other"},
+		{307, "Temporary Redirect"},
+		{308, "Permanent Redirect"},
+		{400, "Bad Request"},
+		{401, "Unauthorized"},
+		{403, "Forbidden"},
+		{404, "Not Found"},
+		{410, "Gone"},
+		{429, "Too Many Requests"},
+		{500, "Internal Server Error"},
+		{502, "Bad Gateway"},
+		{503, "Service Unavailable"},
+		{504, "Gateway Timeout"},
+	};
+
+	for (unsigned int i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (r[i].code == code)
+			return r[i].reason;
+	return code < 300   ? "OK"
+	       : code < 400 ? "Redirect"
+	       : code < 500 ? "Client Error"
+			    : "Server Error";
+}
+
+uint32_t
+http_path_hash(const char *p, size_t n)
+{
+	uint32_t h = HTTP_PATH_HASH_INIT;
+
+	for (size_t i = 0; i < n && p[i] != '?'; i++)
+		h = HTTP_PATH_HASH_STEP(h, (uint8_t)p[i]);
+	return h;
+}
+
+/*
+ * The responses of one body (and its gzip when gz is not NULL) with v->status:
+ * every connection variant. 0 or -1.
+ */
+static int
+http_var_build(struct http_var *v, const char *srv, const char *ctype, const char *extra,
+	       const uint8_t *body, uint32_t body_len, const uint8_t *gz, uint32_t gz_len,
+	       bool gzip, char *hdr, size_t hmax)
+{
+	static const char *const conn[HTTP_V_N] = {
+		[HTTP_V_KEEP11] = "",
+		[HTTP_V_KEEP10] = "Connection: keep-alive\r\n",
+		[HTTP_V_CLOSE] = "Connection: close\r\n",
+	};
+
+	for (unsigned g = 0; g < (gzip ? 2u : 1u); g++) {
+		for (unsigned k = 0; k < HTTP_V_N; k++) {
+			/* With gzip on, the identity answer varies too. */
+			snprintf(hdr, hmax,
+				 "HTTP/1.1 %u %s\r\n%sDate: %*s\r\nContent-Type: %s\r\n"
+				 "Content-Length: %u\r\n%s%s%s\r\n",
+				 v->status, http_reason(v->status), srv, HTTP_DATE_LEN, "", ctype,
+				 g ? gz_len : body_len,
+				 g	? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n"
+				 : gzip ? "Vary: Accept-Encoding\r\n"
+					: "",
+				 conn[k], extra);
+			if (http_tmpl_build(&v->t[g][k], hdr, g ? gz : body,
+					    g ? gz_len : body_len) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 void
 http_server_free(struct http_server *s)
 {
 	if (s == NULL)
 		return;
-	for (unsigned g = 0; g < 2; g++)
-		for (unsigned v = 0; v < HTTP_V_N; v++)
-			free(s->ok[g][v].buf);
+	for (unsigned i = 0; s->var != NULL && i < s->nb_var; i++)
+		for (unsigned g = 0; g < 2; g++)
+			for (unsigned v = 0; v < HTTP_V_N; v++)
+				free(s->var[i].t[g][v].buf);
+	free(s->var);
 	for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
 		free(s->err[e].buf);
 	free(s);
@@ -353,6 +462,7 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 			body[i] = (uint8_t)pattern[i % (sizeof(pattern) - 1)];
 	}
 	s->gzip = c->gzip;
+	s->max_body = c->max_body == 0 ? HTTP_MAX_BODY_LIMIT : c->max_body;
 	if (c->gzip) {
 		gz = http_gzip(body, body_len, &gz_len);
 		if (gz == NULL) {
@@ -362,29 +472,65 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 		}
 	}
 
-	static const char *const conn[HTTP_V_N] = {
-		[HTTP_V_KEEP11] = "",
-		[HTTP_V_KEEP10] = "Connection: keep-alive\r\n",
-		[HTTP_V_CLOSE] = "Connection: close\r\n",
-	};
-	for (unsigned g = 0; g < (c->gzip ? 2u : 1u); g++) {
-		for (unsigned v = 0; v < HTTP_V_N; v++) {
-			/* With gzip on, the identity answer varies too. */
-			snprintf(hdr, hmax,
-				 "HTTP/1.1 200 OK\r\n%sDate: %*s\r\nContent-Type: %s\r\n"
-				 "Content-Length: %u\r\n%s%s%s\r\n",
-				 srv, HTTP_DATE_LEN, "", ctype, g ? gz_len : body_len,
-				 g	   ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n"
-				 : c->gzip ? "Vary: Accept-Encoding\r\n"
-					   : "",
-				 conn[v], extra);
-			if (http_tmpl_build(&s->ok[g][v], hdr, g ? gz : body,
-					    g ? gz_len : body_len) < 0) {
-				http_err(err, errlen, "out of memory for the responses");
-				goto fail_errno;
+	unsigned int nv = 1;
+
+	if (c->nb_routes > HTTP_MAX_ROUTES) {
+		errno = EINVAL;
+		http_err(err, errlen, "more than %d routes", HTTP_MAX_ROUTES);
+		goto fail;
+	}
+	for (unsigned int r = 0; r < c->nb_routes; r++) {
+		if (c->routes[r].nb_sizes == 0 || c->routes[r].nb_sizes > HTTP_ROUTE_MAX_SIZES ||
+		    c->routes[r].path == NULL) {
+			errno = EINVAL;
+			http_err(err, errlen, "route %u: no path or 1..%d sizes", r,
+				 HTTP_ROUTE_MAX_SIZES);
+			goto fail;
+		}
+		nv += c->routes[r].nb_sizes;
+	}
+	s->var = calloc(nv, sizeof(*s->var));
+	if (s->var == NULL)
+		goto fail_errno;
+	s->nb_var = nv;
+	s->var[0].status = 200;
+	if (http_var_build(&s->var[0], srv, ctype, extra, body, body_len, gz, gz_len, c->gzip, hdr,
+			   hmax) < 0)
+		goto fail_mem;
+	for (unsigned int r = 0, v = 1; r < c->nb_routes; r++) {
+		const struct http_route_conf *rc = &c->routes[r];
+		struct http_route *rt = &s->routes[r];
+		uint32_t cum = 0;
+
+		rt->hash = http_path_hash(rc->path, strlen(rc->path));
+		rt->first = (uint16_t)v;
+		rt->nb = (uint8_t)rc->nb_sizes;
+		for (unsigned int k = 0; k < rc->nb_sizes; k++, v++) {
+			uint32_t n = rc->size[k], zl = 0;
+			uint8_t *b = malloc(n > 0 ? n : 1), *z = NULL;
+			int brc;
+
+			if (b == NULL)
+				goto fail_mem;
+			for (uint32_t i = 0; i < n; i++)
+				b[i] = (uint8_t)pattern[i % (sizeof(pattern) - 1)];
+			if (c->gzip && (z = http_gzip(b, n, &zl)) == NULL) {
+				free(b);
+				goto fail_mem;
 			}
+			s->var[v].status = rc->status;
+			brc = http_var_build(&s->var[v], srv,
+					     rc->content_type != NULL ? rc->content_type : ctype,
+					     extra, b, n, z, zl, c->gzip, hdr, hmax);
+			free(b);
+			free(z);
+			if (brc < 0)
+				goto fail_mem;
+			cum += rc->weight[k] > 0 ? rc->weight[k] : 1;
+			rt->cum[k] = cum;
 		}
 	}
+	s->nb_routes = c->nb_routes;
 	for (unsigned i = 0; i < HTTP_N_ERRORS; i++) {
 		char msg[64];
 		int ml = snprintf(msg, sizeof(msg), "%u %s\n", http_errors[i].code,
@@ -394,7 +540,9 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 			 "HTTP/1.1 %u %s\r\n%sDate: %*s\r\nContent-Type: text/plain\r\n"
 			 "Content-Length: %d\r\n%sConnection: close\r\n\r\n",
 			 http_errors[i].code, http_errors[i].reason, srv, HTTP_DATE_LEN, "", ml,
-			 http_errors[i].code == 405 ? "Allow: GET, HEAD\r\n" : "");
+			 http_errors[i].code == 405
+				 ? "Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS\r\n"
+				 : "");
 		if (http_tmpl_build(&s->err[i], hdr, (const uint8_t *)msg, (uint32_t)ml) < 0) {
 			http_err(err, errlen, "out of memory for the responses");
 			goto fail_errno;
@@ -408,6 +556,8 @@ http_server_create(const struct http_server_conf *c, char *err, size_t errlen)
 	s->now = time(NULL);
 	return s;
 
+fail_mem:
+	http_err(err, errlen, "out of memory for the responses");
 fail_errno:
 	if (errno == 0)
 		errno = ENOMEM;
@@ -447,7 +597,7 @@ http_server_gen_fill(const struct http_server *s, uint8_t *gen, time_t date)
 	char d[HTTP_DATE_LEN];
 
 	http_date_format(date, d);
-	for (unsigned int i = 0; i < HTTP_N_TMPL; i++) {
+	for (unsigned int i = 0; i < HTTP_N_TMPL(s); i++) {
 		const struct http_tmpl *t = HTTP_TMPL(s, i);
 
 		if (t->buf == NULL)
@@ -458,27 +608,65 @@ http_server_gen_fill(const struct http_server *s, uint8_t *gen, time_t date)
 	}
 }
 
+/* The template answering req; *rc: enum http_server_rc. */
+static const struct http_tmpl *
+http_pick(const struct http_server *s, const struct http_req *req, uint32_t rnd, int *rc)
+{
+	if (req->status != 0) {
+		const struct http_tmpl *t = &s->err[0]; /* anything unknown is a 400 */
+
+		for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
+			if (http_errors[e].code == req->status)
+				t = &s->err[e];
+		*rc = HTTP_SERVER_CLOSE;
+		return t;
+	}
+	bool keep = http_req_keepalive(req);
+	unsigned g = s->gzip && (req->flags & HTTP_F_GZIP) ? 1 : 0;
+	unsigned v = !keep ? HTTP_V_CLOSE : req->minor == 0 ? HTTP_V_KEEP10 : HTTP_V_KEEP11;
+
+	*rc = keep ? HTTP_SERVER_KEEP : HTTP_SERVER_CLOSE;
+	return &s->var[http_server_variant(s, req, rnd)].t[g][v];
+}
+
+unsigned int
+http_server_variant(const struct http_server *s, const struct http_req *req, uint32_t rnd)
+{
+	for (unsigned int i = 0; i < s->nb_routes; i++) {
+		const struct http_route *rt = &s->routes[i];
+
+		if (rt->hash != req->path_hash)
+			continue;
+		uint32_t x = rnd % rt->cum[rt->nb - 1];
+		unsigned int k = 0;
+
+		while (k + 1 < rt->nb && x >= rt->cum[k])
+			k++;
+		return rt->first + k;
+	}
+	return 0;
+}
+
+uint16_t
+http_server_status(const struct http_server *s, const struct http_req *req, uint32_t rnd)
+{
+	return req->status != 0 ? req->status : s->var[http_server_variant(s, req, rnd)].status;
+}
+
 int
 http_server_response(const struct http_server *s, const struct http_req *req, const uint8_t *gen,
 		     struct http_iov out[2])
 {
-	const struct http_tmpl *t;
+	return http_server_response_r(s, req, 0, gen, out);
+}
+
+int
+http_server_response_r(const struct http_server *s, const struct http_req *req, uint32_t rnd,
+		       const uint8_t *gen, struct http_iov out[2])
+{
 	int rc;
+	const struct http_tmpl *t = http_pick(s, req, rnd, &rc);
 
-	if (req->status != 0) {
-		t = &s->err[0]; /* anything unknown is a 400 */
-		for (unsigned e = 0; e < HTTP_N_ERRORS; e++)
-			if (http_errors[e].code == req->status)
-				t = &s->err[e];
-		rc = HTTP_SERVER_CLOSE;
-	} else {
-		bool keep = http_req_keepalive(req);
-		unsigned g = s->gzip && (req->flags & HTTP_F_GZIP) ? 1 : 0;
-		unsigned v = !keep ? HTTP_V_CLOSE : req->minor == 0 ? HTTP_V_KEEP10 : HTTP_V_KEEP11;
-
-		t = &s->ok[g][v];
-		rc = keep ? HTTP_SERVER_KEEP : HTTP_SERVER_CLOSE;
-	}
 	out[0].base = gen + t->gen_off;
 	out[1].base = t->buf + t->hdr_len;
 	if (req->method == HTTP_M_HEAD) {
@@ -491,29 +679,54 @@ http_server_response(const struct http_server *s, const struct http_req *req, co
 	return rc;
 }
 
+uint32_t
+http_server_body_len(const struct http_server *s, const struct http_req *req, uint32_t rnd)
+{
+	int rc;
+	const struct http_tmpl *t = http_pick(s, req, rnd, &rc);
+
+	return req->method == HTTP_M_HEAD ? 0 : t->len - t->hdr_len;
+}
+
 unsigned int
 http_server_bodies(const struct http_server *s, struct http_iov *out, unsigned int max)
 {
 	unsigned int n = 0;
 
-	for (unsigned g = 0; g < (s->gzip ? 2u : 1u); g++)
-		for (unsigned v = 0; v < HTTP_V_N; v++) {
-			const struct http_tmpl *t = &s->ok[g][v];
+	for (unsigned i = 0; i < s->nb_var; i++)
+		for (unsigned g = 0; g < (s->gzip ? 2u : 1u); g++)
+			for (unsigned v = 0; v < HTTP_V_N; v++) {
+				const struct http_tmpl *t = &s->var[i].t[g][v];
 
-			if (n == max || t->buf == NULL || t->len == t->hdr_len)
-				continue;
-			out[n].base = t->buf + t->hdr_len;
-			out[n].len = t->len - t->hdr_len;
-			n++;
-		}
+				if (n == max || t->buf == NULL || t->len == t->hdr_len)
+					continue;
+				out[n].base = t->buf + t->hdr_len;
+				out[n].len = t->len - t->hdr_len;
+				n++;
+			}
 	return n;
 }
 
 struct http_iov
 http_server_body(const struct http_server *s, bool gzip)
 {
-	const struct http_tmpl *t = &s->ok[gzip && s->gzip ? 1 : 0][HTTP_V_KEEP11];
+	const struct http_tmpl *t = &s->var[0].t[gzip && s->gzip ? 1 : 0][HTTP_V_KEEP11];
 	struct http_iov iov = {t->buf + t->hdr_len, t->len - t->hdr_len};
+
+	return iov;
+}
+
+uint32_t
+http_server_max_body(const struct http_server *s)
+{
+	return s->max_body;
+}
+
+struct http_iov
+http_server_continue(void)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	struct http_iov iov = {(const uint8_t *)cont, sizeof(cont) - 1};
 
 	return iov;
 }

@@ -86,6 +86,16 @@ extern "C" {
 	X(http_err_405,		"unsupported methods answered 405") \
 	X(http_err_431,		"header blocks over the limit answered 431, then closed") \
 	X(http_err_505,		"unsupported HTTP versions answered 505, then closed") \
+	X(http_err_413,		"request bodies over [server] max_body answered 413, then closed") \
+	X(http_err_414,		"request lines over the header limit answered 414, then closed") \
+	X(http_err_501,		"request transfer codings other than chunked answered 501, then closed") \
+	X(http_req_body,	"HTTP requests that carried a body (Content-Length or chunked)") \
+	X(http_body_bytes,	"HTTP request body bytes read and discarded (chunk framing not " \
+				"counted)") \
+	X(http_continue,	"100 Continue sent for Expect: 100-continue") \
+	X(http_resp_route,	"HTTP responses of a route whose status is not 200") \
+	X(http_log_dropped,	"access log records dropped: the worker's ring to the main lcore " \
+				"was full") \
 	X(gen_conn_tx,		"client: connections attempted (SYN sent)") \
 	X(gen_conn_ok,		"client: connections established") \
 	X(gen_done,		"client: connections completed (response read, close started)") \

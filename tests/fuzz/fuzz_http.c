@@ -10,10 +10,13 @@
  * message split anywhere parses as if it came in one piece. Per call:
  *   - rc is OK, AGAIN or ERROR; *used <= len; AGAIN uses every byte;
  *   - an OK consumes at least one byte;
- *   - a request error carries 400, 405, 431 or 505;
+ *   - a request error carries 400, 405, 413, 414, 431, 501 or 505;
+ *   - request body_bytes never exceed the bytes fed nor max_body;
  *   - the captured path is NUL-terminated within its buffer;
  *   - response body_bytes never exceed the bytes fed.
- * The first input byte chooses whether the responses answer HEAD.
+ * The first input byte chooses whether the responses answer HEAD and the
+ * request body limit (64 bytes or 8 KiB). Request bodies go through the
+ * Content-Length and chunked decoders (tests/fuzz/corpus has both).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,7 @@ struct fuzz_req_conn {
 	uint64_t off; /* stream offset reached (of the error, once dead) */
 	uint64_t trace;
 	uint32_t nreq;
+	uint32_t max_body;
 	bool dead;
 };
 
@@ -57,8 +61,12 @@ static void
 fuzz_req_feed(struct fuzz_req_conn *c, const uint8_t *p, uint32_t len)
 {
 	while (len > 0 && !c->dead) {
-		uint32_t used = UINT32_MAX;
+		uint32_t used = UINT32_MAX, body0 = c->r.body_bytes;
 		int rc = http_req_parse(&c->r, p, len, &used, c->path, sizeof(c->path));
+
+		FUZZ_ASSERT(c->r.body_bytes >= body0 && c->r.body_bytes - body0 <= used);
+		FUZZ_ASSERT(c->r.body_bytes <= c->max_body);
+		(void)http_req_wants_continue(&c->r);
 
 		FUZZ_ASSERT(rc == HTTP_OK || rc == HTTP_AGAIN || rc == HTTP_ERROR);
 		FUZZ_ASSERT(used <= len);
@@ -71,17 +79,20 @@ fuzz_req_feed(struct fuzz_req_conn *c, const uint8_t *p, uint32_t len)
 		fuzz_mix(&c->trace, (uint64_t)(rc + 1) << 32 | c->r.status);
 		fuzz_mix(&c->trace, c->off + used);
 		fuzz_mix(&c->trace, (uint64_t)c->r.method << 16 | c->r.minor << 8 | c->r.flags);
+		fuzz_mix(&c->trace, c->r.body_bytes);
 		for (const char *s = c->path; *s != '\0'; s++)
 			fuzz_mix(&c->trace, (uint8_t)*s);
 		if (rc == HTTP_ERROR) {
 			FUZZ_ASSERT(c->r.status == 400 || c->r.status == 405 ||
-				    c->r.status == 431 || c->r.status == 505);
+				    c->r.status == 413 || c->r.status == 414 ||
+				    c->r.status == 431 || c->r.status == 501 || c->r.status == 505);
 			c->off += used;
 			c->dead = true;
 			return;
 		}
 		FUZZ_ASSERT(c->r.status == 0);
-		FUZZ_ASSERT(c->r.method == HTTP_M_GET || c->r.method == HTTP_M_HEAD);
+		FUZZ_ASSERT(c->r.method != HTTP_M_NONE && c->r.method != HTTP_M_OTHER &&
+			    c->r.method < HTTP_M_N);
 		FUZZ_ASSERT(c->r.minor <= 1);
 		FUZZ_ASSERT(used > 0);
 		(void)http_req_keepalive(&c->r);
@@ -89,7 +100,7 @@ fuzz_req_feed(struct fuzz_req_conn *c, const uint8_t *p, uint32_t len)
 		p += used;
 		len -= used;
 		c->nreq++;
-		http_req_init(&c->r);
+		http_req_init_limit(&c->r, c->max_body);
 		c->path[0] = '\0';
 	}
 }
@@ -150,7 +161,9 @@ fuzz_run(const uint8_t *data, uint32_t size, uint32_t k, bool head, struct fuzz_
 	 struct fuzz_resp_conn *rs)
 {
 	memset(rq, 0, sizeof(*rq));
-	http_req_init(&rq->r);
+	/* bodies up to 8 KiB or 64 bytes: both sides of max_body reached */
+	rq->max_body = head ? 64 : 8192;
+	http_req_init_limit(&rq->r, rq->max_body);
 	fuzz_req_feed(rq, data, k);
 	fuzz_req_feed(rq, data + k, size - k);
 
