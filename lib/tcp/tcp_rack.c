@@ -115,8 +115,8 @@ tcp_rack_arm(struct tcp_ctx *c, struct tcb *t)
 		}
 		return;
 	}
-	/* 7.2 */
-	uint32_t pto = 2 * (t->srtt8 >> 3);
+	/* 7.2, plus 2 ms as Linux (tcp_schedule_loss_probe: TCP_TIMEOUT_MIN) */
+	uint32_t pto = 2 * (t->srtt8 >> 3) + 2;
 	if (flight <= t->mss)
 		pto += TLP_WCDELACK_MS;
 	if (pto < TLP_MIN_MS)
@@ -170,6 +170,16 @@ tcp_rack_timer(struct tcp_ctx *c, struct tcb *t)
 
 	if (kind == TCP_RK_NONE)
 		return false;
+	/* The wheel is catching up on ms the worker did not run (descheduled):
+	 * the ACKs of that time may still wait in its RX queue. Decide one
+	 * tick after the present instead, once the next RX bursts are in. */
+	uint32_t now = (uint32_t)((c->w->now - c->tsc_base) / c->tsc_per_ms) + 1;
+	if (SEQ_GT(now, c->tick + 1)) {
+		r->timer_at = now + 1;
+		t->rto_at = r->timer_at;
+		tcp_timer_update(c, t);
+		return true;
+	}
 	r->timer = TCP_RK_NONE;
 	if (kind == TCP_RK_REO) {
 		if (!(t->flags & TF_RECOVERY) && tcp_flight(t) > 0 && t->dupacks > 0) {
