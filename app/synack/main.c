@@ -13,6 +13,7 @@
  * Exit codes: 0 done, 1 the run failed, 2 usage / config / environment.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "app/synack/synack.h"
 
@@ -25,9 +26,13 @@ main(int argc, char **argv)
 	struct cli o;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &o);
 	if (rc < 0)
 		rc = cli_config(&o, &cfg);
+	else
+		goto out; /* --help, --version, --help-config or a usage error */
 	if (rc != 0)
 		goto out;
 	s.cfg = &cfg;
