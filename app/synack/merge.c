@@ -29,13 +29,12 @@ struct merge {
 	const char *const *paths;
 	struct stats_run *runs;
 	FILE *errf;
-	uint64_t hz;	    /**< the first histogram's tick rate: the merge's */
+	uint64_t hz; /**< the first histogram's tick rate: the merge's */
 	bool hz_warned;
-	json_t *warnings;   /**< array of strings */
+	json_t *warnings; /**< array of strings */
 };
 
-static void
-warn(struct merge *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct merge *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 warn(struct merge *m, const char *fmt, ...)
@@ -189,15 +188,14 @@ add_value(json_t *dst, const char *key, const json_t *v)
 			d = json_object();
 			json_object_set_new(dst, key, d);
 		}
-		json_object_foreach((json_t *)v, k, x)
-			add_value(d, k, x);
+		json_object_foreach((json_t *)v, k, x) add_value(d, k, x);
 	} else if (json_is_integer(v) && (d == NULL || json_is_integer(d))) {
-		json_object_set_new(dst, key,
-				    json_integer((d ? json_integer_value(d) : 0) +
-						 json_integer_value(v)));
+		json_object_set_new(
+			dst, key,
+			json_integer((d ? json_integer_value(d) : 0) + json_integer_value(v)));
 	} else if (json_is_number(v)) {
-		json_object_set_new(dst, key,
-				    json_real((d ? json_number_value(d) : 0) + json_number_value(v)));
+		json_object_set_new(
+			dst, key, json_real((d ? json_number_value(d) : 0) + json_number_value(v)));
 	}
 }
 
@@ -205,7 +203,7 @@ add_value(json_t *dst, const char *key, const json_t *v)
 static bool
 summed_key(const char *k)
 {
-	static const char *const skip[] = {"type",	"t",	       "wall",	   "hist",
+	static const char *const skip[] = {"type",     "t",	    "wall",	   "hist",
 					   "segments", "bulk_cwnd", "bulk_rtt_ms", NULL};
 
 	for (unsigned int i = 0; skip[i] != NULL; i++)
@@ -232,9 +230,9 @@ latency_json(const struct merge *m, struct stats_hist *const *hs)
 			continue;
 		one = json_object();
 		json_object_set_new(one, "count", json_integer((json_int_t)h->count));
-		json_object_set_new(one, "mean",
-				    json_real(round((double)h->sum / (double)h->count * us * 1e3) /
-					      1e3));
+		json_object_set_new(
+			one, "mean",
+			json_real(round((double)h->sum / (double)h->count * us * 1e3) / 1e3));
 		json_object_set_new(one, "min", json_real(round((double)h->min * us * 1e3) / 1e3));
 		for (unsigned int q = 0; q < sizeof(qs) / sizeof(qs[0]); q++)
 			json_object_set_new(
@@ -304,7 +302,8 @@ check_segments(struct merge *m)
 	}
 	if (k > 0 && cn != cd)
 		warn(m,
-		     "no file has the segment %" PRIu64 "/%" PRIu64 ":1: the merge is not the whole",
+		     "no file has the segment %" PRIu64 "/%" PRIu64
+		     ":1: the merge is not the whole",
 		     cn, cd);
 }
 
@@ -346,12 +345,14 @@ check_sources(struct merge *m)
 			char diff[256] = "";
 			size_t off = 0;
 
-			json_object_foreach((json_t *)cf, k, v)
-				if (!json_equal(v, json_object_get(ci, k)) && off < sizeof(diff))
-					off += (size_t)snprintf(diff + off, sizeof(diff) - off,
-								"%s%s", off ? ", " : "", k);
+			json_object_foreach((json_t *)cf, k,
+					    v) if (!json_equal(v, json_object_get(ci, k)) &&
+						   off < sizeof(diff))
+				off += (size_t)snprintf(diff + off, sizeof(diff) - off, "%s%s",
+							off ? ", " : "", k);
 			if (off != 0)
-				warn(m, "%s and %s: the configs differ (%s): not one run's segments?",
+				warn(m,
+				     "%s and %s: the configs differ (%s): not one run's segments?",
 				     m->paths[first], m->paths[i], diff);
 		}
 		if (si == NULL || !range_of(si, &a0, &a1, &p0, &p1))
@@ -363,13 +364,14 @@ check_sources(struct merge *m)
 			if (sj == NULL || !range_of(sj, &b0, &b1, &q0, &q1))
 				continue;
 			if (ci != NULL && cj != NULL &&
-			    !json_equal(json_object_get(ci, "target"), json_object_get(cj, "target")))
+			    !json_equal(json_object_get(ci, "target"),
+					json_object_get(cj, "target")))
 				continue;
 			if (a1 < b0 || b1 < a0 || p1 < q0 || q1 < p0)
 				continue;
 			warn(m,
-			     "%s and %s: the source ranges overlap (%s-%s ports %" PRId64 "-%" PRId64
-			     " and %s-%s ports %" PRId64 "-%" PRId64
+			     "%s and %s: the source ranges overlap (%s-%s ports %" PRId64
+			     "-%" PRId64 " and %s-%s ports %" PRId64 "-%" PRId64
 			     "): two generators may have used one 4-tuple",
 			     m->paths[i], m->paths[j],
 			     json_string_value(json_object_get(si, "ip_lo")),
@@ -420,8 +422,10 @@ write_intervals(struct merge *m, FILE *f)
 			hi = s > hi ? s : hi;
 		}
 		if (!walls)
-			warn(m, "%s: intervals without wall-clock times (\"wall\"): left out of the "
-				"merged series", m->paths[i]);
+			warn(m,
+			     "%s: intervals without wall-clock times (\"wall\"): left out of the "
+			     "merged series",
+			     m->paths[i]);
 	}
 	if (lo > hi)
 		return 0;
@@ -460,9 +464,8 @@ write_intervals(struct merge *m, FILE *f)
 				nb++;
 				if (json_number_value(json_object_get(iv, "wall")) > wall)
 					wall = json_number_value(json_object_get(iv, "wall"));
-				json_object_foreach(iv, key, v)
-					if (summed_key(key))
-						add_value(out, key, v);
+				json_object_foreach(iv, key, v) if (summed_key(key))
+					add_value(out, key, v);
 				if (hists_add(m, hs, iv, m->paths[i]) != 0) {
 					json_decref(out);
 					hists_free(hs);
@@ -478,7 +481,8 @@ write_intervals(struct merge *m, FILE *f)
 		json_object_set_new(out, "segments", json_integer(nb));
 		json_object_set_new(out, "hist", hist_json(m, hs, false));
 		hists_free(hs);
-		char *line = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		char *line = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER |
+						     JSON_REAL_PRECISION(10));
 		if (line != NULL && f != NULL)
 			fprintf(f, "%s\n", line);
 		free(line);
@@ -490,7 +494,8 @@ write_intervals(struct merge *m, FILE *f)
 static void
 print_text(FILE *out, const json_t *sum, unsigned int n)
 {
-	const json_t *c = json_object_get(sum, "counters"), *lat = json_object_get(sum, "latency_us");
+	const json_t *c = json_object_get(sum, "counters"),
+		     *lat = json_object_get(sum, "latency_us");
 	const char *k;
 	json_t *v;
 
@@ -498,9 +503,8 @@ print_text(FILE *out, const json_t *sum, unsigned int n)
 		json_number_value(json_object_get(sum, "t")),
 		json_string_value(json_object_get(sum, "status")));
 	fprintf(out, "%-22s %14s\n", "counter", "total");
-	json_object_foreach((json_t *)c, k, v)
-		if (json_integer_value(v) != 0)
-			fprintf(out, "%-22s %14" JSON_INTEGER_FORMAT "\n", k, json_integer_value(v));
+	json_object_foreach((json_t *)c, k, v) if (json_integer_value(v) != 0)
+		fprintf(out, "%-22s %14" JSON_INTEGER_FORMAT "\n", k, json_integer_value(v));
 	if (json_object_size(lat) == 0)
 		return;
 	fprintf(out, "\nlatency (us)        count      mean       p50       p90       p99"
@@ -511,7 +515,7 @@ print_text(FILE *out, const json_t *sum, unsigned int n)
 			json_integer_value(json_object_get(v, "count")),
 			json_number_value(json_object_get(v, "mean")));
 		for (const char *const *q = (const char *const[]){"p50", "p90", "p99", "p99.9",
-								   "p99.99", "max", NULL};
+								  "p99.99", "max", NULL};
 		     *q != NULL; q++)
 			fprintf(out, " %9.1f", json_number_value(json_object_get(v, *q)));
 		fputc('\n', out);
@@ -536,8 +540,10 @@ summary(struct merge *m, int *failed)
 
 		json_object_set_new(seg, "file", json_string(m->paths[i]));
 		if (s == NULL) {
-			warn(m, "%s: no summary line (the run did not finish): its counters and "
-				"histograms are not in the totals", m->paths[i]);
+			warn(m,
+			     "%s: no summary line (the run did not finish): its counters and "
+			     "histograms are not in the totals",
+			     m->paths[i]);
 			json_object_set_new(seg, "status", json_string("no summary"));
 			json_array_append_new(segs, seg);
 			continue;
@@ -569,8 +575,8 @@ summary(struct merge *m, int *failed)
 		if (strncmp(st, "failed", 6) == 0)
 			*failed = 1;
 		json_object_set_new(seg, "status", json_string(st));
-		for (const char *const *kk = (const char *const[]){"segment", "source", "start",
-								    NULL};
+		for (const char *const *kk =
+			     (const char *const[]){"segment", "source", "start", NULL};
 		     *kk != NULL; kk++)
 			if ((x = json_object_get(s, *kk)) != NULL)
 				json_object_set(seg, *kk, (json_t *)x);
@@ -585,8 +591,8 @@ summary(struct merge *m, int *failed)
 	} else {
 		char st[320];
 
-		snprintf(st, sizeof(st), "%s%s: %s", strncmp(bad, "failed", 6) == 0 ? "failed: " : "",
-			 m->paths[bad_i], bad);
+		snprintf(st, sizeof(st), "%s%s: %s",
+			 strncmp(bad, "failed", 6) == 0 ? "failed: " : "", m->paths[bad_i], bad);
 		json_object_set_new(sum, "status", json_string(st));
 	}
 	json_object_set_new(sum, "drops", json_integer(drops));
@@ -599,8 +605,7 @@ summary(struct merge *m, int *failed)
 }
 
 int
-merge_files(const char *const *paths, unsigned int n, const char *json_out, FILE *out,
-	    FILE *errf)
+merge_files(const char *const *paths, unsigned int n, const char *json_out, FILE *out, FILE *errf)
 {
 	struct merge m = {.n = n, .paths = paths, .errf = errf};
 	FILE *f = NULL;

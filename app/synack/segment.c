@@ -158,8 +158,8 @@ segment_str(const struct segment *sg, char *buf, size_t len)
 }
 
 int
-segment_zero_str(const struct segment *sg, const struct segment_share *sh,
-		 const struct cfg *cfg, char *buf, size_t len)
+segment_zero_str(const struct segment *sg, const struct segment_share *sh, const struct cfg *cfg,
+		 char *buf, size_t len)
 {
 	const struct cfg_client *cc = &cfg->client;
 	const struct {
@@ -182,8 +182,7 @@ segment_zero_str(const struct segment *sg, const struct segment_share *sh,
 		return 0;
 	}
 	segment_str(sg, seg, sizeof(seg));
-	n = snprintf(buf, len, "segment %s (%u of %u) gets no share of", seg, sg->index,
-		     sg->count);
+	n = snprintf(buf, len, "segment %s (%u of %u) gets no share of", seg, sg->index, sg->count);
 	for (size_t i = 0, k = 0; i < sizeof(what) / sizeof(what[0]); i++) {
 		if (!(sh->zero & what[i].bit) || n < 0 || (size_t)n >= len)
 			continue;

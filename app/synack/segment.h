@@ -47,12 +47,12 @@ struct segment {
 
 /** A process's share of the whole, before its workers split it. */
 struct segment_share {
-	uint64_t rate;		   /**< per second; 0 = as fast as it goes (total 0) */
-	uint64_t count;		   /**< 0 = no limit (total 0) */
-	uint32_t conc;		   /**< concurrency */
-	uint32_t flows;		   /**< model udp: flows per worker */
-	uint16_t port_lo, port_hi; /**< its part of client.ports, inclusive (lo > hi: none) */
-	bool by_address;	   /**< the addresses are split, each segment has every port */
+	uint64_t rate;			/**< per second; 0 = as fast as it goes (total 0) */
+	uint64_t count;			/**< 0 = no limit (total 0) */
+	uint32_t conc;			/**< concurrency */
+	uint32_t flows;			/**< model udp: flows per worker */
+	uint16_t port_lo, port_hi;	/**< its part of client.ports, inclusive (lo > hi: none) */
+	bool by_address;		/**< the addresses are split, each segment has every port */
 	uint32_t ip_off[CFG_MAX_PORTS]; /**< per port: first address, from port.ip */
 	uint32_t ip_n[CFG_MAX_PORTS];	/**< per port: addresses (ip_count on a server port) */
 	uint32_t zero;			/**< enum segment_zero bits */
