@@ -91,7 +91,8 @@ TEST(Merge, HistogramsOfTheSegmentsMergeToTheHistogramOfAllSamples)
 		stats_report_set_hz(r, 2100000000ULL);
 		char js[160];
 		snprintf(js, sizeof(js),
-			 "{\"index\":%d,\"count\":3,\"from\":\"%d/3\",\"to\":\"%d/3\"}", s, s, s + 1);
+			 "{\"index\":%d,\"count\":3,\"from\":\"%d/3\",\"to\":\"%d/3\"}", s, s,
+			 s + 1);
 		stats_report_add_json(r, "segment", js);
 		snprintf(js, sizeof(js),
 			 "{\"ip_lo\":\"198.18.0.%d\",\"ip_hi\":\"198.18.0.%d\",\"port_lo\":1024,"
@@ -203,9 +204,10 @@ TEST(Merge, IntervalsLineUpByWallClockSecondAndSum)
 		EXPECT_EQ(json_integer_value(json_object_get(iv, "segments")), want_n[i]) << i;
 		EXPECT_DOUBLE_EQ(json_number_value(json_object_get(iv, "t")), (double)(i + 1));
 	}
-	EXPECT_EQ(json_integer_value(json_object_get(
-			  json_object_get(json_array_get(run.intervals, 2), "gauges"), "gen_active")),
-		  4);
+	EXPECT_EQ(
+		json_integer_value(json_object_get(
+			json_object_get(json_array_get(run.intervals, 2), "gauges"), "gen_active")),
+		4);
 	EXPECT_EQ(json_integer_value(
 			  json_object_get(json_object_get(run.summary, "counters"), "gen_conn_ok")),
 		  440);
@@ -234,8 +236,8 @@ TEST(Merge, OverlapsGapsAndDifferentConfigsAreWarnedAbout)
 	char err[256];
 	ASSERT_EQ(stats_run_load(out.c_str(), &run, err, sizeof(err)), 0) << err;
 	EXPECT_EQ(json_array_size(json_object_get(run.summary, "warnings")), 4u);
-	EXPECT_EQ(std::string(json_string_value(json_object_get(run.summary, "status"))).rfind(
-			  "failed: ", 0),
+	EXPECT_EQ(std::string(json_string_value(json_object_get(run.summary, "status")))
+			  .rfind("failed: ", 0),
 		  0u);
 	stats_run_free(&run);
 	unlink(a.c_str());
