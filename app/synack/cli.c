@@ -14,6 +14,7 @@ usage(FILE *o, const char *prog)
 {
 	fprintf(o,
 		"usage: %s -c FILE.ini [options] [-- EAL args]\n"
+		"       synack merge A.jsonl B.jsonl ... [--json OUT]  (segments' results as one)\n"
 		"\n"
 		"  -c, --config FILE        configuration (INI); see --help-config\n"
 		"  -s, --set SEC.KEY=VALUE  override one key (repeatable)\n"
