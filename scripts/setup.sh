@@ -18,6 +18,8 @@ PKGS=(
 	clang libclang-rt-14-dev linux-libc-dev
 	# the harness (tests/integration/harness.py, lib.sh) and the Scapy tests
 	python3 python3-scapy
+	# deploy/kubernetes: the manifests checked against the Kubernetes models, offline
+	python3-kubernetes python3-yaml
 	# namespaces, veths, offloads, tc, ss, nstat; timeout, sha256sum, gzip
 	iproute2 iputils-ping ethtool coreutils gzip procps
 	# kernel peers and clients: curl, wrk, ab, tshark, iperf3, socat, nginx, h2load

@@ -17,6 +17,7 @@ usage(FILE *o, const char *prog)
 		"usage: %s -c FILE.ini [options] [-- EAL args]\n"
 		"       %s ss [-l|-a] [-i] ...   a running synack's connections (ss -h)\n"
 		"       %s report FILE.jsonl [...] -o FILE.html   (the HTML report)\n"
+		"       synack merge A.jsonl B.jsonl ... [--json OUT]  (segments' results as one)\n"
 		"\n"
 		"  -c, --config FILE        configuration (INI); see --help-config\n"
 		"  -s, --set SEC.KEY=VALUE  override one key (repeatable)\n"

@@ -28,6 +28,8 @@ main(int argc, char **argv)
 	struct cli o;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "ss") == 0)
 		return ss_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "report") == 0)

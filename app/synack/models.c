@@ -148,8 +148,8 @@ model_http(struct synack *s, struct slot *sl, const struct plan_share *sh, struc
 						    : s->request,
 		.request_len = (uint32_t)s->request_len,
 		.head = strcmp(cc->method, "HEAD") == 0,
-		.port_lo = filtered(cwp) ? cc->port_lo : sh->port_lo,
-		.port_hi = filtered(cwp) ? cc->port_hi : sh->port_hi,
+		.port_lo = filtered(cwp) ? s->pl.ss.port_lo : sh->port_lo,
+		.port_hi = filtered(cwp) ? s->pl.ss.port_hi : sh->port_hi,
 	};
 	struct gen_http *g = gen_http_create(sl->w, cwp, &gc, &ops);
 	int r;
@@ -188,8 +188,8 @@ model_bulk(struct synack *s, struct slot *sl, const struct plan_share *sh, struc
 		.write_size = cc->write_size,
 		.duration_ms = cfg->run.duration_ms,
 		.burst = cc->burst,
-		.port_lo = filtered(cwp) ? cc->port_lo : sh->port_lo,
-		.port_hi = filtered(cwp) ? cc->port_hi : sh->port_hi,
+		.port_lo = filtered(cwp) ? s->pl.ss.port_lo : sh->port_lo,
+		.port_hi = filtered(cwp) ? s->pl.ss.port_hi : sh->port_hi,
 	};
 	struct gen_bulk *g = gen_bulk_create(sl->w, cwp, &bc, &ops);
 	int r;
@@ -223,9 +223,9 @@ model_udp(struct synack *s, struct slot *sl, const struct plan_share *sh, struct
 		.burst = cc->burst,
 		.count = sh->count,
 		.duration_ms = cfg->run.duration_ms,
-		.flows = cc->flows,
-		.port_lo = filtered(cwp) ? cc->port_lo : sh->port_lo,
-		.port_hi = filtered(cwp) ? cc->port_hi : 0,
+		.flows = sh->flows,
+		.port_lo = filtered(cwp) ? s->pl.ss.port_lo : sh->port_lo,
+		.port_hi = filtered(cwp) ? s->pl.ss.port_hi : 0,
 		.echo = cc->echo,
 		.window = sh->conc,
 	};
@@ -237,7 +237,8 @@ model_udp(struct synack *s, struct slot *sl, const struct plan_share *sh, struct
 			"synack: %s:client:flows: %u flows for worker %u: fewer ports of "
 			"client.ports %u-%u send replies to it (about %u): lower flows or widen "
 			"ports\n",
-			cfg->file, cc->flows, sl->w->id, cc->port_lo, cc->port_hi, sh->span);
+			cfg->file, sh->flows, sl->w->id, s->pl.ss.port_lo, s->pl.ss.port_hi,
+			sh->span);
 		return EXIT_USAGE;
 	}
 	if (g == NULL) {

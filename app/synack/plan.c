@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The plan: config -> workers, queues, applications, shares (plan.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_mbuf.h>
@@ -184,7 +185,7 @@ check_claims(const struct cfg *cfg, const struct plan *pl, const struct plan_wor
 	/* the models that receive on their own source ports */
 	if (pl->udp_model) {
 		uint16_t lo = pw->share.port_lo;
-		uint32_t hi = (uint32_t)lo + cfg->client.flows - 1;
+		uint32_t hi = (uint32_t)lo + pw->share.flows - 1;
 
 		r = claim(cfg, &cl, PROTO_UDP, lo, (uint16_t)(hi > 65535 ? 65535 : hi),
 			  "client:ports", err, errlen);
@@ -197,29 +198,31 @@ check_claims(const struct cfg *cfg, const struct plan *pl, const struct plan_wor
 	return r;
 }
 
-/* This client worker's share of the load and of the source ports. */
+/* This client worker's share of the process's share (pl->ss) of the load. */
 static void
 share_of(const struct cfg *cfg, const struct plan *pl, unsigned int c, struct plan_share *s)
 {
-	const struct cfg_client *cc = &cfg->client;
+	const struct segment_share *ss = &pl->ss;
 	unsigned int n = pl->nb_clients;
 
-	s->count = cc->count / n + (c < cc->count % n ? 1 : 0);
-	s->rate = cc->rate / n;
-	s->conc = cc->concurrency / n;
-	s->span = (uint32_t)(cc->port_hi - cc->port_lo + 1) / n;
-	if (cc->rate != 0 && s->rate == 0)
+	s->count = ss->count / n + (c < ss->count % n ? 1 : 0);
+	s->rate = ss->rate / n;
+	s->conc = ss->conc / n;
+	s->flows = ss->flows;
+	s->span = (uint32_t)(ss->port_hi - ss->port_lo + 1) / n;
+	if (ss->rate != 0 && s->rate == 0)
 		s->rate = 1;
 	if (s->conc == 0)
 		s->conc = 1;
-	if (cc->count != 0 && s->count == 0)
+	if (ss->count != 0 && s->count == 0)
 		s->count = 1;
+	(void)cfg;
 	if (pl->udp_model) {
-		s->port_lo = (uint16_t)(cc->port_lo + c * cc->flows);
+		s->port_lo = (uint16_t)(ss->port_lo + c * ss->flows);
 		s->port_hi = 0;
 	} else {
-		s->port_lo = (uint16_t)(cc->port_lo + c * s->span);
-		s->port_hi = (uint16_t)(cc->port_lo + (c + 1) * s->span - 1);
+		s->port_lo = (uint16_t)(ss->port_lo + c * s->span);
+		s->port_hi = (uint16_t)(ss->port_lo + (c + 1) * s->span - 1);
 	}
 }
 
@@ -227,23 +230,25 @@ share_of(const struct cfg *cfg, const struct plan *pl, unsigned int c, struct pl
 static int
 check_model(const struct cfg *cfg, const struct plan *pl, char *err, size_t errlen)
 {
-	const struct cfg_client *cc = &cfg->client;
-	uint32_t ports = (uint32_t)cc->port_hi - cc->port_lo + 1;
+	const struct segment_share *ss = &pl->ss;
+	uint32_t ports = (uint32_t)ss->port_hi - ss->port_lo + 1;
 
-	if (pl->nb_clients == 0)
+	if (pl->nb_clients == 0 || pl->seg_idle)
 		return 0;
-	if (pl->udp_model && (uint64_t)cc->flows * pl->nb_clients > ports) {
+	if (pl->udp_model && (uint64_t)ss->flows * pl->nb_clients > ports) {
 		snprintf(err, errlen,
 			 "%s:client:flows: %u flows x %u client workers do not fit client.ports "
-			 "%u-%u",
-			 cfg->file, cc->flows, pl->nb_clients, cc->port_lo, cc->port_hi);
+			 "%u-%u%s",
+			 cfg->file, ss->flows, pl->nb_clients, ss->port_lo, ss->port_hi,
+			 pl->seg.whole ? "" : " (this segment's share)");
 		return -1;
 	}
 	if ((pl->http_model || pl->bulk_model) && ports < pl->nb_clients) {
 		snprintf(err, errlen,
 			 "%s:client:ports: %u ports %u-%u for %u client workers: each needs at "
-			 "least one",
-			 cfg->file, ports, cc->port_lo, cc->port_hi, pl->nb_clients);
+			 "least one%s",
+			 cfg->file, ports, ss->port_lo, ss->port_hi, pl->nb_clients,
+			 pl->seg.whole ? "" : " (this segment's share)");
 		return -1;
 	}
 	if (pl->iperf_model && pl->nb_clients > 1) {
@@ -277,6 +282,18 @@ plan_build(const struct cfg *cfg, struct plan *pl, char *err, size_t errlen)
 
 	memset(pl, 0, sizeof(*pl));
 	pl->nb_workers = cfg->run.lcores;
+	if (segment_resolve(cfg, cfg->run.segment_env[0] ? getenv(cfg->run.segment_env) : NULL,
+			    &pl->seg, err, errlen) != 0)
+		return -1;
+	segment_share_of(&pl->seg, cfg, &pl->ss);
+	/* the ping and iperf models take no source ports; a zero share of
+	 * anything else leaves the segment nothing to run */
+	if (m == CFG_MODEL_PING || m == CFG_MODEL_IPERF)
+		pl->ss.zero &= ~(uint32_t)SEGMENT_ZERO_PORTS;
+	if (cfg->run.mode != CFG_MODE_SERVER && pl->ss.zero != 0) {
+		pl->seg_idle = true;
+		segment_zero_str(&pl->seg, &pl->ss, cfg, pl->seg_note, sizeof(pl->seg_note));
+	}
 	if (place(cfg, pl, err, errlen) != 0)
 		return -1;
 	for (unsigned int p = 0; p < cfg->nb_ports; p++)
@@ -289,7 +306,7 @@ plan_build(const struct cfg *cfg, struct plan *pl, char *err, size_t errlen)
 	for (unsigned int w = 0; w < pl->nb_workers; w++) {
 		struct plan_worker *pw = &pl->w[w];
 
-		if (pw->role & WORKER_ROLE_CLIENT) {
+		if ((pw->role & WORKER_ROLE_CLIENT) && !pl->seg_idle) {
 			pw->apps |= PLAN_MODEL;
 			pw->client = pl->nb_clients++;
 		}

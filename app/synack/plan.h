@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/synack/segment.h"
 #include "drivers/port.h"
 #include "lib/config/config.h"
 
@@ -40,6 +41,7 @@ struct plan_share {
 	uint32_t conc;		   /**< concurrency (>= 1) */
 	uint16_t port_lo, port_hi; /**< its slice of client.ports (unfiltered ports) */
 	uint32_t span;		   /**< ports per client worker */
+	uint32_t flows;		   /**< model udp: its flows */
 };
 
 struct plan_worker {
@@ -60,13 +62,17 @@ struct plan {
 	bool disp[CFG_MAX_PORTS]; /**< software dispatch: one queue, owner[p][0] polls it */
 	struct plan_worker w[CFG_MAX_LCORES];
 	bool http_model, udp_model, bulk_model, iperf_model;
+	struct segment seg;	 /**< this process's segment of the whole (run.segment) */
+	struct segment_share ss; /**< its share, which the client workers split */
+	bool seg_idle;		 /**< the segment gets no share of something: no model runs */
+	char seg_note[320];	 /**< why, when seg_idle */
 	uint64_t grace_ms;	 /**< after run.duration: how long the model may finish */
 	unsigned int mbuf_size;	 /**< mbuf data room for the largest MTU */
 	unsigned int eal_mem_mb; /**< memory to ask EAL for with --no-huge */
 };
 
 /**
- * Build pl from cfg.
+ * Build pl from cfg (and, with run.segment_from_env, that variable).
  * @return 0, or -1 with "FILE:SECTION:KEY: what is wrong" in err.
  */
 int plan_build(const struct cfg *cfg, struct plan *pl, char *err, size_t errlen);

@@ -32,6 +32,51 @@ rss_bytes(void)
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+/*
+ * What synack merge compares between the files of one run: the segment,
+ * the sources it used (the client ports' addresses and client.ports) and
+ * the keys that must be the same in every segment.
+ */
+static void
+report_segment(struct synack *s)
+{
+	const struct cfg *cfg = s->cfg;
+	const struct plan *pl = &s->pl;
+	char seg[48], js[768], lo[16], hi[16], tg[16];
+	unsigned int p = 0;
+
+	segment_str(&pl->seg, seg, sizeof(seg));
+	snprintf(js, sizeof(js),
+		 "{\"index\":%u,\"count\":%u,\"from\":\"%" PRIu64 "/%" PRIu64 "\",\"to\":\"%" PRIu64
+		 "/%" PRIu64 "\",\"spec\":\"%s\",\"idle\":%s,\"rate\":%" PRIu64
+		 ",\"concurrency\":%u,\"count_share\":%" PRIu64 ",\"flows\":%u}",
+		 pl->seg.index, pl->seg.count, pl->seg.f.from_num, pl->seg.f.from_den,
+		 pl->seg.f.to_num, pl->seg.f.to_den, seg, pl->seg_idle ? "true" : "false",
+		 pl->ss.rate, pl->ss.conc, pl->ss.count, pl->ss.flows);
+	stats_report_add_json(s->rep, "segment", js);
+	if (cfg->run.mode == CFG_MODE_SERVER)
+		return;
+	net_ip_str(cfg->port[p].ip + pl->ss.ip_off[p], lo);
+	net_ip_str(cfg->port[p].ip + pl->ss.ip_off[p] + pl->ss.ip_n[p] - 1, hi);
+	snprintf(js, sizeof(js),
+		 "{\"ip_lo\":\"%s\",\"ip_hi\":\"%s\",\"port_lo\":%u,\"port_hi\":%u,"
+		 "\"by\":\"%s\"}",
+		 lo, hi, pl->ss.port_lo, pl->ss.port_hi, pl->ss.by_address ? "address" : "port");
+	stats_report_add_json(s->rep, "source", js);
+	net_ip_str(cfg->client.target[0].ip, tg);
+	snprintf(js, sizeof(js),
+		 "{\"mode\":\"%s\",\"model\":\"%s\",\"target\":\"%s:%u\",\"targets\":%u,"
+		 "\"rate\":%" PRIu64 ",\"concurrency\":%u,\"count\":%" PRIu64
+		 ",\"duration_ms\":%" PRIu64 ",\"flows\":%u,\"ports\":\"%u-%u\","
+		 "\"ip_count\":%u,\"lcores\":%u,\"start_at_ns\":%" PRIu64 "}",
+		 cfg_mode_name(cfg->run.mode), cfg_model_name(cfg->client.model), tg,
+		 cfg->client.target[0].port, cfg->client.nb_target, cfg->client.rate,
+		 cfg->client.concurrency, cfg->client.count, cfg->run.duration_ms,
+		 cfg->client.flows, cfg->client.port_lo, cfg->client.port_hi, cfg->port[p].ip_count,
+		 cfg->run.lcores, cfg->run.start_at_ns);
+	stats_report_add_json(s->rep, "config", js);
+}
+
 int
 report_open(struct synack *s)
 {
@@ -59,6 +104,7 @@ report_open(struct synack *s)
 					wk->port[i].index, wk->port[i].queue);
 		stats_report_set_label(s->rep, w, label);
 	}
+	report_segment(s);
 	return 0;
 }
 

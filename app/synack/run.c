@@ -4,6 +4,7 @@
  * on the bounded work being done, on a stop condition or on SIGINT/SIGTERM;
  * then end what is in flight, give the verdict, and linger if asked.
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -200,6 +201,68 @@ linger(struct synack *s)
 	fflush(stdout);
 }
 
+static uint64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* What this process runs of the whole (run.segment), once at the start. */
+static void
+print_segment(const struct synack *s)
+{
+	const struct plan *pl = &s->pl;
+	char seg[48];
+
+	if (pl->seg.whole)
+		return;
+	segment_str(&pl->seg, seg, sizeof(seg));
+	if (pl->seg_idle) {
+		printf("synack: %s\n", pl->seg_note);
+		return;
+	}
+	printf("synack: segment %s (%u of %u): rate %" PRIu64 ", concurrency %u, count %" PRIu64
+	       ", source %s %u-%u\n",
+	       seg, pl->seg.index, pl->seg.count, pl->ss.rate, pl->ss.conc, pl->ss.count,
+	       pl->ss.by_address ? "addresses split, ports" : "ports", pl->ss.port_lo,
+	       pl->ss.port_hi);
+}
+
+/*
+ * run.start_at: the ports are up; sleep until the instant on the wall clock
+ * (TIMER_ABSTIME: a clock step while waiting still ends at the instant),
+ * then say how late the start is -- the run's clock starts here.
+ */
+static void
+wait_start(struct synack *s)
+{
+	uint64_t at = s->cfg->run.start_at_ns, now = wall_ns();
+	struct timespec ts = {.tv_sec = (time_t)(at / 1000000000ull),
+			      .tv_nsec = (long)(at % 1000000000ull)};
+	char js[128];
+	double late;
+
+	if (at == 0)
+		return;
+	if (now < at) {
+		printf("synack: start_at %.3f: waiting %.3fs with the ports up\n", (double)at / 1e9,
+		       (double)(at - now) / 1e9);
+		fflush(stdout);
+		while (!got_signal &&
+		       clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) != 0)
+			;
+	}
+	now = wall_ns();
+	late = ((double)now - (double)at) / 1e6;
+	printf("synack: start_at %.3f: started %.3f ms late\n", (double)at / 1e9, late);
+	fflush(stdout);
+	snprintf(js, sizeof(js), "{\"start_at\":%.3f,\"late_ms\":%.3f}", (double)at / 1e9, late);
+	stats_report_add_json(s->rep, "start", js);
+}
+
 int
 run(struct synack *s)
 {
@@ -214,8 +277,12 @@ run(struct synack *s)
 	printf("synack: mode %s, %u worker%s, duration %s, model %s\n",
 	       cfg_mode_name(cfg->run.mode), s->pl.nb_workers, s->pl.nb_workers > 1 ? "s" : "",
 	       cfg->run.duration_ms ? "bounded" : "until SIGINT",
-	       s->pl.nb_clients ? cfg_model_name(cfg->client.model) : "none (server)");
+	       s->pl.nb_clients ? cfg_model_name(cfg->client.model)
+	       : s->pl.seg_idle ? "none (this segment has no share)"
+				: "none (server)");
+	print_segment(s);
 	fflush(stdout);
+	wait_start(s);
 	if ((rc = launch(s)) != 0)
 		return rc;
 	rc = loop(s);

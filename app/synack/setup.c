@@ -225,12 +225,14 @@ bring_up(struct synack *s)
 		}
 		s->nb_up++;
 		port_print(stdout, &s->ports[p]);
-		if (cfg->port[p].ip_count > 1) {
+		if (s->pl.ss.ip_n[p] > 1 || s->pl.ss.ip_off[p] != 0) {
 			char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+			uint32_t ip0 = cfg->port[p].ip + s->pl.ss.ip_off[p];
 
-			printf("port%u: %u addresses %s-%s\n", s->ports[p].port_id,
-			       cfg->port[p].ip_count, net_ip_str(cfg->port[p].ip, a),
-			       net_ip_str(cfg->port[p].ip + cfg->port[p].ip_count - 1, b));
+			printf("port%u: %u addresses %s-%s%s\n", s->ports[p].port_id,
+			       s->pl.ss.ip_n[p], net_ip_str(ip0, a),
+			       net_ip_str(ip0 + s->pl.ss.ip_n[p] - 1, b),
+			       s->pl.ss.ip_n[p] < cfg->port[p].ip_count ? " (this segment's)" : "");
 		}
 		if (!net6_is_unspec(cfg->port[p].ip6)) {
 			char a[46], b[46], l[46];
@@ -322,16 +324,16 @@ place_workers(struct synack *s)
 			struct worker *w = s->slot[s->pl.owner[p][q]].w;
 			struct worker_port *wp = worker_add_port(
 				w, (uint16_t)s->port_ids[p], s->pl.disp[p] ? 0 : (uint16_t)q,
-				(uint8_t)p, s->pl.role[p], &s->ports[p].mac, cp->ip, cp->prefix,
-				cp->gateway, s->ports[p].mtu, s->ports[p].offloads,
-				cfg->pool.neigh_max);
+				(uint8_t)p, s->pl.role[p], &s->ports[p].mac,
+				cp->ip + s->pl.ss.ip_off[p], cp->prefix, cp->gateway,
+				s->ports[p].mtu, s->ports[p].offloads, cfg->pool.neigh_max);
 
 			if (wp == NULL) {
 				fprintf(stderr, "synack: worker %u: cannot add port%u: %s\n", w->id,
 					p, strerror(errno));
 				return EXIT_USAGE;
 			}
-			wp->ip_n = cp->ip_count ? cp->ip_count : 1;
+			wp->ip_n = s->pl.ss.ip_n[p]; /* the segment's addresses */
 			wp->has_ip6 = !net6_is_unspec(cp->ip6);
 			if (wp->has_ip6) {
 				memcpy(wp->a6.base, cp->ip6, 16);

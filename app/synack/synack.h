@@ -94,6 +94,8 @@ int apps_create_model(struct synack *s, struct slot *sl, const struct plan_worke
 		      struct worker_port *cwp);
 
 int run(struct synack *s);
+/* merge.c: synack merge (merge.h) */
+int merge_main(int argc, char **argv);
 int report_open(struct synack *s);
 bool report_check_stop(struct synack *s, uint64_t t_ms);
 int verdict(struct synack *s);

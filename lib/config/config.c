@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cfgfile.h>
 
@@ -76,6 +77,10 @@ static int parse_bool(const struct cfg_key *k, void *base, const char *val, char
 static int parse_enum(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_mode(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_str(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
+static int parse_segment(const struct cfg_key *k, void *base, const char *val, char *msg,
+			 size_t len);
+static int parse_start_at(const struct cfg_key *k, void *base, const char *val, char *msg,
+			  size_t len);
 static int parse_dev(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len);
 static int parse_ip_prefix(const struct cfg_key *k, void *base, const char *val, char *msg,
 			   size_t len);
@@ -169,6 +174,27 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "the value of the metrics' run label (letters, digits, . _ -), so that one "
 		 "Prometheus adds up many synack processes; empty = no run label",
 	 FLD(run.run_name)},
+	{.section = "run", .key = "segment", .parse = parse_segment, .dflt = "0:1",
+	 .help = "the part of the whole load this process runs (k6's execution segments): "
+		 "FROM:TO as fractions, e.g. 1/4:2/4, or i/N for the i-th of N equal parts counting "
+		 "from 0 (1/4 = 1/4:2/4); the process takes floor(T*TO) - floor(T*FROM) of every "
+		 "total T (rate, concurrency, count, flows) and a disjoint part of the source "
+		 "addresses (when port ip_count >= N, the denominator) or else of client.ports; "
+		 "0:1 = the whole",
+	 FLD(run.segment)},
+	{.section = "run", .key = "segment_from_env", .parse = parse_str, .dflt = "",
+	 .help = "name of an environment variable holding this process's segment index i, "
+		 "0..run.segments-1 (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX): segment "
+		 "i/run.segments; instead of run.segment",
+	 FLD(run.segment_env)},
+	{.section = "run", .key = "segments", .parse = parse_uint, .dflt = "0",
+	 .help = "with run.segment_from_env: the number of segments N (the Job's completions), "
+		 "1..65536", FLD(run.segments), .min = 0, .max = CFG_SEGMENT_MAX_DEN},
+	{.section = "run", .key = "start_at", .parse = parse_start_at, .dflt = "0",
+	 .help = "start the load at this wall-clock instant, after the ports are up: unix "
+		 "seconds (1796000000, 1796000000.25) or RFC 3339 (2026-12-02T05:00:00Z, "
+		 "...+01:00); the report says how late it started; 0 = at once",
+	 FLD(run.start_at_ns)},
 
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
@@ -855,6 +881,205 @@ parse_hostport(const struct cfg_key *k, void *base, const char *val, char *msg, 
 		return -1;
 	}
 	return parse_str(k, base, val, msg, len);
+}
+
+static uint64_t
+gcd64(uint64_t a, uint64_t b)
+{
+	while (b != 0) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* One fraction at *p: "a/b", "0" or "1"; advances *p. 0, or -1. */
+static int
+fraction(const char **p, uint64_t *num, uint64_t *den)
+{
+	char *end;
+	uint64_t g;
+
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	errno = 0;
+	*num = strtoull(*p, &end, 10);
+	*den = 1;
+	if (errno != 0 || *num > CFG_SEGMENT_MAX_DEN)
+		return -1;
+	if (*end == '/') {
+		const char *q = end + 1;
+
+		if (!isdigit((unsigned char)*q))
+			return -1;
+		*den = strtoull(q, &end, 10);
+		if (errno != 0 || *den == 0 || *den > CFG_SEGMENT_MAX_DEN)
+			return -1;
+	}
+	*p = end;
+	g = gcd64(*num, *den);
+	if (g > 1) {
+		*num /= g;
+		*den /= g;
+	}
+	return 0;
+}
+
+int
+cfg_segment_parse(const char *val, struct cfg_segment *seg, char *msg, size_t len)
+{
+	const char *p = val;
+	uint64_t a, b, c, d;
+
+	if (fraction(&p, &a, &b) != 0)
+		goto bad;
+	if (*p == '\0') {
+		/* i/N: the i-th of N, from 0 */
+		const char *slash = strchr(val, '/');
+		unsigned long long i, n;
+
+		if (slash == NULL)
+			goto bad;
+		i = strtoull(val, NULL, 10);
+		n = strtoull(slash + 1, NULL, 10);
+		if (i >= n) {
+			snprintf(msg, len,
+				 "\"%s\": segment index %llu is not below the count %llu "
+				 "(i/N counts from 0)",
+				 val, i, n);
+			return -1;
+		}
+		a = i;
+		b = n;
+		c = i + 1;
+		d = n;
+		uint64_t g = gcd64(a, b);
+		a /= g ? g : 1;
+		b /= g ? g : 1;
+		g = gcd64(c, d);
+		c /= g;
+		d /= g;
+	} else {
+		if (*p++ != ':' || fraction(&p, &c, &d) != 0 || *p != '\0')
+			goto bad;
+	}
+	/* 0 <= a/b < c/d <= 1 */
+	if (a > b || c > d || a * d >= c * b) {
+		snprintf(msg, len, "\"%s\": FROM must be below TO, both within 0..1", val);
+		return -1;
+	}
+	*seg = (struct cfg_segment){.from_num = a, .from_den = b, .to_num = c, .to_den = d};
+	return 0;
+bad:
+	snprintf(msg, len,
+		 "\"%s\" is not a segment (FROM:TO as fractions such as 1/4:2/4, or i/N; "
+		 "denominators 1..%u)",
+		 val, CFG_SEGMENT_MAX_DEN);
+	return -1;
+}
+
+static int
+parse_segment(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	return cfg_segment_parse(val, (struct cfg_segment *)((char *)base + k->off), msg, len);
+}
+
+/* Digits of a fraction of a second at *p (after '.'): nanoseconds; advances *p. */
+static uint64_t
+frac_ns(const char **p)
+{
+	uint64_t ns = 0, scale = 100000000;
+
+	while (isdigit((unsigned char)**p)) {
+		ns += (uint64_t)(**p - '0') * scale;
+		scale /= 10;
+		(*p)++;
+	}
+	return ns;
+}
+
+/*
+ * run.start_at: unix seconds with an optional fraction, or RFC 3339
+ * (YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)); "0" = at once.
+ */
+static int
+parse_start_at(const struct cfg_key *k, void *base, const char *val, char *msg, size_t len)
+{
+	uint64_t *out = (uint64_t *)((char *)base + k->off);
+	const char *p = val;
+	uint64_t secs, ns = 0;
+	char *end;
+
+	if (strcmp(val, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (strlen(val) >= 19 && val[4] == '-' &&
+	    (val[10] == 'T' || val[10] == 't' || val[10] == ' ')) {
+		struct tm tm;
+		long off = 0;
+
+		memset(&tm, 0, sizeof(tm));
+		char *e = strptime(val, "%Y-%m-%d", &tm);
+		if (e == NULL || (e = strptime(e + 1, "%H:%M:%S", &tm)) == NULL)
+			goto bad;
+		p = e;
+		if (*p == '.') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			ns = frac_ns(&p);
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
+			   isdigit((unsigned char)p[2]) && p[3] == ':' &&
+			   isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5])) {
+			off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 +
+			      ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
+			if (*p == '-')
+				off = -off;
+			p += 6;
+		} else {
+			goto bad;
+		}
+		if (*p != '\0')
+			goto bad;
+		time_t t = timegm(&tm);
+		if (t == (time_t)-1)
+			goto bad;
+		secs = (uint64_t)((int64_t)t - off);
+	} else {
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		errno = 0;
+		secs = strtoull(p, &end, 10);
+		p = end;
+		if (errno != 0)
+			goto bad;
+		if (*p == '.') {
+			p++;
+			ns = frac_ns(&p);
+		}
+		if (*p != '\0')
+			goto bad;
+	}
+	if (secs < 946684800 || secs > 4102444800u) {
+		snprintf(msg, len,
+			 "%s is not a date between 2000 and 2100: give unix seconds or RFC 3339",
+			 val);
+		return -1;
+	}
+	*out = secs * 1000000000ull + ns;
+	return 0;
+bad:
+	snprintf(msg, len,
+		 "\"%s\" is not a time: unix seconds (1796000000.5) or RFC 3339 "
+		 "(2026-12-02T05:00:00Z, 2026-12-02T06:00:00.250+01:00)",
+		 val);
+	return -1;
 }
 
 /* Exactly n hex digits at *p; their value, or -1. */
@@ -1603,6 +1828,37 @@ check_ip6_count(const struct cfg *cfg, int i, char *err, size_t errlen)
 	return 0;
 }
 
+/* run.segment, run.segment_from_env and run.segments together. */
+static int
+validate_segment(const struct cfg *cfg, char *err, size_t errlen)
+{
+	const struct cfg_run *r = &cfg->run;
+	bool whole = r->segment.from_num == 0 && r->segment.to_num == r->segment.to_den;
+
+	if (r->segment_env[0] != '\0' && !whole) {
+		set_err(err, errlen,
+			"%s:run:segment_from_env: %s names the segment index, and run.segment is "
+			"set too: give one of them",
+			key_origin(cfg, -1, "segment_from_env"), r->segment_env);
+		return -1;
+	}
+	if (r->segment_env[0] != '\0' && r->segments == 0) {
+		set_err(err, errlen,
+			"%s:run:segments: run.segment_from_env = %s needs the number of segments "
+			"(run.segments = N, the Job's completions)",
+			key_origin(cfg, -1, "segments"), r->segment_env);
+		return -1;
+	}
+	if (r->segment_env[0] == '\0' && r->segments != 0) {
+		set_err(err, errlen,
+			"%s:run:segments: %u segments without run.segment_from_env: use "
+			"run.segment = i/%u, or name the variable that holds i",
+			key_origin(cfg, -1, "segments"), r->segments, r->segments);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 {
@@ -1610,6 +1866,8 @@ cfg_validate(const struct cfg *cfg, char *err, size_t errlen)
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	int i;
 
+	if (validate_segment(cfg, err, errlen) != 0)
+		return -1;
 	for (i = 1; i < CFG_MAX_PORTS; i++) {
 		if (cfg->port[i].present && !cfg->port[i - 1].present) {
 			set_err(err, errlen,

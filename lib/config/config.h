@@ -98,6 +98,16 @@ struct cfg_port {
 	struct cfg_impair impair_rx, impair_tx; /**< link impairment per direction */
 };
 
+/**
+ * [run] segment: the part [from, to) of the whole load this process runs
+ * (k6's execution segments); reduced fractions, 0/1:1/1 = the whole.
+ */
+struct cfg_segment {
+	uint64_t from_num, from_den, to_num, to_den;
+};
+
+#define CFG_SEGMENT_MAX_DEN 65536 /**< segment denominators at most */
+
 struct cfg_run {
 	enum cfg_mode mode;
 	bool iperf_client;	   /**< mode was written iperf-client (= client, model iperf) */
@@ -114,6 +124,10 @@ struct cfg_run {
 	char run_name[64];	 /**< the metrics' run label; "" = none */
 	char report[CFG_PATH_LEN]; /**< HTML report written at the end; "" = none */
 	uint8_t json_hist;	   /**< enum cfg_json_hist */
+	struct cfg_segment segment; /**< this process's segment (run.segment) */
+	char segment_env[64];	    /**< run.segment_from_env: variable holding the index */
+	uint32_t segments;	    /**< run.segments: N with segment_from_env */
+	uint64_t start_at_ns;	    /**< run.start_at: unix time in ns; 0 = at once */
 };
 
 /** [run] json_hist: where the JSON lines carry the latency histograms. */
@@ -294,6 +308,14 @@ int cfg_validate(const struct cfg *cfg, char *err, size_t errlen);
 
 /** Print every key: section, key, default, help. markdown=true writes docs/config.md. */
 void cfg_print_help(FILE *out, bool markdown);
+
+/**
+ * Parse a segment: "FROM:TO" with FROM, TO fractions (a/b, 0, 1) and
+ * FROM < TO, or "i/N" for the i-th of N equal segments, counting from 0
+ * (i/N:(i+1)/N). Fills seg with reduced fractions.
+ * @return 0, or -1 with the reason in msg.
+ */
+int cfg_segment_parse(const char *val, struct cfg_segment *seg, char *msg, size_t len);
 
 /** Name of a mode / model, as written in the file. */
 const char *cfg_mode_name(enum cfg_mode m);

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "stats.h"
 
@@ -133,8 +134,8 @@ struct stats_report {
 	uint64_t hz;
 	char (*label)[LABEL_LEN];
 	unsigned int nb_extra;
-	char *extra_key[8];
-	char *extra_val[8];
+	char *extra_key[16];
+	char *extra_val[16];
 	/* every histogram, the workers' merged: as of the last interval, and
 	 * now (scratch); swapped after each interval; one allocation */
 	struct stats_hist *hprev;
@@ -190,7 +191,7 @@ stats_report_create(struct stats_worker *const *workers, unsigned int nb_workers
 void
 stats_report_add_json(struct stats_report *r, const char *key, const char *raw_json)
 {
-	if (r->nb_extra == 8)
+	if (r->nb_extra == 16)
 		return;
 	r->extra_key[r->nb_extra] = strdup(key);
 	r->extra_val[r->nb_extra] = strdup(raw_json);
@@ -507,6 +508,16 @@ json_rates_part(FILE *f, const char *name, const struct stats_rates_part *p)
 		p->tx_gbps);
 }
 
+/* The wall clock (unix seconds), so that intervals of several processes line up. */
+static double
+wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void
 stats_report_interval(struct stats_report *r, uint64_t t_ms)
 {
@@ -588,10 +599,10 @@ stats_report_interval(struct stats_report *r, uint64_t t_ms)
 	}
 	if (r->json != NULL) {
 		fprintf(r->json,
-			"{\"type\":\"interval\",\"t\":%.3f,\"rx_pps\":%.0f,\"tx_pps\":%.0f,"
-			"\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"cps\":%.0f,\"rps\":%.0f,"
-			"\"errors\":%" PRIu64 ",\"drops\":%" PRIu64 ",",
-			t_ms / 1000.0, rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, errs,
+			"{\"type\":\"interval\",\"t\":%.3f,\"wall\":%.3f,\"rx_pps\":%.0f,"
+			"\"tx_pps\":%.0f,\"rx_gbps\":%.4f,\"tx_gbps\":%.4f,\"cps\":%.0f,"
+			"\"rps\":%.0f,\"errors\":%" PRIu64 ",\"drops\":%" PRIu64 ",",
+			t_ms / 1000.0, wall_now(), rx_pps, tx_pps, rx_gbps, tx_gbps, cps, rps, errs,
 			drops_of(d));
 		if (bulk_client || bulk_server) {
 			fprintf(r->json, "\"bulk_%s_gbps\":%.4f,\"bulk_%s_gbps\":%.4f,",
@@ -724,7 +735,8 @@ stats_report_summary(struct stats_report *r, uint64_t t_ms, const char *status)
 	}
 	fflush(o);
 	if (r->json != NULL) {
-		fprintf(r->json, "{\"type\":\"summary\",\"t\":%.3f,\"latency_us\":{", secs);
+		fprintf(r->json, "{\"type\":\"summary\",\"t\":%.3f,\"wall\":%.3f,\"latency_us\":{",
+			secs, wall_now());
 		bool first = true;
 		for (int k = 0; k < HIST_MAX; k++) {
 			const struct stats_hist *h = &merged[k];

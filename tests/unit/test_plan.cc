@@ -283,3 +283,202 @@ TEST_F(Plan, ModelsThatFinishLateGetAGrace)
 }
 
 } // namespace
+
+/* ---- execution segments (app/synack/segment.c) ---- */
+
+namespace {
+
+struct SegRect {
+	uint32_t ip_lo, ip_n;
+	uint32_t port_lo, port_hi;
+};
+
+class Segment : public Plan {
+protected:
+	/* demo.ini as a client of 5 source addresses and 64512 ports, with
+	 * the awkward totals of the issue */
+	void LoadSeg(const std::string &seg, const std::vector<std::string> &more = {})
+	{
+		std::vector<std::string> sets = {
+			"port0.ip=198.18.0.10/24", "port0.ip_count=5",
+			"client.rate=7",	   "client.concurrency=3",
+			"client.count=1000003",	   "client.ports=1024-65535",
+			"run.segment=" + seg};
+		sets.insert(sets.end(), more.begin(), more.end());
+		Load(sets);
+	}
+};
+
+} // namespace
+
+TEST_F(Segment, SharesSumExactlyAndSourcePairsAreDisjointForAnyN)
+{
+	for (unsigned int n = 1; n <= 16; n++) {
+		uint64_t rate = 0, count = 0, conc = 0, area = 0;
+		std::vector<SegRect> r;
+
+		for (unsigned int i = 0; i < n; i++) {
+			LoadSeg(std::to_string(i) + "/" + std::to_string(n));
+			ASSERT_EQ(Build(), 0) << Err();
+			const struct segment_share &ss = pl_.ss;
+			EXPECT_EQ(pl_.seg.index, i);
+			EXPECT_EQ(pl_.seg.count, n);
+			rate += ss.rate;
+			count += ss.count;
+			conc += ss.conc;
+			/* a segment with nothing of something says so and runs no model */
+			bool zero = ss.rate == 0 || ss.conc == 0;
+			EXPECT_EQ(pl_.seg_idle, zero) << n << " " << i;
+			if (ss.rate == 0) {
+				EXPECT_NE(std::string(pl_.seg_note).find("client.rate"),
+					  std::string::npos)
+					<< pl_.seg_note;
+			}
+			if (ss.conc == 0) {
+				EXPECT_NE(std::string(pl_.seg_note).find("client.concurrency"),
+					  std::string::npos)
+					<< pl_.seg_note;
+			}
+			EXPECT_EQ(pl_.nb_clients, zero ? 0u : 1u);
+			/* addresses split when there are at least N of them */
+			EXPECT_EQ(ss.by_address, n <= 5);
+			SegRect s = {ss.ip_off[0], ss.ip_n[0], ss.port_lo, ss.port_hi};
+			if (s.port_hi >= s.port_lo)
+				area += (uint64_t)s.ip_n * (s.port_hi - s.port_lo + 1);
+			EXPECT_LE(s.ip_lo + s.ip_n, 5u);
+			EXPECT_GE(s.port_lo, 1024u);
+			EXPECT_LE(s.port_hi, 65535u);
+			/* the server port keeps all its addresses */
+			EXPECT_EQ(ss.ip_off[1], 0u);
+			EXPECT_EQ(ss.ip_n[1], 1u);
+			r.push_back(s);
+		}
+		EXPECT_EQ(rate, 7u) << n;
+		EXPECT_EQ(count, 1000003u) << n;
+		EXPECT_EQ(conc, 3u) << n;
+		/* pairwise disjoint (address, port) rectangles that cover the
+		 * whole 5 x 64512: a partition of the sources */
+		for (size_t a = 0; a < r.size(); a++)
+			for (size_t b = a + 1; b < r.size(); b++) {
+				bool ip_apart = r[a].ip_lo + r[a].ip_n <= r[b].ip_lo ||
+						r[b].ip_lo + r[b].ip_n <= r[a].ip_lo;
+				bool port_apart = r[a].port_hi < r[b].port_lo ||
+						  r[b].port_hi < r[a].port_lo;
+				EXPECT_TRUE(ip_apart || port_apart)
+					<< "N " << n << ": segments " << a << " and " << b
+					<< " share source pairs";
+			}
+		EXPECT_EQ(area, 5u * 64512u) << n;
+	}
+}
+
+TEST_F(Segment, WorkersSplitTheSegmentsShareInsideItsPorts)
+{
+	LoadSeg("7/8", {"run.lcores=2", "port0.queues=1", "port1.queues=1"});
+	ASSERT_EQ(Build(), 0) << Err();
+	ASSERT_FALSE(pl_.seg_idle) << pl_.seg_note;
+	EXPECT_FALSE(pl_.ss.by_address);
+	EXPECT_EQ(pl_.ss.port_lo, 1024u + 64512u * 7 / 8);
+	EXPECT_EQ(pl_.ss.port_hi, 65535u);
+	for (unsigned int w = 0; w < pl_.nb_workers; w++) {
+		const struct plan_worker &pw = pl_.w[w];
+		if (!(pw.apps & PLAN_MODEL))
+			continue;
+		EXPECT_GE(pw.share.port_lo, pl_.ss.port_lo);
+		EXPECT_LE(pw.share.port_hi, pl_.ss.port_hi);
+	}
+}
+
+TEST_F(Segment, UdpFlowsAreSharedToo)
+{
+	for (unsigned int n = 1; n <= 16; n++) {
+		uint64_t flows = 0;
+
+		for (unsigned int i = 0; i < n; i++) {
+			Load({"run.segment=" + std::to_string(i) + "/" + std::to_string(n),
+			      "client.flows=16", "client.ports=1024-65535"},
+			     "config/udp-ring.ini");
+			ASSERT_EQ(Build(), 0) << Err();
+			flows += pl_.ss.flows;
+			EXPECT_EQ(pl_.seg_idle, pl_.ss.flows == 0);
+			if (!pl_.seg_idle) {
+				EXPECT_EQ(pl_.w[0].share.flows, pl_.ss.flows);
+			}
+		}
+		EXPECT_EQ(flows, 16u) << n;
+	}
+}
+
+TEST_F(Segment, FractionsOfDifferentDenominatorsTileExactly)
+{
+	/* 0:1/4, 1/4:2/4 (= 1/4:1/2), 1/2:1 */
+	uint64_t rate = 0;
+	for (const char *s : {"0:1/4", "1/4:2/4", "1/2:1"}) {
+		Load({"run.segment=" + std::string(s), "client.rate=1000003"});
+		ASSERT_EQ(Build(), 0) << Err();
+		rate += pl_.ss.rate;
+	}
+	EXPECT_EQ(rate, 1000003u);
+	Load({"run.segment=1/4:2/4"});
+	ASSERT_EQ(Build(), 0) << Err();
+	EXPECT_EQ(pl_.seg.index, 1u);
+	EXPECT_EQ(pl_.seg.count, 4u);
+}
+
+TEST_F(Segment, IndexFromTheEnvironmentAsAnIndexedJobSetsIt)
+{
+	Load({"run.segment_from_env=JOB_COMPLETION_INDEX", "run.segments=3"});
+	setenv("JOB_COMPLETION_INDEX", "2", 1);
+	ASSERT_EQ(Build(), 0) << Err();
+	EXPECT_EQ(pl_.seg.index, 2u);
+	EXPECT_EQ(pl_.seg.count, 3u);
+	setenv("JOB_COMPLETION_INDEX", "3", 1);
+	EXPECT_EQ(Build(), -1);
+	EXPECT_NE(Err().find(":run:segment_from_env: JOB_COMPLETION_INDEX = \"3\" is not an index "
+			     "0..2"),
+		  std::string::npos)
+		<< Err();
+	setenv("JOB_COMPLETION_INDEX", "x1", 1);
+	EXPECT_EQ(Build(), -1);
+	unsetenv("JOB_COMPLETION_INDEX");
+	EXPECT_EQ(Build(), -1);
+	EXPECT_NE(Err().find("JOB_COMPLETION_INDEX is not set"), std::string::npos) << Err();
+}
+
+TEST_F(Segment, BadSegmentsStopAtTheConfig)
+{
+	const std::vector<std::pair<std::string, std::string>> bad = {
+		{"3/3", "index 3 is not below the count 3"},
+		{"1/2:1/4", "FROM must be below TO"},
+		{"half", "is not a segment"},
+		{"0:5/4", "FROM must be below TO"},
+	};
+	for (const auto &b : bad) {
+		Load({});
+		EXPECT_EQ(cfg_set(&c_, ("run.segment=" + b.first).c_str(), err_, sizeof(err_)), -1);
+		EXPECT_NE(Err().find("--set:run:segment: "), std::string::npos) << Err();
+		EXPECT_NE(Err().find(b.second), std::string::npos) << Err();
+	}
+	Load({});
+	EXPECT_EQ(cfg_set(&c_, "run.segments=3", err_, sizeof(err_)), -1);
+	EXPECT_NE(Err().find("--set:run:segments: 3 segments without run.segment_from_env"),
+		  std::string::npos)
+		<< Err();
+}
+
+TEST_F(Segment, StartAtTakesUnixSecondsAndRfc3339)
+{
+	Load({"run.start_at=1796000000.25"});
+	EXPECT_EQ(c_.run.start_at_ns, 1796000000250000000ull);
+	Load({"run.start_at=2026-12-02T05:00:00Z"});
+	EXPECT_EQ(c_.run.start_at_ns, 1796187600ull * 1000000000ull);
+	Load({"run.start_at=2026-12-02T06:00:00.5+01:00"});
+	EXPECT_EQ(c_.run.start_at_ns, 1796187600500000000ull);
+	Load({});
+	EXPECT_EQ(cfg_set(&c_, "run.start_at=5", err_, sizeof(err_)), -1);
+	EXPECT_NE(Err().find("--set:run:start_at: 5 is not a date between 2000 and 2100"),
+		  std::string::npos)
+		<< Err();
+	EXPECT_EQ(cfg_set(&c_, "run.start_at=tomorrow", err_, sizeof(err_)), -1);
+	EXPECT_NE(Err().find("is not a time"), std::string::npos) << Err();
+}
