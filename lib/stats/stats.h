@@ -132,7 +132,6 @@ extern "C" {
 	X(drop_ip_len_big,	"IPv4 total length larger than the frame") \
 	X(drop_ip_len_small,	"IPv4 total length smaller than the header") \
 	X(drop_ip_csum,		"IPv4 header checksum wrong") \
-	X(drop_ip_ttl,		"IPv4 TTL 0") \
 	X(drop_ip_frag,		"IPv4 fragment (not reassembled)") \
 	X(drop_ip_not_us,	"IPv4 destination not ours") \
 	X(drop_ip_src,		"IPv4 source broadcast/multicast/ours") \
