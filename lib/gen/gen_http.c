@@ -34,6 +34,7 @@
  * construction).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_malloc.h>
@@ -826,8 +827,25 @@ http_result(void *obj, FILE *out, char *why, size_t whylen)
 	const struct gen_http *g = obj;
 
 	(void)out;
-	return gen_fail_result(g->w, g->failed, g->conf.targets, g->conf.nb_targets, g->resolved,
-			       why, whylen);
+	if (gen_fail_result(g->w, g->failed, g->conf.targets, g->conf.nb_targets, g->resolved, why,
+			    whylen) != 0)
+		return -1;
+	/* A run bounded by count that the duration (or a stop) ended first did
+	 * not do what it was asked: SYNs a peer kept refusing (PAWS in its
+	 * TIME-WAIT, issue #11) retransmit without ever counting an error, so
+	 * the shortfall itself is the failure. */
+	if (g->conf.count != 0 && !worker_app_done(g->w, g->slot)) {
+		const struct stats_worker *st = &g->w->stats;
+		snprintf(why, whylen,
+			 "failed: count not reached: %" PRIu64 " of %" PRIu64
+			 " %s done, %u still open "
+			 "(tcp_retrans %" PRIu64 ", drop_tcp_bad_ack %" PRIu64 ")",
+			 g->conf.model == GEN_CPS ? st->c[STAT_gen_done] : g->requests,
+			 g->conf.count, g->conf.model == GEN_CPS ? "connections" : "requests sent",
+			 g->active, st->c[STAT_tcp_retrans], st->c[STAT_drop_tcp_bad_ack]);
+		return -1;
+	}
+	return 0;
 }
 
 static void
