@@ -209,6 +209,15 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "TCP port of the bulk sink/source that model throughput connects to (5002: "
 		 "off iperf3's 5201 and iperf2's 5001), 0..65535; 0 = off",
 	 FLD(server.bulk), .min = 0, .max = 65535},
+	{.section = "server", .key = "header_timeout", .parse = parse_duration, .dflt = "60s",
+	 .help = "a connection's request must be whole within this of the accept or of its first "
+		 "byte, else it is reset (nginx's client_header_timeout), 0..1h; 0 = no bound",
+	 FLD(server.header_timeout_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "server", .key = "keepalive_timeout", .parse = parse_duration, .dflt = "75s",
+	 .help = "a keep-alive connection with no request for this long is closed (and reset "
+		 "if its peer does not close as long again), 0..1h; 0 = no bound (not nginx's "
+		 "0: keep-alive stays on)",
+	 FLD(server.keepalive_timeout_ms), .min = 0, .max = 3600 * 1000},
 
 	/* [client] */
 	{.section = "client", .key = "model", .parse = parse_enum, .dflt = "ping",

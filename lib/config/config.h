@@ -109,6 +109,8 @@ struct cfg_server {
 	char access_log[CFG_PATH_LEN]; /**< access log file ("" = off) */
 	uint32_t access_log_sample;    /**< log one request in N */
 	uint16_t bulk; /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
+	uint32_t header_timeout_ms;    /**< a whole request within this, 0 = no bound */
+	uint32_t keepalive_timeout_ms; /**< idle keep-alive connections closed after this */
 };
 
 /** [tcp]: the transport, per worker. */

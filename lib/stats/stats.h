@@ -49,6 +49,7 @@ extern "C" {
 	X(tcp_closed,		"connections closed (any way)") \
 	X(tcp_closed_reset,	"connections ended by a RST from the peer") \
 	X(tcp_closed_timeout,	"connections aborted after retries ran out") \
+	X(tcp_synrcvd_timeout,	"passive opens dropped in SYN-RECEIVED: the handshake's ACK never came (SYN-ACK retries ran out)") \
 	X(tcp_closed_abort,	"connections aborted by the application (RST sent)") \
 	X(tcp_rst_rx,		"RSTs received that were acted on") \
 	X(tcp_rst_tx,		"RSTs sent") \
@@ -76,6 +77,9 @@ extern "C" {
 	X(http_err_405,		"unsupported methods answered 405") \
 	X(http_err_431,		"header blocks over the limit answered 431, then closed") \
 	X(http_err_505,		"unsupported HTTP versions answered 505, then closed") \
+	X(http_close_header_timeout, "connections reset: no whole request within server.header_timeout") \
+	X(http_close_keepalive,	"keep-alive connections closed: no request within server.keepalive_timeout") \
+	X(http_close_linger,	"connections reset: the peer did not close within the timeout after our FIN") \
 	X(gen_conn_tx,		"client: connections attempted (SYN sent)") \
 	X(gen_conn_ok,		"client: connections established") \
 	X(gen_done,		"client: connections completed (response read, close started)") \
