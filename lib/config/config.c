@@ -129,6 +129,10 @@ static const struct cfg_key cfg_keys[] = {
 		 "(memif): the process still polling when its peer leaves can crash in the "
 		 "22.11 PMD, so let the peer stop first; 0 = close the ports at once",
 	 FLD(run.linger_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "run", .key = "min_rate_ratio", .parse = parse_uint, .dflt = "0",
+	 .help = "a paced HTTP run (client.rate) that reaches less than this percent of its "
+		 "target rate fails (exit 1; below 90% it always warns), 0..100; 0 = off",
+	 FLD(run.min_rate_ratio), .min = 0, .max = 100},
 
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
@@ -280,6 +284,12 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "client", .key = "max_p99", .parse = parse_duration, .dflt = "0",
 	 .help = "stop and fail (exit 1) when the p99 response latency exceeds this; 0 = off",
 	 FLD(client.max_p99_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "client", .key = "max_syn_inflight", .parse = parse_uint, .dflt = "0",
+	 .help = "models cps/cc/rps: connections in SYN-SENT at most (split between the "
+		 "workers as concurrency): a rate the path cannot carry saturates at what it "
+		 "carries instead of piling up SYN retransmissions, 0..100000000; 0 = no cap "
+		 "(concurrency bounds them)",
+	 FLD(client.max_syn_inflight), .min = 0, .max = 100000000},
 	{.section = "client", .key = "ports", .parse = parse_port_range, .dflt = "49152-65535",
 	 .help = "source ports LOW-HIGH (IANA dynamic range by default), split between the "
 		 "client workers; on a port they share (software dispatch, RSS) each worker "

@@ -89,6 +89,7 @@ struct cfg_run {
 	bool quiet;		 /**< no per-interval lines, summary only */
 	uint32_t linger_ms;	 /**< after the run: keep the ports up this long, workers
 					     stopped, until the peer leaves (0 = close at once) */
+	uint32_t min_rate_ratio; /**< percent of client.rate the run must reach, 0 = off */
 };
 
 struct cfg_pool {
@@ -155,6 +156,7 @@ struct cfg_client {
 	uint32_t timeout_ms;	   /**< response timeout */
 	uint32_t max_error_rate;   /**< percent; the run fails above it (100 = never) */
 	uint64_t max_p99_ms; /**< the run fails when p99 response latency exceeds it; 0 = off */
+	uint32_t max_syn_inflight;    /**< open loop: connections in SYN-SENT at most, 0 = no cap */
 	uint16_t port_lo, port_hi;    /**< source ports, split between the workers */
 	uint32_t flows;		      /**< model udp: source ports (flows) per worker */
 	bool echo;		      /**< model udp: expect echoes, measure RTT and loss */

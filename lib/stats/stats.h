@@ -98,6 +98,9 @@ extern "C" {
 	X(gen_err_closed,	"client error: peer closed before the response was whole") \
 	X(gen_err_ports,	"client error: no free source port (all busy or in TIME-WAIT)") \
 	X(gen_err_table,	"client error: TCP table or send queue full") \
+	X(gen_limit_concurrency, "client: ms a paced launch was held back by client.concurrency") \
+	X(gen_limit_syn,	"client: ms a paced launch was held back by client.max_syn_inflight") \
+	X(gen_limit_pool,	"client: ms a paced launch was held back by no free source port or TCB") \
 	X(udp_rx,		"UDP datagrams received (valid, for us)") \
 	X(udp_tx,		"UDP datagrams sent (echo replies and client datagrams)") \
 	X(udp_zero_csum,	"UDP datagrams accepted without a checksum (0, RFC 768)") \

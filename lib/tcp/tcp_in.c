@@ -244,13 +244,21 @@ static void process(struct tcp_ctx *c, struct tcb *t, struct seg *s);
  * incarnation of the connection, and the sequence number of the incoming
  * SYN segment is greater than the last sequence number seen on the previous
  * incarnation". Timestamps decide when both incarnations have them (the
- * old one's TS.Recent is the last timestamp seen); else RCV.NXT does.
+ * old one's TS.Recent is the last timestamp seen) and differ; else RCV.NXT
+ * does.
  */
 static bool
 time_wait_reusable(const struct tcp_ctx *c, const struct tcb *t, const struct seg *s)
 {
-	if (c->conf.timestamps && s->o.has_ts && (t->flags & TF_TS))
-		return SEQ_GT(s->o.tsval, t->ts_recent);
+	if (c->conf.timestamps && s->o.has_ts && (t->flags & TF_TS)) {
+		/* an older TSval is an old duplicate (PAWS); an equal one (the
+		 * same millisecond: a client reusing its port at once) leaves
+		 * the decision to the sequence number, as Linux does */
+		if (SEQ_LT(s->o.tsval, t->ts_recent))
+			return false;
+		if (SEQ_GT(s->o.tsval, t->ts_recent))
+			return true;
+	}
 	return SEQ_GT(s->seq, t->rcv_nxt);
 }
 
