@@ -182,6 +182,7 @@ create_http_server(struct synack *s, struct slot *sl, const struct plan_worker *
 	a = http_app_create(sl->w, s->srv, s->access, cfg->server.access_log_sample, &ops);
 	if (a == NULL)
 		return nomem("HTTP server", sl->w->id);
+	http_app_set_timeouts(a, cfg->server.header_timeout_ms, cfg->server.keepalive_timeout_ms);
 	rc = http_app_start(a, sl->tcp, cfg->server.listen, cfg->server.nb_listen);
 	if (rc != 0) {
 		http_app_free(a);

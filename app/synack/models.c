@@ -142,6 +142,11 @@ model_http(struct synack *s, struct slot *sl, const struct plan_share *sh, struc
 		.interval_ms = cc->interval_ms,
 		.pipeline = cc->pipeline,
 		.timeout_ms = cc->timeout_ms,
+		/* this worker's share, as its share of the concurrency */
+		.max_syn = cc->max_syn_inflight == 0
+				   ? 0
+				   : RTE_MAX(1u, (uint32_t)((uint64_t)cc->max_syn_inflight *
+							    sh->conc / cc->concurrency)),
 		.close_rst = cc->close_rst,
 		.request = cc->request_none	    ? NULL
 			   : s->request_big != NULL ? s->request_big

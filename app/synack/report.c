@@ -198,6 +198,67 @@ total_checks(struct synack *s, const uint64_t *tot, char *why, size_t whylen)
 }
 
 /*
+ * A paced HTTP run (client.rate): the rate it achieved (connections
+ * completed for cps, requests sent for rps/cc) against its target over the
+ * run time (half a ramp-up counted as lost), and what held it back: the
+ * launch caps as counted by gen_limit_* (concurrency cap, SYN backlog =
+ * max_syn_inflight, pool = source ports or TCBs), else the link (launches
+ * went out on time; the path did not carry them: SYN retransmissions, drops).
+ * Below 90% a warning; below run.min_rate_ratio a failure.
+ */
+static void
+rate_check(struct synack *s, const uint64_t *tot, char *why, size_t whylen)
+{
+	const struct cfg *cfg = s->cfg;
+	const struct cfg_client *cc = &cfg->client;
+	static const struct {
+		enum stats_id id;
+		const char *name;
+	} lim[] = {{STAT_gen_limit_concurrency, "concurrency cap"},
+		   {STAT_gen_limit_syn, "SYN backlog"},
+		   {STAT_gen_limit_pool, "pool"}};
+	const char *by = "link";
+	uint64_t most = 0;
+	char js[256];
+
+	if (s->pl.nb_clients == 0 || !s->pl.http_model || cc->rate == 0 ||
+	    cc->model == CFG_MODEL_CC)
+		return;
+	double t = ((double)s->t_ms - (double)cc->ramp_up_ms / 2) / 1000.0;
+	if (t < 1.0)
+		return; /* too short to say */
+	bool cps = cc->model == CFG_MODEL_CPS;
+	double done = (double)(cps ? tot[STAT_gen_done] : tot[STAT_gen_req_tx]);
+	double target = (double)cc->rate;
+	if (cc->count != 0 && done >= (double)cc->count)
+		return; /* bounded by its count, and it got there */
+	double got = done / t, ratio = got / target;
+	for (unsigned int i = 0; i < RTE_DIM(lim); i++)
+		if (tot[lim[i].id] > most) {
+			most = tot[lim[i].id];
+			by = lim[i].name;
+		}
+	snprintf(js, sizeof(js),
+		 "{\"target\":%.0f,\"achieved\":%.1f,\"ratio\":%.3f,\"limited_by\":\"%s\"}", target,
+		 got, ratio, by);
+	stats_report_add_json(s->rep, "rate", js);
+	if (ratio >= 0.9)
+		return;
+	printf("warning: achieved %.0f %s/s of the target %.0f/s (%.0f%%), limited by: %s "
+	       "(tcp_retrans %" PRIu64 ", gen_limit_concurrency %" PRIu64 ", gen_limit_syn %" PRIu64
+	       ", gen_limit_pool %" PRIu64 ")\n",
+	       got, cps ? "connections" : "requests", target, 100.0 * ratio, by,
+	       tot[STAT_tcp_retrans], tot[STAT_gen_limit_concurrency], tot[STAT_gen_limit_syn],
+	       tot[STAT_gen_limit_pool]);
+	if (why[0] == '\0' && cfg->run.min_rate_ratio != 0 &&
+	    100.0 * ratio < (double)cfg->run.min_rate_ratio)
+		snprintf(why, whylen,
+			 "failed: achieved %.0f/s, %.0f%% of the target %.0f/s < min_rate_ratio "
+			 "%u%%, limited by: %s",
+			 got, 100.0 * ratio, target, cfg->run.min_rate_ratio, by);
+}
+
+/*
  * The ports' own counters: frames the NIC or the kernel dropped before
  * synack saw them (imissed, rx_nombuf) are counted nowhere else.
  */
@@ -278,6 +339,7 @@ verdict(struct synack *s)
 	stats_report_total(s->rep, tot);
 	app_results(s, why, sizeof(why));
 	total_checks(s, tot, why, sizeof(why));
+	rate_check(s, tot, why, sizeof(why));
 	if (why[0] != '\0')
 		s->status = why;
 	port_counters(s);

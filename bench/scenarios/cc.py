@@ -33,6 +33,9 @@ dev = net_memif0,role=server,socket={sock}
 ip  = 198.18.2.2/24
 [server]
 listen = 80
+; idle connections are the point here: no header / keep-alive timeout
+header_timeout    = 0
+keepalive_timeout = 0
 [tcp]
 max_conns   = {maxc}
 syn_backlog = {maxc}

@@ -195,6 +195,10 @@ static const struct cfg_key cfg_keys[] = {
 		 "seconds (1796000000, 1796000000.25) or RFC 3339 (2026-12-02T05:00:00Z, "
 		 "...+01:00); the report says how late it started; 0 = at once",
 	 FLD(run.start_at_ns)},
+	{.section = "run", .key = "min_rate_ratio", .parse = parse_uint, .dflt = "0",
+	 .help = "a paced HTTP run (client.rate) that reaches less than this percent of its "
+		 "target rate fails (exit 1; below 90% it always warns), 0..100; 0 = off",
+	 FLD(run.min_rate_ratio), .min = 0, .max = 100},
 
 	/* [port0] .. [port7] */
 	{.section = "portN", .key = "dev", .parse = parse_dev, .dflt = NULL,
@@ -309,6 +313,15 @@ static const struct cfg_key cfg_keys[] = {
 	 .help = "TCP port of the bulk sink/source that model throughput connects to (5002: "
 		 "off iperf3's 5201 and iperf2's 5001), 0..65535; 0 = off",
 	 FLD(server.bulk), .min = 0, .max = 65535},
+	{.section = "server", .key = "header_timeout", .parse = parse_duration, .dflt = "60s",
+	 .help = "a connection's request must be whole within this of the accept or of its first "
+		 "byte, else it is reset (nginx's client_header_timeout), 0..1h; 0 = no bound",
+	 FLD(server.header_timeout_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "server", .key = "keepalive_timeout", .parse = parse_duration, .dflt = "75s",
+	 .help = "a keep-alive connection with no request for this long is closed (and reset "
+		 "if its peer does not close as long again), 0..1h; 0 = no bound (not nginx's "
+		 "0: keep-alive stays on)",
+	 FLD(server.keepalive_timeout_ms), .min = 0, .max = 3600 * 1000},
 
 	/* [client] */
 	{.section = "client", .key = "model", .parse = parse_enum, .dflt = "ping",
@@ -379,6 +392,12 @@ static const struct cfg_key cfg_keys[] = {
 	{.section = "client", .key = "max_p99", .parse = parse_duration, .dflt = "0",
 	 .help = "stop and fail (exit 1) when the p99 response latency exceeds this; 0 = off",
 	 FLD(client.max_p99_ms), .min = 0, .max = 3600 * 1000},
+	{.section = "client", .key = "max_syn_inflight", .parse = parse_uint, .dflt = "0",
+	 .help = "models cps/cc/rps: connections in SYN-SENT at most (split between the "
+		 "workers as concurrency): a rate the path cannot carry saturates at what it "
+		 "carries instead of piling up SYN retransmissions, 0..100000000; 0 = no cap "
+		 "(concurrency bounds them)",
+	 FLD(client.max_syn_inflight), .min = 0, .max = 100000000},
 	{.section = "client", .key = "ports", .parse = parse_port_range, .dflt = "49152-65535",
 	 .help = "source ports LOW-HIGH (IANA dynamic range by default), split between the "
 		 "client workers; on a port they share (software dispatch, RSS) each worker "

@@ -128,6 +128,7 @@ struct cfg_run {
 	char segment_env[64];	    /**< run.segment_from_env: variable holding the index */
 	uint32_t segments;	    /**< run.segments: N with segment_from_env */
 	uint64_t start_at_ns;	    /**< run.start_at: unix time in ns; 0 = at once */
+	uint32_t min_rate_ratio; /**< percent of client.rate the run must reach, 0 = off */
 };
 
 /** [run] json_hist: where the JSON lines carry the latency histograms. */
@@ -169,6 +170,8 @@ struct cfg_server {
 	uint8_t nb_routes;
 	uint32_t max_body; /**< request bodies over this: 413 */
 	uint16_t bulk;	   /**< bulk sink/source TCP port (model throughput's peer); 0 = off */
+	uint32_t header_timeout_ms;    /**< a whole request within this, 0 = no bound */
+	uint32_t keepalive_timeout_ms; /**< idle keep-alive connections closed after this */
 };
 
 /** [tcp]: the transport, per worker. */
@@ -216,6 +219,7 @@ struct cfg_client {
 	uint32_t timeout_ms;	   /**< response timeout */
 	uint32_t max_error_rate;   /**< percent; the run fails above it (100 = never) */
 	uint64_t max_p99_ms; /**< the run fails when p99 response latency exceeds it; 0 = off */
+	uint32_t max_syn_inflight;    /**< open loop: connections in SYN-SENT at most, 0 = no cap */
 	uint16_t port_lo, port_hi;    /**< source ports, split between the workers */
 	uint32_t flows;		      /**< model udp: source ports (flows) per worker */
 	bool echo;		      /**< model udp: expect echoes, measure RTT and loss */

@@ -105,6 +105,7 @@ struct gen_http_conf {
 	uint32_t interval_ms;	/**< cc: request interval, 0 = idle connections */
 	uint32_t pipeline;	/**< rps closed loop: requests per batch */
 	uint32_t timeout_ms;	/**< response timeout, 0 = none */
+	uint32_t max_syn;	/**< this worker's connections in SYN-SENT at most, 0 = no cap */
 	bool close_rst;		/**< close with RST instead of FIN */
 	const uint8_t *request; /**< request bytes (kept by the caller); NULL = handshake only */
 	uint32_t request_len;
@@ -170,6 +171,9 @@ bool gen_http_failed(const struct gen_http *g);
 
 /** Connections counted against concurrency now. */
 uint64_t gen_http_active(const struct gen_http *g);
+
+/** Connections of g in SYN-SENT (what client.max_syn_inflight caps). */
+uint32_t gen_http_syn_inflight(const struct gen_http *g);
 
 /**
  * Source (address, port) pairs free now, over every target: at start every

@@ -34,6 +34,7 @@
  * construction).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_malloc.h>
@@ -82,6 +83,8 @@ struct gen_http {
 	struct tcp_app ops;	  /**< its TCP callbacks */
 	uint64_t ports_empty_tsc; /**< last time port exhaustion was counted */
 	uint64_t table_full_tsc;  /**< last time a full table was counted */
+	uint32_t syn_inflight;	  /**< connections in SYN-SENT (conf.max_syn caps them) */
+	uint64_t limit_tsc;	  /**< last time a held-back paced launch was counted */
 	/* pacing */
 	uint64_t last_tsc;
 	uint64_t tokens;   /**< in units of 1/hz launches */
@@ -294,9 +297,39 @@ launch(struct gen_http *g)
 	gc->cls = g->cls_of[pick];
 	gc->t_open = ts32(g->w->now);
 	g->active++;
+	g->syn_inflight++;
 	g->launched++;
 	stats_inc(st, STAT_gen_conn_tx);
 	return 0;
+}
+
+/* May another SYN go out? (conf.max_syn: SYNs in flight, i.e. half-open) */
+static inline bool
+syn_room(const struct gen_http *g)
+{
+	return g->conf.max_syn == 0 || g->syn_inflight < g->conf.max_syn;
+}
+
+/*
+ * A paced cps loop launched fewer than were due: count, once per ms at
+ * most, what held it back (gen_limit_*), so that the report can say what
+ * limited a rate the run did not reach.
+ */
+static void
+count_limit(struct gen_http *g, bool launch_failed)
+{
+	enum stats_id why;
+
+	if (g->w->now - g->limit_tsc < g->w->hz / 1000)
+		return;
+	g->limit_tsc = g->w->now;
+	if (launch_failed)
+		why = STAT_gen_limit_pool;
+	else if (!syn_room(g))
+		why = STAT_gen_limit_syn;
+	else
+		why = STAT_gen_limit_concurrency;
+	stats_inc(&g->w->stats, why);
 }
 
 /* Share of the target reached after ramp-up: num/den. */
@@ -393,21 +426,27 @@ gen_poll(struct worker *w, void *arg)
 		} else {
 			want = g->conf.burst;
 		}
+		bool failed = false;
 		while (n < want && n < g->conf.burst && g->active < g->conf.concurrency &&
-		       !limit_reached(g)) {
-			if (launch(g) != 0)
+		       syn_room(g) && !limit_reached(g)) {
+			if (launch(g) != 0) {
+				failed = true;
 				break;
+			}
 			n++;
 		}
-		if (g->conf.rate != 0)
+		if (g->conf.rate != 0) {
 			pace_take(&g->tokens, n, w->hz);
+			if (n < want && n < g->conf.burst && !limit_reached(g))
+				count_limit(g, failed);
+		}
 		break;
 	case GEN_CC:
 	case GEN_RPS: {
 		uint64_t target = ramped(g, g->conf.concurrency);
 		if (g->conf.model == GEN_RPS && g->conf.rate != 0)
 			target = g->conf.concurrency; /* open loop: all connections up front */
-		while (g->active < target && n < g->conf.burst) {
+		while (g->active < target && n < g->conf.burst && syn_room(g)) {
 			if (launch(g) != 0)
 				break;
 			n++;
@@ -448,6 +487,7 @@ on_connected(struct tcp_ctx *c, struct tcb *t, void *arg)
 	struct gen_conn *gc = tcp_app_data(t);
 
 	gc->flags |= GC_UP;
+	g->syn_inflight--;
 	stats_inc(&g->w->stats, STAT_gen_conn_ok);
 	stats_hist_add(&g->hist[HIST_handshake], ts_since(g->w->now, gc->t_open));
 	if (g->conf.request == NULL) {
@@ -592,6 +632,8 @@ on_closed(struct tcp_ctx *c, struct tcb *t, enum tcp_close_reason why, void *arg
 	struct gen_conn *gc = tcp_app_data(t);
 
 	idle_remove(g, t, gc);
+	if (!(gc->flags & GC_UP) && g->syn_inflight > 0)
+		g->syn_inflight--; /* it never got out of SYN-SENT */
 	if (!(gc->flags & GC_DONE)) {
 		switch (why) {
 		case TCP_CLOSE_TIMEOUT:
@@ -826,8 +868,25 @@ http_result(void *obj, FILE *out, char *why, size_t whylen)
 	const struct gen_http *g = obj;
 
 	(void)out;
-	return gen_fail_result(g->w, g->failed, g->conf.targets, g->conf.nb_targets, g->resolved,
-			       why, whylen);
+	if (gen_fail_result(g->w, g->failed, g->conf.targets, g->conf.nb_targets, g->resolved, why,
+			    whylen) != 0)
+		return -1;
+	/* A run bounded by count that the duration (or a stop) ended first did
+	 * not do what it was asked: SYNs a peer kept refusing (PAWS in its
+	 * TIME-WAIT, issue #11) retransmit without ever counting an error, so
+	 * the shortfall itself is the failure. */
+	if (g->conf.count != 0 && !worker_app_done(g->w, g->slot)) {
+		const struct stats_worker *st = &g->w->stats;
+		snprintf(why, whylen,
+			 "failed: count not reached: %" PRIu64 " of %" PRIu64
+			 " %s done, %u still open "
+			 "(tcp_retrans %" PRIu64 ", drop_tcp_bad_ack %" PRIu64 ")",
+			 g->conf.model == GEN_CPS ? st->c[STAT_gen_done] : g->requests,
+			 g->conf.count, g->conf.model == GEN_CPS ? "connections" : "requests sent",
+			 g->active, st->c[STAT_tcp_retrans], st->c[STAT_drop_tcp_bad_ack]);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -843,6 +902,12 @@ const struct app_class gen_http_class = {
 	.result = http_result,
 	.free = http_free,
 };
+
+uint32_t
+gen_http_syn_inflight(const struct gen_http *g)
+{
+	return g->syn_inflight;
+}
 
 uint64_t
 gen_http_active(const struct gen_http *g)

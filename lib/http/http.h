@@ -393,6 +393,17 @@ struct http_app *http_app_create(struct worker *w, const struct http_server *srv
 				 struct http_log *log, uint32_t sample, struct tcp_app *ops);
 void http_app_free(struct http_app *a);
 
+/**
+ * Bound what an idle or half-sent connection may hold (issue #11): a
+ * request must be whole within header_ms of the accept or of its first
+ * byte (else the connection is reset, http_close_header_timeout); a
+ * keep-alive connection with no request for keepalive_ms is closed
+ * (http_close_keepalive), and reset when the peer has not closed its side
+ * keepalive_ms later (http_close_linger). 0 = no bound. Call before
+ * http_app_start; both are 0 until then.
+ */
+void http_app_set_timeouts(struct http_app *a, uint32_t header_ms, uint32_t keepalive_ms);
+
 /** The responder is a worker application (unbounded). */
 extern const struct app_class http_app_class;
 

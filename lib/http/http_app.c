@@ -46,7 +46,15 @@ struct http_conn {
 	struct http_req req;
 	uint8_t closing;   /**< response with close queued: ignore further input */
 	uint8_t continued; /**< 100 (Continue) sent for the current request */
+	uint8_t wait;	 /**< what the application timer waits for (HC_WAIT_*) */
 };
+
+/* http_conn.wait: what the connection's application timer bounds */
+#define HC_WAIT_NONE  0
+#define HC_WAIT_REQ   1 /**< the first request after accept (header_timeout) */
+#define HC_WAIT_HDR   2 /**< the rest of a started request's headers (header_timeout) */
+#define HC_WAIT_KA    3 /**< the next request on a keep-alive connection */
+#define HC_WAIT_CLOSE 4 /**< the peer's close after ours */
 
 _Static_assert(sizeof(struct http_conn) <= TCP_APP_DATA, "http_conn must fit the TCB's app area");
 
@@ -66,6 +74,8 @@ struct http_app {
 	uint32_t max_body;
 	uint32_t rnd;		 /**< xorshift32 state: sizes of the routes' mixes */
 	struct http_log_rec rec; /**< the record of the request being logged */
+	uint32_t header_ms;    /**< header_timeout, 0 = none (http_app_set_timeouts) */
+	uint32_t keepalive_ms; /**< keepalive_timeout, 0 = none */
 };
 
 /*
@@ -101,6 +111,26 @@ conn_released(struct tcp_ctx *c, struct tcb *t, const void *base, uint32_t len, 
 		a->refs[off >> a->gen_shift]--;
 }
 
+/*
+ * Arm t's application timer for what it waits for now: header_timeout for
+ * a request (the first, or one whose headers started: once, not per read,
+ * as nginx's client_header_timeout), keepalive_timeout between requests and
+ * for the peer's close after ours. O(1); nothing when that timeout is 0.
+ */
+static void
+conn_wait(struct tcp_ctx *c, struct tcb *t, struct http_app *a, uint8_t wait)
+{
+	struct http_conn *hc = tcp_app_data(t);
+	uint32_t ms = wait == HC_WAIT_REQ || wait == HC_WAIT_HDR ? a->header_ms : a->keepalive_ms;
+
+	if (wait == HC_WAIT_CLOSE && ms == 0)
+		ms = a->header_ms;
+	if (hc->wait == wait && wait == HC_WAIT_HDR)
+		return; /* one bound for the whole header, not one per read */
+	hc->wait = ms == 0 ? HC_WAIT_NONE : wait;
+	tcp_app_timer(c, t, ms);
+}
+
 static void
 conn_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
 {
@@ -109,6 +139,8 @@ conn_accepted(struct tcp_ctx *c, struct tcb *t, void *arg)
 	http_req_init_limit(&hc->req, ((struct http_app *)arg)->max_body);
 	hc->closing = 0;
 	hc->continued = 0;
+	hc->wait = HC_WAIT_NONE;
+	conn_wait(c, t, arg, HC_WAIT_REQ);
 }
 
 /* Queue the record of a finished request to the main lcore; a full ring drops it. */
@@ -262,6 +294,65 @@ conn_recv(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, v
 	}
 }
 
+/* conn_recv, then the timer for what the connection waits for next. */
+static void
+conn_recv_timed(struct tcp_ctx *c, struct tcb *t, const uint8_t *data, uint32_t len, void *arg)
+{
+	struct http_conn *hc = tcp_app_data(t);
+
+	conn_recv(c, t, data, len, arg);
+	if (tcp_get_state(t) == TCP_CLOSED)
+		return;
+	if (hc->closing)
+		conn_wait(c, t, arg, HC_WAIT_CLOSE);
+	else if (hc->req.state != 0 || hc->req.hdr_bytes != 0)
+		conn_wait(c, t, arg, HC_WAIT_HDR);
+	else
+		conn_wait(c, t, arg, HC_WAIT_KA);
+}
+
+/*
+ * A timeout of conn_wait: a request that did not come (or not whole) is
+ * reset at once -- nothing is owed to such a client, and a FIN would leave
+ * a FIN-WAIT state that a slowloris client keeps; an idle keep-alive
+ * connection is closed with FIN, and reset when its peer does not close
+ * within the same time. Each counted under its cause.
+ */
+static void
+conn_timeout(struct tcp_ctx *c, struct tcb *t, void *arg)
+{
+	struct http_app *a = arg;
+	struct http_conn *hc = tcp_app_data(t);
+	struct stats_worker *st = &a->w->stats;
+	struct tcp_info ti;
+
+	switch (hc->wait) {
+	case HC_WAIT_REQ:
+	case HC_WAIT_HDR:
+		stats_inc(st, STAT_http_close_header_timeout);
+		tcp_abort(c, t);
+		break;
+	case HC_WAIT_KA:
+		tcp_get_info(t, &ti);
+		if (ti.queued != 0) { /* still sending the last response */
+			hc->wait = HC_WAIT_NONE;
+			conn_wait(c, t, a, HC_WAIT_KA);
+			break;
+		}
+		stats_inc(st, STAT_http_close_keepalive);
+		hc->closing = 1;
+		tcp_close(c, t);
+		conn_wait(c, t, a, HC_WAIT_CLOSE);
+		break;
+	case HC_WAIT_CLOSE:
+		stats_inc(st, STAT_http_close_linger);
+		tcp_abort(c, t);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 conn_peer_closed(struct tcp_ctx *c, struct tcb *t, void *arg)
 {
@@ -307,12 +398,20 @@ http_app_create(struct worker *w, const struct http_server *srv, struct http_log
 	a->sample_left = 1;
 	memset(ops, 0, sizeof(*ops));
 	ops->accepted = conn_accepted;
-	ops->recv = conn_recv;
+	ops->recv = conn_recv_timed;
 	ops->peer_closed = conn_peer_closed;
+	ops->timeout = conn_timeout;
 	ops->released = conn_released;
 	ops->arg = a;
 	a->ops = *ops;
 	return a;
+}
+
+void
+http_app_set_timeouts(struct http_app *a, uint32_t header_ms, uint32_t keepalive_ms)
+{
+	a->header_ms = header_ms;
+	a->keepalive_ms = keepalive_ms;
 }
 
 int

@@ -210,8 +210,11 @@ net_ipv4_src_bad(rte_be32_t src)
 /*
  * Checks, in this order: ip_short, ip_version, ip_ihl (IHL < 5 or beyond
  * len), ip_len_big (total length > len), ip_len_small (total length < IHL*4),
- * ip_csum, ip_ttl, ip_frag, ip_not_us, ip_src. Options (IHL > 5) are accepted
- * and skipped. Work: one pass over the IHL*4 header bytes.
+ * ip_csum, ip_frag, ip_not_us, ip_src. Options (IHL > 5) are accepted
+ * and skipped. Any TTL is taken: RFC 1122 3.2.1.7, "A host MUST NOT discard
+ * a datagram just because it was received with TTL less than 2" (synack is
+ * the destination host, not a router). Work: one pass over the IHL*4
+ * header bytes.
  */
 int
 net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, uint32_t nb_ip,
@@ -234,8 +237,6 @@ net_ipv4_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, uint32_t nb_i
 		return STAT_drop_ip_len_small;
 	if (net_sum_fold(net_sum(l3, hlen, 0)) != CKSUM_OK_SUM)
 		return STAT_drop_ip_csum;
-	if (l3[IP_OFF_TTL] == 0)
-		return STAT_drop_ip_ttl;
 	if ((net_rd16(l3 + IP_OFF_FRAG) &
 	     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
 		return STAT_drop_ip_frag;

@@ -300,7 +300,7 @@ int net_arp_check(const uint8_t *l3, uint32_t len, rte_be32_t our_ip, uint32_t n
 /**
  * IPv4 (l3 = the IP header, len = bytes from it to the frame end, padding
  * included): version 4, 5 <= IHL and IHL*4 <= len, IHL*4 <= total length <=
- * len, header checksum, TTL > 0, not a fragment (MF set or offset != 0),
+ * len, header checksum, any TTL (RFC 1122 3.2.1.7), not a fragment (MF set or offset != 0),
  * destination one of our nb_ip consecutive addresses from our_ip (network
  * order), source not broadcast/multicast/0 and not one of ours.
  * Fills info->l3_hlen, l3_len, proto.

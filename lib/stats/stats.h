@@ -57,6 +57,7 @@ extern "C" {
 	X(tcp_closed,		"connections closed (any way)") \
 	X(tcp_closed_reset,	"connections ended by a RST from the peer") \
 	X(tcp_closed_timeout,	"connections aborted after retries ran out") \
+	X(tcp_synrcvd_timeout,	"passive opens dropped in SYN-RECEIVED: the handshake's ACK never came (SYN-ACK retries ran out)") \
 	X(tcp_closed_abort,	"connections aborted by the application (RST sent)") \
 	X(tcp_rst_rx,		"RSTs received that were acted on") \
 	X(tcp_rst_tx,		"RSTs sent") \
@@ -96,6 +97,9 @@ extern "C" {
 	X(http_resp_route,	"HTTP responses of a route whose status is not 200") \
 	X(http_log_dropped,	"access log records dropped: the worker's ring to the main lcore " \
 				"was full") \
+	X(http_close_header_timeout, "connections reset: no whole request within server.header_timeout") \
+	X(http_close_keepalive,	"keep-alive connections closed: no request within server.keepalive_timeout") \
+	X(http_close_linger,	"connections reset: the peer did not close within the timeout after our FIN") \
 	X(gen_conn_tx,		"client: connections attempted (SYN sent)") \
 	X(gen_conn_ok,		"client: connections established") \
 	X(gen_done,		"client: connections completed (response read, close started)") \
@@ -114,6 +118,9 @@ extern "C" {
 	X(gen_err_closed,	"client error: peer closed before the response was whole") \
 	X(gen_err_ports,	"client error: no free source port (all busy or in TIME-WAIT)") \
 	X(gen_err_table,	"client error: TCP table or send queue full") \
+	X(gen_limit_concurrency, "client: ms a paced launch was held back by client.concurrency") \
+	X(gen_limit_syn,	"client: ms a paced launch was held back by client.max_syn_inflight") \
+	X(gen_limit_pool,	"client: ms a paced launch was held back by no free source port or TCB") \
 	X(udp_rx,		"UDP datagrams received (valid, for us)") \
 	X(udp_tx,		"UDP datagrams sent (echo replies and client datagrams)") \
 	X(udp_zero_csum,	"UDP datagrams accepted without a checksum (0, RFC 768)") \
@@ -152,7 +159,6 @@ extern "C" {
 	X(drop_ip_len_big,	"IPv4 total length larger than the frame") \
 	X(drop_ip_len_small,	"IPv4 total length smaller than the header") \
 	X(drop_ip_csum,		"IPv4 header checksum wrong") \
-	X(drop_ip_ttl,		"IPv4 TTL 0") \
 	X(drop_ip_frag,		"IPv4 fragment (not reassembled)") \
 	X(drop_ip_not_us,	"IPv4 destination not ours") \
 	X(drop_ip_src,		"IPv4 source broadcast/multicast/ours") \

@@ -9,9 +9,18 @@
  * slot, at the earliest of its deadlines; arm and cancel are O(1) list
  * operations. A deadline beyond the wheel's span stays in its slot and is
  * skipped until its round comes (checked on each pass of that slot).
+ *
+ * Clocks that survive restarts: a Linux peer keeps a closed 4-tuple in
+ * TIME-WAIT and takes a new SYN on it only when its timestamp is newer
+ * (PAWS, RFC 7323 5; RFC 6191), so TSvals and ISNs must keep rising from
+ * one synack process to the next. Both come from CLOCK_BOOTTIME, read once
+ * at attach, plus the TSC since; their keys (the ISN hash key, the TSval
+ * offset) from the boot id, the same in every process of one boot.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_hash_crc.h>
@@ -168,14 +177,26 @@ tcp_attach(struct worker *w, const struct tcp_conf *conf, const struct tcp_app *
 	c->ooo_free = 0;
 	for (uint32_t i = 0; i < TCP_WHEEL_SIZE; i++)
 		c->wheel[i] = TCP_NONE;
+	struct timespec ts;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
 	c->tick = 1;
 	c->tsc_base = rte_rdtsc();
 	c->tsc_per_ms = rte_get_tsc_hz() / 1000;
+	c->tsc_per_us4 = rte_get_tsc_hz() / 250000;
+	if (c->tsc_per_us4 == 0)
+		c->tsc_per_us4 = 1;
+	uint64_t boot_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	c->isn_us4_base = boot_ns / 4000;
+	uint32_t key[4];
+	tcp_boot_key(key);
+	/* RFC 6528 3: F's key; RFC 7323 5.4 / 7.1: a TSval clock of 1 ms that
+	 * starts at a secret offset (here per boot, not per process) */
 	for (int i = 0; i < 4; i++)
-		c->isn_secret[i] = (uint32_t)rte_rand();
+		c->isn_secret[i] = rte_jhash_1word(key[i], 0x6528u + (uint32_t)i);
+	c->ts_offset = (uint32_t)(boot_ns / 1000000u) - 1u +
+		       rte_jhash_2words(key[0], key[3], 7323u);
 	c->cookie_secret[0] = (uint32_t)rte_rand();
 	c->cookie_secret[1] = (uint32_t)rte_rand();
-	c->ts_offset = (uint32_t)rte_rand();
 	w->tcp.input = tcp_input;
 	w->tcp.timer = tcp_timer_advance;
 	w->tcp.ctx = c;
@@ -705,12 +726,30 @@ tcp_enter_time_wait(struct tcp_ctx *c, struct tcb *t)
 
 /* ---- ISN (RFC 6528) and SYN cookies (RFC 4987) ---- */
 
+bool
+tcp_boot_key(uint32_t key[4])
+{
+	char id[64] = "";
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	bool ok = false;
+
+	if (f != NULL) {
+		ok = fgets(id, sizeof(id), f) != NULL && strlen(id) >= 32;
+		fclose(f);
+	}
+	for (uint32_t i = 0; i < 4; i++)
+		key[i] = ok ? rte_jhash(id, (uint32_t)strlen(id), 0x9e3779b9u * (i + 1))
+			    : (uint32_t)rte_rand();
+	return ok;
+}
+
 uint32_t
 tcp_isn(struct tcp_ctx *c, const struct tcp_key *k)
 {
 	/* ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a
-	 * 4 us clock (RFC 6528 section 3). */
-	uint64_t us4 = rte_rdtsc() / (rte_get_tsc_hz() / 250000 + 1);
+	 * 4 us clock (RFC 6528 section 3): boot time at attach + the TSC since,
+	 * so that it rises across processes too; the key is the boot's. */
+	uint64_t us4 = c->isn_us4_base + (rte_rdtsc() - c->tsc_base) / c->tsc_per_us4;
 	uint32_t f = rte_jhash_3words(k->lip ^ c->isn_secret[0], k->rip ^ c->isn_secret[1],
 				      ((uint32_t)k->lport << 16 | k->rport) ^ c->isn_secret[2],
 				      c->isn_secret[3]);

@@ -149,10 +149,13 @@ eff_mss(const struct tcp_ctx *c, const struct tcb *t, const struct tcp_opts *o, 
 	uint32_t m = peer < ours ? peer : ours;
 
 	(void)o;
-	/* a floor against absurd peer MSS values (and the TS subtraction
-	 * below wrapping); tcp_output never exceeds the port MTU anyway */
-	if (m < 64)
-		m = 64;
+	/* RFC 9293 3.7.1 (MUST-16): segments no larger than the peer's MSS less
+	 * the options we send (12 bytes of timestamps). The peer's value gets a
+	 * floor of TCP_MIN_SND_MSS before that subtraction, as Linux's
+	 * tcp_min_snd_mss (a peer cannot make us cut data into 1-byte
+	 * segments): MSS 60 with timestamps gives 48-byte segments, as Linux. */
+	if (m < TCP_MIN_SND_MSS)
+		m = TCP_MIN_SND_MSS;
 	if (t->flags & TF_TS)
 		m -= 12;
 	return (uint16_t)m;
@@ -231,6 +234,33 @@ listening(const struct tcp_ctx *c, rte_be16_t port)
 }
 
 static void process(struct tcp_ctx *c, struct tcb *t, struct seg *s);
+
+/*
+ * RFC 6191 2: a SYN for a connection in TIME-WAIT may open a new
+ * incarnation "if TCP Timestamps would be enabled for the new incarnation
+ * of the connection, and the timestamp contained in the incoming SYN
+ * segment is greater than the last timestamp seen on the previous
+ * incarnation; or if TCP Timestamps would not be enabled for the new
+ * incarnation of the connection, and the sequence number of the incoming
+ * SYN segment is greater than the last sequence number seen on the previous
+ * incarnation". Timestamps decide when both incarnations have them (the
+ * old one's TS.Recent is the last timestamp seen) and differ; else RCV.NXT
+ * does.
+ */
+static bool
+time_wait_reusable(const struct tcp_ctx *c, const struct tcb *t, const struct seg *s)
+{
+	if (c->conf.timestamps && s->o.has_ts && (t->flags & TF_TS)) {
+		/* an older TSval is an old duplicate (PAWS); an equal one (the
+		 * same millisecond: a client reusing its port at once) leaves
+		 * the decision to the sequence number, as Linux does */
+		if (SEQ_LT(s->o.tsval, t->ts_recent))
+			return false;
+		if (SEQ_GT(s->o.tsval, t->ts_recent))
+			return true;
+	}
+	return SEQ_GT(s->seq, t->rcv_nxt);
+}
 
 /*
  * The end of input for t: output what became sendable (data carries the
@@ -1022,8 +1052,10 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 		goto free;
 	}
 	s.flags = th->tcp_flags & 0x3f;
-	if (unlikely((s.flags & TCP_SYN) && (s.flags & (TCP_FIN | TCP_RST))) ||
-	    unlikely((s.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == 0)) {
+	/* A segment with no control flag at all is not malformed: RFC 9293
+	 * 3.10.7.1 answers it with RST at a closed port, LISTEN and the
+	 * synchronized states drop it after their own checks (no ACK bit). */
+	if (unlikely((s.flags & TCP_SYN) && (s.flags & (TCP_FIN | TCP_RST)))) {
 		stats_inc(&w->stats, STAT_drop_tcp_flags);
 		goto free;
 	}
@@ -1056,10 +1088,10 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 		no_conn(c, wp, ni, th, &k, &s);
 		goto free;
 	}
-	/* RFC 9293 3.10.7.4 / RFC 6191: a new SYN to a TIME-WAIT connection
-	 * with a higher sequence number reopens it (clients reuse ports). */
+	/* RFC 6191: a new SYN to a TIME-WAIT connection reopens it (clients
+	 * reuse ports) when it is newer than the old incarnation. */
 	if (t->state == TCP_TIME_WAIT && (s.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
-	    SEQ_GT(s.seq, t->rcv_nxt) && listening(c, k.lport)) {
+	    time_wait_reusable(c, t, &s) && listening(c, k.lport)) {
 		tcp_tcb_free(c, t, TCP_CLOSE_NORMAL, true);
 		no_conn(c, wp, ni, th, &k, &s);
 		goto free;

@@ -683,6 +683,8 @@ tcp_rto_fire(struct tcp_ctx *c, struct tcb *t)
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED) {
 		if (t->retries >= c->conf.syn_retries) {
 			stats_inc(&w->stats, STAT_tcp_closed_timeout);
+			if (t->state == TCP_SYN_RECEIVED) /* a SYN flood's half-open ends here */
+				stats_inc(&w->stats, STAT_tcp_synrcvd_timeout);
 			tcp_tcb_free(c, t, TCP_CLOSE_TIMEOUT, true);
 			return;
 		}

@@ -23,9 +23,10 @@ extern "C" {
 #define SEQ_MAX(a, b) (SEQ_GT(a, b) ? (a) : (b))
 #define SEQ_MIN(a, b) (SEQ_LT(a, b) ? (a) : (b))
 
-#define TCP_NONE     UINT32_MAX	   /**< null index */
-#define TCP_CWND_MAX (1u << 30)	   /**< cwnd ceiling, bytes: far above any window, never wraps */
-#define TCP_TSO_MAX  (63u * 1024u) /**< payload of one TSO frame at most (IPv4 length <= 64 KiB) */
+#define TCP_NONE	UINT32_MAX    /**< null index */
+#define TCP_CWND_MAX	(1u << 30)    /**< cwnd ceiling, bytes: far above any window, never wraps */
+#define TCP_TSO_MAX	(63u * 1024u) /**< payload of one TSO frame at most (IPv4 length <= 64 KiB) */
+#define TCP_MIN_SND_MSS 48u	      /**< floor of the peer's MSS (Linux's tcp_min_snd_mss) */
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -223,9 +224,14 @@ struct tcp_ctx {
 	uint64_t tsc_base;
 	uint64_t tsc_per_ms;
 
+	/* ISNs and timestamps that keep rising across processes (issue #11):
+	 * the key comes from the boot (tcp_boot_key), the clocks from
+	 * CLOCK_BOOTTIME read once at attach, plus the TSC since tsc_base */
 	uint32_t isn_secret[4];
 	uint32_t cookie_secret[2];
-	uint32_t ts_offset;
+	uint32_t ts_offset;    /**< TSval = tick + ts_offset (boot ms + per-boot key) */
+	uint64_t isn_us4_base; /**< the RFC 6528 4 us clock at tsc_base */
+	uint64_t tsc_per_us4;  /**< TSC cycles per 4 us */
 };
 
 static inline struct tcb *
@@ -275,6 +281,13 @@ void tcp_timer_update(struct tcp_ctx *c, struct tcb *t);
 void tcp_timer_advance(struct worker *w, void *ctx);
 uint32_t tcp_now(const struct tcp_ctx *c);
 uint32_t tcp_isn(struct tcp_ctx *c, const struct tcp_key *k);
+/**
+ * Four key words stable across the processes of one boot: a hash of
+ * /proc/sys/kernel/random/boot_id (read once per process); random when it
+ * cannot be read (then ISNs and timestamps do not survive a restart).
+ * @return true when the key comes from the boot id.
+ */
+bool tcp_boot_key(uint32_t key[4]);
 void tcp_sndq_drop(struct tcp_ctx *c, struct tcb *t, uint32_t acked);
 void tcp_sndq_clear(struct tcp_ctx *c, struct tcb *t);
 void tcp_ooo_clear(struct tcp_ctx *c, struct tcb *t);

@@ -3,7 +3,10 @@
 """Send one malformed frame per case towards synack (run in the kernel netns).
 
 Proves, together with netns_ping.sh, that each malformed Ethernet/ARP/IPv4/
-ICMP frame is dropped under its own named reason (no silent loss, no reply).
+ICMP frame is dropped under its own named reason (no silent loss, no reply),
+and that echo requests with TTL 0 and TTL 1 are answered (RFC 1122 3.2.1.7:
+a host MUST NOT discard a datagram just because its TTL is less than 2):
+it listens for their replies and exits 1 when one is missing.
 Every frame is well formed except for the one field under test; checksums
 are computed correctly unless the checksum is what is tested.
 
@@ -16,8 +19,10 @@ itself may also produce such frames (so the test asserts >= N, not == N).
 """
 import argparse
 import json
+import socket
 import struct
 import sys
+import time
 
 from scapy.all import Ether, Raw, get_if_hwaddr, sendp
 from scapy.utils import checksum
@@ -107,7 +112,6 @@ def build_cases(a):
     good = ipv4_hdr(src, dst, len(echo))
     bad = struct.unpack("!H", good[10:12])[0] ^ 0x0F0F
     add("ip_bad_checksum", "drop_ip_csum", ipf(echo, csum=bad))
-    add("ip_ttl_0", "drop_ip_ttl", ipf(echo, ttl=0))
     add("ip_more_fragments", "drop_ip_frag", ipf(echo, flags_frag=0x2000))
     add("ip_frag_offset", "drop_ip_frag", ipf(echo, flags_frag=0x0010))
     add("ip_dst_not_ours", "drop_ip_not_us",
@@ -123,6 +127,50 @@ def build_cases(a):
     ts = struct.pack("!III", 0, 0, 0)
     add("icmp_timestamp_13", "drop_icmp_type", ipf(icmp_echo(typ=13, payload=ts)))
     return cases
+
+
+# Echo identifier of the TTL 0 / TTL 1 requests (their replies are matched on it).
+LOW_TTL_ID = 0x7171
+
+
+def low_ttl_echoes(a):
+    """(ttl, frame): well-formed echo requests with TTL 0 and 1, which must be answered."""
+    eth = Ether(src=a.src_mac, dst=a.dst_mac, type=ETH_IPV4)
+    out = []
+    for ttl in (0, 1):
+        echo = icmp_echo(ident=LOW_TTL_ID, seq=ttl, payload=b"synack-low-ttl")
+        out.append((ttl, bytes(eth / Raw(ipv4_hdr(a.src_ip, a.dst_ip, len(echo), ttl=ttl) +
+                                         echo))))
+    return out
+
+
+def send_low_ttl(a):
+    """Send the TTL 0 and 1 echoes; return the TTLs whose reply did not come.
+
+    Replies are read from an AF_PACKET socket bound to the interface before
+    the requests go out (no capture filter, no tcpdump needed).
+    """
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_IPV4))
+    sock.bind((a.iface, 0))
+    sock.settimeout(0.2)
+    for _, frame in low_ttl_echoes(a):
+        sendp(frame, iface=a.iface, verbose=False)
+    deadline = time.time() + 3
+    seen = set()
+    src = ip4(a.dst_ip)
+    while time.time() < deadline and len(seen) < 2:
+        try:
+            f = sock.recv(2048)
+        except socket.timeout:
+            continue
+        ip = f[14:]
+        if len(ip) < 28 or ip[9] != 1 or ip[12:16] != src:
+            continue
+        icmp = ip[(ip[0] & 0xF) * 4:]
+        if len(icmp) >= 8 and icmp[0] == 0 and struct.unpack("!H", icmp[4:6])[0] == LOW_TTL_ID:
+            seen.add(struct.unpack("!H", icmp[6:8])[0])
+    sock.close()
+    return [ttl for ttl in (0, 1) if ttl not in seen]
 
 
 def main():
@@ -160,6 +208,11 @@ def main():
         with open(a.expect, "w", encoding="utf-8") as f:
             json.dump(expect, f, indent=1, sort_keys=True)
     print(f"sent {len(cases)} malformed frames on {a.iface}")
+    missing = send_low_ttl(a)
+    if missing:
+        print(f"FAIL: no echo reply to the echo request(s) with TTL {missing}")
+        return 1
+    print("ok: echo requests with TTL 0 and TTL 1 answered")
     return 0
 
 

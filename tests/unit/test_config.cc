@@ -309,6 +309,23 @@ TEST_F(Config, ReportIntervalAboveMaxIsOutOfRange)
 	EXPECT_EQ(Err(), "--set:run:report_interval: 2h is out of range 100ms..1h");
 }
 
+TEST_F(Config, ServerTimeoutsDefaultLikeNginxParseAndAreBounded)
+{
+	ASSERT_EQ(Load(std::string(kServer)), 0) << Err();
+	EXPECT_EQ(c_.server.header_timeout_ms, 60000u);
+	EXPECT_EQ(c_.server.keepalive_timeout_ms, 75000u);
+	ASSERT_EQ(Load(std::string(kServer) +
+		       "[server]\nheader_timeout = 300ms\nkeepalive_timeout = 0\n"),
+		  0)
+		<< Err();
+	EXPECT_EQ(c_.server.header_timeout_ms, 300u);
+	EXPECT_EQ(c_.server.keepalive_timeout_ms, 0u);
+	EXPECT_EQ(Set("server.header_timeout=2h"), -1);
+	EXPECT_EQ(Err(), "--set:server:header_timeout: 2h is out of range 0..1h");
+	EXPECT_EQ(Set("server.keepalive_timeout=soon"), -1);
+	EXPECT_NE(Err().find("--set:server:keepalive_timeout: "), std::string::npos) << Err();
+}
+
 TEST_F(Config, LingerParsesAndIsBounded)
 {
 	struct cfg d;

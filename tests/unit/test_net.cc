@@ -786,13 +786,22 @@ TEST(NetIpv4, IpBadHeaderChecksumIsDropped)
 	EXPECT_REASON(STAT_drop_ip_csum, input(f));
 }
 
-TEST(NetIpv4, IpTtlZeroIsDropped)
+// RFC 1122 3.2.1.7: "A host MUST NOT discard a datagram just because it
+// was received with TTL less than 2." The echo is answered with TTL 64.
+TEST(NetIpv4, IpTtlZeroAndOneAreAcceptedAndAnsweredWithTtl64)
 {
-	Frame f = frame_of(icmp_echo, sizeof(icmp_echo));
+	for (uint8_t ttl : {(uint8_t)0, (uint8_t)1}) {
+		Frame f = frame_of(icmp_echo, sizeof(icmp_echo));
+		struct net_info info;
 
-	f[O_IP_TTL] = 0;
-	fix_ip_cksum(f);
-	EXPECT_REASON(STAT_drop_ip_ttl, input(f));
+		f[O_IP_TTL] = ttl;
+		fix_ip_cksum(f);
+		EXPECT_REASON(0, input(f, &info)) << "TTL " << (int)ttl;
+		EXPECT_EQ(IPPROTO_ICMP, info.proto);
+		net_icmp_echo_reply_inplace(f.data(), &info, &our_mac);
+		EXPECT_EQ(64, f[O_IP_TTL]);
+		EXPECT_EQ(0, f[O_IP + 20]) << "an echo reply";
+	}
 }
 
 TEST(NetIpv4, IpMoreFragmentsIsDropped)

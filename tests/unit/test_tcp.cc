@@ -779,6 +779,52 @@ TEST_F(Tcp, SnapshotFiltersPagesAndResumes)
 	EXPECT_EQ(tcp_listeners(c, ports, 1), 2u) << "the count, even past max";
 }
 
+// Issue #11: a Linux peer holds the 4-tuple of a connection it closed in
+// TIME-WAIT and takes a new SYN on it only with a newer timestamp (PAWS):
+// a new synack process must not start its TSvals or ISNs below the last
+// one's. Each context here is a new "process" (its own attach, later in
+// real time); the same 4-tuple's ISS and TSval must rise every time.
+TEST_F(Tcp, IssAndTsvalRiseAcrossContextsCreatedAtDifferentTimes)
+{
+	uint32_t prev_iss = 0, prev_ts = 0;
+	for (int round = 0; round < 5; round++) {
+		SCOPED_TRACE("context " + std::to_string(round));
+		attach();
+		Out sa = syn_in(cat({O_MSS(1460), O_TS(100, 0)}));
+		ASSERT_TRUE(sa.has_ts) << sa;
+		if (round > 0) {
+			EXPECT_TRUE(SEQ_GT(sa.seq, prev_iss))
+				<< "ISS " << sa.seq << " after " << prev_iss;
+			EXPECT_TRUE(SEQ_GT(sa.tsval, prev_ts))
+				<< "TSval " << sa.tsval << " after " << prev_ts;
+		}
+		prev_iss = sa.seq;
+		prev_ts = sa.tsval;
+		tcp_abort(c, tcb());
+		drain();
+		tcp_detach(c);
+		c = nullptr;
+		rte_delay_ms(3); // the next process starts later
+	}
+}
+
+// The ISN is M + F(4-tuple, key) (RFC 6528 3): two tuples opened at once
+// differ by their hash, the same tuple a moment later by the clock only.
+TEST_F(Tcp, IsnOfOneTupleFollowsTheFourMicrosecondClock)
+{
+	attach();
+	struct tcp_key k = key();
+	uint32_t a = tcp_isn(c, &k);
+	rte_delay_us_block(400);
+	uint32_t b = tcp_isn(c, &k);
+	// 400 us = 100 ticks of 4 us (a little more for the calls themselves)
+	EXPECT_GE(b - a, 100u);
+	EXPECT_LT(b - a, 100u + 2500u);
+	k.rport = rte_cpu_to_be_16(rport + 1);
+	uint32_t d = tcp_isn(c, &k);
+	EXPECT_GT(d - b > b - d ? b - d : d - b, 2600u) << "another tuple, another offset";
+}
+
 // ============================================================ no connection (RFC 9293 3.10.7.1)
 
 TEST_F(Tcp, SynToClosedPortGetsRstAck)
@@ -1972,6 +2018,35 @@ TEST_F(Tcp, SendFillsTheInitialWindowOfTenSegments)
 	EXPECT_EQ(rec.why, TCP_CLOSE_ABORT);
 }
 
+// RFC 9293 3.7.1 (MUST-16): no segment larger than the peer's MSS less our
+// options. MSS 60 with timestamps: 48 bytes of payload per segment, as
+// Linux sends; without timestamps 60. (It was raised to 64 first: 52.)
+TEST_F(Tcp, MssBelow64IsHonouredWithTheTimestampBytesSubtracted)
+{
+	for (bool ts : {true, false}) {
+		SCOPED_TRACE(ts ? "timestamps" : "no timestamps");
+		rport++;
+		rec = Rec();
+		if (c == nullptr)
+			attach();
+		peer_ts = false;
+		ASSERT_NO_FATAL_FAILURE(
+			open_passive(ts ? cat({O_MSS(60), O_TS(100, 0)}) : O_MSS(60)));
+		uint32_t want = ts ? 48u : 60u;
+		EXPECT_EQ(tcb()->mss, want);
+		static char buf[4000];
+		ASSERT_EQ(tcp_send(c, tcb(), buf, sizeof(buf)), 0);
+		std::vector<Out> v = take();
+		ASSERT_FALSE(v.empty());
+		for (const Out &o : v) {
+			EXPECT_EQ(o.data.size(), want) << o;
+			EXPECT_EQ(o.has_ts, ts) << o;
+		}
+		tcp_abort(c, tcb());
+		drain();
+	}
+}
+
 TEST_F(Tcp, InitialWindowIsCappedAt14600Bytes)
 {
 	attach();
@@ -2739,6 +2814,70 @@ TEST_F(Tcp, NewSynWithHigherSeqReopensTimeWait)
 	EXPECT_EQ(rec.accepted, 2);
 }
 
+// RFC 6191: with timestamps on both incarnations, the timestamp decides: a
+// SYN with a lower sequence number but a newer TSval opens the new
+// connection (Linux does; an ACK with the old RCV.NXT would stall the
+// client for a SYN RTO).
+TEST_F(Tcp, TimeWaitSynWithNewerTimestampAndLowerSeqOpensNewConnection)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1460), O_TS(1000, 0)})));
+	peer_tsval = 1100;
+	ASSERT_NO_FATAL_FAILURE(to_time_wait());
+	Seg s;
+	s.flags = TCP_SYN;
+	s.seq = pnxt - 500000; // lower than RCV.NXT
+	s.opts = cat({O_MSS(1460), O_TS(1200, 0)});
+	inject(s);
+	Out o = one();
+	EXPECT_EQ(o.flags, TCP_SYN | TCP_ACK) << o;
+	EXPECT_EQ(o.ack, s.seq + 1) << o;
+	EXPECT_TRUE(o.has_ts);
+	EXPECT_EQ(o.tsecr, 1200u);
+	EXPECT_EQ(state(), TCP_SYN_RECEIVED);
+	EXPECT_EQ(rec.closed, 1); // the old incarnation
+	EXPECT_EQ(st(STAT_drop_tcp_window), 0u);
+	EXPECT_EQ(tcp_nb_conns(c), 1u);
+}
+
+// ... and a SYN whose TSval is not newer is an old duplicate, whatever its
+// sequence number: TIME-WAIT answers it with an ACK (RFC 9293 3.10.7.4).
+TEST_F(Tcp, TimeWaitSynWithOlderTimestampAndHigherSeqIsAcked)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive(cat({O_MSS(1460), O_TS(1000, 0)})));
+	peer_tsval = 1100;
+	ASSERT_NO_FATAL_FAILURE(to_time_wait());
+	Seg s;
+	s.flags = TCP_SYN;
+	s.seq = pnxt + 100000;
+	s.opts = cat({O_MSS(1460), O_TS(900, 0)});
+	inject(s);
+	Out o = one();
+	EXPECT_EQ(o.flags, TCP_ACK) << o;
+	EXPECT_EQ(o.ack, pnxt) << o;
+	EXPECT_EQ(state(), TCP_TIME_WAIT);
+	EXPECT_EQ(rec.closed, 0);
+}
+
+// Without timestamps the sequence number decides: not above RCV.NXT, the
+// SYN gets the TIME-WAIT ACK.
+TEST_F(Tcp, TimeWaitSynWithoutTimestampsAndLowerSeqIsAcked)
+{
+	attach();
+	ASSERT_NO_FATAL_FAILURE(open_passive());
+	ASSERT_NO_FATAL_FAILURE(to_time_wait());
+	Seg s;
+	s.flags = TCP_SYN;
+	s.seq = pnxt - 1000;
+	s.opts = O_MSS(1460);
+	inject(s);
+	Out o = one();
+	EXPECT_EQ(o.flags, TCP_ACK) << o;
+	EXPECT_EQ(o.ack, pnxt) << o;
+	EXPECT_EQ(state(), TCP_TIME_WAIT);
+}
+
 TEST_F(Tcp, LastAckClosesWhenOurFinIsAcked)
 {
 	attach();
@@ -3129,15 +3268,118 @@ TEST_F(Tcp, InvalidFlagCombinationsAreDropped)
 {
 	attach();
 	tcp_listen(c, lport);
-	for (uint8_t f : {(uint8_t)(TCP_SYN | TCP_FIN), (uint8_t)(TCP_SYN | TCP_RST), (uint8_t)0,
-			  (uint8_t)TCP_PSH}) {
+	for (uint8_t f : {(uint8_t)(TCP_SYN | TCP_FIN), (uint8_t)(TCP_SYN | TCP_RST)}) {
 		Seg s;
 		s.flags = f;
 		s.seq = 1;
 		inject(s);
 	}
 	EXPECT_TRUE(take().empty());
-	EXPECT_EQ(st(STAT_drop_tcp_flags), 4u);
+	EXPECT_EQ(st(STAT_drop_tcp_flags), 2u);
+	EXPECT_EQ(tcp_nb_conns(c), 0u);
+}
+
+// RFC 9293 3.10.7.1, CLOSED: "An incoming segment not containing a RST
+// causes a RST to be sent in response" -- a segment with no flags at all
+// too (Linux answers it): ACK bit off, so <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+// <CTL=RST,ACK>.
+TEST_F(Tcp, SegmentWithNoFlagsToClosedPortGetsRstAck)
+{
+	attach();
+	for (uint8_t f : {(uint8_t)0, (uint8_t)TCP_PSH, (uint8_t)TCP_URG}) {
+		Seg s;
+		s.flags = f;
+		s.seq = 5000;
+		s.data = "null";
+		inject(s);
+		Out o = one();
+		EXPECT_EQ(o.flags, TCP_RST | TCP_ACK) << o;
+		EXPECT_EQ(o.seq, 0u);
+		EXPECT_EQ(o.ack, 5004u);
+		EXPECT_EQ(o.sport, lport);
+		EXPECT_EQ(o.dport, rport);
+	}
+	EXPECT_EQ(st(STAT_drop_tcp_no_conn), 3u);
+	EXPECT_EQ(st(STAT_drop_tcp_flags), 0u);
+	EXPECT_EQ(tcp_nb_conns(c), 0u);
+}
+
+// LISTEN: "Any other control or text-bearing segment (not containing SYN)
+// must have an ACK and thus would have been discarded by the ACK
+// processing ... drop the segment and return" (RFC 9293 3.10.7.2).
+TEST_F(Tcp, SegmentWithNoFlagsInListenIsDroppedSilently)
+{
+	attach();
+	tcp_listen(c, lport);
+	Seg s;
+	s.flags = 0;
+	s.seq = 5000;
+	s.data = "null";
+	inject(s);
+	EXPECT_TRUE(take().empty());
+	EXPECT_EQ(st(STAT_drop_tcp_no_conn), 1u);
+	EXPECT_EQ(tcp_nb_conns(c), 0u);
+}
+
+// The other states: SYN-SENT drops what has neither SYN nor RST (3.10.7.3);
+// the synchronized states drop a segment whose ACK bit is off (3.10.7.4,
+// fifth). Nothing is sent, nothing delivered, the state stays.
+TEST_F(Tcp, SegmentWithNoFlagsInEveryOtherStateIsDropped)
+{
+	attach();
+	uint16_t port = 42000;
+	for (int st0 : {TCP_SYN_SENT, TCP_SYN_RECEIVED, TCP_ESTABLISHED, TCP_FIN_WAIT_1,
+			TCP_FIN_WAIT_2, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_TIME_WAIT}) {
+		SCOPED_TRACE(state_name(st0));
+		rport = port++;
+		rec = Rec();
+		if (st0 == TCP_SYN_SENT) {
+			lport = 50000;
+			struct tcb *t;
+			ASSERT_EQ(tcp_connect(c, wp, wp->ip, rte_cpu_to_be_16(lport),
+					      rte_cpu_to_be_32(PEER_IP), rte_cpu_to_be_16(rport),
+					      &t),
+				  0);
+			drain();
+			pnxt = 90000;
+		} else if (st0 == TCP_SYN_RECEIVED) {
+			lport = 80;
+			syn_in(O_MSS(1460), 3000);
+		} else {
+			lport = 80;
+			ASSERT_NO_FATAL_FAILURE(open_passive(O_MSS(1460), 3000));
+			switch (st0) {
+			case TCP_FIN_WAIT_1:
+				ASSERT_NO_FATAL_FAILURE(to_fin_wait_1());
+				break;
+			case TCP_FIN_WAIT_2:
+				ASSERT_NO_FATAL_FAILURE(to_fin_wait_2());
+				break;
+			case TCP_CLOSE_WAIT:
+				ASSERT_NO_FATAL_FAILURE(to_close_wait());
+				break;
+			case TCP_LAST_ACK:
+				ASSERT_NO_FATAL_FAILURE(to_last_ack());
+				break;
+			case TCP_TIME_WAIT:
+				ASSERT_NO_FATAL_FAILURE(to_time_wait());
+				break;
+			default:
+				break;
+			}
+		}
+		ASSERT_EQ(state(), st0);
+		uint64_t drops = st(STAT_drop_tcp_flags);
+		Seg s = seg(0, "0123456789");
+		inject(s);
+		for (const Out &o : take())
+			ADD_FAILURE() << "unexpected " << o;
+		EXPECT_EQ(state(), st0);
+		EXPECT_EQ(rec.data, "");
+		EXPECT_EQ(st(STAT_drop_tcp_flags), drops + 1);
+		tcp_abort(c, tcb());
+		drain();
+	}
 	EXPECT_EQ(tcp_nb_conns(c), 0u);
 }
 
