@@ -110,25 +110,25 @@ struct cfg_segment {
 
 struct cfg_run {
 	enum cfg_mode mode;
-	bool iperf_client;	   /**< mode was written iperf-client (= client, model iperf) */
-	uint64_t duration_ms;	   /**< 0 = until SIGINT */
-	uint16_t lcores;	   /**< worker lcores */
-	char json[CFG_PATH_LEN];   /**< JSON lines output; "" = none */
-	uint32_t report_ms;	   /**< per-second report interval */
-	bool quiet;		   /**< no per-interval lines, summary only */
-	uint32_t linger_ms;	   /**< after the run: keep the ports up this long, workers
+	bool iperf_client;	    /**< mode was written iperf-client (= client, model iperf) */
+	uint64_t duration_ms;	    /**< 0 = until SIGINT */
+	uint16_t lcores;	    /**< worker lcores */
+	char json[CFG_PATH_LEN];    /**< JSON lines output; "" = none */
+	uint32_t report_ms;	    /**< per-second report interval */
+	bool quiet;		    /**< no per-interval lines, summary only */
+	uint32_t linger_ms;	    /**< after the run: keep the ports up this long, workers
 					     stopped, until the peer leaves (0 = close at once) */
-	bool telemetry;		 /**< DPDK telemetry socket and the /synack/ commands */
-	char file_prefix[64];	 /**< EAL --file-prefix; "" = synack-PID */
-	char metrics[64];	 /**< Prometheus endpoint "A.B.C.D:PORT"; "" = off */
-	char run_name[64];	 /**< the metrics' run label; "" = none */
-	char report[CFG_PATH_LEN]; /**< HTML report written at the end; "" = none */
-	uint8_t json_hist;	   /**< enum cfg_json_hist */
+	bool telemetry;		    /**< DPDK telemetry socket and the /synack/ commands */
+	char file_prefix[64];	    /**< EAL --file-prefix; "" = synack-PID */
+	char metrics[64];	    /**< Prometheus endpoint "A.B.C.D:PORT"; "" = off */
+	char run_name[64];	    /**< the metrics' run label; "" = none */
+	char report[CFG_PATH_LEN];  /**< HTML report written at the end; "" = none */
+	uint8_t json_hist;	    /**< enum cfg_json_hist */
 	struct cfg_segment segment; /**< this process's segment (run.segment) */
 	char segment_env[64];	    /**< run.segment_from_env: variable holding the index */
 	uint32_t segments;	    /**< run.segments: N with segment_from_env */
 	uint64_t start_at_ns;	    /**< run.start_at: unix time in ns; 0 = at once */
-	uint32_t min_rate_ratio; /**< percent of client.rate the run must reach, 0 = off */
+	uint32_t min_rate_ratio;    /**< percent of client.rate the run must reach, 0 = off */
 };
 
 /** [run] json_hist: where the JSON lines carry the latency histograms. */

@@ -46,7 +46,7 @@ struct http_conn {
 	struct http_req req;
 	uint8_t closing;   /**< response with close queued: ignore further input */
 	uint8_t continued; /**< 100 (Continue) sent for the current request */
-	uint8_t wait;	 /**< what the application timer waits for (HC_WAIT_*) */
+	uint8_t wait;	   /**< what the application timer waits for (HC_WAIT_*) */
 };
 
 /* http_conn.wait: what the connection's application timer bounds */
@@ -74,8 +74,8 @@ struct http_app {
 	uint32_t max_body;
 	uint32_t rnd;		 /**< xorshift32 state: sizes of the routes' mixes */
 	struct http_log_rec rec; /**< the record of the request being logged */
-	uint32_t header_ms;    /**< header_timeout, 0 = none (http_app_set_timeouts) */
-	uint32_t keepalive_ms; /**< keepalive_timeout, 0 = none */
+	uint32_t header_ms;	 /**< header_timeout, 0 = none (http_app_set_timeouts) */
+	uint32_t keepalive_ms;	 /**< keepalive_timeout, 0 = none */
 };
 
 /*
