@@ -335,11 +335,9 @@ place_workers(struct synack *s)
 			}
 			wp->ip_n = s->pl.ss.ip_n[p]; /* the segment's addresses */
 			wp->has_ip6 = !net6_is_unspec(cp->ip6);
-			if (wp->has_ip6) {
-				memcpy(wp->a6.base, cp->ip6, 16);
-				wp->a6.count = cp->ip6_count ? cp->ip6_count : 1;
-				net6_linklocal(&wp->mac, wp->a6.ll);
-			}
+			if (wp->has_ip6)
+				net6_addrs_init(&wp->a6, cp->ip6, cp->ip6_count ? cp->ip6_count : 1,
+						&wp->mac);
 			wp->garp = q == 0 && (cp->ip != 0 || wp->has_ip6);
 			if (rss_sel)
 				wp->rss = &s->rss[p];

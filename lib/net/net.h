@@ -443,7 +443,15 @@ struct net6_addrs {
 	uint8_t base[16]; /**< first global address; the port owns base .. base + count - 1 */
 	uint32_t count;	  /**< 0 = no global address */
 	uint8_t ll[16];	  /**< link-local address (fe80::/64 from the MAC) */
+	/* derived once by net6_addrs_init, so that the per-packet checks do not */
+	uint8_t last[16];  /**< base + count - 1 */
+	uint8_t ll_sn[16]; /**< the link-local's solicited-node address */
 };
+
+/** Fill o: count addresses from base (count 0: base unused, may be NULL) and
+ *  the link-local of mac, with what the checks derive from them. */
+void net6_addrs_init(struct net6_addrs *o, const uint8_t *base, uint32_t count,
+		     const struct rte_ether_addr *mac);
 
 /** What net_ipv6_check learnt: offsets from the IPv6 header. */
 struct net6_info {

@@ -118,29 +118,34 @@ net6_linklocal(const struct rte_ether_addr *mac, uint8_t *out)
 	out[15] = m[5];
 }
 
+void
+net6_addrs_init(struct net6_addrs *o, const uint8_t *base, uint32_t count,
+		const struct rte_ether_addr *mac)
+{
+	memset(o, 0, sizeof(*o));
+	if (count != 0) {
+		memcpy(o->base, base, 16);
+		o->count = count;
+		net6_addr_add(base, count - 1, o->last);
+	}
+	net6_linklocal(mac, o->ll);
+	net6_solicited_node(o->ll, o->ll_sn);
+}
+
 /* Is a the solicited-node address of one of ours? Its low 24 bits pick the
- * candidates: the link-local, or the global range's member with those bits. */
+ * candidates: the link-local, or the range's members with those bits. */
 static bool
 solicited_of_ours(const struct net6_addrs *ours, const uint8_t *a)
 {
-	uint8_t sn[16];
-
-	net6_solicited_node(ours->ll, sn);
-	if (memcmp(a, sn, 16) == 0)
+	if (memcmp(a, ours->ll_sn, 16) == 0)
 		return true;
-	if (ours->count == 0)
+	if (ours->count == 0 || memcmp(a, ours->ll_sn, 13) != 0)
 		return false;
-	net6_solicited_node(ours->base, sn);
-	if (memcmp(a, sn, 13) != 0)
-		return false;
-	/* the members of the range whose low 24 bits are a's: count < 2^24
-	 * gives at most one within each 2^24 block; check the first ones */
 	uint32_t lo_base = ((uint32_t)ours->base[13] << 16) | ((uint32_t)ours->base[14] << 8) |
 			   ours->base[15];
 	uint32_t want = ((uint32_t)a[13] << 16) | ((uint32_t)a[14] << 8) | a[15];
-	uint32_t i = (want - lo_base) & 0xffffffu;
 
-	return i < ours->count;
+	return ((want - lo_base) & 0xffffffu) < ours->count;
 }
 
 bool
@@ -150,7 +155,7 @@ net6_is_ours(const struct net6_addrs *ours, const uint8_t *a, bool mcast_ok)
 		return mcast_ok && (memcmp(a, all_nodes, 16) == 0 || solicited_of_ours(ours, a));
 	if (memcmp(a, ours->ll, 16) == 0)
 		return true;
-	return net6_in_range(a, ours->base, ours->count);
+	return ours->count != 0 && memcmp(a, ours->base, 16) >= 0 && memcmp(a, ours->last, 16) <= 0;
 }
 
 const char *

@@ -98,10 +98,7 @@ static const uint8_t fuzz_ip6[16] = {0x20, 0x01, 0x00, 0x02, [15] = 0x02}; /* 20
 static void
 fuzz_ours6(struct net6_addrs *o, const uint8_t *base, const struct rte_ether_addr *mac)
 {
-	memset(o, 0, sizeof(*o));
-	memcpy(o->base, base, 16);
-	o->count = 1;
-	net6_linklocal(mac, o->ll);
+	net6_addrs_init(o, base, 1, mac);
 }
 
 /* The answer (frame of n bytes) from the peer's side: addresses src of the

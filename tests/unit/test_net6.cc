@@ -28,10 +28,7 @@ struct net6_addrs
 ours()
 {
 	struct net6_addrs o;
-	memset(&o, 0, sizeof(o));
-	memcpy(o.base, addr("2001:2::10").data(), 16);
-	o.count = 4;
-	net6_linklocal(&kMac, o.ll);
+	net6_addrs_init(&o, addr("2001:2::10").data(), 4, &kMac);
 	return o;
 }
 
@@ -396,10 +393,7 @@ TEST(Net6, BuiltAdvertisementsAndSolicitationsValidate)
 
 	// the peer's view: its addresses are 2001:2::1, its MAC kPeerMac
 	struct net6_addrs po;
-	memset(&po, 0, sizeof(po));
-	memcpy(po.base, peer.data(), 16);
-	po.count = 1;
-	net6_linklocal(&kPeerMac, po.ll);
+	net6_addrs_init(&po, peer.data(), 1, &kPeerMac);
 
 	uint32_t n = net_nd_na_build(buf, &kMac, &kPeerMac, us.data(), peer.data(), us.data(),
 				     false);
@@ -451,9 +445,7 @@ TEST(Net6, EchoReplyInPlaceValidatesFromThePeer)
 						  us.data());
 	EXPECT_EQ(n, 14u + 40u + 32u);
 	struct net6_addrs po;
-	memset(&po, 0, sizeof(po));
-	memcpy(po.base, addr("2001:2::1").data(), 16);
-	po.count = 1;
+	net6_addrs_init(&po, addr("2001:2::1").data(), 1, &kPeerMac);
 	struct net6_info r;
 	ASSERT_EQ(net_ipv6_check(f.b.data() + 14, n - 14, &po, &r), 0);
 	EXPECT_EQ(r.nb_ext, 0);
