@@ -15,15 +15,22 @@
 
 #define IMPAIR_TOK_LEN 64
 
+/* A non-negative decimal at v into *d; *end after it. -1 when there is none. */
+static int
+nonneg(const char *v, double *d, char **end)
+{
+	errno = 0;
+	*d = strtod(v, end);
+	return *end == v || errno != 0 || *d < 0 ? -1 : 0;
+}
+
 static int
 prob(const char *v, uint32_t *out)
 {
 	char *end;
 	double d;
 
-	errno = 0;
-	d = strtod(v, &end);
-	if (end == v || errno != 0 || d < 0)
+	if (nonneg(v, &d, &end) != 0)
 		return -1;
 	if (*end == '%') {
 		d /= 100.0;
@@ -41,9 +48,7 @@ duration_us(const char *v, uint32_t *out)
 	char *end;
 	double d;
 
-	errno = 0;
-	d = strtod(v, &end);
-	if (end == v || errno != 0 || d < 0)
+	if (nonneg(v, &d, &end) != 0)
 		return -1;
 	if (strcmp(end, "us") == 0)
 		;
