@@ -273,12 +273,19 @@ net_ip_in_range(rte_be32_t ip, rte_be32_t first, uint32_t nb)
 }
 
 struct net_info {
-	uint16_t ethertype; /**< host order: RTE_ETHER_TYPE_IPV4 / _ARP */
+	uint16_t ethertype; /**< host order: RTE_ETHER_TYPE_IPV4 / _ARP / _IPV6 */
 	uint16_t l3_off;    /**< offset of the L3 header in the frame */
-	uint16_t l3_hlen;   /**< IPv4 header length (IHL*4) */
-	uint16_t l3_len;    /**< IPv4 total length / ARP length */
-	uint8_t proto;	    /**< IPv4 protocol */
+	uint16_t l3_hlen;   /**< IPv4 header length (IHL*4); IPv6: 40 + extension headers */
+	uint16_t l3_len;    /**< IPv4 total length / ARP length; IPv6: 40 + payload length */
+	uint8_t proto;	    /**< IPv4 protocol; IPv6: the upper-layer next header */
 };
+
+/** Whether ni describes an IPv6 packet (source at l3 + 8, destination at l3 + 24). */
+static inline bool
+net_info_is_v6(const struct net_info *ni)
+{
+	return ni->ethertype == RTE_ETHER_TYPE_IPV6;
+}
 
 /**
  * Ethernet: at least 14 bytes; destination is mac or broadcast (multicast

@@ -84,8 +84,26 @@ worker_input6(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint
 		drop6(w, m, r);
 		return;
 	}
+	if (info.proto == IPPROTO_TCP || info.proto == IPPROTO_UDP) {
+		/* the transports take IPv6 as IPv4: the upper-layer header at
+		 * l3 + l3_hlen, l3_len - l3_hlen bytes of it */
+		struct worker_l4 *l4 = info.proto == IPPROTO_TCP ? &w->tcp : &w->udp;
+		struct net_info ni = {
+			.ethertype = RTE_ETHER_TYPE_IPV6,
+			.l3_off = NET_ETH_HLEN,
+			.l3_hlen = info.l4_off,
+			.l3_len = (uint16_t)(info.l4_off + info.l4_len),
+			.proto = info.proto,
+		};
+		if (l4->input == NULL || info.dst_mcast) {
+			drop6(w, m, STAT_drop_ip_proto);
+			return;
+		}
+		l4->input(w, wp, m, &ni, l4->ctx);
+		return;
+	}
 	if (info.proto != IPPROTO_ICMPV6) {
-		drop6(w, m, STAT_drop_ip_proto); /* TCP/UDP over IPv6: not yet (#12) */
+		drop6(w, m, STAT_drop_ip_proto);
 		return;
 	}
 	r = net_icmp6_check(l3, &info);

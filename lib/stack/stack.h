@@ -367,8 +367,9 @@ void worker_tx(struct worker *w, struct worker_port *wp, struct rte_mbuf *m);
  * IPv6 input (input6.c) of a frame whose ethertype is IPv6 on a port with
  * has_ip6: Ethernet destination ours or IPv6 multicast, net_ipv6_check,
  * then ICMPv6 -- echo answered in place, NS for one of our addresses
- * answered with an NA, what a host must accept counted -- everything else
- * counted under its reason and dropped (TCP and UDP over IPv6: not yet).
+ * answered with an NA, what a host must accept counted; TCP and UDP go
+ * to w->tcp / w->udp input with a net_info for IPv6 (net_info_is_v6);
+ * everything else counted under its reason and dropped.
  */
 void worker_input6(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, uint8_t *d,
 		   uint32_t len);
@@ -385,6 +386,17 @@ void worker_flush(struct worker *w, struct worker_port *wp);
  * resolves. Takes ownership of m in every case.
  */
 void worker_send_ip(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, rte_be32_t dst);
+
+/**
+ * Send an IPv6 frame (Ethernet header present, source MAC set; IPv6 header
+ * complete) to dst (16 bytes, network order): the next hop is dst when it
+ * is on-link (link-local, or inside the port's ip6 prefix), else the
+ * port's IPv6 gateway; the destination MAC comes from the neighbour table
+ * (RFC 4861 neighbour discovery), or the frame waits while a solicitation
+ * resolves it. Takes ownership of m in every case.
+ */
+void worker_send_ip6(struct worker *w, struct worker_port *wp, struct rte_mbuf *m,
+		     const uint8_t *dst);
 
 /** Whether ip (network order) is one of wp's addresses. */
 static inline bool

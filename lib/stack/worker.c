@@ -422,6 +422,19 @@ worker_frame_slot(const struct rte_mbuf *m, unsigned int nb)
 	et = (uint16_t)(d[12] << 8 | d[13]);
 	if (et == RTE_ETHER_TYPE_ARP)
 		return -1;
+	if (et == RTE_ETHER_TYPE_IPV6 && nb > 1) {
+		/* TCP/UDP right after the fixed header (a chain of extension
+		 * headers goes to slot 0, which drops what it cannot take) */
+		d += NET_ETH_HLEN;
+		if ((d[6] != IPPROTO_TCP && d[6] != IPPROTO_UDP) ||
+		    len < NET_ETH_HLEN + NET_IPV6_HLEN + 4)
+			return 0;
+		uint16_t sp, dp;
+		memcpy(&sp, d + NET_IPV6_HLEN, 2);
+		memcpy(&dp, d + NET_IPV6_HLEN + 2, 2);
+		return (int)worker_flow_slot(
+			worker_flow_hash(net6_fold(d + 8), net6_fold(d + 24), sp, dp), nb);
+	}
 	if (et != RTE_ETHER_TYPE_IPV4 || nb <= 1)
 		return 0;
 	d += NET_ETH_HLEN;

@@ -1032,6 +1032,10 @@ tcp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	uint32_t tcp_len = (uint32_t)ni->l3_len - ni->l3_hlen;
 	struct seg s;
 
+	if (unlikely(net_info_is_v6(ni))) {
+		stats_inc(&w->stats, STAT_drop_ip_proto); /* TCP over IPv6: not yet (#12) */
+		goto free;
+	}
 	if (unlikely(tcp_len < sizeof(struct rte_tcp_hdr))) {
 		stats_inc(&w->stats, STAT_drop_tcp_short);
 		goto free;

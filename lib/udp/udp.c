@@ -356,6 +356,12 @@ udp_input(struct worker *w, struct worker_port *wp, struct rte_mbuf *m, const st
 	bool verify = true;
 	int r;
 
+	if (unlikely(net_info_is_v6(ni))) {
+		/* UDP over IPv6: not yet (issue #12) */
+		stats_inc(&w->stats, STAT_drop_ip_proto);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	if (wp->offloads & PORT_OFF_RX_CKSUM) {
 		uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 		/* a zero checksum is "none" whatever the NIC flagged (ixgbe says bad) */
